@@ -1,0 +1,223 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { AppConfig } from './config';
+import type { Context, Principal } from './context';
+import { createPrismaClient } from './db/client';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
+import { applyMigrations } from './db/migrate';
+import { AppError, unauthenticated } from './errors';
+import { renderDemoPage } from './http/demo-page';
+import { sendFile, serveSinglePageApp } from './http/static-files';
+import { schema } from './schema';
+import { createAppServices, type AppServices } from './services/app-services';
+import { isUuid } from './services/chat-access';
+import { bearerFrom } from './services/tokens';
+
+export interface AppOptions {
+  /** Runs after migrations and before the port opens: seeding, for example. */
+  beforeListen?: (services: AppServices) => Promise<void>;
+}
+
+export interface RunningApp {
+  /** http://host:port of the running server. */
+  url: string;
+  port: number;
+  services: AppServices;
+  databaseEngine: 'pglite' | 'postgresql';
+}
+
+export interface App {
+  start(): Promise<RunningApp>;
+  stop(): Promise<void>;
+}
+
+type ServerContext = { req: IncomingMessage; res: ServerResponse };
+type WsExtra = { request: IncomingMessage };
+const WS_UNAUTHENTICATED = 4401;
+
+function clientIp(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+export function buildApp(config: AppConfig, options: AppOptions = {}): App {
+  let embedded: EmbeddedPostgres | null = null;
+  let services: AppServices | null = null;
+  let server: Server | null = null;
+  let wsServer: WebSocketServer | null = null;
+  let disposeWs: (() => Promise<void> | void) | null = null;
+  let stopping: Promise<void> | null = null;
+
+  async function authenticate(services: AppServices, authorization: unknown): Promise<Principal | null> {
+    const token = typeof authorization === 'string' ? bearerFrom(authorization) : null;
+    if (authorization != null && typeof authorization !== 'string') throw unauthenticated('Malformed token.');
+    return token ? services.auth.authenticate(token) : null;
+  }
+
+  async function health(services: AppServices, engine: string) {
+    const started = performance.now();
+    const database = await services.prisma
+      .$queryRaw`SELECT 1`
+      .then(() => ({ ok: true, engine, latencyMs: Math.round((performance.now() - started) * 10) / 10 }))
+      .catch((error: unknown) => ({ ok: false, engine, error: error instanceof Error ? error.message.split('\n')[0] : 'unknown' }));
+    const pubsubStatus = services.pubsub.status();
+    const pubsub = { ok: pubsubStatus === 'ready', kind: services.pubsub.kind, status: pubsubStatus };
+    return { status: database.ok && pubsub.ok ? 'ok' : 'degraded', database, pubsub };
+  }
+
+  function createYogaServer(services: AppServices): YogaServerInstance<ServerContext, Context> {
+    return createYoga<ServerContext, Context>({
+      schema,
+      graphqlEndpoint: '/graphql',
+      landingPage: false,
+      graphiql: config.development ? { subscriptionsProtocol: 'WS' } : false,
+      // Unexpected errors become "Unexpected error." with no stack; our AppErrors pass through.
+      maskedErrors: { isDev: false },
+      logging: config.development ? 'info' : 'warn',
+      context: async ({ request, req, connectionParams }: { request: Request; req?: IncomingMessage; connectionParams?: Record<string, unknown> }) => {
+        const authorization = connectionParams ? connectionParams.authorization : request.headers.get('authorization');
+        return {
+          prisma: services.prisma,
+          services,
+          principal: await authenticate(services, authorization),
+          ip: req ? clientIp(req) : 'unknown',
+        };
+      },
+    });
+  }
+
+  async function handleHttp(services: AppServices, yoga: YogaServerInstance<ServerContext, Context>, engine: string, req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const pathname = url.pathname;
+    if (pathname === '/graphql' || pathname.startsWith('/graphql/')) return yoga(req, res);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (pathname === '/health') {
+      const report = await health(services, engine);
+      res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(report));
+      return;
+    }
+    if (pathname === '/') {
+      res.writeHead(302, { location: '/console/' }).end();
+      return;
+    }
+    if (pathname === '/console' || pathname.startsWith('/console/')) {
+      const root = path.join(config.staticRoot, 'console/dist');
+      if (await serveSinglePageApp(req, res, root, pathname.slice('/console/'.length))) return;
+    }
+    if (pathname === '/widget.js') {
+      if (await sendFile(req, res, path.join(config.staticRoot, 'widget/dist/widget.js'), 'public, max-age=300')) return;
+    }
+    if (pathname === '/demo' || pathname.startsWith('/demo/')) {
+      const channelId = pathname.split('/')[2] ?? '';
+      const origin = `http://${req.headers.host ?? 'localhost'}`;
+      const html = await renderDemoPage(services.prisma, isUuid(channelId) ? channelId : null, origin);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end(html);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
+  }
+
+  function attachWebSockets(services: AppServices, yoga: YogaServerInstance<ServerContext, Context>, httpServer: Server) {
+    const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
+    const disposable = useServer<Record<string, unknown>, WsExtra>(
+      {
+        execute: (args: any) => args.rootValue.execute(args),
+        subscribe: (args: any) => args.rootValue.subscribe(args),
+        onConnect: async (ctx) => {
+          try {
+            await authenticate(services, ctx.connectionParams?.authorization);
+            return true;
+          } catch (error) {
+            // A bad token closes the socket with a clear code instead of a generic 4403.
+            const message = error instanceof AppError ? error.message : 'Unauthenticated';
+            ctx.extra.socket.close(WS_UNAUTHENTICATED, `UNAUTHENTICATED: ${message}`.slice(0, 120));
+            return false;
+          }
+        },
+        onSubscribe: async (ctx, _id, params) => {
+          const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+            ...ctx,
+            req: ctx.extra.request,
+            socket: ctx.extra.socket,
+            params,
+          });
+          const args = {
+            schema,
+            operationName: params.operationName,
+            document: parse(params.query),
+            variableValues: params.variables,
+            contextValue: await contextFactory({ connectionParams: ctx.connectionParams ?? {}, req: ctx.extra.request } as never),
+            rootValue: { execute, subscribe },
+          };
+          const errors = validate(args.schema, args.document);
+          return errors.length ? errors : args;
+        },
+      },
+      wss,
+    );
+    return { wss, dispose: () => disposable.dispose() };
+  }
+
+  return {
+    async start() {
+      let databaseUrl = config.databaseUrl;
+      const engine = databaseUrl ? 'postgresql' : 'pglite';
+      try {
+        if (!databaseUrl) {
+          embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log: config.log });
+          databaseUrl = embedded.url;
+        }
+        await applyMigrations(databaseUrl, { log: config.log });
+        services = createAppServices(createPrismaClient(databaseUrl), config);
+        await options.beforeListen?.(services);
+        const yoga = createYogaServer(services);
+        const running = services;
+        server = createServer((req, res) => {
+          handleHttp(running, yoga, engine, req, res).catch((error: unknown) => {
+            config.log(`HTTP handler failed: ${error instanceof Error ? error.message : String(error)}`);
+            if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+            res.end('Internal error');
+          });
+        });
+        const ws = attachWebSockets(services, yoga, server);
+        wsServer = ws.wss;
+        disposeWs = ws.dispose;
+        await new Promise<void>((resolve, reject) => {
+          server!.once('error', reject);
+          server!.listen(config.port, config.host, () => resolve());
+        });
+      } catch (error) {
+        await this.stop();
+        throw error;
+      }
+      const { port } = server.address() as AddressInfo;
+      const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+      return { url: `http://${host}:${port}`, port, services: services!, databaseEngine: engine };
+    },
+
+    stop() {
+      stopping ??= (async () => {
+        for (const client of wsServer?.clients ?? []) client.close(1001, 'Server shutting down');
+        await disposeWs?.();
+        if (server) {
+          const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+          server.closeAllConnections();
+          await closed;
+        }
+        if (services) {
+          await services.close();
+          await services.prisma.$disconnect();
+        }
+        await embedded?.stop();
+      })();
+      return stopping;
+    },
+  };
+}

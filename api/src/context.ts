@@ -1,0 +1,20 @@
+import type { Agent, ApiToken, PrismaClient, Visitor } from './generated/prisma/client';
+import type { AppServices } from './services/app-services';
+
+/** Who is calling: resolved once per request (or per WebSocket connection) from the bearer token. */
+export type Principal =
+  | { kind: 'agent'; agent: Agent; authSessionId: string }
+  | { kind: 'visitor'; visitor: Visitor }
+  | { kind: 'apiToken'; apiToken: ApiToken };
+
+export interface Context {
+  prisma: PrismaClient;
+  services: AppServices;
+  principal: Principal | null;
+  /** Client address, for rate limits. */
+  ip: string;
+}
+
+export function agentOf(ctx: Context): Agent | null {
+  return ctx.principal?.kind === 'agent' ? ctx.principal.agent : null;
+}

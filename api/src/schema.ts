@@ -1,0 +1,15 @@
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { builder } from './builder';
+import './schema/scalars';
+import './schema/agents';
+import './schema/auth';
+import './schema/api-tokens';
+import './schema/channels';
+import './schema/chats';
+
+export const schema = builder.toSchema({ sortSchema: true });
+
+/** The SDL checked in as `schema.graphql`. */
+export function printSortedSchema(): string {
+  return printSchema(lexicographicSortSchema(schema)) + '\n';
+}

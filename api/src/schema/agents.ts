@@ -1,0 +1,94 @@
+import { builder } from '../builder';
+import { agentOf, type Principal } from '../context';
+import { AgentRole, Presence } from '../generated/prisma/enums';
+
+export const AgentRoleEnum = builder.enumType(AgentRole, {
+  name: 'AgentRole',
+  description: 'What an agent may administer: ADMIN manages channels, agents, knowledge and API tokens; AGENT chats.',
+});
+
+export const PresenceEnum = builder.enumType(Presence, {
+  name: 'Presence',
+  description: 'Whether an agent takes chats now: PRESENT receives chats, AWAY does not.',
+});
+
+export const AgentType = builder.prismaObject('Agent', {
+  description: 'A person who answers chats in the console.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Stable identifier.' }),
+    email: t.exposeString('email', {
+      description: 'Login email, lower-cased. Visible to agents only.',
+      // A function, not a scope map: scope maps are cached per request, and login changes the principal mid-request.
+      authScopes: (_agent, _args, ctx) => ctx.principal?.kind === 'agent',
+    }),
+    name: t.exposeString('name', { description: 'Display name.' }),
+    nickname: t.exposeString('nickname', { nullable: true, description: 'Short name shown to visitors when set.' }),
+    photoUrl: t.exposeString('photoUrl', { nullable: true, description: 'URL of the profile photo.' }),
+    role: t.expose('role', { type: AgentRoleEnum, description: 'ADMIN or AGENT.' }),
+    presence: t.expose('presence', { type: PresenceEnum, description: 'PRESENT or AWAY.' }),
+    presenceChangedAt: t.expose('presenceChangedAt', { type: 'DateTime', description: 'When presence last changed.' }),
+    active: t.exposeBoolean('active', { description: 'False when an admin deactivated the account; it cannot log in.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the account was created.' }),
+  }),
+});
+
+const CreateAgentInput = builder.inputType('CreateAgentInput', {
+  description: 'A new agent account.',
+  fields: (t) => ({
+    email: t.string({ required: true, description: 'Login email; must be unique.' }),
+    password: t.string({ required: true, description: 'Initial password, at least 10 characters.' }),
+    name: t.string({ required: true, description: 'Display name, 1–100 characters.' }),
+    nickname: t.string({ description: 'Optional short name shown to visitors, up to 50 characters.' }),
+    role: t.field({ type: AgentRoleEnum, description: 'Defaults to AGENT.' }),
+  }),
+});
+
+const UpdateAgentInput = builder.inputType('UpdateAgentInput', {
+  description: 'Changes to an agent account; omitted fields stay as they are.',
+  fields: (t) => ({
+    name: t.string({ description: 'Display name, 1–100 characters.' }),
+    nickname: t.string({ description: 'Short name shown to visitors; empty clears it.' }),
+    photoUrl: t.string({ description: 'URL of the profile photo; empty clears it.' }),
+    role: t.field({ type: AgentRoleEnum, description: 'ADMIN or AGENT. Admins only.' }),
+    active: t.boolean({ description: 'False deactivates the account and revokes its sessions. Admins only.' }),
+    password: t.string({ description: 'A new password, at least 10 characters; revokes the agent’s other sessions.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  me: t.prismaField({
+    type: 'Agent',
+    description: 'The logged-in agent.',
+    authScopes: { agent: true },
+    resolve: (query, _root, _args, ctx) => ctx.prisma.agent.findUniqueOrThrow({ ...query, where: { id: agentOf(ctx)!.id } }),
+  }),
+  agents: t.prismaField({
+    type: ['Agent'],
+    description: 'Every agent account, by name.',
+    authScopes: { agent: true },
+    resolve: (query, _root, _args, ctx) => ctx.prisma.agent.findMany({ ...query, orderBy: { name: 'asc' } }),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createAgent: t.prismaField({
+    type: 'Agent',
+    description: 'Creates an agent account. Admins only.',
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: CreateAgentInput, required: true, description: 'The new account.' }) },
+    resolve: (_query, _root, { input }, ctx) => ctx.services.agents.create(input),
+  }),
+  updateAgent: t.prismaField({
+    type: 'Agent',
+    description: 'Updates an agent. Agents may change their own name, nickname, photo and password; admins anything.',
+    authScopes: { agent: true },
+    args: {
+      id: t.arg.id({ required: true, description: 'The agent to change.' }),
+      input: t.arg({ type: UpdateAgentInput, required: true, description: 'The changes.' }),
+    },
+    resolve: (_query, _root, { id, input }, ctx) => {
+      const principal = ctx.principal as Extract<Principal, { kind: 'agent' }>;
+      return ctx.services.agents.update(principal.agent, principal.authSessionId, String(id), input);
+    },
+  }),
+}));

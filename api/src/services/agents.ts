@@ -1,0 +1,83 @@
+import type { Agent, AgentRole, PrismaClient } from '../generated/prisma/client';
+import { conflict, notFound, validation } from '../errors';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword } from './passwords';
+import { cleanEmail, cleanOptionalText, cleanText } from './validate';
+
+export interface NewAgentInput {
+  email: string;
+  password: string;
+  name: string;
+  nickname?: string | null;
+  role?: AgentRole | null;
+}
+
+export interface AgentChanges {
+  name?: string | null;
+  nickname?: string | null;
+  photoUrl?: string | null;
+  role?: AgentRole | null;
+  active?: boolean | null;
+  password?: string | null;
+}
+
+export function validatePassword(password: string) {
+  if (password.length < MIN_PASSWORD_LENGTH) throw validation('password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (password.length > MAX_PASSWORD_LENGTH) throw validation('password', `must be at most ${MAX_PASSWORD_LENGTH} characters`);
+}
+
+export function createAgentService(prisma: PrismaClient) {
+  async function create(input: NewAgentInput): Promise<Agent> {
+    const email = cleanEmail('email', input.email);
+    validatePassword(input.password);
+    const name = cleanText('name', input.name, { max: 100 });
+    const nickname = cleanOptionalText('nickname', input.nickname, 50);
+    if (await prisma.agent.findUnique({ where: { email } }))
+      throw conflict(`An agent with email ${email} already exists.`, 'email');
+    return prisma.agent.create({
+      data: { email, name, nickname, role: input.role ?? 'AGENT', passwordHash: await hashPassword(input.password) },
+    });
+  }
+
+  /**
+   * Agents may change their own profile and password; admins may change anyone, including role
+   * and active. A new password or deactivation revokes the target's other sessions.
+   */
+  async function update(caller: Agent, callerAuthSessionId: string | null, id: string, changes: AgentChanges): Promise<Agent> {
+    const isAdmin = caller.role === 'ADMIN';
+    const target = await prisma.agent.findUnique({ where: { id } });
+    if (!target || (!isAdmin && target.id !== caller.id)) throw notFound('Agent', id);
+    if (!isAdmin && changes.role != null) throw validation('role', 'only admins can change roles');
+    if (!isAdmin && changes.active != null) throw validation('active', 'only admins can deactivate accounts');
+    const losesAdmin = changes.active === false || (changes.role != null && changes.role !== 'ADMIN');
+    if (target.role === 'ADMIN' && losesAdmin) {
+      const otherAdmins = await prisma.agent.count({ where: { role: 'ADMIN', active: true, id: { not: target.id } } });
+      if (otherAdmins === 0) throw validation(changes.active === false ? 'active' : 'role', 'the last active admin must stay an active admin');
+    }
+    if (changes.password != null) validatePassword(changes.password);
+
+    return prisma.$transaction(async (tx) => {
+      const updated = await tx.agent.update({
+        where: { id: target.id },
+        data: {
+          name: changes.name != null ? cleanText('name', changes.name, { max: 100 }) : undefined,
+          nickname: changes.nickname != null ? cleanOptionalText('nickname', changes.nickname, 50) : undefined,
+          photoUrl: changes.photoUrl != null ? cleanOptionalText('photoUrl', changes.photoUrl, 2000) : undefined,
+          role: changes.role ?? undefined,
+          active: changes.active ?? undefined,
+          passwordHash: changes.password != null ? await hashPassword(changes.password) : undefined,
+        },
+      });
+      if (changes.active === false || changes.password != null) {
+        await tx.agentAuthSession.updateMany({
+          where: { agentId: target.id, revokedAt: null, id: callerAuthSessionId ? { not: callerAuthSessionId } : undefined },
+          data: { revokedAt: new Date() },
+        });
+      }
+      return updated;
+    });
+  }
+
+  return { create, update };
+}
+
+export type AgentService = ReturnType<typeof createAgentService>;

@@ -1,0 +1,144 @@
+import type { ApiScope, ApiToken, PrismaClient, Visitor } from '../generated/prisma/client';
+import type { Principal } from '../context';
+import { notFound, rateLimited, unauthenticated, validation } from '../errors';
+import { MAX_PASSWORD_LENGTH, decoyPasswordHash, verifyPassword } from './passwords';
+import type { RateLimiter } from './rate-limiter';
+import { generateToken, hashToken, parseToken } from './tokens';
+import { cleanText } from './validate';
+
+export interface AuthOptions {
+  agentSessionTtlHours: number;
+  loginRateLimit: { perEmail: number; perIp: number; windowSeconds: number };
+}
+
+const INVALID_LOGIN = 'Invalid email or password.';
+// Writing lastUsedAt on every request would turn reads into writes; a minute's precision is enough.
+const LAST_USED_PRECISION_MS = 60_000;
+
+export function createAuthService(prisma: PrismaClient, rateLimiter: RateLimiter, options: AuthOptions) {
+  async function login(input: { email: string; password: string; ip: string; userAgent?: string | null }) {
+    const email = input.email.trim().toLowerCase();
+    const { perEmail, perIp, windowSeconds } = options.loginRateLimit;
+    // Both counters are hit before the password is checked, so a locked-out caller learns nothing.
+    const [byEmail, byIp] = await Promise.all([
+      rateLimiter.hit(`login:email:${email}`, perEmail, windowSeconds),
+      rateLimiter.hit(`login:ip:${input.ip}`, perIp, windowSeconds),
+    ]);
+    if (!byEmail.allowed || !byIp.allowed)
+      throw rateLimited(Math.max(byEmail.retryAfterSeconds, byIp.retryAfterSeconds));
+
+    const agent = email.length <= 254 ? await prisma.agent.findUnique({ where: { email } }) : null;
+    const passwordOk =
+      input.password.length <= MAX_PASSWORD_LENGTH &&
+      (await verifyPassword(input.password, agent?.passwordHash ?? (await decoyPasswordHash)));
+    if (!agent || !passwordOk || !agent.active) throw unauthenticated(INVALID_LOGIN);
+
+    await rateLimiter.reset(`login:email:${email}`);
+    const token = generateToken('agent');
+    const expiresAt = new Date(Date.now() + options.agentSessionTtlHours * 3_600_000);
+    const session = await prisma.agentAuthSession.create({
+      data: {
+        agentId: agent.id,
+        tokenHash: hashToken(token),
+        expiresAt,
+        ip: input.ip,
+        userAgent: input.userAgent?.slice(0, 500) ?? null,
+      },
+    });
+    return { token, agent, expiresAt, authSessionId: session.id };
+  }
+
+  /** Resolves a bearer token to its principal, or throws UNAUTHENTICATED saying why. */
+  async function authenticate(token: string): Promise<Principal> {
+    const parsed = parseToken(token);
+    if (!parsed) throw unauthenticated('Malformed token.');
+    const tokenHash = hashToken(token);
+    const now = new Date();
+
+    if (parsed.kind === 'agent') {
+      const session = await prisma.agentAuthSession.findUnique({ where: { tokenHash }, include: { agent: true } });
+      if (!session) throw unauthenticated('Unknown token.');
+      if (session.revokedAt) throw unauthenticated('This session has been revoked. Log in again.');
+      if (session.expiresAt <= now) throw unauthenticated('This session has expired. Log in again.');
+      if (!session.agent.active) throw unauthenticated('This agent account is deactivated.');
+      if (now.getTime() - session.lastUsedAt.getTime() > LAST_USED_PRECISION_MS)
+        await prisma.agentAuthSession.update({ where: { id: session.id }, data: { lastUsedAt: now } });
+      return { kind: 'agent', agent: session.agent, authSessionId: session.id };
+    }
+
+    if (parsed.kind === 'visitor') {
+      const visitor = await prisma.visitor.findUnique({ where: { tokenHash } });
+      if (!visitor) throw unauthenticated('Unknown token.');
+      return { kind: 'visitor', visitor };
+    }
+
+    const apiToken = await prisma.apiToken.findUnique({ where: { tokenHash } });
+    if (!apiToken) throw unauthenticated('Unknown token.');
+    if (apiToken.revokedAt) throw unauthenticated('This API token has been revoked.');
+    if (apiToken.expiresAt && apiToken.expiresAt <= now) throw unauthenticated('This API token has expired.');
+    if (!apiToken.lastUsedAt || now.getTime() - apiToken.lastUsedAt.getTime() > LAST_USED_PRECISION_MS)
+      await prisma.apiToken.update({ where: { id: apiToken.id }, data: { lastUsedAt: now } });
+    return { kind: 'apiToken', apiToken };
+  }
+
+  async function logout(authSessionId: string) {
+    await prisma.agentAuthSession.update({ where: { id: authSessionId }, data: { revokedAt: new Date() } });
+  }
+
+  async function revokeAgentSessions(agentId: string): Promise<number> {
+    const { count } = await prisma.agentAuthSession.updateMany({
+      where: { agentId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    return count;
+  }
+
+  async function createApiToken(input: {
+    name: string;
+    scopes: ApiScope[];
+    expiresAt?: Date | null;
+    createdById: string | null;
+  }): Promise<{ token: string; apiToken: ApiToken }> {
+    const name = cleanText('name', input.name, { max: 100 });
+    if (input.scopes.length === 0) throw validation('scopes', 'must name at least one scope');
+    if (input.expiresAt && input.expiresAt <= new Date()) throw validation('expiresAt', 'must be in the future');
+    const token = generateToken('api');
+    const apiToken = await prisma.apiToken.create({
+      data: {
+        name,
+        scopes: [...new Set(input.scopes)],
+        expiresAt: input.expiresAt ?? null,
+        prefix: token.slice(0, 10),
+        tokenHash: hashToken(token),
+        createdById: input.createdById,
+      },
+    });
+    return { token, apiToken };
+  }
+
+  async function revokeApiToken(id: string): Promise<ApiToken> {
+    const existing = await prisma.apiToken.findUnique({ where: { id } });
+    if (!existing) throw notFound('ApiToken', id);
+    if (existing.revokedAt) return existing;
+    return prisma.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+  }
+
+  /** A new visitor with a token scoped to that visitor's own sessions. */
+  async function createVisitor(data: Partial<Pick<Visitor, 'name' | 'email' | 'phone' | 'company' | 'country' | 'ip' | 'userAgent'>> = {}) {
+    const token = generateToken('visitor');
+    const visitor = await prisma.visitor.create({ data: { ...data, tokenHash: hashToken(token) } });
+    return { token, visitor };
+  }
+
+  return {
+    login,
+    authenticate,
+    logout,
+    revokeAgentSessions,
+    createApiToken,
+    revokeApiToken,
+    createVisitor,
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createClient, type Client as WsClient } from 'graphql-ws';
+import pg from 'pg';
+import WebSocket from 'ws';
+import { buildApp, type RunningApp } from '../src/app';
+import { configFromEnv, type AppConfig } from '../src/config';
+import type { Agent, AgentRole } from '../src/generated/prisma/client';
+
+export type TestEngine = 'pglite' | 'postgresql';
+export const testEngine: TestEngine = process.env.TEST_DB_ENGINE === 'postgresql' ? 'postgresql' : 'pglite';
+export const postgresServerUrl = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+export const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A fresh, empty PostgreSQL database on the local server; drop() removes it. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `lc_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: postgresServerUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(postgresServerUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: postgresServerUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface GraphqlResult<T = any> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, any>; path?: string[] }[];
+}
+
+export interface TestApp extends RunningApp {
+  config: AppConfig;
+  /** POSTs a GraphQL operation, with `Authorization: Bearer <token>` when given. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null, headers?: Record<string, string>): Promise<GraphqlResult<T>>;
+  /** A real graphql-ws client; pass `authorization` exactly as the console and widget do. */
+  ws(authorization?: string): WsClient;
+  /** Creates an agent directly and logs in through GraphQL; returns the agent and its bearer token. */
+  agentWithToken(opts?: { role?: AgentRole; email?: string }): Promise<{ agent: Agent; token: string; password: string }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real server on port 0 against a database of its own: an in-memory (or given-folder)
+ * PGlite, or a new PostgreSQL database, per TEST_DB_ENGINE.
+ */
+export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const database = testEngine === 'postgresql' && !('databaseUrl' in overrides) ? await createPostgresDatabase() : null;
+  const logs: string[] = [];
+  const config: AppConfig = {
+    ...configFromEnv({}),
+    databaseUrl: database?.url,
+    dataDir: null,
+    port: 0,
+    host: '127.0.0.1',
+    development: false,
+    log: (line) => logs.push(line),
+    ...overrides,
+  };
+  const app = buildApp(config);
+  const running = await app.start().catch(async (error) => {
+    await database?.drop();
+    throw error;
+  });
+  const sockets: WsClient[] = [];
+  let agentCounter = 0;
+
+  const gql: TestApp['gql'] = async (query, variables, token, headers) => {
+    const response = await fetch(`${running.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as GraphqlResult;
+    if (process.env.DEBUG_GQL && body.errors) console.log("GQLERR", JSON.stringify(body.errors));
+    return { ...body, status: response.status };
+  };
+
+  return {
+    ...running,
+    config,
+    gql,
+    ws(authorization) {
+      const client = createClient({
+        url: running.url.replace('http', 'ws') + '/graphql',
+        webSocketImpl: WebSocket,
+        connectionParams: authorization ? { authorization } : {},
+        retryAttempts: 0,
+        lazy: true,
+      });
+      sockets.push(client);
+      return client;
+    },
+    async agentWithToken(opts = {}) {
+      agentCounter += 1;
+      const password = `password-${randomBytes(6).toString('hex')}`;
+      const agent = await running.services.agents.create({
+        email: opts.email ?? `agent${agentCounter}-${randomBytes(3).toString('hex')}@example.com`,
+        password,
+        name: `Agent ${agentCounter}`,
+        role: opts.role ?? 'AGENT',
+      });
+      const result = await gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: agent.email, p: password });
+      if (!result.data) throw new Error(`login failed: ${JSON.stringify(result.errors)}`);
+      return { agent, token: result.data.login.token, password };
+    },
+    async stop() {
+      await Promise.all(sockets.map((s) => s.dispose()));
+      await app.stop();
+      await database?.drop();
+    },
+  };
+}
+
+/** Runs one operation over a graphql-ws client and resolves with its single result. */
+export function wsRequest<T = any>(client: WsClient, query: string, variables?: Record<string, unknown>): Promise<GraphqlResult<T>> {
+  return new Promise((resolve, reject) => {
+    let result: GraphqlResult<T> | undefined;
+    client.subscribe<T>(
+      { query, variables },
+      {
+        next: (value) => (result = { status: 0, ...(value as any) }),
+        error: (error) => reject(error),
+        complete: () => (result ? resolve(result) : reject(new Error('completed without a result'))),
+      },
+    );
+  });
+}
+
+export async function tempDir(prefix = 'lc-test-'): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}

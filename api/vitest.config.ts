@@ -1,0 +1,20 @@
+import { createRequire } from 'node:module';
+import { defineConfig } from 'vitest/config';
+
+// graphql 16 ships CJS (main) and ESM (module). Node hands Pothos and yoga the CJS build, while
+// vite would give our files the ESM one: two graphql realms. Pin everyone to Node's choice.
+const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
+
+// API tests that need a database run twice: on embedded PGlite and on the real PostgreSQL server.
+export default defineConfig({
+  resolve: { alias: [{ find: /^graphql$/, replacement: graphqlEntry }] },
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'] } },
+      { extends: true, test: { name: 'pglite', include: ['test/**/*.test.ts'], env: { TEST_DB_ENGINE: 'pglite' } } },
+      { extends: true, test: { name: 'postgresql', include: ['test/**/*.test.ts'], env: { TEST_DB_ENGINE: 'postgresql' } } },
+    ],
+  },
+});
