@@ -13,8 +13,15 @@ export default defineConfig({
     hookTimeout: 120_000,
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'] } },
-      { extends: true, test: { name: 'pglite', include: ['test/**/*.test.ts'], env: { TEST_DB_ENGINE: 'pglite' } } },
-      { extends: true, test: { name: 'postgresql', include: ['test/**/*.test.ts'], env: { TEST_DB_ENGINE: 'postgresql' } } },
+      // `*.pglite.test.ts` and `*.postgresql.test.ts` hold what only makes sense on one engine.
+      {
+        extends: true,
+        test: { name: 'pglite', include: ['test/**/*.test.ts'], exclude: ['test/**/*.postgresql.test.ts'], env: { TEST_DB_ENGINE: 'pglite' } },
+      },
+      {
+        extends: true,
+        test: { name: 'postgresql', include: ['test/**/*.test.ts'], exclude: ['test/**/*.pglite.test.ts'], env: { TEST_DB_ENGINE: 'postgresql' } },
+      },
     ],
   },
 });
