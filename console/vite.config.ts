@@ -1,0 +1,20 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import solid from 'vite-plugin-solid';
+
+const apiOrigin = 'http://127.0.0.1:4000';
+
+export default defineConfig({
+  plugins: [solid()],
+  // The API serves the built console under /console/.
+  base: '/console/',
+  server: {
+    proxy: {
+      '/graphql': { target: apiOrigin, ws: true, changeOrigin: true },
+    },
+  },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.test.{ts,tsx}'],
+  },
+});

@@ -1,0 +1,15 @@
+export interface LauncherProps {
+  open: boolean;
+  onToggle: () => void;
+}
+
+export function Launcher(props: LauncherProps) {
+  return (
+    <button type="button" class="launcher" aria-expanded={props.open} onClick={() => props.onToggle()}>
+      <svg class="launcher-icon" viewBox="0 0 24 24" aria-hidden="true">
+        <path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.2 3.6A.5.5 0 0 1 5 19.2V16h-.5A.5.5 0 0 1 4 15.5z" />
+      </svg>
+      <span>Chat with us</span>
+    </button>
+  );
+}

@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+
+// Runs the production widget.js (built by test/build-widget-bundle.ts) the way a host page
+// would: as a classic <script>, in a fresh iframe so each test gets a clean global scope.
+interface HostWindow extends Window {
+  ChatWidget?: { open(): void; close(): void };
+  console: Console;
+}
+
+function createHostPage() {
+  const iframe = document.createElement('iframe');
+  document.body.append(iframe);
+  const win = iframe.contentWindow as HostWindow | null;
+  const doc = iframe.contentDocument;
+  if (!win || !doc) throw new Error('iframe has no browsing context');
+  return { win, doc };
+}
+
+/** Executes the bundle as an embed script; returns the globals it added. */
+function runWidgetScript({ win, doc }: ReturnType<typeof createHostPage>, channel?: string): string[] {
+  const globalsBefore = new Set(Object.getOwnPropertyNames(win));
+  const script = doc.createElement('script');
+  if (channel) script.dataset.channel = channel;
+  script.textContent = inject('widgetBundle');
+  doc.body.append(script);
+  return Object.getOwnPropertyNames(win).filter((name) => !globalsBefore.has(name));
+}
+
+describe('built widget.js', () => {
+  afterEach(() => {
+    document.body.replaceChildren();
+    vi.restoreAllMocks();
+  });
+
+  it('exposes exactly one global and renders the launcher into a shadow root', () => {
+    const page = createHostPage();
+    const newGlobals = runWidgetScript(page, 'ch_demo');
+    const { win, doc } = page;
+
+    expect(newGlobals).toEqual(['ChatWidget']);
+    expect(typeof win.ChatWidget?.open).toBe('function');
+    expect(typeof win.ChatWidget?.close).toBe('function');
+
+    const host = doc.querySelector<HTMLElement>('[data-chat-widget-channel]');
+    expect(host?.dataset.chatWidgetChannel).toBe('ch_demo');
+    const shadow = host?.shadowRoot;
+    const button = shadow?.querySelector('button.launcher');
+    expect(button?.textContent).toBe('Chat with us');
+    expect(shadow?.querySelector('style')?.textContent).toContain('.launcher');
+    // Styles and markup stay inside the shadow root.
+    expect(doc.querySelector('button, style, link')).toBeNull();
+
+    win.ChatWidget?.open();
+    expect(button?.getAttribute('aria-expanded')).toBe('true');
+    win.ChatWidget?.close();
+    expect(button?.getAttribute('aria-expanded')).toBe('false');
+  });
+
+  it('warns and renders nothing when data-channel is missing', () => {
+    const page = createHostPage();
+    const warn = vi.spyOn(page.win.console, 'warn').mockImplementation(() => {});
+
+    runWidgetScript(page);
+
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('data-channel'));
+    expect(page.doc.querySelector('[data-chat-widget-channel]')).toBeNull();
+    expect(() => page.win.ChatWidget?.open()).not.toThrow();
+  });
+});
