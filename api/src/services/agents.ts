@@ -54,6 +54,8 @@ export function createAgentService(prisma: PrismaClient) {
       if (otherAdmins === 0) throw validation(changes.active === false ? 'active' : 'role', 'the last active admin must stay an active admin');
     }
     if (changes.password != null) validatePassword(changes.password);
+    // Hashed before the transaction opens: on embedded PGlite an open transaction blocks every connection.
+    const passwordHash = changes.password != null ? await hashPassword(changes.password) : undefined;
 
     return prisma.$transaction(async (tx) => {
       const updated = await tx.agent.update({
@@ -64,7 +66,7 @@ export function createAgentService(prisma: PrismaClient) {
           photoUrl: changes.photoUrl != null ? cleanOptionalText('photoUrl', changes.photoUrl, 2000) : undefined,
           role: changes.role ?? undefined,
           active: changes.active ?? undefined,
-          passwordHash: changes.password != null ? await hashPassword(changes.password) : undefined,
+          passwordHash,
         },
       });
       if (changes.active === false || changes.password != null) {
