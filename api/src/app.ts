@@ -39,8 +39,10 @@ type ServerContext = { req: IncomingMessage; res: ServerResponse };
 type WsExtra = { request: IncomingMessage };
 const WS_UNAUTHENTICATED = 4401;
 
-function clientIp(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
+export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return first || req.socket.remoteAddress || 'unknown';
 }
 
 export function buildApp(config: AppConfig, options: AppOptions = {}): App {
@@ -83,7 +85,8 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
           prisma: services.prisma,
           services,
           principal: await authenticate(services, authorization),
-          ip: req ? clientIp(req) : 'unknown',
+          ip: req ? clientIp(req, config.trustProxy) : 'unknown',
+          userAgent: req?.headers['user-agent']?.slice(0, 500) ?? null,
         };
       },
     });

@@ -7,7 +7,7 @@ import type { Context } from './context';
 import type { ApiScope } from './generated/prisma/enums';
 import type PrismaTypes from './generated/pothos-types';
 import { getDatamodel } from './generated/pothos-types';
-import { forbidden, unauthenticated } from './errors';
+import { describeMissingPermission, forbidden, unauthenticated } from './errors';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -31,7 +31,8 @@ export const builder = new SchemaBuilder<{
   scopeAuth: {
     authorizeOnSubscribe: true,
     // No credentials at all is UNAUTHENTICATED; valid credentials lacking a permission is FORBIDDEN.
-    unauthorizedError: (_parent, ctx) => (ctx.principal ? forbidden() : unauthenticated()),
+    unauthorizedError: (_parent, ctx, _info, result) =>
+      ctx.principal ? forbidden(describeMissingPermission(result.failure)) : unauthenticated(),
     authScopes: (ctx) => ({
       agent: ctx.principal?.kind === 'agent',
       admin: ctx.principal?.kind === 'agent' && ctx.principal.agent.role === 'ADMIN',

@@ -11,6 +11,8 @@ export interface AppConfig {
   redisUrl?: string;
   port: number;
   host: string;
+  /** Behind a load balancer: take the client address from X-Forwarded-For (its first entry). */
+  trustProxy: boolean;
   /** GraphiQL and friendlier logs. */
   development: boolean;
   agentSessionTtlHours: number;
@@ -30,6 +32,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: env.REDIS_URL || undefined,
     port,
     host: env.HOST ?? '0.0.0.0',
+    trustProxy: env.TRUST_PROXY === 'true',
     development: env.NODE_ENV !== 'production',
     agentSessionTtlHours: Number(env.AGENT_SESSION_TTL_HOURS ?? 12),
     loginRateLimit: {

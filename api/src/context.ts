@@ -13,6 +13,7 @@ export interface Context {
   principal: Principal | null;
   /** Client address, for rate limits. */
   ip: string;
+  userAgent: string | null;
 }
 
 export function agentOf(ctx: Context): Agent | null {

@@ -37,3 +37,30 @@ export const rateLimited = (retryAfterSeconds: number) =>
 
 export const conflict = (message: string, field?: string) =>
   new AppError('CONFLICT', message, field ? { field } : {});
+
+/** The scope-auth failure tree, as much of it as we need to explain what was missing. */
+type AuthFailureLike =
+  | { kind: 'AuthScope'; scope: string; parameter: unknown }
+  | { kind: 'AnyAuthScopes' | 'AllAuthScopes'; failures: AuthFailureLike[] }
+  | { kind: string };
+
+const SCOPE_NAMES: Record<string, (parameter: unknown) => string> = {
+  agent: () => 'an agent session',
+  admin: () => 'an admin session',
+  visitor: () => 'a visitor token',
+  apiScope: (scope) => `an API token with the ${String(scope)} scope`,
+};
+
+/** "Requires an admin session." / "Requires one of: an agent session, an API token with the CHATS_READ scope." */
+export function describeMissingPermission(failure: AuthFailureLike): string {
+  const needs: string[] = [];
+  const walk = (f: AuthFailureLike) => {
+    if ('failures' in f) f.failures.forEach(walk);
+    else if (f.kind === 'AuthScope' && 'scope' in f) needs.push(SCOPE_NAMES[f.scope]?.(f.parameter) ?? f.scope);
+  };
+  walk(failure);
+  const unique = [...new Set(needs)];
+  if (unique.length === 0) return 'You are not allowed to do this.';
+  if (unique.length === 1 || failure.kind === 'AllAuthScopes') return `Requires ${unique.join(' and ')}.`;
+  return `Requires one of: ${unique.join(', ')}.`;
+}

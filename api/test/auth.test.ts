@@ -23,7 +23,7 @@ function codeOf(result: { errors?: { extensions?: Record<string, any> }[] }) {
 describe('agent login', () => {
   it('returns an opaque token that authenticates the agent, and stores only its hash', async () => {
     const { agent, password } = await app.agentWithToken();
-    const login = await app.gql(LOGIN, { e: agent.email.toUpperCase(), p: password });
+    const login = await app.gql(LOGIN, { e: agent.email.toUpperCase(), p: password }, null, { 'user-agent': 'auth-test/1.0' });
     expect(login.errors).toBeUndefined();
     const token: string = login.data.login.token;
     expect(token).toMatch(/^lca_[A-Za-z0-9_-]{43}$/);
@@ -35,6 +35,8 @@ describe('agent login', () => {
     const stored = await app.services.prisma.agentAuthSession.findMany({ where: { agentId: agent.id } });
     expect(stored.length).toBeGreaterThan(0);
     for (const row of stored) expect(row.tokenHash).not.toContain(token.slice(4));
+    expect(stored.map((row) => row.userAgent)).toContain('auth-test/1.0');
+    expect(stored.every((row) => row.ip === '127.0.0.1' || row.ip === '::ffff:127.0.0.1')).toBe(true);
     const agentRow = await app.services.prisma.agent.findUniqueOrThrow({ where: { id: agent.id } });
     expect(agentRow.passwordHash).toMatch(/^scrypt\$/);
     expect(agentRow.passwordHash).not.toContain(password);
@@ -70,6 +72,27 @@ describe('agent login', () => {
 });
 
 describe('per-IP login rate limit', () => {
+  it('takes the client address from X-Forwarded-For only with TRUST_PROXY', async () => {
+    const proxied = await startTestApp({ trustProxy: true, loginRateLimit: { perEmail: 100, perIp: 2, windowSeconds: 60 } });
+    try {
+      const from = (ip: string) => ({ 'x-forwarded-for': `${ip}, 10.0.0.1` });
+      for (let i = 0; i < 2; i++) expect(codeOf(await proxied.gql(LOGIN, { e: `p${i}@example.com`, p: 'whatever-pass' }, null, from('203.0.113.7')))).toBe('UNAUTHENTICATED');
+      expect(codeOf(await proxied.gql(LOGIN, { e: 'p3@example.com', p: 'whatever-pass' }, null, from('203.0.113.7')))).toBe('RATE_LIMITED');
+      expect(codeOf(await proxied.gql(LOGIN, { e: 'p4@example.com', p: 'whatever-pass' }, null, from('198.51.100.9')))).toBe('UNAUTHENTICATED');
+    } finally {
+      await proxied.stop();
+    }
+    // Without TRUST_PROXY the header is ignored: a client cannot dodge the limit by inventing addresses.
+    const direct = await startTestApp({ loginRateLimit: { perEmail: 100, perIp: 2, windowSeconds: 60 } });
+    try {
+      for (let i = 0; i < 2; i++) await direct.gql(LOGIN, { e: `d${i}@example.com`, p: 'whatever-pass' }, null, { 'x-forwarded-for': `192.0.2.${i}` });
+      expect(codeOf(await direct.gql(LOGIN, { e: 'd9@example.com', p: 'whatever-pass' }, null, { 'x-forwarded-for': '192.0.2.99' }))).toBe('RATE_LIMITED');
+    } finally {
+      await direct.stop();
+    }
+  });
+
+
   it('limits one IP across many emails', async () => {
     const limitedApp = await startTestApp({ loginRateLimit: { perEmail: 100, perIp: 3, windowSeconds: 60 } });
     try {
@@ -163,6 +186,7 @@ describe('admin-only operations', () => {
     const { token } = await app.agentWithToken();
     const result = await app.gql(CREATE_AGENT, { input: { email: 'x@example.com', password: 'long-enough-pw', name: 'X' } }, token);
     expect(codeOf(result)).toBe('FORBIDDEN');
+    expect(result.errors?.[0]?.message).toBe('Requires an admin session.');
     const tokenResult = await app.gql(CREATE_API_TOKEN, { input: { name: 'x', scopes: ['CHATS_READ'] } }, token);
     expect(codeOf(tokenResult)).toBe('FORBIDDEN');
   });
@@ -221,7 +245,9 @@ describe('API tokens', () => {
     const writer = (await app.gql(CREATE_API_TOKEN, { input: { name: 'writer', scopes: ['REQUESTS_WRITE'] } }, admin.token)).data.createApiToken.token;
 
     expect((await app.gql(CHAT_SESSION, { id: session.id }, reader)).data?.chatSession.id).toBe(session.id);
-    expect(codeOf(await app.gql(CHAT_SESSION, { id: session.id }, writer))).toBe('FORBIDDEN');
+    const denied = await app.gql(CHAT_SESSION, { id: session.id }, writer);
+    expect(codeOf(denied)).toBe('FORBIDDEN');
+    expect(denied.errors?.[0]?.message).toMatch(/^Requires one of: .*an API token with the CHATS_READ scope\.$/);
     // An API token is never an admin or an agent, whatever its scopes.
     expect(codeOf(await app.gql(`{ apiTokens { id } }`, {}, reader))).toBe('FORBIDDEN');
     expect(codeOf(await app.gql(ME, {}, reader))).toBe('FORBIDDEN');

@@ -56,7 +56,7 @@ builder.mutationFields((t) => ({
       password: t.arg.string({ required: true, description: 'The agent’s password.' }),
     },
     resolve: async (_root, { email, password }, ctx) => {
-      const result = await ctx.services.auth.login({ email, password, ip: ctx.ip, userAgent: null });
+      const result = await ctx.services.auth.login({ email, password, ip: ctx.ip, userAgent: ctx.userAgent });
       // The rest of this response (e.g. `agent { email }`) is resolved as the agent who just logged in.
       ctx.principal = { kind: 'agent', agent: result.agent, authSessionId: result.authSessionId };
       return result;

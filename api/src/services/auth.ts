@@ -42,7 +42,7 @@ export function createAuthService(prisma: PrismaClient, rateLimiter: RateLimiter
         tokenHash: hashToken(token),
         expiresAt,
         ip: input.ip,
-        userAgent: input.userAgent?.slice(0, 500) ?? null,
+        userAgent: input.userAgent ?? null,
       },
     });
     return { token, agent, expiresAt, authSessionId: session.id };
