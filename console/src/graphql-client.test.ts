@@ -1,20 +1,33 @@
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
 import { gql } from '@urql/core';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { RawData } from 'ws';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGraphqlClient, resolveGraphqlEndpoints } from './graphql-client';
 
-interface CapturedWsOptions {
-  url: string;
-  connectionParams: () => unknown;
-}
+// vite-plugin-solid adds the `browser` export condition, which Vitest also hands to Node
+// (`--conditions browser`), so `ws` resolves to its throwing browser stub. Load its Node entry.
+const requireFromHere = createRequire(import.meta.url);
+const { WebSocket: WsWebSocket, WebSocketServer } = requireFromHere(
+  join(dirname(requireFromHere.resolve('ws/package.json')), 'index.js'),
+) as typeof import('ws');
 
-// Capture what the client hands to graphql-ws without opening a socket.
-const wsOptions = vi.hoisted(() => ({ current: undefined as CapturedWsOptions | undefined }));
-vi.mock('graphql-ws', () => ({
-  createClient: (options: CapturedWsOptions) => {
-    wsOptions.current = options;
-    return { subscribe: () => () => {} };
-  },
-}));
+/**
+ * jsdom's WebSocket cannot open a connection under Vitest: it wraps undici's WebSocket, whose
+ * native EventTarget rejects the jsdom `Event` that Vitest installs globally ("The "event"
+ * argument must be an instance of Event", nodejs/undici#2663), and Node 20 has no WebSocket of
+ * its own. graphql-ws picks up the global at createClient time, so for these tests the global is
+ * `ws`'s client: a real WebSocket talking to the real server below, not a test double.
+ */
+function useWsAsGlobalWebSocket(): () => void {
+  const original = globalThis.WebSocket;
+  globalThis.WebSocket = WsWebSocket as unknown as typeof WebSocket;
+  return () => {
+    globalThis.WebSocket = original;
+  };
+}
 
 const PingQuery = gql`
   query Ping {
@@ -22,20 +35,90 @@ const PingQuery = gql`
   }
 `;
 
-function stubFetch() {
-  const fetchMock = vi.fn(
-    async (_url: RequestInfo | URL, _init?: RequestInit) =>
-      new Response(JSON.stringify({ data: { ping: 'pong' } }), {
-        headers: { 'content-type': 'application/json' },
-      }),
-  );
-  vi.stubGlobal('fetch', fetchMock);
-  return fetchMock;
+const ChatEventsSubscription = gql`
+  subscription ChatEvents {
+    chatEvent
+  }
+`;
+
+/**
+ * A real GraphQL endpoint on 127.0.0.1: HTTP at /graphql answers `{ ping: 'pong' }`, and a
+ * WebSocket at /graphql speaks just enough graphql-transport-ws (ack, one `next`, `complete`).
+ * It records what the client sent so the tests can assert on the wire, not on our own code.
+ */
+interface RecordingServer {
+  url: string;
+  /** `authorization` header of each HTTP request (undefined when absent). */
+  httpAuthorization: (string | undefined)[];
+  httpPaths: string[];
+  /** `payload` of each `connection_init` message, one per socket. */
+  connectionInitPayloads: unknown[];
+  /** Resolves when the n-th socket (0-based) has closed. */
+  socketClosed: Promise<void>[];
+  reset(): void;
+  close(): Promise<void>;
 }
 
-function sentAuthorization(fetchMock: ReturnType<typeof stubFetch>, call: number): string | null {
-  const init = fetchMock.mock.calls[call]?.[1];
-  return new Headers(init?.headers).get('authorization');
+async function startRecordingServer(): Promise<RecordingServer> {
+  const httpAuthorization: (string | undefined)[] = [];
+  const httpPaths: string[] = [];
+  const connectionInitPayloads: unknown[] = [];
+  const socketClosed: Promise<void>[] = [];
+
+  const server: Server = createServer((req, res) => {
+    if (!req.url?.startsWith('/graphql')) {
+      res.writeHead(404).end();
+      return;
+    }
+    httpAuthorization.push(req.headers.authorization);
+    httpPaths.push(req.url);
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ data: { ping: 'pong' } }));
+    });
+  });
+
+  // ws picks the client's first requested subprotocol (graphql-transport-ws) by default.
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  wss.on('connection', (socket) => {
+    socketClosed.push(new Promise((resolve) => socket.once('close', () => resolve())));
+    socket.on('message', (raw: RawData) => {
+      const message = JSON.parse(raw.toString()) as { type: string; id?: string; payload?: unknown };
+      if (message.type === 'connection_init') {
+        connectionInitPayloads.push(message.payload);
+        socket.send(JSON.stringify({ type: 'connection_ack' }));
+      } else if (message.type === 'subscribe') {
+        socket.send(JSON.stringify({ id: message.id, type: 'next', payload: { data: { chatEvent: 'hello' } } }));
+        socket.send(JSON.stringify({ id: message.id, type: 'complete' }));
+      } else if (message.type === 'ping') {
+        socket.send(JSON.stringify({ type: 'pong' }));
+      }
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    httpAuthorization,
+    httpPaths,
+    connectionInitPayloads,
+    socketClosed,
+    reset() {
+      httpAuthorization.length = 0;
+      httpPaths.length = 0;
+      connectionInitPayloads.length = 0;
+      socketClosed.length = 0;
+    },
+    async close() {
+      for (const socket of wss.clients) socket.terminate();
+      await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
 }
 
 describe('resolveGraphqlEndpoints', () => {
@@ -51,24 +134,56 @@ describe('resolveGraphqlEndpoints', () => {
   });
 });
 
-describe('createGraphqlClient', () => {
-  afterEach(() => vi.unstubAllGlobals());
+describe('createGraphqlClient against a real server', () => {
+  let server: RecordingServer;
+  let restoreWebSocket: () => void;
+  beforeAll(async () => {
+    restoreWebSocket = useWsAsGlobalWebSocket();
+    server = await startRecordingServer();
+  });
+  afterAll(async () => {
+    await server.close();
+    restoreWebSocket();
+  });
+  beforeEach(() => server.reset());
 
-  it('reads the token lazily for HTTP requests and socket connection params', async () => {
-    const fetchMock = stubFetch();
+  it('sends the token current at each HTTP request as a bearer header', async () => {
     let token: string | null = null;
-    const client = createGraphqlClient({ getToken: () => token });
+    const client = createGraphqlClient({ endpoint: server.url, getToken: () => token });
+    const ping = () => client.query(PingQuery, {}, { requestPolicy: 'network-only' }).toPromise();
 
-    expect(wsOptions.current?.url).toBe(`ws://${window.location.host}/graphql`);
-    expect(wsOptions.current?.connectionParams()).toEqual({});
-
-    const anonymous = await client.query(PingQuery, {}, { requestPolicy: 'network-only' }).toPromise();
+    const anonymous = await ping();
+    expect(anonymous.error).toBeUndefined();
     expect(anonymous.data).toEqual({ ping: 'pong' });
-    expect(sentAuthorization(fetchMock, 0)).toBeNull();
 
     token = 'agent-token';
-    await client.query(PingQuery, {}, { requestPolicy: 'network-only' }).toPromise();
-    expect(sentAuthorization(fetchMock, 1)).toBe('Bearer agent-token');
-    expect(wsOptions.current?.connectionParams()).toEqual({ authorization: 'Bearer agent-token' });
+    await ping();
+    token = 'rotated-token';
+    await ping();
+
+    expect(server.httpPaths).toHaveLength(3);
+    for (const path of server.httpPaths) expect(path).toMatch(/^\/graphql(\?|$)/);
+    expect(server.httpAuthorization).toEqual([undefined, 'Bearer agent-token', 'Bearer rotated-token']);
+  });
+
+  it('sends the token in force at socket connect as connectionParams', async () => {
+    let token: string | null = null;
+    const client = createGraphqlClient({ endpoint: server.url, getToken: () => token });
+    const subscribe = () => client.subscription(ChatEventsSubscription, {}).toPromise();
+
+    const anonymous = await subscribe();
+    expect(anonymous.error).toBeUndefined();
+    expect(anonymous.data).toEqual({ chatEvent: 'hello' });
+    expect(server.connectionInitPayloads).toEqual([{}]);
+
+    // graphql-ws is lazy: the socket closes once the last subscription ends and the next
+    // subscription opens a fresh one, which must read the token again.
+    await server.socketClosed[0];
+    token = 'agent-token';
+    const authenticated = await subscribe();
+    expect(authenticated.data).toEqual({ chatEvent: 'hello' });
+    expect(server.connectionInitPayloads).toEqual([{}, { authorization: 'Bearer agent-token' }]);
+    // Subscriptions go over the socket only.
+    expect(server.httpAuthorization).toEqual([]);
   });
 });
