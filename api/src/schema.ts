@@ -6,6 +6,8 @@ import './schema/auth';
 import './schema/api-tokens';
 import './schema/channels';
 import './schema/chats';
+import './schema/faq';
+import './schema/requests';
 
 export const schema = builder.toSchema({ sortSchema: true });
 
