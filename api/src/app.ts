@@ -36,13 +36,20 @@ export interface App {
 }
 
 type ServerContext = { req: IncomingMessage; res: ServerResponse };
-type WsExtra = { request: IncomingMessage };
+type WsExtra = { request: IncomingMessage; visitorId?: string };
 const WS_UNAUTHENTICATED = 4401;
 
 export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
   const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
   const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
   return first || req.socket.remoteAddress || 'unknown';
+}
+
+/** Waits until pub/sub delivers; with Redis down the API still starts, reporting degraded health. */
+async function waitForBus(services: AppServices, log: (line: string) => void) {
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5000).unref());
+  if ((await Promise.race([services.bus.ready.then(() => 'ready' as const), timeout])) === 'timeout')
+    log('pub/sub is not reachable yet: starting anyway; /health reports degraded until it is.');
 }
 
 export function buildApp(config: AppConfig, options: AppOptions = {}): App {
@@ -53,10 +60,10 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
   let disposeWs: (() => Promise<void> | void) | null = null;
   let stopping: Promise<void> | null = null;
 
-  async function authenticate(services: AppServices, authorization: unknown): Promise<Principal | null> {
+  async function authenticate(services: AppServices, authorization: unknown): Promise<{ principal: Principal | null; token: string | null }> {
     const token = typeof authorization === 'string' ? bearerFrom(authorization) : null;
     if (authorization != null && typeof authorization !== 'string') throw unauthenticated('Malformed token.');
-    return token ? services.auth.authenticate(token) : null;
+    return { principal: token ? await services.auth.authenticate(token) : null, token };
   }
 
   async function health(services: AppServices, engine: string) {
@@ -65,8 +72,8 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       .$queryRaw`SELECT 1`
       .then(() => ({ ok: true, engine, latencyMs: Math.round((performance.now() - started) * 10) / 10 }))
       .catch((error: unknown) => ({ ok: false, engine, error: error instanceof Error ? error.message.split('\n')[0] : 'unknown' }));
-    const pubsubStatus = services.pubsub.status();
-    const pubsub = { ok: pubsubStatus === 'ready', kind: services.pubsub.kind, status: pubsubStatus };
+    const busStatus = services.bus.status();
+    const pubsub = { ok: busStatus === 'ready', kind: services.bus.kind, status: busStatus };
     return { status: database.ok && pubsub.ok ? 'ok' : 'degraded', database, pubsub };
   }
 
@@ -81,10 +88,12 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       logging: config.development ? 'info' : 'warn',
       context: async ({ request, req, connectionParams }: { request: Request; req?: IncomingMessage; connectionParams?: Record<string, unknown> }) => {
         const authorization = connectionParams ? connectionParams.authorization : request.headers.get('authorization');
+        const { principal, token } = await authenticate(services, authorization);
         return {
           prisma: services.prisma,
           services,
-          principal: await authenticate(services, authorization),
+          principal,
+          bearerToken: token,
           ip: req ? clientIp(req, config.trustProxy) : 'unknown',
           userAgent: req?.headers['user-agent']?.slice(0, 500) ?? null,
         };
@@ -135,7 +144,11 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
         subscribe: (args: any) => args.rootValue.subscribe(args),
         onConnect: async (ctx) => {
           try {
-            await authenticate(services, ctx.connectionParams?.authorization);
+            const { principal } = await authenticate(services, ctx.connectionParams?.authorization);
+            if (principal?.kind === 'visitor') {
+              (ctx.extra as WsExtra).visitorId = principal.visitor.id;
+              services.idle.connected(principal.visitor.id);
+            }
             return true;
           } catch (error) {
             // A bad token closes the socket with a clear code instead of a generic 4403.
@@ -143,6 +156,10 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
             ctx.extra.socket.close(WS_UNAUTHENTICATED, `UNAUTHENTICATED: ${message}`.slice(0, 120));
             return false;
           }
+        },
+        onClose: (ctx) => {
+          const visitorId = (ctx.extra as WsExtra).visitorId;
+          if (visitorId) services.idle.disconnected(visitorId);
         },
         onSubscribe: async (ctx, _id, params) => {
           const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
@@ -179,7 +196,9 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
         }
         await applyMigrations(databaseUrl, { log: config.log });
         services = createAppServices(createPrismaClient(databaseUrl), config);
+        await waitForBus(services, config.log);
         await options.beforeListen?.(services);
+        services.idle.start();
         const yoga = createYogaServer(services);
         const running = services;
         server = createServer((req, res) => {
@@ -215,6 +234,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
           await closed;
         }
         if (services) {
+          services.idle.stop();
           await services.close();
           await services.prisma.$disconnect();
         }

@@ -13,7 +13,7 @@ export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
   Scalars: {
-    DateTime: { Input: Date; Output: Date };
+    DateTime: { Input: Date; Output: Date | string };
     JSON: { Input: unknown; Output: unknown };
   };
   AuthScopes: {
@@ -57,3 +57,6 @@ export const builder = new SchemaBuilder<{
 
 builder.queryType({ description: 'Reads: agents, channels, chats and CRM data, each behind its own authorization.' });
 builder.mutationType({ description: 'Writes. Every input is validated on the server; failures carry a typed `extensions.code`.' });
+builder.subscriptionType({
+  description: 'Live feeds over WebSocket (graphql-ws). Each is authorized when it starts; a refusal ends only that subscription.',
+});

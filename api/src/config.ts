@@ -18,9 +18,36 @@ export interface AppConfig {
   agentSessionTtlHours: number;
   /** Login attempts allowed per window, per email and per IP. */
   loginRateLimit: { perEmail: number; perIp: number; windowSeconds: number };
+  chat: ChatLimits;
   /** Folder holding the built console and widget (defaults to the workspace). */
   staticRoot: string;
   log: (line: string) => void;
+}
+
+export interface ChatLimits {
+  /** A visitor with no open socket and no activity for this long has their chat ended as idle. */
+  idleTimeoutSeconds: number;
+  idleSweepIntervalSeconds: number;
+  /** How long after the end a visitor's message reopens the chat ("return to chat"). */
+  reopenWindowMinutes: number;
+  startChatPerIp: { limit: number; windowSeconds: number };
+  startChatPerVisitor: { limit: number; windowSeconds: number };
+  sendMessagePerVisitor: { limit: number; windowSeconds: number };
+  sendMessagePerIp: { limit: number; windowSeconds: number };
+}
+
+const num = (value: string | undefined, fallback: number) => (value === undefined || value === '' ? fallback : Number(value));
+
+export function chatLimitsFromEnv(env: NodeJS.ProcessEnv): ChatLimits {
+  return {
+    idleTimeoutSeconds: num(env.IDLE_TIMEOUT_SECONDS, 600),
+    idleSweepIntervalSeconds: num(env.IDLE_SWEEP_INTERVAL_SECONDS, 30),
+    reopenWindowMinutes: num(env.REOPEN_WINDOW_MINUTES, 30),
+    startChatPerIp: { limit: num(env.START_CHAT_LIMIT_PER_IP, 10), windowSeconds: 60 },
+    startChatPerVisitor: { limit: num(env.START_CHAT_LIMIT_PER_VISITOR, 5), windowSeconds: 60 },
+    sendMessagePerVisitor: { limit: num(env.SEND_MESSAGE_LIMIT_PER_VISITOR, 20), windowSeconds: 10 },
+    sendMessagePerIp: { limit: num(env.SEND_MESSAGE_LIMIT_PER_IP, 200), windowSeconds: 10 },
+  };
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -40,6 +67,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perIp: Number(env.LOGIN_RATE_LIMIT_PER_IP ?? 20),
       windowSeconds: Number(env.LOGIN_RATE_LIMIT_WINDOW_SECONDS ?? 300),
     },
+    chat: chatLimitsFromEnv(env),
     staticRoot: repoRoot,
     log: (line) => console.log(line),
   };

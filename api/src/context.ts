@@ -11,6 +11,8 @@ export interface Context {
   prisma: PrismaClient;
   services: AppServices;
   principal: Principal | null;
+  /** The raw bearer token of this request, for echoing a visitor's own token back; never logged or stored. */
+  bearerToken: string | null;
   /** Client address, for rate limits. */
   ip: string;
   userAgent: string | null;

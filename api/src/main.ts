@@ -21,7 +21,7 @@ try {
   const where = engine === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL from DATABASE_URL';
   console.log(
     [
-      `Live chat API on ${running.url} (${where}; pub/sub: ${running.services.pubsub.kind})`,
+      `Live chat API on ${running.url} (${where}; pub/sub: ${running.services.bus.kind})`,
       `  console:  ${running.url}/console/`,
       `  widget:   ${running.url}/demo/`,
       `  GraphQL:  ${running.url}/graphql`,

@@ -1,39 +1,116 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { createPubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 
 /**
- * Topics and their payloads. Payloads cross Redis as JSON, so they carry ids and small facts,
- * never Prisma objects.
+ * Topics are fixed and few; the key inside a message routes it to local listeners:
+ * - chat:    key = session id, payload = ChatEventDto
+ * - channel: key = channel id, payload = ChannelSignal (queue or session list changed)
+ * - agent:   key = agent id,   payload = AgentSignal
+ *
+ * Each API instance subscribes to these topics once, at start, and fans messages out in
+ * process. A per-subscription Redis SUBSCRIBE would leave a window in which a just-published
+ * event is lost; here a listener is registered synchronously before the subscriber replays
+ * from the database, so replay and live events meet without a gap.
  */
-export type PubSubTopics = {
-  /** A system-wide heartbeat used by /health to prove publish→subscribe works end to end. */
-  'system:ping': [payload: { at: number }];
-};
+export type BusTopic = 'chat' | 'channel' | 'agent';
+const TOPICS: readonly BusTopic[] = ['chat', 'channel', 'agent'];
+const CHANNEL_PREFIX = 'livechat:';
 
-export interface AppPubSub {
-  pubsub: ReturnType<typeof createPubSub<PubSubTopics>>;
+type Listener = (payload: unknown) => void;
+
+export interface EventBus {
   kind: 'memory' | 'redis';
-  /** Redis connection state (always 'ready' in memory). */
+  /** Connection state: 'ready' when publishing and receiving work. */
   status(): string;
+  /** Resolves once this instance receives the topics (Redis SUBSCRIBE confirmed). */
+  ready: Promise<void>;
+  /** Fire and forget: delivery never blocks the caller; events are stored before they are published. */
+  publish(topic: BusTopic, key: string, payload: unknown): void;
+  /** Registers synchronously; returns the function that unregisters. */
+  listen(topic: BusTopic, key: string, listener: Listener): () => void;
+  /** Called after the Redis connection came back: messages may have been lost meanwhile, so catch up from the database. */
+  onResync(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
-export function createAppPubSub(redisUrl?: string): AppPubSub {
-  if (!redisUrl) {
-    return { pubsub: createPubSub<PubSubTopics>(), kind: 'memory', status: () => 'ready', close: async () => {} };
+export function createEventBus(redisUrl?: string): EventBus {
+  const listeners = new Map<string, Set<Listener>>();
+  const resyncListeners = new Set<() => void>();
+  const routeKey = (topic: string, key: string) => `${topic}\u0000${key}`;
+
+  function deliver(topic: string, detail: { key: string; payload: unknown } | null) {
+    if (!detail) return;
+    const set = listeners.get(routeKey(topic, detail.key));
+    if (set) for (const listener of [...set]) listener(detail.payload);
   }
-  // The redis event target needs one connection that publishes and one in subscriber mode.
-  const options = { maxRetriesPerRequest: null, enableAutoPipelining: true } as const;
+
+  function listen(topic: BusTopic, key: string, listener: Listener) {
+    const k = routeKey(topic, key);
+    let set = listeners.get(k);
+    if (!set) listeners.set(k, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) listeners.delete(k);
+    };
+  }
+
+  function onResync(listener: () => void) {
+    resyncListeners.add(listener);
+    return () => resyncListeners.delete(listener);
+  }
+
+  if (!redisUrl) {
+    const target = new EventTarget();
+    for (const topic of TOPICS)
+      target.addEventListener(topic, (event) => deliver(topic, (event as CustomEvent).detail));
+    return {
+      kind: 'memory',
+      status: () => 'ready',
+      ready: Promise.resolve(),
+      publish: (topic, key, payload) => {
+        // Asynchronous like Redis, so publishers never run subscriber code inside their own call.
+        queueMicrotask(() => target.dispatchEvent(new CustomEvent(topic, { detail: { key, payload } })));
+      },
+      listen,
+      onResync,
+      close: async () => listeners.clear(),
+    };
+  }
+
+  // redis-event-target needs one connection that publishes and one in subscriber mode.
+  const options = { maxRetriesPerRequest: null, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000) } as const;
   const publishClient = new Redis(redisUrl, options);
   const subscribeClient = new Redis(redisUrl, options);
   for (const client of [publishClient, subscribeClient]) client.on('error', () => {});
-  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  const target = createRedisEventTarget({ publishClient, subscribeClient });
+  for (const topic of TOPICS)
+    target.addEventListener(CHANNEL_PREFIX + topic, (event) => deliver(topic, (event as CustomEvent).detail));
+  const channels = TOPICS.map((t) => CHANNEL_PREFIX + t);
+
+  let lostConnection = false;
+  subscribeClient.on('close', () => (lostConnection = true));
+  subscribeClient.on('ready', () => {
+    if (!lostConnection) return;
+    lostConnection = false;
+    // Resubscribe explicitly and wait for it, so the catch-up read starts after delivery resumed.
+    subscribeClient.subscribe(...channels).then(
+      () => resyncListeners.forEach((listener) => listener()),
+      () => {},
+    );
+  });
+
   return {
-    pubsub: createPubSub<PubSubTopics>({ eventTarget }),
     kind: 'redis',
-    status: () => (publishClient.status === 'ready' && subscribeClient.status === 'ready' ? 'ready' : publishClient.status),
+    status: () => (publishClient.status === 'ready' && subscribeClient.status === 'ready' ? 'ready' : subscribeClient.status),
+    ready: subscribeClient.subscribe(...channels).then(() => undefined),
+    publish: (topic, key, payload) => {
+      target.dispatchEvent(new CustomEvent(CHANNEL_PREFIX + topic, { detail: { key, payload } }));
+    },
+    listen,
+    onResync,
     async close() {
+      listeners.clear();
       publishClient.disconnect();
       subscribeClient.disconnect();
     },

@@ -8,6 +8,9 @@ import './schema/channels';
 import './schema/chats';
 import './schema/faq';
 import './schema/requests';
+import './schema/queue';
+import './schema/transfers';
+import './schema/statistics';
 
 export const schema = builder.toSchema({ sortSchema: true });
 

@@ -142,3 +142,60 @@ export async function tempDir(prefix = 'lc-test-'): Promise<{ dir: string; remov
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
+
+export interface Subscription<T = any> {
+  /** Every `next` payload so far. */
+  results: GraphqlResult<T>[];
+  /** Data of the results so far (results with errors are left out). */
+  values(): T[];
+  /** Resolves with the first value matching `predicate` (seen already or arriving within `timeoutMs`). */
+  waitFor(predicate: (value: T) => boolean, timeoutMs?: number): Promise<T>;
+  /** Resolves when the subscription ends with an error or completes, with the errors if any. */
+  ended: Promise<{ errors?: readonly unknown[] }>;
+  stop(): void;
+}
+
+/** Subscribes over a real graphql-ws client and records everything it receives. */
+export function subscribe<T = any>(client: WsClient, query: string, variables?: Record<string, unknown>): Subscription<T> {
+  const results: GraphqlResult<T>[] = [];
+  const waiters: { predicate: (value: T) => boolean; resolve: (value: T) => void }[] = [];
+  let endedResolve!: (value: { errors?: readonly unknown[] }) => void;
+  const ended = new Promise<{ errors?: readonly unknown[] }>((resolve) => (endedResolve = resolve));
+  const stop = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (value) => {
+        results.push(value as GraphqlResult<T>);
+        if (value.errors) endedResolve({ errors: value.errors });
+        const data = value.data as T | undefined;
+        if (data === undefined || data === null) return;
+        for (const waiter of [...waiters])
+          if (waiter.predicate(data)) {
+            waiters.splice(waiters.indexOf(waiter), 1);
+            waiter.resolve(data);
+          }
+      },
+      error: (error) => endedResolve({ errors: Array.isArray(error) ? error : [error] }),
+      complete: () => endedResolve({}),
+    },
+  );
+  const values = () => results.filter((r) => !r.errors && r.data).map((r) => r.data as T);
+  return {
+    results,
+    values,
+    ended,
+    stop,
+    waitFor(predicate, timeoutMs = 10_000) {
+      const seen = values().find(predicate);
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise<T>((resolve, reject) => {
+        const waiter = { predicate, resolve: (v: T) => (clearTimeout(timer), resolve(v)) };
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          reject(new Error(`timed out after ${timeoutMs} ms; received ${JSON.stringify(values()).slice(0, 2000)}`));
+        }, timeoutMs);
+        waiters.push(waiter);
+      });
+    },
+  };
+}

@@ -1,6 +1,7 @@
 import { builder } from '../builder';
 import { agentOf, type Principal } from '../context';
 import { AgentRole, Presence } from '../generated/prisma/enums';
+import { signalStream } from '../services/live-signals';
 
 export const AgentRoleEnum = builder.enumType(AgentRole, {
   name: 'AgentRole',
@@ -92,3 +93,86 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+interface AgentBadges {
+  incoming: number;
+  myChats: number;
+  unread: number;
+  transfersToMe: number;
+}
+
+interface AgentEvent {
+  reasons: string[];
+  sessionIds: string[];
+  transferIds: string[];
+  badges: AgentBadges;
+}
+
+const AgentBadgesRef = builder.objectRef<AgentBadges>('AgentBadges').implement({
+  description: 'The console’s tab badges.',
+  fields: (t) => ({
+    incoming: t.exposeInt('incoming', { description: 'Waiting chats in channels where you can respond (Dashboard badge).' }),
+    myChats: t.exposeInt('myChats', { description: 'Chats you are handling (Chats badge).' }),
+    unread: t.exposeInt('unread', { description: 'Unread visitor messages across your chats.' }),
+    transfersToMe: t.exposeInt('transfersToMe', { description: 'Transfers offered to you and waiting for your answer.' }),
+  }),
+});
+
+const AgentEventRef = builder.objectRef<AgentEvent>('AgentEvent').implement({
+  description: 'What changed for one agent’s console: refetch the named chats and queue, and show the new badges.',
+  fields: (t) => ({
+    reasons: t.exposeStringList('reasons', {
+      description: 'Why: "initial", "queue" (incoming chats changed), "chats" (one of your chats changed), "transfer", "presence", "resync".',
+    }),
+    sessionIds: t.exposeIDList('sessionIds', { description: 'The chats that changed.' }),
+    transferIds: t.exposeIDList('transferIds', { description: 'The transfers that changed.' }),
+    badges: t.field({ type: AgentBadgesRef, description: 'Badge counts now.', resolve: (e) => e.badges }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  setPresence: t.prismaField({
+    type: 'Agent',
+    description: 'Switches between PRESENT (takes chats, counted as online) and AWAY. Chats you are handling stay yours.',
+    authScopes: { agent: true },
+    args: { presence: t.arg({ type: PresenceEnum, required: true, description: 'PRESENT or AWAY.' }) },
+    resolve: (_query, _root, { presence }, ctx) => ctx.services.agents.setPresence(agentOf(ctx)!, presence),
+  }),
+}));
+
+builder.subscriptionField('agentEvents', (t) =>
+  t.field({
+    type: AgentEventRef,
+    description:
+      'What one agent’s console needs live: new chats in the queue of their channels, their chats changing, transfers offered to them, and badge counts.',
+    authScopes: { agent: true },
+    subscribe: async (_root, _args, ctx) => {
+      const agent = agentOf(ctx)!;
+      const memberships = await ctx.prisma.channelMember.findMany({ where: { agentId: agent.id }, select: { channelId: true, canRespond: true } });
+      const respondable = memberships.filter((m) => m.canRespond).map((m) => m.channelId);
+      return signalStream<{ reason: string; sessionId?: string; transferId?: string }, AgentEvent>(ctx.services.bus, {
+        routes: [['agent', agent.id], ...respondable.map((id) => ['channel', id] as const)],
+        coalesceMs: 200,
+        emitInitial: true,
+        compute: async (signals) => {
+          const [incoming, myChats, unread, transfersToMe] = await Promise.all([
+            ctx.prisma.chatSession.count({ where: { status: 'QUEUED', channelId: { in: respondable } } }),
+            ctx.prisma.chatSession.count({ where: { status: 'ACTIVE', agentId: agent.id } }),
+            ctx.prisma.$queryRaw<{ n: bigint }[]>`
+              SELECT count(*) AS n FROM "Message" m JOIN "ChatSession" s ON s.id = m."sessionId"
+              WHERE s."agentId" = ${agent.id}::uuid AND s.status = 'ACTIVE' AND m."authorKind" = 'VISITOR' AND m.seq > s."agentReadSeq"`.then((r) => Number(r[0]?.n ?? 0)),
+            ctx.prisma.transfer.count({ where: { toAgentId: agent.id, status: 'PENDING' } }),
+          ]);
+          const unique = (values: (string | undefined)[]) => [...new Set(values.filter((v): v is string => !!v))];
+          return {
+            reasons: signals.length ? unique(signals.map((s) => s.reason)) : ['initial'],
+            sessionIds: unique(signals.map((s) => s.sessionId)),
+            transferIds: unique(signals.map((s) => s.transferId)),
+            badges: { incoming, myChats, unread, transfersToMe },
+          };
+        },
+      });
+    },
+    resolve: (event) => event,
+  }),
+);

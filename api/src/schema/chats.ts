@@ -1,17 +1,146 @@
 import { builder } from '../builder';
-import { EndedBy, SessionStatus } from '../generated/prisma/enums';
-import { findReadableSession } from '../services/chat-access';
+import type { Context } from '../context';
+import { agentOf } from '../context';
+import { forbidden } from '../errors';
+import { EndedBy, MessageAuthor, SessionStatus, SystemMessageType } from '../generated/prisma/enums';
+import type { Prisma } from '../generated/prisma/client';
+import { agentSessionRole, findReadableSession } from '../services/chat-access';
+import { AGENT_ONLY_SYSTEM_TYPES, messageDto, type ChatEventDto, type ChatEventKind, type MessageDto, type ParticipantDto } from '../services/chat-dto';
+import { filterAsync } from '../services/async-iterators';
 
-const SessionStatusEnum = builder.enumType(SessionStatus, {
+export const SessionStatusEnum = builder.enumType(SessionStatus, {
   name: 'SessionStatus',
   description:
-    'Where a chat is in its lifecycle: PRECHAT (form shown) → QUEUED → ACTIVE → ENDED; OFFLINE (offline form sent) and CLOSED (archived).',
+    'Where a chat is in its lifecycle: PRECHAT (form shown) → QUEUED (waiting) → ACTIVE (an agent has it) → ENDED; OFFLINE (offline form sent) and CLOSED (archived).',
 });
 
 const EndedByEnum = builder.enumType(EndedBy, {
   name: 'EndedBy',
   description: 'Who or what ended a chat: the AGENT, the VISITOR, or IDLE timeout.',
 });
+
+const MessageAuthorEnum = builder.enumType(MessageAuthor, {
+  name: 'MessageAuthor',
+  description: 'Who wrote a message: the VISITOR, an AGENT, or the SYSTEM (welcome, transfers, closing notes).',
+});
+
+const SystemMessageTypeEnum = builder.enumType(SystemMessageType, {
+  name: 'SystemMessageType',
+  description: 'What a SYSTEM message announces.',
+});
+
+const CHAT_EVENT_TYPES: readonly ChatEventKind[] = [
+  'MESSAGE', 'TYPING', 'READ', 'STATUS_CHANGED', 'AGENT_JOINED', 'TRANSFER_OFFERED', 'TRANSFER_ACCEPTED',
+  'TRANSFER_REJECTED', 'TRANSFER_CANCELLED', 'RATED', 'CONTACT_LINKED',
+];
+const ChatEventTypeEnum = builder.enumType('ChatEventType', {
+  description: 'What happened in a chat. TYPING is live only: it has no cursor and is never replayed.',
+  values: CHAT_EVENT_TYPES,
+});
+
+const ChatSideEnum = builder.enumType('ChatSide', {
+  description: 'One side of a conversation.',
+  values: ['VISITOR', 'AGENT'] as const,
+});
+
+export const ChatParticipantRef = builder.objectRef<ParticipantDto>('ChatParticipant').implement({
+  description: 'An agent as shown in a conversation.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'The agent id.' }),
+    displayName: t.exposeString('displayName', { description: 'Nickname when set, otherwise the name.' }),
+    photoUrl: t.exposeString('photoUrl', { nullable: true, description: 'Photo URL, when the channel shows agent photos.' }),
+  }),
+});
+
+export const MessageRef = builder.objectRef<MessageDto>('Message').implement({
+  description: 'A message in a chat.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Stable identifier.' }),
+    sessionId: t.exposeID('sessionId', { description: 'The chat it belongs to.' }),
+    cursor: t.exposeInt('cursor', { description: 'Its place in the chat’s event log; pass to `markRead` and `chatEvents(after:)`.' }),
+    authorKind: t.expose('authorKind', { type: MessageAuthorEnum, description: 'VISITOR, AGENT or SYSTEM.' }),
+    systemType: t.expose('systemType', { type: SystemMessageTypeEnum, nullable: true, description: 'For SYSTEM messages, what they announce.' }),
+    body: t.exposeString('body', { description: 'The text, 1–4000 characters, control characters removed.' }),
+    clientMessageId: t.exposeString('clientMessageId', { nullable: true, description: 'The sender’s idempotency key.' }),
+    createdAt: t.field({ type: 'DateTime', description: 'When it was stored.', resolve: (m) => m.createdAt }),
+    author: t.field({ type: ChatParticipantRef, nullable: true, description: 'The agent who wrote it (or who joined, for WELCOME).', resolve: (m) => m.author }),
+  }),
+});
+
+const TypingRef = builder.objectRef<NonNullable<ChatEventDto['typing']>>('TypingIndicator').implement({
+  description: 'Someone started or stopped typing.',
+  fields: (t) => ({
+    by: t.field({ type: ChatSideEnum, description: 'Which side is typing.', resolve: (x) => x.by }),
+    isTyping: t.exposeBoolean('isTyping', { description: 'True while typing.' }),
+  }),
+});
+
+const ReadReceiptRef = builder.objectRef<NonNullable<ChatEventDto['read']>>('ReadReceipt').implement({
+  description: 'One side has read everything up to a cursor.',
+  fields: (t) => ({
+    by: t.field({ type: ChatSideEnum, description: 'Which side read.', resolve: (x) => x.by }),
+    upToCursor: t.exposeInt('upToCursor', { description: 'Everything at or before this cursor is read.' }),
+  }),
+});
+
+export const TransferSummaryRef = builder.objectRef<NonNullable<ChatEventDto['transfer']>>('TransferSummary').implement({
+  description: 'A transfer as carried by chat events.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'The transfer id.' }),
+    status: t.exposeString('status', { description: 'PENDING, ACCEPTED, REJECTED or CANCELLED.' }),
+    fromAgent: t.field({ type: ChatParticipantRef, description: 'Who offered the chat.', resolve: (x) => x.fromAgent }),
+    toAgent: t.field({ type: ChatParticipantRef, description: 'To whom.', resolve: (x) => x.toAgent }),
+  }),
+});
+
+const RatingRef = builder.objectRef<NonNullable<ChatEventDto['rating']>>('ChatRating').implement({
+  description: 'The visitor’s rating of a chat.',
+  fields: (t) => ({
+    rating: t.exposeInt('rating', { description: '1 (poor) to 5 (excellent).' }),
+    comment: t.exposeString('comment', { nullable: true, description: 'Optional comment.' }),
+  }),
+});
+
+const ChatEventRef = builder.objectRef<ChatEventDto>('ChatEvent').implement({
+  description: 'Something that happened in a chat. Stored events have a cursor and are replayed in order on resume.',
+  fields: (t) => ({
+    cursor: t.exposeInt('cursor', { nullable: true, description: 'The event’s place in the chat’s log; null for live-only TYPING.' }),
+    sessionId: t.exposeID('sessionId', { description: 'The chat.' }),
+    type: t.field({ type: ChatEventTypeEnum, description: 'What happened.', resolve: (e) => e.type }),
+    createdAt: t.field({ type: 'DateTime', description: 'When it happened.', resolve: (e) => e.createdAt }),
+    message: t.field({ type: MessageRef, nullable: true, description: 'For MESSAGE.', resolve: (e) => e.message ?? null }),
+    status: t.field({ type: SessionStatusEnum, nullable: true, description: 'For STATUS_CHANGED: the new status.', resolve: (e) => e.status ?? null }),
+    endedBy: t.field({ type: EndedByEnum, nullable: true, description: 'For STATUS_CHANGED to ENDED.', resolve: (e) => e.endedBy ?? null }),
+    agent: t.field({ type: ChatParticipantRef, nullable: true, description: 'For AGENT_JOINED and agent TYPING: the agent.', resolve: (e) => e.agent ?? null }),
+    typing: t.field({ type: TypingRef, nullable: true, description: 'For TYPING.', resolve: (e) => e.typing ?? null }),
+    read: t.field({ type: ReadReceiptRef, nullable: true, description: 'For READ.', resolve: (e) => e.read ?? null }),
+    transfer: t.field({ type: TransferSummaryRef, nullable: true, description: 'For TRANSFER_* events (agents only).', resolve: (e) => e.transfer ?? null }),
+    rating: t.field({ type: RatingRef, nullable: true, description: 'For RATED.', resolve: (e) => e.rating ?? null }),
+  }),
+});
+
+const MessagePageRef = builder.objectRef<{ messages: MessageDto[]; hasMore: boolean }>('MessagePage').implement({
+  description: 'A page of a chat’s messages, oldest first.',
+  fields: (t) => ({
+    messages: t.field({ type: [MessageRef], description: 'The messages, in cursor order.', resolve: (p) => p.messages }),
+    hasMore: t.exposeBoolean('hasMore', { description: 'True when older messages exist before the first one.' }),
+  }),
+});
+
+builder.prismaObject('Visitor', {
+  description: 'A website visitor, as they described themselves in the forms.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Stable identifier.' }),
+    name: t.exposeString('name', { nullable: true, description: 'Name from the forms.' }),
+    email: t.exposeString('email', { nullable: true, description: 'Email from the forms.' }),
+    phone: t.exposeString('phone', { nullable: true, description: 'Phone from the forms.' }),
+    company: t.exposeString('company', { nullable: true, description: 'Company from the forms.' }),
+    country: t.exposeString('country', { nullable: true, description: 'Country from the forms.' }),
+    emailVerified: t.exposeBoolean('emailVerified', { description: 'True when the website vouched for the email with a signed identity.' }),
+  }),
+});
+
+const visibleToVisitor = (ctx: Context) => ctx.principal?.kind === 'visitor';
 
 builder.prismaObject('ChatSession', {
   description: 'One conversation between a visitor and the agents of a channel.',
@@ -21,13 +150,98 @@ builder.prismaObject('ChatSession', {
     missed: t.exposeBoolean('missed', { description: 'True when it ended while still queued or went to the offline form.' }),
     endedBy: t.expose('endedBy', { type: EndedByEnum, nullable: true, description: 'Who ended it, once ended.' }),
     channel: t.relation('channel', { description: 'The channel it came in on.' }),
-    agent: t.relation('agent', { nullable: true, description: 'The agent handling it now, if any.' }),
+    visitor: t.relation('visitor', { description: 'The visitor.' }),
+    agent: t.field({
+      type: ChatParticipantRef,
+      nullable: true,
+      description: 'The agent handling it now, as shown in the conversation.',
+      select: { agent: true, channel: { select: { showAgentPhoto: true } } },
+      resolve: (s) => (s.agent ? { id: s.agent.id, displayName: s.agent.nickname || s.agent.name, photoUrl: s.channel.showAgentPhoto ? s.agent.photoUrl : null } : null),
+    }),
     requestedAt: t.expose('requestedAt', { type: 'DateTime', description: 'When the visitor asked to chat.' }),
+    queuedAt: t.expose('queuedAt', { type: 'DateTime', nullable: true, description: 'When it (last) joined the queue.' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, description: 'When an agent took it.' }),
     endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true, description: 'When it ended.' }),
-    lastActivityAt: t.expose('lastActivityAt', { type: 'DateTime', description: 'The latest message or status change.' }),
-    lastEventSeq: t.exposeInt('lastEventSeq', {
-      description: 'Cursor of the newest event in this session; pass it to resume `chatEvents` with no gap.',
+    lastActivityAt: t.expose('lastActivityAt', { type: 'DateTime', description: 'The latest event.' }),
+    initialQueuePosition: t.exposeInt('initialQueuePosition', { nullable: true, description: 'Its position when it joined the queue.' }),
+    rating: t.exposeInt('rating', { nullable: true, description: 'The visitor’s rating, 1–5.' }),
+    ratingComment: t.exposeString('ratingComment', { nullable: true, description: 'The visitor’s comment with the rating.' }),
+    lastMessageAuthor: t.expose('lastMessageAuthor', { type: MessageAuthorEnum, nullable: true, description: 'Who wrote last: the coloured dot in the chat list.' }),
+    lastMessageAt: t.expose('lastMessageAt', { type: 'DateTime', nullable: true, description: 'When the last visitor or agent message was written.' }),
+    lastEventSeq: t.exposeInt('lastEventSeq', { description: 'Cursor of the newest event; pass it to `chatEvents(after:)` to continue with no gap.' }),
+    visitorReadCursor: t.exposeInt('visitorReadSeq', { description: 'The visitor has read everything up to this cursor.' }),
+    agentReadCursor: t.exposeInt('agentReadSeq', { description: 'The handling agent has read everything up to this cursor.' }),
+    unreadCount: t.int({
+      description: 'Messages the caller’s side has not read: visitor messages for agents, agent and system messages for the visitor.',
+      resolve: (s, _args, ctx) => {
+        const visitor = visibleToVisitor(ctx);
+        return ctx.prisma.message.count({
+          where: visitor
+            ? { sessionId: s.id, seq: { gt: s.visitorReadSeq }, authorKind: { not: 'VISITOR' }, NOT: { systemType: { in: [...AGENT_ONLY_SYSTEM_TYPES] } } }
+            : { sessionId: s.id, seq: { gt: s.agentReadSeq }, authorKind: 'VISITOR' },
+        });
+      },
+    }),
+    messages: t.field({
+      type: MessagePageRef,
+      description: 'Messages, newest page first: pass `beforeCursor` (the first cursor you have) to page backwards.',
+      args: {
+        beforeCursor: t.arg.int({ description: 'Only messages before this cursor.' }),
+        last: t.arg.int({ defaultValue: 50, description: 'How many, 1–200.' }),
+      },
+      resolve: async (s, { beforeCursor, last }, ctx) => {
+        const take = Math.min(Math.max(last ?? 50, 1), 200);
+        const where: Prisma.MessageWhereInput = {
+          sessionId: s.id,
+          ...(beforeCursor != null ? { seq: { lt: beforeCursor } } : {}),
+          ...(visibleToVisitor(ctx) ? { NOT: { systemType: { in: [...AGENT_ONLY_SYSTEM_TYPES] } } } : {}),
+        };
+        const [rows, channel] = await Promise.all([
+          ctx.prisma.message.findMany({ where, orderBy: { seq: 'desc' }, take: take + 1, include: { agent: true } }),
+          ctx.prisma.channel.findUniqueOrThrow({ where: { id: s.channelId }, select: { showAgentPhoto: true } }),
+        ]);
+        const page = rows.slice(0, take).reverse();
+        return { messages: page.map((m) => messageDto(m, m.agent, channel.showAgentPhoto)), hasMore: rows.length > take };
+      },
+    }),
+  }),
+});
+
+const StartChatInput = builder.inputType('StartChatInput', {
+  description: 'A visitor’s request to chat: the pre-chat form and the first message.',
+  fields: (t) => ({
+    channelId: t.id({ required: true, description: 'The channel, as in the embed’s `data-channel`.' }),
+    name: t.string({ description: 'Up to 100 characters; required when the channel asks for it.' }),
+    email: t.string({ description: 'A valid email; required when the channel asks for it.' }),
+    phone: t.string({ description: 'Up to 50 characters.' }),
+    company: t.string({ description: 'Up to 100 characters.' }),
+    country: t.string({ description: 'Up to 100 characters.' }),
+    message: t.string({ required: true, description: 'The visitor’s question, 1–4000 characters.' }),
+  }),
+});
+
+const StartChatPayload = builder.objectRef<{ session: { id: string }; visitorToken: string }>('StartChatPayload').implement({
+  description: 'A new chat in the queue.',
+  fields: (t) => ({
+    session: t.prismaField({
+      type: 'ChatSession',
+      description: 'The new chat session.',
+      resolve: (query, p, _args, ctx) => ctx.prisma.chatSession.findUniqueOrThrow({ ...query, where: { id: p.session.id } }),
+    }),
+    visitorToken: t.exposeString('visitorToken', {
+      description: 'The visitor’s bearer token: keep it (the widget stores it in localStorage) to resume this and later chats.',
+    }),
+  }),
+});
+
+const SendMessageInput = builder.inputType('SendMessageInput', {
+  description: 'A message from the visitor or the handling agent.',
+  fields: (t) => ({
+    sessionId: t.id({ required: true, description: 'The chat.' }),
+    body: t.string({ required: true, description: '1–4000 characters after trimming; control characters are removed.' }),
+    clientMessageId: t.string({
+      required: true,
+      description: 'A unique id chosen by the sender (e.g. a UUID). Retrying with the same id returns the first message and stores nothing new.',
     }),
   }),
 });
@@ -36,12 +250,131 @@ builder.queryFields((t) => ({
   chatSession: t.prismaField({
     type: 'ChatSession',
     description:
-      'One chat session. Visitors read only their own, agents those in their channels, API tokens need CHATS_READ.',
+      'One chat session. Visitors read only their own; agents those in their channels (an active chat of another agent needs can-listen-in); API tokens need CHATS_READ.',
     authScopes: { $any: { agent: true, visitor: true, apiScope: 'CHATS_READ' } },
     args: { id: t.arg.id({ required: true, description: 'The session id.' }) },
     resolve: async (query, _root, { id }, ctx) => {
-      const session = await findReadableSession(ctx, String(id));
+      const session = await findReadableSession(ctx.prisma, ctx.principal, String(id));
+      return ctx.prisma.chatSession.findUniqueOrThrow({ ...query, where: { id: session.id } });
+    },
+  }),
+  myChats: t.prismaField({
+    type: ['ChatSession'],
+    description: 'The chats I am handling, those offered to me by a pending transfer, and my chats that ended in the last 8 hours; newest activity first.',
+    authScopes: { agent: true },
+    resolve: (query, _root, _args, ctx) => {
+      const agent = agentOf(ctx)!;
+      return ctx.prisma.chatSession.findMany({
+        ...query,
+        where: {
+          OR: [
+            { agentId: agent.id, status: 'ACTIVE' },
+            { agentId: agent.id, status: { in: ['ENDED', 'CLOSED'] }, endedAt: { gte: new Date(Date.now() - 8 * 3_600_000) } },
+            { transfers: { some: { toAgentId: agent.id, status: 'PENDING' } } },
+          ],
+        },
+        orderBy: { lastActivityAt: 'desc' },
+        take: 200,
+      });
+    },
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  startChat: t.field({
+    type: StartChatPayload,
+    description:
+      'Starts a chat and queues it. Public: needs no token (send a visitor token to reuse that visitor). Fails with CHANNEL_OFFLINE (extensions.reason) when the widget should show the offline form; rate-limited per IP and visitor.',
+    args: { input: t.arg({ type: StartChatInput, required: true, description: 'The pre-chat form and first message.' }) },
+    resolve: (_root, { input }, ctx) =>
+      ctx.services.chats.startChat(ctx.principal, ctx.principal?.kind === 'visitor' ? ctx.bearerToken : null, ctx.ip, { ...input, channelId: String(input.channelId) }),
+  }),
+  sendMessage: t.field({
+    type: MessageRef,
+    description:
+      'Sends a message as the visitor or as the handling agent. Idempotent on clientMessageId. A visitor message shortly after the chat ended reopens it ("return to chat").',
+    authScopes: { $any: { agent: true, visitor: true } },
+    args: { input: t.arg({ type: SendMessageInput, required: true, description: 'The message.' }) },
+    resolve: (_root, { input }, ctx) => ctx.services.chats.sendMessage(ctx.principal, ctx.ip, { ...input, sessionId: String(input.sessionId) }),
+  }),
+  setTyping: t.boolean({
+    description: 'Tells the other side you are (or stopped) typing. Returns false when the chat is not open.',
+    authScopes: { $any: { agent: true, visitor: true } },
+    args: {
+      sessionId: t.arg.id({ required: true, description: 'The chat.' }),
+      typing: t.arg.boolean({ required: true, description: 'True when typing started, false when it stopped.' }),
+    },
+    resolve: (_root, { sessionId, typing }, ctx) => ctx.services.chats.setTyping(ctx.principal, String(sessionId), typing),
+  }),
+  markRead: t.prismaField({
+    type: 'ChatSession',
+    description: 'Marks everything up to a cursor as read by your side (a read receipt). Listeners cannot mark read: listening stays invisible.',
+    authScopes: { $any: { agent: true, visitor: true } },
+    args: {
+      sessionId: t.arg.id({ required: true, description: 'The chat.' }),
+      upToCursor: t.arg.int({ required: true, description: 'The cursor of the newest message you have shown.' }),
+    },
+    resolve: async (query, _root, { sessionId, upToCursor }, ctx) => {
+      const session = await ctx.services.chats.markRead(ctx.principal, String(sessionId), upToCursor);
+      return ctx.prisma.chatSession.findUniqueOrThrow({ ...query, where: { id: session.id } });
+    },
+  }),
+  endChat: t.prismaField({
+    type: 'ChatSession',
+    description: 'Ends a chat: the visitor, the handling agent, a channel manager or an admin. A chat ended while queued counts as missed.',
+    authScopes: { $any: { agent: true, visitor: true } },
+    args: { sessionId: t.arg.id({ required: true, description: 'The chat.' }) },
+    resolve: async (query, _root, { sessionId }, ctx) => {
+      const session = await ctx.services.chats.endChat(ctx.principal, String(sessionId));
+      return ctx.prisma.chatSession.findUniqueOrThrow({ ...query, where: { id: session.id } });
+    },
+  }),
+  rateChat: t.prismaField({
+    type: 'ChatSession',
+    description: 'The visitor rates an ended chat from 1 to 5, with an optional comment (up to 1000 characters).',
+    authScopes: { visitor: true },
+    args: {
+      sessionId: t.arg.id({ required: true, description: 'The chat.' }),
+      rating: t.arg.int({ required: true, description: '1 (poor) to 5 (excellent).' }),
+      comment: t.arg.string({ description: 'Optional comment.' }),
+    },
+    resolve: async (query, _root, { sessionId, rating, comment }, ctx) => {
+      const session = await ctx.services.chats.rateChat(ctx.principal, String(sessionId), rating, comment);
+      return ctx.prisma.chatSession.findUniqueOrThrow({ ...query, where: { id: session.id } });
+    },
+  }),
+  listenToChat: t.prismaField({
+    type: 'ChatSession',
+    description:
+      'Opens another agent’s chat read-only (listen-in). Needs the can-listen-in flag (or manager) in its channel. Nothing is stored and nobody is told: follow it with `chatEvents`.',
+    authScopes: { agent: true },
+    args: { sessionId: t.arg.id({ required: true, description: 'The chat to listen to.' }) },
+    resolve: async (query, _root, { sessionId }, ctx) => {
+      const agent = agentOf(ctx)!;
+      const session = await findReadableSession(ctx.prisma, ctx.principal, String(sessionId));
+      const role = await agentSessionRole(ctx.prisma, agent, session);
+      if (!role.isAdmin && !role.membership?.canListenIn && !role.membership?.isManager && !role.isFormerOwner)
+        throw forbidden('Listening in needs the can-listen-in flag in this channel.');
       return ctx.prisma.chatSession.findUniqueOrThrow({ ...query, where: { id: session.id } });
     },
   }),
 }));
+
+builder.subscriptionField('chatEvents', (t) =>
+  t.field({
+    type: ChatEventRef,
+    description:
+      'Every event of one chat, in order. With `after`, first replays everything after that cursor, then continues live with no gap and no duplicate. Visitors do not receive agent-only events.',
+    authScopes: { $any: { agent: true, visitor: true, apiScope: 'CHATS_READ' } },
+    args: {
+      sessionId: t.arg.id({ required: true, description: 'The chat.' }),
+      after: t.arg.int({ description: 'The last cursor you have; omit to receive only new events.' }),
+    },
+    subscribe: async (_root, { sessionId, after }, ctx) => {
+      const session = await findReadableSession(ctx.prisma, ctx.principal, String(sessionId));
+      const stream = ctx.services.events.stream(session.id, after ?? null);
+      return ctx.principal?.kind === 'visitor' ? filterAsync(stream, (e) => e.audience === 'ALL') : stream;
+    },
+    resolve: (event) => event,
+  }),
+);

@@ -10,7 +10,8 @@ function parseDate(value: unknown): Date {
 
 builder.scalarType('DateTime', {
   description: 'An instant in time, as an ISO-8601 string in UTC (e.g. 2026-01-31T12:00:00.000Z).',
-  serialize: (value) => value.toISOString(),
+  // Event payloads carry ISO strings (they cross Redis as JSON); rows carry Dates.
+  serialize: (value) => (value instanceof Date ? value : new Date(value)).toISOString(),
   parseValue: parseDate,
   parseLiteral: (ast) => {
     if (ast.kind !== Kind.STRING) throw new GraphQLError('DateTime must be a string.');

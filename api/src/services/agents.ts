@@ -1,4 +1,6 @@
-import type { Agent, AgentRole, PrismaClient } from '../generated/prisma/client';
+import type { Agent, AgentRole, Presence, PrismaClient } from '../generated/prisma/client';
+import type { EventBus } from '../pubsub';
+import type { AgentSignal, ChannelSignal } from './chats';
 import { conflict, notFound, validation } from '../errors';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword } from './passwords';
 import { cleanEmail, cleanOptionalText, cleanText } from './validate';
@@ -25,7 +27,16 @@ export function validatePassword(password: string) {
   if (password.length > MAX_PASSWORD_LENGTH) throw validation('password', `must be at most ${MAX_PASSWORD_LENGTH} characters`);
 }
 
-export function createAgentService(prisma: PrismaClient) {
+export function createAgentService(prisma: PrismaClient, bus: EventBus) {
+  /** Present agents receive chats and notifications; the change reaches every dashboard of their channels. */
+  async function setPresence(agent: Agent, presence: Presence): Promise<Agent> {
+    const updated = await prisma.agent.update({ where: { id: agent.id }, data: { presence, presenceChangedAt: new Date() } });
+    const memberships = await prisma.channelMember.findMany({ where: { agentId: agent.id }, select: { channelId: true } });
+    for (const { channelId } of memberships) bus.publish('channel', channelId, { reason: 'presence' } satisfies ChannelSignal);
+    bus.publish('agent', agent.id, { reason: 'presence' } satisfies AgentSignal);
+    return updated;
+  }
+
   async function create(input: NewAgentInput): Promise<Agent> {
     const email = cleanEmail('email', input.email);
     validatePassword(input.password);
@@ -79,7 +90,7 @@ export function createAgentService(prisma: PrismaClient) {
     });
   }
 
-  return { create, update };
+  return { create, update, setPresence };
 }
 
 export type AgentService = ReturnType<typeof createAgentService>;

@@ -1,37 +1,58 @@
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config';
 import type { PrismaClient } from '../generated/prisma/client';
-import { createAppPubSub, type AppPubSub } from '../pubsub';
+import { createEventBus, type EventBus } from '../pubsub';
 import { createAgentService, type AgentService } from './agents';
 import { createAuthService, type AuthService } from './auth';
+import { createChatEventLog, type ChatEventLog } from './chat-events';
+import { createChatService, type ChatService } from './chats';
+import { createIdleMonitor, type IdleMonitor } from './idle';
+import { createQueueService, type QueueService } from './queue';
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './rate-limiter';
+import { createTransferService, type TransferService } from './transfers';
 
 /** The domain services one API instance runs with; handed to every resolver through the context. */
 export interface AppServices {
   prisma: PrismaClient;
   config: AppConfig;
-  pubsub: AppPubSub;
+  bus: EventBus;
   rateLimiter: RateLimiter;
   auth: AuthService;
   agents: AgentService;
+  events: ChatEventLog;
+  chats: ChatService;
+  queue: QueueService;
+  transfers: TransferService;
+  idle: IdleMonitor;
   close(): Promise<void>;
 }
 
 export function createAppServices(prisma: PrismaClient, config: AppConfig): AppServices {
-  const pubsub = createAppPubSub(config.redisUrl);
+  const bus = createEventBus(config.redisUrl);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : null;
   redis?.on('error', () => {});
   const rateLimiter = redis ? createRedisRateLimiter(redis) : createMemoryRateLimiter();
-  const auth = createAuthService(prisma, rateLimiter, config);
+  const auth = createAuthService(prisma, rateLimiter, {
+    ...config,
+    // A visitor's lastSeenAt must be fresher than the idle timeout, or active visitors would look gone.
+    visitorLastSeenPrecisionMs: Math.min(30_000, (config.chat.idleTimeoutSeconds * 1000) / 3),
+  });
+  const events = createChatEventLog(prisma, bus);
+  const chats = createChatService({ prisma, events, bus, rateLimiter, auth, limits: config.chat });
   return {
     prisma,
     config,
-    pubsub,
+    bus,
     rateLimiter,
     auth,
-    agents: createAgentService(prisma),
+    agents: createAgentService(prisma, bus),
+    events,
+    chats,
+    queue: createQueueService(prisma, events, bus, chats),
+    transfers: createTransferService(prisma, events, bus, chats),
+    idle: createIdleMonitor(prisma, chats, config.chat, config.log),
     async close() {
-      await pubsub.close();
+      await bus.close();
       redis?.disconnect();
     },
   };

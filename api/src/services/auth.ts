@@ -8,6 +8,8 @@ import { cleanText } from './validate';
 
 export interface AuthOptions {
   agentSessionTtlHours: number;
+  /** How stale a visitor's lastSeenAt may get before a request refreshes it. */
+  visitorLastSeenPrecisionMs: number;
   loginRateLimit: { perEmail: number; perIp: number; windowSeconds: number };
 }
 
@@ -67,8 +69,10 @@ export function createAuthService(prisma: PrismaClient, rateLimiter: RateLimiter
     }
 
     if (parsed.kind === 'visitor') {
-      const visitor = await prisma.visitor.findUnique({ where: { tokenHash } });
+      let visitor = await prisma.visitor.findUnique({ where: { tokenHash } });
       if (!visitor) throw unauthenticated('Unknown token.');
+      if (now.getTime() - visitor.lastSeenAt.getTime() > options.visitorLastSeenPrecisionMs)
+        visitor = await prisma.visitor.update({ where: { id: visitor.id }, data: { lastSeenAt: now } });
       return { kind: 'visitor', visitor };
     }
 

@@ -1,0 +1,169 @@
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import type { EventBus } from '../pubsub';
+import type { ChatEventDto, MessageDto } from './chat-dto';
+
+type Tx = Prisma.TransactionClient;
+export type ChatEventDraft = Omit<ChatEventDto, 'sessionId' | 'cursor' | 'createdAt'>;
+
+const REPLAY_BATCH = 500;
+
+/**
+ * The per-session event log behind `chatEvents`: every stored event gets the next cursor of its
+ * session, in the same transaction that changes the session, and is published only after commit.
+ */
+export function createChatEventLog(prisma: PrismaClient, bus: EventBus) {
+  /** Appends an event inside `tx`, optionally changing the session in the same statement. */
+  async function append(tx: Tx, sessionId: string, draft: ChatEventDraft, sessionUpdate: Prisma.ChatSessionUpdateInput = {}): Promise<ChatEventDto> {
+    const createdAt = new Date();
+    const { lastEventSeq } = await tx.chatSession.update({
+      where: { id: sessionId },
+      data: { ...sessionUpdate, lastEventSeq: { increment: 1 }, lastActivityAt: createdAt },
+      select: { lastEventSeq: true },
+    });
+    await tx.chatEvent.create({
+      data: { sessionId, seq: lastEventSeq, type: draft.type as never, payload: storedPayload(draft) as Prisma.InputJsonValue, createdAt },
+    });
+    return withCursor({ ...draft, sessionId, cursor: lastEventSeq, createdAt: createdAt.toISOString() });
+  }
+
+  /** Publishes committed events in order. */
+  function publish(events: ChatEventDto[]) {
+    for (const event of events) bus.publish('chat', event.sessionId, event);
+  }
+
+  /** Typing and other transient signals: delivered live, never stored, no cursor. */
+  function publishEphemeral(sessionId: string, draft: ChatEventDraft) {
+    bus.publish('chat', sessionId, { ...draft, sessionId, cursor: null, createdAt: new Date().toISOString() } satisfies ChatEventDto);
+  }
+
+  async function eventsAfter(sessionId: string, cursor: number, limit = REPLAY_BATCH): Promise<ChatEventDto[]> {
+    const rows = await prisma.chatEvent.findMany({
+      where: { sessionId, seq: { gt: cursor } },
+      orderBy: { seq: 'asc' },
+      take: limit,
+    });
+    return rows.map((row) =>
+      withCursor({
+        ...(row.payload as unknown as ChatEventDraft),
+        sessionId,
+        cursor: row.seq,
+        createdAt: row.createdAt.toISOString(),
+      }),
+    );
+  }
+
+  /**
+   * Every event of a session after `after`, then live ones, in cursor order with no gap and no
+   * duplicate: the live listener is registered before the replay read, anything at or below
+   * the last delivered cursor is dropped, and a jump in cursors (a lost or reordered message,
+   * or a Redis outage) is filled from the database.
+   */
+  function stream(sessionId: string, after: number | null): AsyncIterableIterator<ChatEventDto> {
+    return abortable((signal) => streamUntil(sessionId, after, signal));
+  }
+
+  async function* streamUntil(sessionId: string, after: number | null, signal: AbortSignal): AsyncGenerator<ChatEventDto> {
+    const queue: ChatEventDto[] = [];
+    let wake: (() => void) | null = null;
+    let needsCatchUp = false;
+    const notify = () => {
+      wake?.();
+      wake = null;
+    };
+    const stopListening = bus.listen('chat', sessionId, (payload) => {
+      queue.push(payload as ChatEventDto);
+      notify();
+    });
+    const stopResync = bus.onResync(() => {
+      needsCatchUp = true;
+      notify();
+    });
+    const onAbort = () => notify();
+    signal.addEventListener('abort', onAbort);
+
+    try {
+      let last: number;
+      if (after === null) {
+        const session = await prisma.chatSession.findUnique({ where: { id: sessionId }, select: { lastEventSeq: true } });
+        last = session?.lastEventSeq ?? 0;
+      } else {
+        last = after;
+        needsCatchUp = true;
+      }
+
+      while (!signal.aborted) {
+        if (needsCatchUp) {
+          needsCatchUp = false;
+          for (;;) {
+            const batch = await eventsAfter(sessionId, last);
+            for (const event of batch) {
+              last = event.cursor!;
+              yield event;
+            }
+            if (batch.length < REPLAY_BATCH) break;
+          }
+        }
+        const event = queue.shift();
+        if (!event) {
+          if (needsCatchUp) continue;
+          await new Promise<void>((resolve) => (wake = resolve));
+          continue;
+        }
+        if (event.cursor === null) {
+          yield event;
+        } else if (event.cursor === last + 1) {
+          last = event.cursor;
+          yield event;
+        } else if (event.cursor > last + 1) {
+          queue.unshift(event);
+          needsCatchUp = true;
+        }
+      }
+    } finally {
+      stopListening();
+      stopResync();
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  return { append, publish, publishEphemeral, eventsAfter, stream };
+}
+
+export type ChatEventLog = ReturnType<typeof createChatEventLog>;
+
+/**
+ * An async generator's return() waits behind a pending next(); a subscriber that leaves while
+ * the generator awaits the next event would leak it. return() here aborts first, which wakes it.
+ */
+export function abortable<T>(make: (signal: AbortSignal) => AsyncGenerator<T>): AsyncIterableIterator<T> {
+  const controller = new AbortController();
+  const generator = make(controller.signal);
+  return {
+    next: () => generator.next(),
+    return: (value?: unknown) => {
+      controller.abort();
+      return generator.return(value as never);
+    },
+    throw: (error?: unknown) => {
+      controller.abort();
+      return generator.throw(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/** The stored payload leaves out what the row's columns already hold. */
+function storedPayload(draft: ChatEventDraft): unknown {
+  const { message, ...rest } = draft;
+  if (!message) return rest;
+  const { cursor: _cursor, sessionId: _sessionId, ...storedMessage } = message;
+  return { ...rest, message: storedMessage };
+}
+
+/** Message events carry their message's cursor, which is the event's own. */
+function withCursor(event: ChatEventDto): ChatEventDto {
+  if (event.message) event.message = { ...event.message, sessionId: event.sessionId, cursor: event.cursor! } as MessageDto;
+  return event;
+}

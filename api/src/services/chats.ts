@@ -1,0 +1,403 @@
+import { randomUUID } from 'node:crypto';
+import type { ChatLimits } from '../config';
+import type { Principal } from '../context';
+import { AppError, conflict, forbidden, rateLimited, validation } from '../errors';
+import type { Agent, ChatSession, Prisma, PrismaClient, Visitor } from '../generated/prisma/client';
+import type { EventBus } from '../pubsub';
+import type { AuthService } from './auth';
+import { channelAvailability } from './availability';
+import { agentSessionRole, findReadableSession, isUuid } from './chat-access';
+import { messageDto, participantDto, type ChatEventDto, type MessageDto } from './chat-dto';
+import type { ChatEventLog } from './chat-events';
+import type { RateLimiter } from './rate-limiter';
+import { cleanEmail, cleanOptionalText } from './validate';
+
+export const MAX_MESSAGE_LENGTH = 4000;
+const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
+const ACTIVE_STATUSES = ['QUEUED', 'ACTIVE'] as const;
+
+export interface StartChatInput {
+  channelId: string;
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  company?: string | null;
+  country?: string | null;
+  message: string;
+}
+
+/** Signals that make consoles and dashboards refresh; they carry no private data. */
+export type ChannelSignal = { reason: 'queue' | 'sessions' | 'presence'; sessionId?: string };
+export type AgentSignal = { reason: 'chats' | 'transfer' | 'presence'; sessionId?: string; transferId?: string };
+
+/**
+ * Strips control characters (keeping newlines and tabs), trims, and enforces 1–4000 characters.
+ */
+export function cleanMessageBody(body: string, field = 'body'): string {
+  const cleaned = body.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '').replace(/\r\n?/g, '\n').trim();
+  if (cleaned === '') throw validation(field, 'must not be empty');
+  if (cleaned.length > MAX_MESSAGE_LENGTH) throw validation(field, `must be at most ${MAX_MESSAGE_LENGTH} characters`);
+  return cleaned;
+}
+
+export interface ChatServiceDeps {
+  prisma: PrismaClient;
+  events: ChatEventLog;
+  bus: EventBus;
+  rateLimiter: RateLimiter;
+  auth: AuthService;
+  limits: ChatLimits;
+}
+
+export function createChatService({ prisma, events, bus, rateLimiter, auth, limits }: ChatServiceDeps) {
+  async function enforce(key: string, limit: { limit: number; windowSeconds: number }) {
+    const result = await rateLimiter.hit(key, limit.limit, limit.windowSeconds);
+    if (!result.allowed) throw rateLimited(result.retryAfterSeconds);
+  }
+
+  /** After commit: chat events to subscribers, and refresh signals to consoles and dashboards. */
+  function announce(session: Pick<ChatSession, 'id' | 'channelId' | 'agentId'>, published: ChatEventDto[], extraAgents: (string | null)[] = []) {
+    events.publish(published);
+    bus.publish('channel', session.channelId, { reason: 'sessions', sessionId: session.id } satisfies ChannelSignal);
+    for (const agentId of new Set([session.agentId, ...extraAgents]))
+      if (agentId) bus.publish('agent', agentId, { reason: 'chats', sessionId: session.id } satisfies AgentSignal);
+  }
+
+  function validateVisitorFields(input: Omit<StartChatInput, 'channelId' | 'message'>, required: readonly string[]) {
+    const fields = {
+      name: cleanOptionalText('name', input.name, 100),
+      email: input.email != null && input.email.trim() !== '' ? cleanEmail('email', input.email) : null,
+      phone: cleanOptionalText('phone', input.phone, 50),
+      company: cleanOptionalText('company', input.company, 100),
+      country: cleanOptionalText('country', input.country, 100),
+    };
+    for (const field of required) {
+      const key = field.toLowerCase() as keyof typeof fields;
+      if (!fields[key]) throw validation(key, 'is required');
+    }
+    return fields;
+  }
+
+  async function startChat(principal: Principal | null, visitorToken: string | null, ip: string, input: StartChatInput) {
+    if (principal && principal.kind !== 'visitor') throw forbidden('startChat is for visitors; call it without an agent or API token.');
+    await enforce(`startChat:ip:${ip}`, limits.startChatPerIp);
+    if (principal?.kind === 'visitor') await enforce(`startChat:visitor:${principal.visitor.id}`, limits.startChatPerVisitor);
+
+    const channel = isUuid(input.channelId) ? await prisma.channel.findUnique({ where: { id: input.channelId } }) : null;
+    if (!channel) throw new AppError('NOT_FOUND', `Channel ${input.channelId} was not found.`, { entity: 'Channel' });
+    const fields = validateVisitorFields(input, channel.prechatEnabled ? channel.prechatRequiredFields : []);
+    const body = cleanMessageBody(input.message, 'message');
+
+    const availability = await channelAvailability(prisma, channel.id);
+    if (!availability.online)
+      throw new AppError('CHANNEL_OFFLINE', `${channel.name} cannot take chats right now: show the offline form.`, {
+        reason: availability.reason,
+        offlineForm: true,
+      });
+
+    let visitor: Visitor;
+    let token: string;
+    if (principal?.kind === 'visitor' && visitorToken) {
+      visitor = await prisma.visitor.update({
+        where: { id: principal.visitor.id },
+        data: { ...withoutNulls(fields), lastSeenAt: new Date() },
+      });
+      token = visitorToken;
+    } else {
+      ({ visitor, token } = await auth.createVisitor({ ...fields, ip }));
+    }
+
+    const now = new Date();
+    const { session, published } = await prisma.$transaction(async (tx) => {
+      const ahead = await tx.chatSession.count({ where: { channelId: channel.id, status: 'QUEUED' } });
+      const session = await tx.chatSession.create({
+        data: {
+          channelId: channel.id,
+          visitorId: visitor.id,
+          status: 'QUEUED',
+          requestedAt: now,
+          queuedAt: now,
+          initialQueuePosition: ahead + 1,
+        },
+      });
+      const published = [
+        await events.append(tx, session.id, { type: 'STATUS_CHANGED', audience: 'ALL', status: 'QUEUED' }),
+        await appendMessage(tx, session, { authorKind: 'VISITOR', body, clientMessageId: null }),
+      ];
+      return { session: await tx.chatSession.findUniqueOrThrow({ where: { id: session.id } }), published };
+    });
+    announce(session, published);
+    bus.publish('channel', channel.id, { reason: 'queue', sessionId: session.id } satisfies ChannelSignal);
+    return { session, visitorToken: token };
+  }
+
+  /** Inside a transaction: stores a message as the session's next event. */
+  async function appendMessage(
+    tx: Prisma.TransactionClient,
+    session: Pick<ChatSession, 'id'>,
+    draft: {
+      authorKind: 'VISITOR' | 'AGENT' | 'SYSTEM';
+      body: string;
+      clientMessageId: string | null;
+      agent?: Agent | null;
+      systemType?: MessageDto['systemType'];
+      showPhoto?: boolean;
+      audience?: 'ALL' | 'AGENTS';
+    },
+    sessionUpdate: Prisma.ChatSessionUpdateInput = {},
+  ): Promise<ChatEventDto> {
+    const id = randomUUID();
+    const createdAt = new Date();
+    const dto: MessageDto = {
+      ...messageDto(
+        {
+          id,
+          sessionId: session.id,
+          seq: 0,
+          authorKind: draft.authorKind,
+          agentId: draft.agent?.id ?? null,
+          systemType: draft.systemType ?? null,
+          body: draft.body,
+          clientMessageId: draft.clientMessageId,
+          createdAt,
+          readAt: null,
+        },
+        draft.agent ?? null,
+        draft.showPhoto ?? true,
+      ),
+    };
+    const lastMessage: Prisma.ChatSessionUpdateInput =
+      draft.authorKind === 'SYSTEM' ? {} : { lastMessageAuthor: draft.authorKind, lastMessageAt: createdAt };
+    const event = await events.append(tx, session.id, { type: 'MESSAGE', audience: draft.audience ?? 'ALL', message: dto }, { ...sessionUpdate, ...lastMessage });
+    await tx.message.create({
+      data: {
+        id,
+        sessionId: session.id,
+        seq: event.cursor!,
+        authorKind: draft.authorKind,
+        agentId: draft.agent?.id ?? null,
+        systemType: draft.systemType ?? null,
+        body: draft.body,
+        clientMessageId: draft.clientMessageId,
+        createdAt,
+      },
+    });
+    return event;
+  }
+
+  async function existingMessage(sessionId: string, clientMessageId: string, authorKind: 'VISITOR' | 'AGENT'): Promise<MessageDto | null> {
+    const existing = await prisma.message.findUnique({
+      where: { sessionId_clientMessageId: { sessionId, clientMessageId } },
+      include: { agent: true, session: { select: { channel: { select: { showAgentPhoto: true } } } } },
+    });
+    if (!existing) return null;
+    if (existing.authorKind !== authorKind) throw conflict('clientMessageId is already used by another message in this chat.', 'clientMessageId');
+    return messageDto(existing, existing.agent, existing.session.channel.showAgentPhoto);
+  }
+
+  async function sendMessage(principal: Principal | null, ip: string, input: { sessionId: string; body: string; clientMessageId: string }): Promise<MessageDto> {
+    if (!CLIENT_MESSAGE_ID.test(input.clientMessageId))
+      throw validation('clientMessageId', 'must be 1–100 characters of letters, digits, "_", "-", ".", ":"');
+    const body = cleanMessageBody(input.body);
+    const session = await findReadableSession(prisma, principal, input.sessionId);
+
+    if (principal?.kind === 'visitor') {
+      await enforce(`sendMessage:visitor:${principal.visitor.id}`, limits.sendMessagePerVisitor);
+      await enforce(`sendMessage:ip:${ip}`, limits.sendMessagePerIp);
+      if (session.status === 'QUEUED' || session.status === 'ACTIVE')
+        return storeMessage(session, input.clientMessageId, (tx) =>
+          appendMessage(tx, session, { authorKind: 'VISITOR', body, clientMessageId: input.clientMessageId }),
+        );
+      // A retry of a message sent before the chat ended returns that message; anything else may reopen it.
+      return (await existingMessage(session.id, input.clientMessageId, 'VISITOR')) ?? returnToChat(session, body, input.clientMessageId);
+    }
+    if (principal?.kind !== 'agent') throw forbidden('Only the visitor and the agent handling the chat can write in it.');
+    if (session.agentId !== principal.agent.id || session.status !== 'ACTIVE') {
+      const retried = await existingMessage(session.id, input.clientMessageId, 'AGENT');
+      if (retried) return retried;
+      if (session.agentId !== principal.agent.id) throw forbidden('Only the agent handling this chat can write in it; you are listening.');
+      throw conflict(`This chat is ${session.status.toLowerCase()}; messages can no longer be sent.`);
+    }
+    const channel = await prisma.channel.findUniqueOrThrow({ where: { id: session.channelId }, select: { showAgentPhoto: true } });
+    return storeMessage(session, input.clientMessageId, (tx) =>
+      appendMessage(tx, session, { authorKind: 'AGENT', body, clientMessageId: input.clientMessageId, agent: principal.agent, showPhoto: channel.showAgentPhoto }),
+    );
+  }
+
+  /**
+   * Runs the write in a transaction and announces it. The unique (session, clientMessageId) index
+   * makes a retry fail as a whole, with no cursor used up; the retry then returns the first message.
+   */
+  async function storeMessage(
+    session: ChatSession,
+    clientMessageId: string,
+    write: (tx: Prisma.TransactionClient) => Promise<ChatEventDto | ChatEventDto[]>,
+    options: { reassigns?: boolean; extraAgents?: (string | null)[] } = {},
+  ) {
+    try {
+      const written = await prisma.$transaction(async (tx) => [await write(tx)].flat());
+      const current = options.reassigns
+        ? await prisma.chatSession.findUniqueOrThrow({ where: { id: session.id }, select: { id: true, channelId: true, agentId: true } })
+        : session;
+      announce(current, written, options.extraAgents);
+      return written[written.length - 1]!.message!;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'P2002') {
+        const existing = await prisma.message.findUnique({
+          where: { sessionId_clientMessageId: { sessionId: session.id, clientMessageId } },
+          include: { agent: true },
+        });
+        if (existing) return messageDto(existing, existing.agent);
+      }
+      throw error;
+    }
+  }
+
+  async function returnToChat(session: ChatSession, body: string, clientMessageId: string): Promise<MessageDto> {
+    const reopenable =
+      session.status === 'ENDED' && session.endedAt && Date.now() - session.endedAt.getTime() <= limits.reopenWindowMinutes * 60_000;
+    if (!reopenable) throw conflict('This chat has ended. Start a new chat to continue.');
+
+    // "Return to chat": back to the same agent if they can still take it, otherwise to the queue.
+    const previousAgent = session.agentId
+      ? await prisma.agent.findFirst({
+          where: {
+            id: session.agentId,
+            active: true,
+            presence: 'PRESENT',
+            memberships: { some: { channelId: session.channelId, canRespond: true } },
+          },
+        })
+      : null;
+    const now = new Date();
+    const reopened: Prisma.ChatSessionUpdateInput = previousAgent
+      ? { status: 'ACTIVE', endedAt: null, endedBy: null, missed: false }
+      : { status: 'QUEUED', endedAt: null, endedBy: null, missed: false, agent: { disconnect: true }, queuedAt: now, startedAt: null };
+    return storeMessage(
+      session,
+      clientMessageId,
+      async (tx) => {
+        // Only one concurrent "return to chat" reopens; the other just adds its message.
+        const stillEnded = await tx.chatSession.updateMany({ where: { id: session.id, status: 'ENDED' }, data: { lastActivityAt: now } });
+        const written: ChatEventDto[] = [];
+        if (stillEnded.count === 1) {
+          written.push(
+            await appendMessage(tx, session, { authorKind: 'SYSTEM', systemType: 'REOPENED', body: 'The visitor returned to the chat.', clientMessageId: null }, reopened),
+            await events.append(tx, session.id, { type: 'STATUS_CHANGED', audience: 'ALL', status: previousAgent ? 'ACTIVE' : 'QUEUED' }),
+          );
+        }
+        written.push(await appendMessage(tx, session, { authorKind: 'VISITOR', body, clientMessageId }));
+        return written;
+      },
+      { reassigns: true, extraAgents: [session.agentId] },
+    ).then((message) => {
+      if (!previousAgent) bus.publish('channel', session.channelId, { reason: 'queue', sessionId: session.id } satisfies ChannelSignal);
+      return message;
+    });
+  }
+
+  async function setTyping(principal: Principal | null, sessionId: string, isTyping: boolean): Promise<boolean> {
+    const session = await findReadableSession(prisma, principal, sessionId);
+    if (!ACTIVE_STATUSES.includes(session.status as never)) return false;
+    if (principal?.kind === 'visitor') {
+      events.publishEphemeral(session.id, { type: 'TYPING', audience: 'ALL', typing: { by: 'VISITOR', isTyping } });
+      return true;
+    }
+    if (principal?.kind === 'agent' && session.agentId === principal.agent.id) {
+      events.publishEphemeral(session.id, { type: 'TYPING', audience: 'ALL', typing: { by: 'AGENT', isTyping }, agent: participantDto(principal.agent) });
+      return true;
+    }
+    throw forbidden('Only the visitor and the agent handling the chat can type in it.');
+  }
+
+  /** Read receipts. Only the visitor and the handling agent mark read: listening in stays invisible. */
+  async function markRead(principal: Principal | null, sessionId: string, upToCursor: number): Promise<ChatSession> {
+    if (!Number.isInteger(upToCursor) || upToCursor < 0) throw validation('upToCursor', 'must be a cursor (a whole number ≥ 0)');
+    const session = await findReadableSession(prisma, principal, sessionId);
+    const upTo = Math.min(upToCursor, session.lastEventSeq);
+    let side: 'VISITOR' | 'AGENT';
+    if (principal?.kind === 'visitor') side = 'VISITOR';
+    else if (principal?.kind === 'agent' && session.agentId === principal.agent.id) side = 'AGENT';
+    else throw forbidden('Only the visitor and the agent handling the chat mark it read.');
+
+    const readField = side === 'VISITOR' ? 'visitorReadSeq' : 'agentReadSeq';
+    if (upTo <= session[readField]) return session;
+    const published = await prisma.$transaction(async (tx) => {
+      const advanced = await tx.chatSession.updateMany({ where: { id: session.id, [readField]: { lt: upTo } }, data: { [readField]: upTo } });
+      if (advanced.count === 0) return [];
+      await tx.message.updateMany({
+        where: { sessionId: session.id, seq: { lte: upTo }, readAt: null, authorKind: side === 'VISITOR' ? { not: 'VISITOR' } : 'VISITOR' },
+        data: { readAt: new Date() },
+      });
+      return [await events.append(tx, session.id, { type: 'READ', audience: 'ALL', read: { by: side, upToCursor: upTo } })];
+    });
+    if (published.length) announce(session, published);
+    return prisma.chatSession.findUniqueOrThrow({ where: { id: session.id } });
+  }
+
+  /**
+   * Ends a chat: the visitor, the handling agent, a manager of the channel or an admin. A chat
+   * that ends while still queued is missed. Ending an ended chat changes nothing.
+   */
+  async function endChat(principal: Principal | null, sessionId: string): Promise<ChatSession> {
+    const session = await findReadableSession(prisma, principal, sessionId);
+    let endedBy: 'VISITOR' | 'AGENT';
+    if (principal?.kind === 'visitor') endedBy = 'VISITOR';
+    else if (principal?.kind === 'agent') {
+      const role = await agentSessionRole(prisma, principal.agent, session);
+      if (!role.isOwner && !role.isAdmin && !role.membership?.isManager)
+        throw forbidden('Only the agent handling this chat, a channel manager or an admin can end it.');
+      endedBy = 'AGENT';
+    } else throw forbidden('Only the visitor or an agent can end a chat.');
+    return endSession(session, endedBy);
+  }
+
+  async function endSession(session: ChatSession, endedBy: 'VISITOR' | 'AGENT' | 'IDLE'): Promise<ChatSession> {
+    if (!ACTIVE_STATUSES.includes(session.status as never)) return session;
+    const systemType = endedBy === 'VISITOR' ? 'CLOSED_BY_VISITOR' : endedBy === 'AGENT' ? 'CLOSED_BY_AGENT' : 'CLOSED_BY_IDLE';
+    const text = { VISITOR: 'The visitor ended the chat.', AGENT: 'The agent ended the chat.', IDLE: 'The chat was closed because the visitor was inactive.' }[endedBy];
+    const result = await prisma.$transaction(async (tx) => {
+      const now = new Date();
+      const ended = await tx.chatSession.updateMany({
+        where: { id: session.id, status: { in: [...ACTIVE_STATUSES] } },
+        data: { status: 'ENDED', endedBy, endedAt: now, missed: session.status === 'QUEUED' },
+      });
+      if (ended.count === 0) return null;
+      const cancelled = await tx.transfer.findMany({ where: { sessionId: session.id, status: 'PENDING' }, select: { toAgentId: true } });
+      await tx.transfer.updateMany({ where: { sessionId: session.id, status: 'PENDING' }, data: { status: 'CANCELLED', respondedAt: now } });
+      const published = [
+        await appendMessage(tx, session, { authorKind: 'SYSTEM', systemType, body: text, clientMessageId: null }),
+        await events.append(tx, session.id, { type: 'STATUS_CHANGED', audience: 'ALL', status: 'ENDED', endedBy }),
+      ];
+      return { published, notify: cancelled.map((t) => t.toAgentId) };
+    });
+    const fresh = await prisma.chatSession.findUniqueOrThrow({ where: { id: session.id } });
+    if (result) {
+      announce(fresh, result.published, result.notify);
+      if (session.status === 'QUEUED') bus.publish('channel', session.channelId, { reason: 'queue', sessionId: session.id } satisfies ChannelSignal);
+    }
+    return fresh;
+  }
+
+  async function rateChat(principal: Principal | null, sessionId: string, rating: number, comment: string | null | undefined): Promise<ChatSession> {
+    if (principal?.kind !== 'visitor') throw forbidden('Only the visitor rates a chat.');
+    if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw validation('rating', 'must be a whole number from 1 to 5');
+    const cleanComment = cleanOptionalText('comment', comment, 1000);
+    const session = await findReadableSession(prisma, principal, sessionId);
+    if (session.status !== 'ENDED') throw conflict('A chat can be rated once it has ended.');
+    const published = await prisma.$transaction(async (tx) => [
+      await events.append(tx, session.id, { type: 'RATED', audience: 'ALL', rating: { rating, comment: cleanComment } }, { rating, ratingComment: cleanComment }),
+    ]);
+    announce(session, published);
+    return prisma.chatSession.findUniqueOrThrow({ where: { id: session.id } });
+  }
+
+  return { startChat, sendMessage, setTyping, markRead, endChat, endSession, rateChat, appendMessage, announce };
+}
+
+export type ChatService = ReturnType<typeof createChatService>;
+
+function withoutNulls<T extends Record<string, unknown>>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v != null)) as Partial<T>;
+}
+

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHAT_EVENTS, NEXT, SEND, channelWithAgents, send, startChat } from './chat-fixtures';
+import { startTestApp, subscribe, type TestApp } from './harness';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app?.stop());
+
+const codeOf = (r: { errors?: { extensions?: Record<string, any> }[] }) => r.errors?.[0]?.extensions?.code;
+
+describe('a chat from start to end', () => {
+  it('queues, is claimed, exchanges messages live both ways, ends and is rated', async () => {
+    const { channel, agents } = await channelWithAgents(app, { alice: { canRespond: true } }, { welcomeMessage: 'Welcome! I am here.' });
+    const { sessionId, visitorToken, session } = await startChat(app, channel.id, 'My printer is on fire');
+    expect(session.status).toBe('QUEUED');
+
+    const visitorEvents = subscribe(app.ws(`Bearer ${visitorToken}`), CHAT_EVENTS, { id: sessionId, after: 0 });
+    await visitorEvents.waitFor((d) => d.chatEvents.message?.body === 'My printer is on fire');
+
+    const claimed = await app.gql(NEXT, {}, agents.alice!.token);
+    expect(claimed.data.getNextInQueue).toMatchObject({ id: sessionId, status: 'ACTIVE', agent: { id: agents.alice!.agent.id } });
+    await visitorEvents.waitFor((d) => d.chatEvents.message?.systemType === 'WELCOME' && d.chatEvents.message.body === 'Welcome! I am here.');
+
+    const agentEvents = subscribe(app.ws(`Bearer ${agents.alice!.token}`), CHAT_EVENTS, { id: sessionId, after: 0 });
+    const fromAgent = await send(app, agents.alice!.token, sessionId, 'Please step away from the printer.');
+    expect(fromAgent.errors).toBeUndefined();
+    await visitorEvents.waitFor((d) => d.chatEvents.message?.body === 'Please step away from the printer.');
+
+    await send(app, visitorToken, sessionId, 'Done!');
+    await agentEvents.waitFor((d) => d.chatEvents.message?.body === 'Done!');
+
+    const cursors = visitorEvents.values().map((v) => v.chatEvents.cursor).filter((c) => c !== null);
+    expect(cursors).toEqual([...cursors].sort((a, b) => a - b));
+    expect(new Set(cursors).size).toBe(cursors.length);
+
+    const ended = await app.gql(`mutation($id: ID!) { endChat(sessionId: $id) { status endedBy } }`, { id: sessionId }, agents.alice!.token);
+    expect(ended.data.endChat).toEqual({ status: 'ENDED', endedBy: 'AGENT' });
+    await visitorEvents.waitFor((d) => d.chatEvents.status === 'ENDED');
+
+    const rated = await app.gql(`mutation($id: ID!) { rateChat(sessionId: $id, rating: 5, comment: "Saved my office") { rating ratingComment } }`, { id: sessionId }, visitorToken);
+    expect(rated.data.rateChat).toEqual({ rating: 5, ratingComment: 'Saved my office' });
+    visitorEvents.stop();
+    agentEvents.stop();
+  });
+
+  it('makes sendMessage idempotent on clientMessageId', async () => {
+    const { channel } = await channelWithAgents(app, { a: { canRespond: true } });
+    const { sessionId, visitorToken } = await startChat(app, channel.id);
+    const clientMessageId = randomUUID();
+    const first = await send(app, visitorToken, sessionId, 'once', clientMessageId);
+    const again = await send(app, visitorToken, sessionId, 'once', clientMessageId);
+    expect(again.data.sendMessage).toEqual(first.data.sendMessage);
+    const racing = await Promise.all(Array.from({ length: 5 }, () => send(app, visitorToken, sessionId, 'race', 'same-id-race')));
+    expect(new Set(racing.map((r) => r.data?.sendMessage.id)).size).toBe(1);
+    expect(await app.services.prisma.message.count({ where: { sessionId, body: { in: ['once', 'race'] } } })).toBe(2);
+    const session = await app.services.prisma.chatSession.findUniqueOrThrow({ where: { id: sessionId } });
+    const events = await app.services.prisma.chatEvent.findMany({ where: { sessionId }, orderBy: { seq: 'asc' } });
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: session.lastEventSeq }, (_, i) => i + 1));
+  });
+
+  it('validates message bodies', async () => {
+    const { channel } = await channelWithAgents(app, { a: { canRespond: true } });
+    const { sessionId, visitorToken } = await startChat(app, channel.id);
+    for (const body of ['', '   \n\t ', '\u0000\u0007'])
+      expect((await send(app, visitorToken, sessionId, body)).errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION', field: 'body' });
+    expect((await send(app, visitorToken, sessionId, 'x'.repeat(4001))).errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION', field: 'body' });
+    const cleaned = await send(app, visitorToken, sessionId, '  hi\u0000 there\u0007\r\nline two  ');
+    expect(cleaned.data.sendMessage.body).toBe('hi there\nline two');
+    expect((await send(app, visitorToken, sessionId, 'y'.repeat(4000))).data.sendMessage.body).toHaveLength(4000);
+    const badId = await app.gql(SEND, { input: { sessionId, body: 'x', clientMessageId: 'has spaces' } }, visitorToken);
+    expect(badId.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION', field: 'clientMessageId' });
+  });
+});
