@@ -41,6 +41,6 @@ export async function startChat(app: TestApp, channelId: string, message = 'Hell
   return { sessionId: result.data.startChat.session.id as string, visitorToken: result.data.startChat.visitorToken as string, session: result.data.startChat.session };
 }
 
-export async function send(app: TestApp, token: string, sessionId: string, body: string, clientMessageId = randomUUID()) {
+export async function send(app: TestApp, token: string, sessionId: string, body: string, clientMessageId: string = randomUUID()) {
   return app.gql(SEND, { input: { sessionId, body, clientMessageId } }, token);
 }

@@ -74,3 +74,36 @@ describe('a chat from start to end', () => {
     expect(badId.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION', field: 'clientMessageId' });
   });
 });
+
+describe('chatSessions', () => {
+  const LIST = `query($filter: ChatSessionFilter, $first: Int, $after: String) {
+    chatSessions(filter: $filter, first: $first, after: $after) { edges { cursor node { id status channel { id } } } pageInfo { hasNextPage endCursor } }
+  }`;
+
+  it('pages through the sessions a caller may see, with filters', async () => {
+    const { channel, agents } = await channelWithAgents(app, { member: { canRespond: true } });
+    const other = await channelWithAgents(app, { stranger: { canRespond: true } });
+    const mine = [];
+    for (let i = 0; i < 5; i++) mine.push(await startChat(app, channel.id, `q${i}`));
+    await startChat(app, other.channel.id, 'elsewhere');
+
+    const ids: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 5; page++) {
+      const result: any = await app.gql(LIST, { filter: { status: ['QUEUED'] }, first: 2, after }, agents.member!.token);
+      expect(result.errors).toBeUndefined();
+      ids.push(...result.data.chatSessions.edges.map((e: any) => e.node.id));
+      for (const edge of result.data.chatSessions.edges) expect(edge.node.channel.id).toBe(channel.id);
+      if (!result.data.chatSessions.pageInfo.hasNextPage) break;
+      after = result.data.chatSessions.pageInfo.endCursor;
+    }
+    expect(ids.sort()).toEqual(mine.map((c) => c.sessionId).sort());
+
+    const asVisitor = await app.gql(LIST, {}, mine[0]!.visitorToken);
+    expect(asVisitor.data.chatSessions.edges.map((e: any) => e.node.id)).toEqual([mine[0]!.sessionId]);
+
+    const tooMany = await app.gql(LIST, { first: 1000 }, agents.member!.token);
+    expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION', field: 'first' });
+    expect((await app.gql(LIST, {})).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});

@@ -1,10 +1,10 @@
 import { builder } from '../builder';
 import type { Context } from '../context';
 import { agentOf } from '../context';
-import { forbidden } from '../errors';
+import { forbidden, validation } from '../errors';
 import { EndedBy, MessageAuthor, SessionStatus, SystemMessageType } from '../generated/prisma/enums';
 import type { Prisma } from '../generated/prisma/client';
-import { agentSessionRole, findReadableSession } from '../services/chat-access';
+import { agentSessionRole, findReadableSession, isUuid } from '../services/chat-access';
 import { AGENT_ONLY_SYSTEM_TYPES, messageDto, type ChatEventDto, type ChatEventKind, type MessageDto, type ParticipantDto } from '../services/chat-dto';
 import { filterAsync } from '../services/async-iterators';
 
@@ -377,4 +377,49 @@ builder.subscriptionField('chatEvents', (t) =>
     },
     resolve: (event) => event,
   }),
+);
+
+const ChatSessionFilter = builder.inputType('ChatSessionFilter', {
+  description: 'Narrows `chatSessions`. All given conditions must hold.',
+  fields: (t) => ({
+    status: t.field({ type: [SessionStatusEnum], description: 'Any of these statuses.' }),
+    channelIds: t.idList({ description: 'Any of these channels.' }),
+    agentId: t.id({ description: 'Handled (now) by this agent.' }),
+    visitorId: t.id({ description: 'Of this visitor.' }),
+    missed: t.boolean({ description: 'Only missed (true) or only not missed (false).' }),
+    requestedAfter: t.field({ type: 'DateTime', description: 'Requested at or after this instant.' }),
+    requestedBefore: t.field({ type: 'DateTime', description: 'Requested before this instant.' }),
+  }),
+});
+
+builder.queryField('chatSessions', (t) =>
+  t.prismaConnection(
+    {
+      type: 'ChatSession',
+      cursor: 'id',
+      description:
+        'Chat sessions, newest first, as a Relay connection. Visitors see their own; agents the sessions of their channels (admins all); API tokens need CHATS_READ.',
+      authScopes: { $any: { agent: true, visitor: true, apiScope: 'CHATS_READ' } },
+      args: { filter: t.arg({ type: ChatSessionFilter, description: 'Conditions; omit for all you may see.' }) },
+      resolve: async (query, _root, { filter, first, last }, ctx) => {
+        for (const [name, value] of [['first', first], ['last', last]] as const)
+          if (value != null && (value < 0 || value > 100)) throw validation(name, 'must be between 0 and 100');
+        const where: Prisma.ChatSessionWhereInput[] = [];
+        const p = ctx.principal!;
+        if (p.kind === 'visitor') where.push({ visitorId: p.visitor.id });
+        if (p.kind === 'agent' && p.agent.role !== 'ADMIN') where.push({ channel: { members: { some: { agentId: p.agent.id } } } });
+        const ids = (values: readonly (string | number)[] | null | undefined) => values?.map(String).filter(isUuid);
+        if (filter?.status) where.push({ status: { in: filter.status } });
+        if (filter?.channelIds) where.push({ channelId: { in: ids(filter.channelIds) } });
+        if (filter?.agentId != null) where.push({ agentId: isUuid(String(filter.agentId)) ? String(filter.agentId) : '00000000-0000-0000-0000-000000000000' });
+        if (filter?.visitorId != null) where.push({ visitorId: isUuid(String(filter.visitorId)) ? String(filter.visitorId) : '00000000-0000-0000-0000-000000000000' });
+        if (filter?.missed != null) where.push({ missed: filter.missed });
+        if (filter?.requestedAfter) where.push({ requestedAt: { gte: filter.requestedAfter } });
+        if (filter?.requestedBefore) where.push({ requestedAt: { lt: filter.requestedBefore } });
+        return ctx.prisma.chatSession.findMany({ ...query, where: { AND: where }, orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }] });
+      },
+    },
+    { name: 'ChatSessionConnection', description: 'A page of chat sessions.' },
+    { name: 'ChatSessionEdge', description: 'A chat session in a page.' },
+  ),
 );
