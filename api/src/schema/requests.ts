@@ -1,8 +1,8 @@
 import { builder } from '../builder';
 import type { Request } from '../generated/prisma/client';
 import { RequestPriority, RequestSource, RequestStatus } from '../generated/prisma/enums';
-import { isUuid } from '../services/chat-access';
 import { notFound } from '../errors';
+import { isUuid } from '../services/chat-access';
 import { OFFLINE_FORM_LIMITS, OFFLINE_FORM_RATE_LIMIT, formatRequestNumber, submitOfflineForm } from '../services/requests';
 
 const RequestStatusEnum = builder.enumType(RequestStatus, {
@@ -97,7 +97,7 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   submitOfflineForm: t.field({
     type: OfflineFormPayload,
-    description: `Sends the offline form of a channel: records a missed chat and, when the channel is set to, creates a request whose number the visitor is shown. Needs no credentials; with a visitor token that visitor is reused. Fields the channel requires missing give VALIDATION naming the field. Limited to ${OFFLINE_FORM_RATE_LIMIT.perIp} per ${OFFLINE_FORM_RATE_LIMIT.windowSeconds / 60} minutes per client address (RATE_LIMITED with \`retryAfter\`).`,
+    description: `Sends the offline form of a channel: records a missed chat and, when the channel is set to, creates a request whose number the visitor is shown. Needs no credentials; with a visitor token that visitor is reused. A field the channel requires but the form lacks gives VALIDATION naming it. Limited to ${OFFLINE_FORM_RATE_LIMIT.perIp} per ${OFFLINE_FORM_RATE_LIMIT.windowSeconds / 60} minutes per client address (RATE_LIMITED with \`retryAfter\`).`,
     args: { input: t.arg({ type: OfflineFormInputType, required: true, description: 'The form as the visitor filled it in.' }) },
     resolve: async (_root, { input }, ctx) => {
       const result = await submitOfflineForm(
