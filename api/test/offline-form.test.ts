@@ -137,6 +137,9 @@ describe('submitOfflineForm', () => {
     expect(result.data.submitOfflineForm).toEqual({ requestNumber: null, request: null });
     expect(await prisma.request.count()).toBe(before);
     expect(await prisma.chatSession.count({ where: { channelId: noRequests.id, status: 'OFFLINE', missed: true } })).toBe(1);
+    // The message is kept with the session, so nothing the visitor wrote is lost.
+    const stored = await prisma.message.findMany({ where: { session: { channelId: noRequests.id } } });
+    expect(stored.map((m) => [m.authorKind, m.body])).toEqual([['VISITOR', 'Just a note']]);
     const next = await nextNumber();
     expect(next).toBe((await prisma.request.count()));
   });

@@ -101,7 +101,12 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: OfflineFormInputType, required: true, description: 'The form as the visitor filled it in.' }) },
     resolve: async (_root, { input }, ctx) => {
       const result = await submitOfflineForm(
-        { prisma: ctx.prisma, rateLimiter: ctx.services.rateLimiter, createVisitor: ctx.services.auth.createVisitor },
+        {
+          prisma: ctx.prisma,
+          rateLimiter: ctx.services.rateLimiter,
+          createVisitor: ctx.services.auth.createVisitor,
+          storeVisitorMessage: (tx, session, body) => ctx.services.chats.appendMessage(tx, session, { authorKind: 'VISITOR', body, clientMessageId: null }),
+        },
         { ip: ctx.ip, userAgent: ctx.userAgent, visitor: ctx.principal?.kind === 'visitor' ? ctx.principal.visitor : null },
         { ...input, channelId: String(input.channelId) },
       );

@@ -1,5 +1,5 @@
 import { notFound, rateLimited, validation } from '../errors';
-import type { Prisma, PrismaClient, Request, RequestPriority, RequestSource, Visitor, VisitorField } from '../generated/prisma/client';
+import type { ChatSession, Prisma, PrismaClient, Request, RequestPriority, RequestSource, Visitor, VisitorField } from '../generated/prisma/client';
 import type { AuthService } from './auth';
 import { isUuid } from './chat-access';
 import type { RateLimiter } from './rate-limiter';
@@ -158,6 +158,8 @@ export interface OfflineFormDeps {
   prisma: PrismaClient;
   rateLimiter: RateLimiter;
   createVisitor: AuthService['createVisitor'];
+  /** Stores the visitor's message in the offline session (through the chat event log), inside the transaction. */
+  storeVisitorMessage: (tx: Prisma.TransactionClient, session: ChatSession, body: string) => Promise<unknown>;
 }
 
 export interface OfflineFormCaller {
@@ -253,6 +255,8 @@ export async function submitOfflineForm(deps: OfflineFormDeps, caller: OfflineFo
         lastActivityAt: now,
       },
     });
+    // Kept with the session even when no request is made, so the message is never lost.
+    await deps.storeVisitorMessage(tx, session, message);
     const request = requestData ? await insertRequest(tx, { ...requestData, sourceSessionId: session.id }) : null;
     return { session, request, visitor };
   });
