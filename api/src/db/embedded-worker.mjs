@@ -3,6 +3,8 @@
 // Messages: see WorkerMessage / MainMessage in embedded.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+// Contrib extensions ship as separate bundles and must be loaded here for CREATE EXTENSION to work.
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 const { dataDir, maxConnections } = workerData;
@@ -25,7 +27,7 @@ let db;
 let server;
 
 try {
-  db = await PGlite.create(dataDir ?? undefined, { onStderr }); // undefined: in memory
+  db = await PGlite.create(dataDir ?? undefined, { onStderr, extensions: { pg_trgm } }); // undefined: in memory
   server = new PGLiteSocketServer({
     db: keepExchangesTogether(db),
     host: '127.0.0.1',
