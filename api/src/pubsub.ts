@@ -102,7 +102,7 @@ export function createEventBus(redisUrl?: string): EventBus {
 
   return {
     kind: 'redis',
-    status: () => (publishClient.status === 'ready' && subscribeClient.status === 'ready' ? 'ready' : subscribeClient.status),
+    status: () => (subscribeClient.status !== 'ready' ? subscribeClient.status : publishClient.status),
     ready: subscribeClient.subscribe(...channels).then(() => undefined),
     publish: (topic, key, payload) => {
       target.dispatchEvent(new CustomEvent(CHANNEL_PREFIX + topic, { detail: { key, payload } }));

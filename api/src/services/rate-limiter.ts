@@ -40,15 +40,23 @@ if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {count, redis.call('PTTL', KEYS[1])}`;
 
 export function createRedisRateLimiter(redis: Redis, keyPrefix = 'ratelimit:'): RateLimiter {
+  // While Redis is unreachable, count per instance instead of failing every limited request
+  // (sendMessage, startChat, login): a Redis outage must not stop chats, which need only the database.
+  const fallback = createMemoryRateLimiter();
+  const down = () => redis.status === 'reconnecting' || redis.status === 'close' || redis.status === 'end';
   return {
     async hit(key, limit, windowSeconds) {
-      const [count, ttlMs] = (await redis.eval(HIT_SCRIPT, 1, keyPrefix + key, windowSeconds * 1000)) as [number, number];
+      if (down()) return fallback.hit(key, limit, windowSeconds);
+      const reply = (await redis.eval(HIT_SCRIPT, 1, keyPrefix + key, windowSeconds * 1000).catch(() => null)) as [number, number] | null;
+      if (!reply) return fallback.hit(key, limit, windowSeconds);
+      const [count, ttlMs] = reply;
       return count <= limit
         ? { allowed: true, retryAfterSeconds: 0 }
         : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) };
     },
     async reset(key) {
-      await redis.del(keyPrefix + key);
+      await fallback.reset(key);
+      if (!down()) await redis.del(keyPrefix + key).catch(() => {});
     },
   };
 }
