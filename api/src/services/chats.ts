@@ -358,10 +358,12 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
     const text = { VISITOR: 'The visitor ended the chat.', AGENT: 'The agent ended the chat.', IDLE: 'The chat was closed because the visitor was inactive.' }[endedBy];
     const result = await prisma.$transaction(async (tx) => {
       const now = new Date();
-      const ended = await tx.chatSession.updateMany({
-        where: { id: session.id, status: { in: [...ACTIVE_STATUSES] } },
-        data: { status: 'ENDED', endedBy, endedAt: now, missed: session.status === 'QUEUED' },
-      });
+      // Missed is decided by the row as it is now: an agent may have taken the chat since it was read.
+      const ending = { status: 'ENDED' as const, endedBy, endedAt: now };
+      const endedQueued = await tx.chatSession.updateMany({ where: { id: session.id, status: 'QUEUED' }, data: { ...ending, missed: true } });
+      const ended = endedQueued.count
+        ? endedQueued
+        : await tx.chatSession.updateMany({ where: { id: session.id, status: 'ACTIVE' }, data: { ...ending, missed: false } });
       if (ended.count === 0) return null;
       const cancelled = await tx.transfer.findMany({ where: { sessionId: session.id, status: 'PENDING' }, select: { toAgentId: true } });
       await tx.transfer.updateMany({ where: { sessionId: session.id, status: 'PENDING' }, data: { status: 'CANCELLED', respondedAt: now } });
