@@ -65,6 +65,8 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
     port: 0,
     host: '127.0.0.1',
     development: false,
+    // Tests log in many agents from 127.0.0.1; tests of the limit itself pass their own.
+    loginRateLimit: { perEmail: 5, perIp: 10_000, windowSeconds: 300 },
     log: (line) => logs.push(line),
     ...overrides,
   };

@@ -6,6 +6,7 @@ type Tx = Prisma.TransactionClient;
 export type ChatEventDraft = Omit<ChatEventDto, 'sessionId' | 'cursor' | 'createdAt'>;
 
 const REPLAY_BATCH = 500;
+const MAX_FRUITLESS_CATCH_UPS = 5;
 
 /**
  * The per-session event log behind `chatEvents`: every stored event gets the next cursor of its
@@ -91,16 +92,29 @@ export function createChatEventLog(prisma: PrismaClient, bus: EventBus) {
         needsCatchUp = true;
       }
 
+      // Catch-ups in a row that left a gap unfilled (only possible if the log lost rows, e.g. a
+      // deleted session): back off, then end the stream so the client resubscribes from its cursor.
+      let fruitlessCatchUps = 0;
       while (!signal.aborted) {
         if (needsCatchUp) {
           needsCatchUp = false;
+          let replayed = 0;
           for (;;) {
             const batch = await eventsAfter(sessionId, last);
             for (const event of batch) {
               last = event.cursor!;
+              replayed += 1;
               yield event;
             }
             if (batch.length < REPLAY_BATCH) break;
+          }
+          const head = queue[0];
+          if (replayed === 0 && head?.cursor != null && head.cursor > last + 1) {
+            fruitlessCatchUps += 1;
+            if (fruitlessCatchUps > MAX_FRUITLESS_CATCH_UPS) return;
+            await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** fruitlessCatchUps));
+          } else {
+            fruitlessCatchUps = 0;
           }
         }
         const event = queue.shift();

@@ -40,7 +40,7 @@ export async function liveStats(prisma: PrismaClient, channelIds: readonly strin
       AND (s.status IN ('QUEUED', 'ACTIVE') OR s."requestedAt" >= day.start OR s."endedAt" >= day.start)`;
   const [present] = await prisma.$queryRaw<{ n: bigint }[]>`
     SELECT count(DISTINCT a.id) AS n FROM "Agent" a JOIN "ChannelMember" m ON m."agentId" = a.id
-    WHERE a.presence = 'PRESENT' AND a.active AND m."channelId" = ANY(${channelIds}::uuid[])`;
+    WHERE a.presence = 'PRESENT' AND a.active AND m."canRespond" AND m."channelId" = ANY(${channelIds}::uuid[])`;
   const n = (v: number | bigint | null | undefined) => Number(v ?? 0);
   const secs = (v: number | bigint | null | undefined) => (v == null ? null : Math.round(Number(v)));
   return {
