@@ -8,6 +8,8 @@ import './schema/channels';
 import './schema/chats';
 import './schema/faq';
 import './schema/requests';
+import './schema/contacts';
+import './schema/sales';
 import './schema/queue';
 import './schema/transfers';
 import './schema/statistics';

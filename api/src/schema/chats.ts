@@ -116,6 +116,7 @@ const ChatEventRef = builder.objectRef<ChatEventDto>('ChatEvent').implement({
     read: t.field({ type: ReadReceiptRef, nullable: true, description: 'For READ.', resolve: (e) => e.read ?? null }),
     transfer: t.field({ type: TransferSummaryRef, nullable: true, description: 'For TRANSFER_* events (agents only).', resolve: (e) => e.transfer ?? null }),
     rating: t.field({ type: RatingRef, nullable: true, description: 'For RATED.', resolve: (e) => e.rating ?? null }),
+    contactId: t.id({ nullable: true, description: 'For CONTACT_LINKED (agents only): the contact now linked; null when unlinked.', resolve: (e) => e.contactId ?? null }),
   }),
 });
 

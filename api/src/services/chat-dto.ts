@@ -82,5 +82,5 @@ export function messageDto(message: Message, author: Pick<Agent, 'id' | 'name' |
   };
 }
 
-/** System messages that stay among agents. */
-export const AGENT_ONLY_SYSTEM_TYPES: readonly SystemMessageType[] = ['TRANSFER_REJECTED'];
+/** System messages that stay among agents. REQUEST_CREATED: the agent sends the visitor the number. */
+export const AGENT_ONLY_SYSTEM_TYPES: readonly SystemMessageType[] = ['TRANSFER_REJECTED', 'REQUEST_CREATED'];

@@ -1,7 +1,21 @@
-import { notFound, rateLimited, validation } from '../errors';
-import type { ChatSession, Prisma, PrismaClient, Request, RequestPriority, RequestSource, Visitor, VisitorField } from '../generated/prisma/client';
+import type { Principal } from '../context';
+import { forbidden, notFound, rateLimited, validation } from '../errors';
+import type {
+  ChatSession,
+  Prisma,
+  PrismaClient,
+  Request,
+  RequestPriority,
+  RequestSource,
+  RequestStatus,
+  SystemMessageType,
+  Visitor,
+  VisitorField,
+} from '../generated/prisma/client';
 import type { AuthService } from './auth';
-import { isUuid } from './chat-access';
+import { findReadableSession, isUuid } from './chat-access';
+import { AGENT_ONLY_SYSTEM_TYPES } from './chat-dto';
+import type { ChatService } from './chats';
 import type { RateLimiter } from './rate-limiter';
 import { cleanEmail, cleanOptionalText, cleanText } from './validate';
 
@@ -90,23 +104,29 @@ async function releaseRequestNumber(tx: Prisma.TransactionClient): Promise<void>
   await tx.$executeRaw`UPDATE "Counter" SET value = value - 1 WHERE name = 'request'`;
 }
 
-async function insertRequest(tx: Prisma.TransactionClient, data: RequestData): Promise<Request> {
+/** A created request, or (created: false) the one that already had the input's externalId. */
+export interface RequestOutcome {
+  request: Request;
+  created: boolean;
+}
+
+async function insertRequest(tx: Prisma.TransactionClient, data: RequestData): Promise<RequestOutcome> {
   const number = await allocateRequestNumber(tx);
   if (data.externalId) {
     // Holding the counter lock, this read sees every request committed by a concurrent createRequest.
     const existing = await tx.request.findUnique({ where: { externalId: data.externalId } });
     if (existing) {
       await releaseRequestNumber(tx);
-      return existing;
+      return { request: existing, created: false };
     }
   }
   // ON CONFLICT DO NOTHING: a duplicate externalId must not abort the caller's transaction.
   const [created] = await tx.request.createManyAndReturn({ data: [{ ...data, number }], skipDuplicates: true });
-  if (created) return created;
+  if (created) return { request: created, created: true };
   await releaseRequestNumber(tx);
   const existing = data.externalId ? await tx.request.findUnique({ where: { externalId: data.externalId } }) : null;
   if (!existing) throw new Error(`Request number ${number} is already taken; the "request" counter is behind the Request table.`);
-  return existing;
+  return { request: existing, created: false };
 }
 
 /**
@@ -115,6 +135,11 @@ async function insertRequest(tx: Prisma.TransactionClient, data: RequestData): P
  * With an externalId that already exists it returns the existing request and uses no number.
  */
 export async function createRequest(db: PrismaClient | Prisma.TransactionClient, input: NewRequestInput): Promise<Request> {
+  return (await createRequestWithOutcome(db, input)).request;
+}
+
+/** createRequest, also telling whether it created the request or found it by its externalId. */
+export async function createRequestWithOutcome(db: PrismaClient | Prisma.TransactionClient, input: NewRequestInput): Promise<RequestOutcome> {
   const data = cleanRequestInput(input);
   if (data.contactId && !(await db.contact.findUnique({ where: { id: data.contactId }, select: { id: true } })))
     throw notFound('Contact', data.contactId);
@@ -125,7 +150,7 @@ export async function createRequest(db: PrismaClient | Prisma.TransactionClient,
   if (data.externalId) {
     // Common retry case, answered without taking the counter lock.
     const existing = await db.request.findUnique({ where: { externalId: data.externalId } });
-    if (existing) return existing;
+    if (existing) return { request: existing, created: false };
   }
   return db.$transaction((tx) => insertRequest(tx, data));
 }
@@ -257,7 +282,7 @@ export async function submitOfflineForm(deps: OfflineFormDeps, caller: OfflineFo
     });
     // Kept with the session even when no request is made, so the message is never lost.
     await deps.storeVisitorMessage(tx, session, message);
-    const request = requestData ? await insertRequest(tx, { ...requestData, sourceSessionId: session.id }) : null;
+    const request = requestData ? (await insertRequest(tx, { ...requestData, sourceSessionId: session.id })).request : null;
     return { session, request, visitor };
   });
 
@@ -268,4 +293,208 @@ export async function submitOfflineForm(deps: OfflineFormDeps, caller: OfflineFo
     visitor,
     visitorToken: created?.token ?? null,
   };
+}
+
+// ───────────────────────────── Agents' and scripts' requests ─────────────────────────────
+
+export interface RequestChanges {
+  title?: string | null;
+  description?: string | null;
+  status?: RequestStatus | null;
+  priority?: RequestPriority | null;
+  category?: string | null;
+  contactId?: string | null;
+  companyId?: string | null;
+}
+
+export async function findRequest(db: PrismaClient | Prisma.TransactionClient, id: string): Promise<Request> {
+  const request = isUuid(id) ? await db.request.findUnique({ where: { id } }) : null;
+  if (!request) throw notFound('Request', id);
+  return request;
+}
+
+/** Changes the given fields; omitted ones stay, null clears category, contact or company. */
+export async function updateRequest(db: PrismaClient, id: string, changes: RequestChanges): Promise<Request> {
+  const existing = await findRequest(db, id);
+  const data: Prisma.RequestUncheckedUpdateInput = {};
+  if (changes.title !== undefined) data.title = cleanText('title', changes.title ?? '', { max: REQUEST_LIMITS.title });
+  if (changes.description !== undefined) data.description = cleanOptionalText('description', changes.description, REQUEST_LIMITS.description) ?? '';
+  if (changes.status != null) data.status = changes.status;
+  if (changes.priority != null) data.priority = changes.priority;
+  if (changes.category !== undefined) data.category = cleanOptionalText('category', changes.category, REQUEST_LIMITS.category);
+  if (changes.contactId !== undefined) {
+    data.contactId = optionalId('contactId', changes.contactId);
+    if (data.contactId && !(await db.contact.findUnique({ where: { id: data.contactId }, select: { id: true } })))
+      throw notFound('Contact', data.contactId);
+  }
+  if (changes.companyId !== undefined) {
+    data.companyId = optionalId('companyId', changes.companyId);
+    if (data.companyId && !(await db.company.findUnique({ where: { id: data.companyId }, select: { id: true } })))
+      throw notFound('Company', data.companyId);
+  }
+  return db.request.update({ where: { id: existing.id }, data });
+}
+
+/** "R-42" or "42" finds that number; otherwise every word must appear in the title (trigram index). */
+export function requestSearchWhere(words: string[]): Prisma.RequestWhereInput {
+  if (words.length === 1) {
+    const number = /^(?:R-?)?(\d{1,9})$/i.exec(words[0]!);
+    if (number) return { OR: [{ number: Number(number[1]) }, { title: { contains: words[0]!, mode: 'insensitive' } }] };
+  }
+  return { AND: words.map((word) => ({ title: { contains: word, mode: 'insensitive' as const } })) };
+}
+
+// ───────────────────────────── Requests from a chat ─────────────────────────────
+
+/** The ready message the console puts in the agent's input, for the agent to send. */
+export function readyMessageFor(request: Pick<Request, 'number'>): string {
+  return `Your request number is ${formatRequestNumber(request.number)}.`;
+}
+
+export interface ChatLogMessage {
+  createdAt: Date;
+  authorKind: 'VISITOR' | 'AGENT' | 'SYSTEM';
+  systemType: SystemMessageType | null;
+  body: string;
+  agent: { name: string; nickname: string | null } | null;
+  attachments: { fileName: string; size: number }[];
+}
+
+export interface ChatLogSession {
+  id: string;
+  requestedAt: Date;
+  channel: { name: string };
+  visitor: { name: string | null; email: string | null };
+}
+
+const utc = (at: Date) => `${at.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+
+/**
+ * The chat log attached to a request: a header, then one line per message with its UTC time,
+ * author and body (continuation lines indented, files named). System messages that visitors never
+ * saw are kept for the agents but marked "[agents only]". A log longer than `maxChars` keeps its
+ * first messages and says how many were left out.
+ */
+export function buildChatLog(session: ChatLogSession, messages: ChatLogMessage[], maxChars: number = REQUEST_LIMITS.chatLog): string {
+  const visitorName = session.visitor.name?.trim() || 'Visitor';
+  const header = [
+    `Chat on ${session.channel.name}, requested ${utc(session.requestedAt)} (session ${session.id})`,
+    `Visitor: ${visitorName}${session.visitor.email ? ` <${session.visitor.email}>` : ''}`,
+    '',
+  ].join('\n');
+  const lines = messages.map((m) => {
+    const author =
+      m.authorKind === 'VISITOR'
+        ? `${visitorName} (visitor)`
+        : m.authorKind === 'AGENT'
+          ? `${m.agent?.name ?? 'Former agent'}${m.agent?.nickname ? ` "${m.agent.nickname}"` : ''} (agent)`
+          : AGENT_ONLY_SYSTEM_TYPES.includes(m.systemType!)
+            ? 'System [agents only]'
+            : 'System';
+    const files = m.attachments.map((a) => `[file: ${a.fileName}, ${a.size} bytes]`);
+    const text = [m.body, ...files].filter(Boolean).join('\n').replace(/\n/g, '\n    ');
+    return `[${utc(m.createdAt)}] ${author}: ${text}`;
+  });
+  const full = [header, ...lines].join('\n');
+  if (full.length <= maxChars) return full;
+  // Keep as many first messages as fit together with the note about the rest.
+  let log = header;
+  for (let i = 0; i < lines.length; i++) {
+    const omitted = `\n[… ${lines.length - i} more messages not included: the log is limited to ${maxChars} characters]`;
+    if (log.length + 1 + lines[i]!.length + omitted.length > maxChars) return `${log}${omitted}`.slice(0, maxChars);
+    log = `${log}\n${lines[i]}`;
+  }
+  return log;
+}
+
+export interface RequestFromChatInput {
+  /** Defaults to the first line of the visitor's first message. */
+  title?: string | null;
+  description?: string | null;
+  priority?: RequestPriority | null;
+  category?: string | null;
+  /** Default: the chat's contact / company. */
+  contactId?: string | null;
+  companyId?: string | null;
+}
+
+export interface RequestFromChatResult {
+  request: Request;
+  readyMessage: string;
+}
+
+export interface RequestFromChatDeps {
+  prisma: PrismaClient;
+  appendMessage: ChatService['appendMessage'];
+  announce: ChatService['announce'];
+}
+
+/**
+ * An agent who can read a chat creates a request from it: the requester is the visitor, the
+ * contact and company those linked to the chat (unless given), and the whole chat log is attached
+ * as text. A REQUEST_CREATED system message for the agents only goes into the chat in the same
+ * transaction; the visitor learns the number when the agent sends the ready message.
+ */
+export async function createRequestFromChat(
+  deps: RequestFromChatDeps,
+  principal: Principal | null,
+  sessionId: string,
+  input: RequestFromChatInput,
+): Promise<RequestFromChatResult> {
+  if (principal?.kind !== 'agent') throw forbidden('Requires an agent session.');
+  const readable = await findReadableSession(deps.prisma, principal, sessionId);
+  const session = await deps.prisma.chatSession.findUniqueOrThrow({
+    where: { id: readable.id },
+    include: {
+      channel: { select: { name: true } },
+      visitor: true,
+      messages: {
+        orderBy: { seq: 'asc' },
+        select: {
+          createdAt: true,
+          authorKind: true,
+          systemType: true,
+          body: true,
+          agent: { select: { name: true, nickname: true } },
+          attachments: { select: { fileName: true, size: true }, orderBy: { createdAt: 'asc' } },
+        },
+      },
+    },
+  });
+  const firstVisitorMessage = session.messages.find((m) => m.authorKind === 'VISITOR');
+  const defaultTitle = (firstVisitorMessage && titleFromMessage(firstVisitorMessage.body)) || `Chat on ${session.channel.name}`;
+  const data = cleanRequestInput({
+    title: input.title?.trim() ? input.title : defaultTitle,
+    description: input.description,
+    priority: input.priority,
+    category: input.category,
+    source: 'CHAT',
+    requesterName: session.visitor.name,
+    requesterEmail: session.visitor.email,
+    requesterPhone: session.visitor.phone,
+    chatLog: buildChatLog(session, session.messages),
+    contactId: input.contactId !== undefined ? input.contactId : session.contactId,
+    companyId: input.companyId !== undefined ? input.companyId : session.companyId,
+    sourceSessionId: session.id,
+    createdByAgentId: principal.agent.id,
+  });
+  if (data.contactId && !(await deps.prisma.contact.findUnique({ where: { id: data.contactId }, select: { id: true } })))
+    throw notFound('Contact', data.contactId);
+  if (data.companyId && !(await deps.prisma.company.findUnique({ where: { id: data.companyId }, select: { id: true } })))
+    throw notFound('Company', data.companyId);
+
+  const { request, event } = await deps.prisma.$transaction(async (tx) => {
+    const { request } = await insertRequest(tx, data);
+    const event = await deps.appendMessage(tx, session, {
+      authorKind: 'SYSTEM',
+      systemType: 'REQUEST_CREATED',
+      body: `Request ${formatRequestNumber(request.number)} was created from this chat: ${request.title}`,
+      clientMessageId: null,
+      agent: principal.agent,
+      audience: 'AGENTS',
+    });
+    return { request, event };
+  });
+  deps.announce(session, [event]);
+  return { request, readyMessage: readyMessageFor(request) };
 }
