@@ -142,6 +142,11 @@ builder.prismaObject('Visitor', {
 });
 
 const visibleToVisitor = (ctx: Context) => ctx.principal?.kind === 'visitor';
+/**
+ * Messages a visitor may see. Not `NOT: { systemType: { in } }`: in SQL that is NULL for the
+ * (systemType-less) visitor and agent messages, which would hide the whole conversation.
+ */
+const visitorVisible: Prisma.MessageWhereInput = { OR: [{ systemType: null }, { systemType: { notIn: [...AGENT_ONLY_SYSTEM_TYPES] } }] };
 
 builder.prismaObject('ChatSession', {
   description: 'One conversation between a visitor and the agents of a channel.',
@@ -178,7 +183,7 @@ builder.prismaObject('ChatSession', {
         const visitor = visibleToVisitor(ctx);
         return ctx.prisma.message.count({
           where: visitor
-            ? { sessionId: s.id, seq: { gt: s.visitorReadSeq }, authorKind: { not: 'VISITOR' }, NOT: { systemType: { in: [...AGENT_ONLY_SYSTEM_TYPES] } } }
+            ? { sessionId: s.id, seq: { gt: s.visitorReadSeq }, authorKind: { not: 'VISITOR' }, ...visitorVisible }
             : { sessionId: s.id, seq: { gt: s.agentReadSeq }, authorKind: 'VISITOR' },
         });
       },
@@ -195,7 +200,7 @@ builder.prismaObject('ChatSession', {
         const where: Prisma.MessageWhereInput = {
           sessionId: s.id,
           ...(beforeCursor != null ? { seq: { lt: beforeCursor } } : {}),
-          ...(visibleToVisitor(ctx) ? { NOT: { systemType: { in: [...AGENT_ONLY_SYSTEM_TYPES] } } } : {}),
+          ...(visibleToVisitor(ctx) ? visitorVisible : {}),
         };
         const [rows, channel] = await Promise.all([
           ctx.prisma.message.findMany({ where, orderBy: { seq: 'desc' }, take: take + 1, include: { agent: true } }),

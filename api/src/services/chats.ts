@@ -365,13 +365,13 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
         ? endedQueued
         : await tx.chatSession.updateMany({ where: { id: session.id, status: 'ACTIVE' }, data: { ...ending, missed: false } });
       if (ended.count === 0) return null;
-      const cancelled = await tx.transfer.findMany({ where: { sessionId: session.id, status: 'PENDING' }, select: { toAgentId: true } });
-      await tx.transfer.updateMany({ where: { sessionId: session.id, status: 'PENDING' }, data: { status: 'CANCELLED', respondedAt: now } });
+      const cancelled = await cancelPendingTransfers(tx, session.id, now);
       const published = [
+        ...cancelled.published,
         await appendMessage(tx, session, { authorKind: 'SYSTEM', systemType, body: text, clientMessageId: null }),
         await events.append(tx, session.id, { type: 'STATUS_CHANGED', audience: 'ALL', status: 'ENDED', endedBy }),
       ];
-      return { published, notify: cancelled.map((t) => t.toAgentId) };
+      return { published, notify: cancelled.targets };
     });
     const fresh = await prisma.chatSession.findUniqueOrThrow({ where: { id: session.id } });
     if (result) {
@@ -379,6 +379,25 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
       if (session.status === 'QUEUED') bus.publish('channel', session.channelId, { reason: 'queue', sessionId: session.id } satisfies ChannelSignal);
     }
     return fresh;
+  }
+
+  /**
+   * Inside a transaction that changes the session first (ending or taking it over): cancels its
+   * pending transfer with a TRANSFER_CANCELLED event, so agents' event logs close the offer too.
+   */
+  async function cancelPendingTransfers(tx: Prisma.TransactionClient, sessionId: string, now: Date) {
+    const pending = await tx.transfer.findMany({ where: { sessionId, status: 'PENDING' }, include: { fromAgent: true, toAgent: true } });
+    await tx.transfer.updateMany({ where: { sessionId, status: 'PENDING' }, data: { status: 'CANCELLED', respondedAt: now } });
+    const published: ChatEventDto[] = [];
+    for (const t of pending)
+      published.push(
+        await events.append(tx, sessionId, {
+          type: 'TRANSFER_CANCELLED',
+          audience: 'AGENTS',
+          transfer: { id: t.id, status: 'CANCELLED', fromAgent: participantDto(t.fromAgent), toAgent: participantDto(t.toAgent) },
+        }),
+      );
+    return { published, targets: pending.map((t) => t.toAgentId) };
   }
 
   async function rateChat(principal: Principal | null, sessionId: string, rating: number, comment: string | null | undefined): Promise<ChatSession> {
@@ -394,7 +413,7 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
     return prisma.chatSession.findUniqueOrThrow({ where: { id: session.id } });
   }
 
-  return { startChat, sendMessage, setTyping, markRead, endChat, endSession, rateChat, appendMessage, announce };
+  return { startChat, sendMessage, setTyping, markRead, endChat, endSession, rateChat, appendMessage, announce, cancelPendingTransfers };
 }
 
 export type ChatService = ReturnType<typeof createChatService>;

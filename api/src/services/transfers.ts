@@ -1,4 +1,4 @@
-import type { Agent, ChatSession, PrismaClient, Transfer } from '../generated/prisma/client';
+import type { Agent, ChatSession, Prisma, PrismaClient, Transfer } from '../generated/prisma/client';
 import { conflict, forbidden, notFound, validation } from '../errors';
 import type { EventBus } from '../pubsub';
 import { findReadableSession, isUuid } from './chat-access';
@@ -10,6 +10,17 @@ import { cleanOptionalText } from './validate';
 type TransferWithAgents = Transfer & { fromAgent: Agent; toAgent: Agent };
 
 const asPrincipal = (agent: Agent) => ({ kind: 'agent' as const, agent, authSessionId: '' });
+
+/**
+ * Inside a transaction: locks the chat's row before any transfer row. Ending, takeover and accept
+ * all change the session first; taking locks in that same order keeps concurrent decisions from
+ * deadlocking, and serialises offers so that only one can be pending.
+ */
+async function lockSession(tx: Prisma.TransactionClient, sessionId: string) {
+  const [row] = await tx.$queryRaw<{ status: string; agentId: string | null }[]>`
+    SELECT status::text AS status, "agentId"::text AS "agentId" FROM "ChatSession" WHERE id = ${sessionId}::uuid FOR UPDATE`;
+  return row;
+}
 
 function transferDto(t: TransferWithAgents): TransferDto {
   return { id: t.id, status: t.status, fromAgent: participantDto(t.fromAgent), toAgent: participantDto(t.toAgent) };
@@ -49,6 +60,8 @@ export function createTransferService(prisma: PrismaClient, events: ChatEventLog
     const cleanNote = cleanOptionalText('note', note, 500);
 
     const result = await prisma.$transaction(async (tx) => {
+      const locked = await lockSession(tx, session.id);
+      if (locked?.status !== 'ACTIVE' || locked.agentId !== agent.id) throw conflict('The chat ended or changed hands; it cannot be transferred.');
       if (await tx.transfer.count({ where: { sessionId: session.id, status: 'PENDING' } }))
         throw conflict('This chat already has a pending transfer; cancel it first.');
       const transfer = await tx.transfer.create({
@@ -116,6 +129,7 @@ export function createTransferService(prisma: PrismaClient, events: ChatEventLog
       throw notFound('Transfer', transferId);
     }
     const result = await prisma.$transaction(async (tx) => {
+      await lockSession(tx, transfer.sessionId);
       const decided = await tx.transfer.updateMany({ where: { id: transfer.id, status: 'PENDING' }, data: { status: as, respondedAt: new Date() } });
       if (decided.count === 0) throw conflict('This transfer was already decided.');
       const updated = await tx.transfer.findUniqueOrThrow({ where: { id: transfer.id }, include: { fromAgent: true, toAgent: true } });
@@ -156,13 +170,14 @@ export function createTransferService(prisma: PrismaClient, events: ChatEventLog
         data: { agentId: agent.id, status: 'ACTIVE', startedAt: session.startedAt ?? now, agentReadSeq: 0 },
       });
       if (moved.count === 0) throw conflict('The chat changed while taking it over; try again.');
-      await tx.transfer.updateMany({ where: { sessionId: session.id, status: 'PENDING' }, data: { status: 'CANCELLED', respondedAt: now } });
+      const cancelled = await chats.cancelPendingTransfers(tx, session.id, now);
       // The previous agent keeps read-only access as a former owner, recorded as an accepted transfer.
       if (previousAgentId)
         await tx.transfer.create({ data: { sessionId: session.id, fromAgentId: previousAgentId, toAgentId: agent.id, status: 'ACCEPTED', respondedAt: now, note: 'taken over' } });
       const channel = await tx.channel.findUniqueOrThrow({ where: { id: session.channelId } });
       const shown = participantDto(agent, channel.showAgentPhoto);
       const published: ChatEventDto[] = [
+        ...cancelled.published,
         await chats.appendMessage(tx, session, {
           authorKind: 'SYSTEM',
           systemType: 'TAKEN_OVER',
@@ -174,9 +189,9 @@ export function createTransferService(prisma: PrismaClient, events: ChatEventLog
         await events.append(tx, session.id, { type: 'AGENT_JOINED', audience: 'ALL', agent: shown }),
       ];
       if (session.status === 'QUEUED') published.push(await events.append(tx, session.id, { type: 'STATUS_CHANGED', audience: 'ALL', status: 'ACTIVE', agent: shown }));
-      return { session: await tx.chatSession.findUniqueOrThrow({ where: { id: session.id } }), published };
+      return { session: await tx.chatSession.findUniqueOrThrow({ where: { id: session.id } }), published, notify: cancelled.targets };
     });
-    chats.announce(result.session, result.published, [previousAgentId]);
+    chats.announce(result.session, result.published, [previousAgentId, ...result.notify]);
     if (session.status === 'QUEUED') bus.publish('channel', session.channelId, { reason: 'queue', sessionId: session.id });
     return result.session;
   }
