@@ -10,8 +10,10 @@ import { createPrismaClient } from './db/client';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
 import { applyMigrations } from './db/migrate';
 import { AppError, unauthenticated } from './errors';
+import { serveAttachment } from './http/attachment-download';
 import { renderDemoPage } from './http/demo-page';
 import { sendFile, serveSinglePageApp } from './http/static-files';
+import { uploadOptions } from './http/uploads';
 import { schema } from './schema';
 import { createAppServices, type AppServices } from './services/app-services';
 import { isUuid } from './services/chat-access';
@@ -86,6 +88,8 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       // Unexpected errors become "Unexpected error." with no stack; our AppErrors pass through.
       maskedErrors: { isDev: false },
       logging: config.development ? 'info' : 'warn',
+      // Multipart uploads: size limits while parsing, and refusals as VALIDATION errors naming `file`.
+      ...uploadOptions(config.attachments),
       context: async ({ request, req, connectionParams }: { request: Request; req?: IncomingMessage; connectionParams?: Record<string, unknown> }) => {
         const authorization = connectionParams ? connectionParams.authorization : request.headers.get('authorization');
         const { principal, token } = await authenticate(services, authorization);
@@ -115,6 +119,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       res.end(JSON.stringify(report));
       return;
     }
+    if (pathname.startsWith('/attachments/')) return serveAttachment(services, req, res, url);
     if (pathname === '/') {
       res.writeHead(302, { location: '/console/' }).end();
       return;

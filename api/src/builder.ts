@@ -15,6 +15,8 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     JSON: { Input: unknown; Output: unknown };
+    /** An uploaded file (GraphQL multipart request): a WHATWG File. Input only. */
+    File: { Input: File; Output: never };
   };
   AuthScopes: {
     /** Any logged-in agent. */

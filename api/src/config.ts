@@ -19,6 +19,8 @@ export interface AppConfig {
   /** Login attempts allowed per window, per email and per IP. */
   loginRateLimit: { perEmail: number; perIp: number; windowSeconds: number };
   chat: ChatLimits;
+  attachments: AttachmentsConfig;
+  mail: MailConfig;
   /** Folder holding the built console and widget (defaults to the workspace). */
   staticRoot: string;
   log: (line: string) => void;
@@ -34,6 +36,46 @@ export interface ChatLimits {
   startChatPerVisitor: { limit: number; windowSeconds: number };
   sendMessagePerVisitor: { limit: number; windowSeconds: number };
   sendMessagePerIp: { limit: number; windowSeconds: number };
+}
+
+export interface AttachmentsConfig {
+  /** Where uploaded files are stored (created on first upload). */
+  dir: string;
+  /** Largest accepted upload, in bytes. */
+  maxBytes: number;
+  /** Key for signed download URLs; null: generated once and kept in `dir`/.url-signing-key. */
+  urlSecret: string | null;
+  /** How long a signed download URL works. */
+  urlTtlSeconds: number;
+}
+
+export interface MailConfig {
+  /** smtp:// or smtps:// URL of the outgoing mail server; null: sending mail is not configured. */
+  smtpUrl: string | null;
+  /** The From address of mail the product sends (transcripts). */
+  from: string;
+  transcriptPerSession: { limit: number; windowSeconds: number };
+  transcriptPerIp: { limit: number; windowSeconds: number };
+}
+
+export function attachmentsConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string): AttachmentsConfig {
+  const maxBytes = num(env.ATTACHMENT_MAX_BYTES, 10 * 1024 * 1024);
+  if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new Error(`ATTACHMENT_MAX_BYTES must be a positive whole number of bytes, got "${env.ATTACHMENT_MAX_BYTES}"`);
+  return {
+    dir: path.resolve(env.ATTACHMENTS_DIR || path.join(dataDir, 'attachments')),
+    maxBytes,
+    urlSecret: env.ATTACHMENT_URL_SECRET || null,
+    urlTtlSeconds: num(env.ATTACHMENT_URL_TTL_SECONDS, 3600),
+  };
+}
+
+export function mailConfigFromEnv(env: NodeJS.ProcessEnv): MailConfig {
+  return {
+    smtpUrl: env.SMTP_URL || null,
+    from: env.MAIL_FROM || 'Live chat <no-reply@localhost>',
+    transcriptPerSession: { limit: num(env.TRANSCRIPT_LIMIT_PER_SESSION, 3), windowSeconds: 3600 },
+    transcriptPerIp: { limit: num(env.TRANSCRIPT_LIMIT_PER_IP, 20), windowSeconds: 3600 },
+  };
 }
 
 const num = (value: string | undefined, fallback: number) => (value === undefined || value === '' ? fallback : Number(value));
@@ -68,6 +110,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
       windowSeconds: Number(env.LOGIN_RATE_LIMIT_WINDOW_SECONDS ?? 300),
     },
     chat: chatLimitsFromEnv(env),
+    attachments: attachmentsConfigFromEnv(env, path.resolve(env.DATA_DIR ?? path.join(repoRoot, 'data'))),
+    mail: mailConfigFromEnv(env),
     staticRoot: repoRoot,
     log: (line) => console.log(line),
   };

@@ -8,7 +8,11 @@ export type ErrorCode =
   | 'VALIDATION'
   | 'RATE_LIMITED'
   | 'CONFLICT'
-  | 'CHANNEL_OFFLINE';
+  | 'CHANNEL_OFFLINE'
+  /** A feature needs server configuration that is missing (e.g. SMTP_URL for mail). */
+  | 'NOT_CONFIGURED'
+  /** An outside service (the mail server) refused or could not be reached; retrying later may work. */
+  | 'DELIVERY_FAILED';
 
 export class AppError extends GraphQLError {
   readonly code: ErrorCode;

@@ -13,6 +13,8 @@ import './schema/sales';
 import './schema/queue';
 import './schema/transfers';
 import './schema/statistics';
+import './schema/attachments';
+import './schema/transcripts';
 
 export const schema = builder.toSchema({ sortSchema: true });
 

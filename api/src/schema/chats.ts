@@ -60,7 +60,7 @@ export const MessageRef = builder.objectRef<MessageDto>('Message').implement({
     cursor: t.exposeInt('cursor', { description: 'Its place in the chat’s event log; pass to `markRead` and `chatEvents(after:)`.' }),
     authorKind: t.expose('authorKind', { type: MessageAuthorEnum, description: 'VISITOR, AGENT or SYSTEM.' }),
     systemType: t.expose('systemType', { type: SystemMessageTypeEnum, nullable: true, description: 'For SYSTEM messages, what they announce.' }),
-    body: t.exposeString('body', { description: 'The text, 1–4000 characters, control characters removed.' }),
+    body: t.exposeString('body', { description: 'The text, 1–4000 characters, control characters removed; empty for a file sent without a caption.' }),
     clientMessageId: t.exposeString('clientMessageId', { nullable: true, description: 'The sender’s idempotency key.' }),
     createdAt: t.field({ type: 'DateTime', description: 'When it was stored.', resolve: (m) => m.createdAt }),
     author: t.field({ type: ChatParticipantRef, nullable: true, description: 'The agent who wrote it (or who joined, for WELCOME).', resolve: (m) => m.author }),

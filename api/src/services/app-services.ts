@@ -3,6 +3,7 @@ import type { AppConfig } from '../config';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createEventBus, type EventBus } from '../pubsub';
 import { createAgentService, type AgentService } from './agents';
+import { createAttachmentService, type AttachmentService } from './attachments';
 import { createAuthService, type AuthService } from './auth';
 import { createChatEventLog, type ChatEventLog } from './chat-events';
 import { createChatService, type ChatService } from './chats';
@@ -10,6 +11,7 @@ import { createIdleMonitor, type IdleMonitor } from './idle';
 import { createQueueService, type QueueService } from './queue';
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './rate-limiter';
 import { createTransferService, type TransferService } from './transfers';
+import { createTranscriptService, type TranscriptService } from './transcripts';
 
 /** The domain services one API instance runs with; handed to every resolver through the context. */
 export interface AppServices {
@@ -24,6 +26,8 @@ export interface AppServices {
   queue: QueueService;
   transfers: TransferService;
   idle: IdleMonitor;
+  attachments: AttachmentService;
+  transcripts: TranscriptService;
   close(): Promise<void>;
 }
 
@@ -51,6 +55,8 @@ export function createAppServices(prisma: PrismaClient, config: AppConfig): AppS
     queue: createQueueService(prisma, events, bus, chats),
     transfers: createTransferService(prisma, events, bus, chats),
     idle: createIdleMonitor(prisma, chats, config.chat, config.log),
+    attachments: createAttachmentService({ prisma, chats, rateLimiter, limits: config.chat, config: config.attachments }),
+    transcripts: createTranscriptService({ prisma, rateLimiter, config: config.mail, log: config.log }),
     async close() {
       await bus.close();
       redis?.disconnect();

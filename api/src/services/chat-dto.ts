@@ -21,6 +21,20 @@ export interface MessageDto {
   clientMessageId: string | null;
   createdAt: string;
   author: ParticipantDto | null;
+  /** Files sent with the message; [] or absent for text-only messages (absent: load from the database). */
+  attachments?: AttachmentDto[];
+}
+
+/** A file in a chat. `url` is the unsigned download path; the GraphQL field signs it per reader. */
+export interface AttachmentDto {
+  id: string;
+  fileName: string;
+  /** Sniffed from the bytes, not what the uploader claimed. */
+  contentType: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  url: string;
 }
 
 export type ChatEventKind =

@@ -7,7 +7,7 @@ import type { EventBus } from '../pubsub';
 import type { AuthService } from './auth';
 import { channelAvailability } from './availability';
 import { agentSessionRole, findReadableSession, isUuid } from './chat-access';
-import { messageDto, participantDto, type ChatEventDto, type MessageDto } from './chat-dto';
+import { messageDto, participantDto, type AttachmentDto, type ChatEventDto, type MessageDto } from './chat-dto';
 import type { ChatEventLog } from './chat-events';
 import type { RateLimiter } from './rate-limiter';
 import { cleanEmail, cleanOptionalText } from './validate';
@@ -143,6 +143,7 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
       systemType?: MessageDto['systemType'];
       showPhoto?: boolean;
       audience?: 'ALL' | 'AGENTS';
+      attachments?: AttachmentDto[];
     },
     sessionUpdate: Prisma.ChatSessionUpdateInput = {},
   ): Promise<ChatEventDto> {
@@ -165,6 +166,7 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
         draft.agent ?? null,
         draft.showPhoto ?? true,
       ),
+      attachments: draft.attachments ?? [],
     };
     const lastMessage: Prisma.ChatSessionUpdateInput =
       draft.authorKind === 'SYSTEM' ? {} : { lastMessageAuthor: draft.authorKind, lastMessageAt: createdAt };
