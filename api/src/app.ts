@@ -12,6 +12,7 @@ import { applyMigrations } from './db/migrate';
 import { AppError, unauthenticated } from './errors';
 import { serveAttachment } from './http/attachment-download';
 import { renderDemoPage } from './http/demo-page';
+import { renderFaqPage } from './http/faq-page';
 import { sendFile, serveSinglePageApp } from './http/static-files';
 import { uploadOptions } from './http/uploads';
 import { schema } from './schema';
@@ -136,6 +137,11 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       const origin = `http://${req.headers.host ?? 'localhost'}`;
       const html = await renderDemoPage(services.prisma, isUuid(channelId) ? channelId : null, origin);
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end(html);
+      return;
+    }
+    if (pathname.startsWith('/faq/')) {
+      const page = await renderFaqPage(services.prisma, pathname.slice('/faq/'.length));
+      res.writeHead(page.status, page.headers).end(page.body);
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');

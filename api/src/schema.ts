@@ -7,6 +7,8 @@ import './schema/api-tokens';
 import './schema/channels';
 import './schema/chats';
 import './schema/faq';
+import './schema/templates';
+import './schema/quick-replies';
 import './schema/requests';
 import './schema/contacts';
 import './schema/sales';
