@@ -572,3 +572,20 @@ describe('takeOverChat', () => {
     visitorEvents.stop();
   });
 });
+
+describe('accepting after losing the right to respond', () => {
+  it('is FORBIDDEN, and the chat stays with the sender', async () => {
+    const { channel, agents } = await channelWithAgents(app, { owner: { canRespond: true }, target: { canRespond: true } });
+    const { sessionId } = await activeChat(channel.id, agents.owner!);
+    const transfer = await offer(sessionId, agents.owner!, agents.target!);
+    await app.services.prisma.channelMember.update({
+      where: { channelId_agentId: { channelId: channel.id, agentId: agents.target!.agent.id } },
+      data: { canRespond: false },
+    });
+    const accepted = await app.gql(ACCEPT, { id: transfer.id }, agents.target!.token);
+    expect(codeOf(accepted)).toBe('FORBIDDEN');
+    expect((await sessionRow(sessionId)).agentId).toBe(agents.owner!.agent.id);
+    expect((await transferRow(transfer.id)).status).toBe('PENDING');
+    expect((await app.gql(REJECT, { id: transfer.id }, agents.target!.token)).data.rejectTransfer.status).toBe('REJECTED');
+  });
+});

@@ -88,6 +88,10 @@ export function createTransferService(prisma: PrismaClient, events: ChatEventLog
     const transfer = await loadPending(transferId);
     if (transfer.toAgentId !== agent.id) throw notFound('Transfer', transferId);
     if (transfer.status !== 'PENDING') throw conflict(`This transfer was already ${transfer.status.toLowerCase()}.`);
+    // The offer was checked when made; the target may since have lost the right to answer chats here.
+    const session = await prisma.chatSession.findUniqueOrThrow({ where: { id: transfer.sessionId }, select: { channelId: true } });
+    const membership = await prisma.channelMember.findUnique({ where: { channelId_agentId: { channelId: session.channelId, agentId: agent.id } } });
+    if (!membership?.canRespond) throw forbidden('You can no longer respond in this chat’s channel; reject the transfer instead.');
     const result = await prisma.$transaction(async (tx) => {
       const now = new Date();
       const moved = await tx.chatSession.updateMany({
