@@ -93,6 +93,7 @@ describe('contacts and companies: CRUD', () => {
       [{ lastName: 'x', title: 't'.repeat(101) }, 'title'],
       [{ lastName: 'x', country: 'c'.repeat(101) }, 'country'],
       [{ lastName: 'x', companyId: 'nope' }, 'companyId'],
+      [{ lastName: 'x', email: `${'e'.repeat(243)}@example.com` }, 'email'],
     ];
     for (const [input, field] of cases) expect(errorOf(await app.gql(CREATE_CONTACT, { input }, agentToken)), JSON.stringify(input)).toMatchObject({ code: 'VALIDATION', field });
     // Exactly at the limits is fine; an email alone is enough.
@@ -136,6 +137,9 @@ describe('search', () => {
     expect(await names({ search: 'jsmith@zyx' })).toEqual(['Jonathan Smithsonian']);
     expect(await names({ search: 'qwertyson', companyId: searchCompany.id })).toEqual(['Alice Qwertyson']);
     expect(await names({ search: 'nobody-matches-this' })).toEqual([]);
+    // Only the first 5 words count: a sixth that matches nothing is ignored.
+    expect(await names({ search: 'jon smiths zyxwv jsmith example nobody-matches-this' })).toEqual(['Jonathan Smithsonian']);
+    expect(await names({ search: 'nobody-matches-this jon smiths zyxwv jsmith example' })).toEqual([]);
   });
 
   it('pages with first/after; more than 100 or a too-long search is a VALIDATION error', async () => {
