@@ -8,6 +8,7 @@ import { findReadableSession } from './chat-access';
 import { AGENT_ONLY_SYSTEM_TYPES } from './chat-dto';
 import type { RateLimiter } from './rate-limiter';
 import { formatRequestNumber } from './requests';
+import { renderTemplateBody, type TemplateValues } from './templates';
 import { cleanEmail } from './validate';
 
 /**
@@ -75,16 +76,14 @@ export function renderTranscriptLog(lines: TranscriptLine[], timeZone: string): 
 }
 
 /**
- * Fills reply-template variables (`{{visitor.name}}`, spaces allowed inside the braces). A variable
- * with no value for this chat is left out rather than mailed as "{{visitor.name}}", along with the
- * space before a following punctuation mark ("Hi {{visitor.name}}!" → "Hi!").
+ * Fills a reply template's variables with the shared renderer. A variable with no value for this
+ * chat is left out rather than mailed as "{{visitor.name}}", along with the space before a
+ * following punctuation mark ("Hi {{visitor.name}}!" → "Hi!").
  */
-export function fillTemplateVariables(body: string, values: Record<string, string | null>): string {
-  const EMPTY = '\u0000';
-  return body
-    .replace(/\{\{([^{}]*)\}\}/g, (_, name: string) => (Object.hasOwn(values, name.trim()) ? values[name.trim()]?.trim() : '') || EMPTY)
-    .replace(/[ \t]*\u0000(?=[,.!?])/g, '')
-    .replace(/\u0000/g, '');
+export function fillTemplateVariables(body: string, values: TemplateValues): string {
+  return renderTemplateBody(body, values)
+    .text.replace(/[ \t]*\{\{[^{}]*\}\}(?=[,.!?])/g, '')
+    .replace(/\{\{[^{}]*\}\}/g, '');
 }
 
 export interface TranscriptServiceDeps {
