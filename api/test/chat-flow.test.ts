@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAT_EVENTS, NEXT, SEND, channelWithAgents, send, startChat } from './chat-fixtures';
+import { chatLimitsFromEnv } from '../src/config';
 import { startTestApp, subscribe, type TestApp } from './harness';
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await startTestApp();
+  // This file starts many chats from one address; the startChat limit has tests of its own.
+  const limits = chatLimitsFromEnv({});
+  app = await startTestApp({ chat: { ...limits, startChatPerIp: { limit: 1000, windowSeconds: 60 } } });
 });
 afterAll(() => app?.stop());
 
@@ -105,5 +108,40 @@ describe('chatSessions', () => {
     const tooMany = await app.gql(LIST, { first: 1000 }, agents.member!.token);
     expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION', field: 'first' });
     expect((await app.gql(LIST, {})).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('a cursor gap the database cannot fill', () => {
+  it('ends the subscription after a few backed-off catch-ups instead of spinning, so the client resubscribes', async () => {
+    const { channel } = await channelWithAgents(app, { a: { canRespond: true } });
+    const { sessionId, visitorToken, session } = await startChat(app, channel.id);
+    const events = subscribe(app.ws(`Bearer ${visitorToken}`), CHAT_EVENTS, { id: sessionId, after: session.lastEventSeq });
+    await send(app, visitorToken, sessionId, 'live before the gap');
+    await events.waitFor((d) => d.chatEvents.message?.body === 'live before the gap');
+    const queriesBefore = Date.now();
+    // An event far ahead of anything stored, as if the log had lost rows.
+    app.services.bus.publish('chat', sessionId, {
+      sessionId, cursor: session.lastEventSeq + 50, type: 'READ', createdAt: new Date().toISOString(), audience: 'ALL', read: { by: 'AGENT', upToCursor: 1 },
+    });
+    expect(await events.ended).toEqual({});
+    expect(Date.now() - queriesBefore).toBeGreaterThan(1000);
+    expect(events.values().some((d) => d.chatEvents.cursor === session.lastEventSeq + 50)).toBe(false);
+  });
+});
+
+describe('startChat with a visitor token', () => {
+  it('adds to the chat already open in that channel instead of queueing a duplicate', async () => {
+    const { channel } = await channelWithAgents(app, { a: { canRespond: true } });
+    const first = await startChat(app, channel.id, 'first question');
+    const again = await startChat(app, channel.id, 'asking again from another tab', {}, first.visitorToken);
+    expect(again.sessionId).toBe(first.sessionId);
+    expect(again.visitorToken).toBe(first.visitorToken);
+    const bodies = (await app.services.prisma.message.findMany({ where: { sessionId: first.sessionId }, orderBy: { seq: 'asc' } })).map((m) => m.body);
+    expect(bodies).toEqual(['first question', 'asking again from another tab']);
+    expect(await app.services.prisma.chatSession.count({ where: { channelId: channel.id } })).toBe(1);
+
+    await app.gql(`mutation($id: ID!) { endChat(sessionId: $id) { status } }`, { id: first.sessionId }, first.visitorToken);
+    const afterEnd = await startChat(app, channel.id, 'a new topic', {}, first.visitorToken);
+    expect(afterEnd.sessionId).not.toBe(first.sessionId);
   });
 });

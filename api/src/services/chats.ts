@@ -88,6 +88,19 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
     const fields = validateVisitorFields(input, channel.prechatEnabled ? channel.prechatRequiredFields : []);
     const body = cleanMessageBody(input.message, 'message');
 
+    if (principal?.kind === 'visitor' && visitorToken) {
+      // A second start (another tab, a lost response) joins the chat already open in this
+      // channel instead of queueing a duplicate; the message is kept there.
+      const open = await prisma.chatSession.findFirst({
+        where: { visitorId: principal.visitor.id, channelId: channel.id, status: { in: [...ACTIVE_STATUSES] } },
+        orderBy: { requestedAt: 'desc' },
+      });
+      if (open) {
+        await storeMessage(open, randomUUID(), (tx) => appendMessage(tx, open, { authorKind: 'VISITOR', body, clientMessageId: null }));
+        return { session: await prisma.chatSession.findUniqueOrThrow({ where: { id: open.id } }), visitorToken };
+      }
+    }
+
     const availability = await channelAvailability(prisma, channel.id);
     if (!availability.online)
       throw new AppError('CHANNEL_OFFLINE', `${channel.name} cannot take chats right now: show the offline form.`, {
