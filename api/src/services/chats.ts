@@ -10,19 +10,15 @@ import { agentSessionRole, findReadableSession, isUuid } from './chat-access';
 import { messageDto, participantDto, type AttachmentDto, type ChatEventDto, type MessageDto } from './chat-dto';
 import type { ChatEventLog } from './chat-events';
 import type { RateLimiter } from './rate-limiter';
-import { cleanEmail, cleanOptionalText } from './validate';
+import { cleanOptionalText } from './validate';
+import { cleanVisitorFields, type VisitorFieldsInput } from './visitor-fields';
 
 export const MAX_MESSAGE_LENGTH = 4000;
 const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
 const ACTIVE_STATUSES = ['QUEUED', 'ACTIVE'] as const;
 
-export interface StartChatInput {
+export interface StartChatInput extends VisitorFieldsInput {
   channelId: string;
-  name?: string | null;
-  email?: string | null;
-  phone?: string | null;
-  company?: string | null;
-  country?: string | null;
   message: string;
 }
 
@@ -63,21 +59,6 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
       if (agentId) bus.publish('agent', agentId, { reason: 'chats', sessionId: session.id } satisfies AgentSignal);
   }
 
-  function validateVisitorFields(input: Omit<StartChatInput, 'channelId' | 'message'>, required: readonly string[]) {
-    const fields = {
-      name: cleanOptionalText('name', input.name, 100),
-      email: input.email != null && input.email.trim() !== '' ? cleanEmail('email', input.email) : null,
-      phone: cleanOptionalText('phone', input.phone, 50),
-      company: cleanOptionalText('company', input.company, 100),
-      country: cleanOptionalText('country', input.country, 100),
-    };
-    for (const field of required) {
-      const key = field.toLowerCase() as keyof typeof fields;
-      if (!fields[key]) throw validation(key, 'is required');
-    }
-    return fields;
-  }
-
   async function startChat(principal: Principal | null, visitorToken: string | null, ip: string, input: StartChatInput) {
     if (principal && principal.kind !== 'visitor') throw forbidden('startChat is for visitors; call it without an agent or API token.');
     await enforce(`startChat:ip:${ip}`, limits.startChatPerIp);
@@ -85,7 +66,7 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
 
     const channel = isUuid(input.channelId) ? await prisma.channel.findUnique({ where: { id: input.channelId } }) : null;
     if (!channel) throw new AppError('NOT_FOUND', `Channel ${input.channelId} was not found.`, { entity: 'Channel' });
-    const fields = validateVisitorFields(input, channel.prechatEnabled ? channel.prechatRequiredFields : []);
+    const fields = cleanVisitorFields(input, channel.prechatEnabled ? channel.prechatRequiredFields : []);
     const body = cleanMessageBody(input.message, 'message');
 
     if (principal?.kind === 'visitor' && visitorToken) {
@@ -96,6 +77,7 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
         orderBy: { requestedAt: 'desc' },
       });
       if (open) {
+        await prisma.visitor.update({ where: { id: principal.visitor.id }, data: { ...withoutNulls(fields), lastSeenAt: new Date() } });
         await storeMessage(open, randomUUID(), (tx) => appendMessage(tx, open, { authorKind: 'VISITOR', body, clientMessageId: null }));
         return { session: await prisma.chatSession.findUniqueOrThrow({ where: { id: open.id } }), visitorToken };
       }

@@ -10,7 +10,6 @@ import type {
   RequestStatus,
   SystemMessageType,
   Visitor,
-  VisitorField,
 } from '../generated/prisma/client';
 import type { AuthService } from './auth';
 import { findReadableSession, isUuid } from './chat-access';
@@ -18,6 +17,7 @@ import { AGENT_ONLY_SYSTEM_TYPES } from './chat-dto';
 import type { ChatService } from './chats';
 import type { RateLimiter } from './rate-limiter';
 import { cleanEmail, cleanOptionalText, cleanText } from './validate';
+import { VISITOR_FIELD_LIMITS, cleanVisitorFields, type VisitorFieldsInput } from './visitor-fields';
 
 /** A new support request, whoever creates it: a chat, the offline form, an agent or an API client. */
 export interface NewRequestInput {
@@ -155,17 +155,12 @@ export async function createRequestWithOutcome(db: PrismaClient | Prisma.Transac
   return db.$transaction((tx) => insertRequest(tx, data));
 }
 
-export const OFFLINE_FORM_LIMITS = { name: 100, company: 100, country: 100, phone: 50, message: 4000, title: 120 } as const;
+export const OFFLINE_FORM_LIMITS = { ...VISITOR_FIELD_LIMITS, message: 4000, title: 120 } as const;
 /** Offline-form submissions allowed per client IP per window. */
 export const OFFLINE_FORM_RATE_LIMIT = { perIp: 5, windowSeconds: 600 } as const;
 
-export interface OfflineFormInput {
+export interface OfflineFormInput extends VisitorFieldsInput {
   channelId: string;
-  name?: string | null;
-  email?: string | null;
-  phone?: string | null;
-  company?: string | null;
-  country?: string | null;
   message: string;
 }
 
@@ -194,14 +189,6 @@ export interface OfflineFormCaller {
   visitor: Visitor | null;
 }
 
-const VISITOR_FIELD_NAMES: Record<VisitorField, 'name' | 'email' | 'phone' | 'company' | 'country'> = {
-  NAME: 'name',
-  EMAIL: 'email',
-  PHONE: 'phone',
-  COMPANY: 'company',
-  COUNTRY: 'country',
-};
-
 /** The request title: the message's first line, at most 120 characters. */
 export function titleFromMessage(message: string): string {
   const firstLine = (message.split(/\r?\n/, 1)[0] ?? '').trim();
@@ -227,17 +214,7 @@ export async function submitOfflineForm(deps: OfflineFormDeps, caller: OfflineFo
     : null;
   if (!channel) throw notFound('Channel', input.channelId);
 
-  const fields = {
-    name: cleanOptionalText('name', input.name, OFFLINE_FORM_LIMITS.name),
-    email: input.email?.trim() ? cleanEmail('email', input.email) : null,
-    phone: cleanOptionalText('phone', input.phone, OFFLINE_FORM_LIMITS.phone),
-    company: cleanOptionalText('company', input.company, OFFLINE_FORM_LIMITS.company),
-    country: cleanOptionalText('country', input.country, OFFLINE_FORM_LIMITS.country),
-  };
-  for (const required of channel.offlineRequiredFields) {
-    const field = VISITOR_FIELD_NAMES[required];
-    if (fields[field] == null) throw validation(field, 'is required');
-  }
+  const fields = cleanVisitorFields(input, channel.offlineRequiredFields);
   const message = cleanText('message', input.message, { max: OFFLINE_FORM_LIMITS.message });
   const requestData = channel.offlineCreatesRequest
     ? cleanRequestInput({
