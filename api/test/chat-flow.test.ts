@@ -12,7 +12,6 @@ beforeAll(async () => {
 });
 afterAll(() => app?.stop());
 
-const codeOf = (r: { errors?: { extensions?: Record<string, any> }[] }) => r.errors?.[0]?.extensions?.code;
 
 describe('a chat from start to end', () => {
   it('queues, is claimed, exchanges messages live both ways, ends and is rated', async () => {
