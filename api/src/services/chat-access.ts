@@ -74,6 +74,8 @@ export async function findReadableSession(db: Db, principal: Principal | null, i
       if (!principal.apiToken.scopes.includes('CHATS_READ')) throw forbidden('Requires an API token with the CHATS_READ scope.');
       return session;
     case 'agent': {
+      // The handling agent and admins may always read: no membership or transfer lookups on the hot path.
+      if (session.agentId === principal.agent.id || principal.agent.role === 'ADMIN') return session;
       const role = await agentSessionRole(db, principal.agent, session);
       if (agentMayRead(role, session)) return session;
       // A member who lacks listen-in knows the chat exists (it is in their dashboard): say why.
