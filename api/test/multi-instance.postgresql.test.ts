@@ -1,33 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chatLimitsFromEnv } from '../src/config';
 import { CHAT_EVENTS, NEXT, SEND, channelWithAgents, send, startChat } from './chat-fixtures';
 import { cursorsOf, endedFlag, range, storedCursors } from './chat-stream-checks';
-import { createPostgresDatabase, startTestApp, subscribe, type TestApp } from './harness';
-import { startRedisProcess, type RedisProcess } from './redis-process';
+import { subscribe, type TestApp } from './harness';
+import { startTwoInstances, type TwoInstances } from './two-instances';
 
-// Two API instances on one PostgreSQL database and one (private) Redis, as behind a load balancer.
-let redis: RedisProcess;
-let database: { url: string; drop(): Promise<void> };
+let cluster: TwoInstances;
 let a: TestApp;
 let b: TestApp;
 
-const chat = { ...chatLimitsFromEnv({}), sendMessagePerVisitor: { limit: 1000, windowSeconds: 10 }, sendMessagePerIp: { limit: 5000, windowSeconds: 10 } };
-
 beforeAll(async () => {
-  redis = await startRedisProcess();
-  database = await createPostgresDatabase();
-  // One after the other: both apply migrations to the same database.
-  a = await startTestApp({ databaseUrl: database.url, redisUrl: redis.url, chat });
-  b = await startTestApp({ databaseUrl: database.url, redisUrl: redis.url, chat });
+  cluster = await startTwoInstances();
+  ({ a, b } = cluster);
 });
 
-afterAll(async () => {
-  await a?.stop();
-  await b?.stop();
-  await redis?.kill();
-  await database?.drop();
-});
+afterAll(() => cluster?.stop());
 
 const AGENT_EVENTS = `subscription { agentEvents { reasons sessionIds badges { incoming myChats unread transfersToMe } } }`;
 const DASHBOARD = `subscription($ids: [ID!]) { dashboardEvents(channelIds: $ids) {

@@ -1,33 +1,24 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chatLimitsFromEnv } from '../src/config';
 import { CHAT_EVENTS, NEXT, channelWithAgents, send, startChat } from './chat-fixtures';
 import { cursorsOf, endedFlag, eventually, range, sleep, storedCursors } from './chat-stream-checks';
-import { createPostgresDatabase, startTestApp, subscribe, type TestApp } from './harness';
-import { startRedisProcess, type RedisProcess } from './redis-process';
+import { subscribe, type TestApp } from './harness';
+import type { RedisProcess } from './redis-process';
+import { startTwoInstances, type TwoInstances } from './two-instances';
 
 // A Redis crash under two API instances: messages keep being accepted (they are stored before
 // they are published), and once Redis is back every subscriber catches up from the database.
+let cluster: TwoInstances;
 let redis: RedisProcess;
-let database: { url: string; drop(): Promise<void> };
 let a: TestApp;
 let b: TestApp;
 
-const chat = { ...chatLimitsFromEnv({}), sendMessagePerVisitor: { limit: 1000, windowSeconds: 10 }, sendMessagePerIp: { limit: 5000, windowSeconds: 10 } };
-
 beforeAll(async () => {
-  redis = await startRedisProcess();
-  database = await createPostgresDatabase();
-  a = await startTestApp({ databaseUrl: database.url, redisUrl: redis.url, chat });
-  b = await startTestApp({ databaseUrl: database.url, redisUrl: redis.url, chat });
+  cluster = await startTwoInstances();
+  ({ redis, a, b } = cluster);
 });
 
-afterAll(async () => {
-  await a?.stop();
-  await b?.stop();
-  await redis?.kill();
-  await database?.drop();
-});
+afterAll(() => cluster?.stop());
 
 async function health(app: TestApp) {
   const response = await fetch(`${app.url}/health`);
