@@ -6,6 +6,7 @@ import type { ChatSession } from '../generated/prisma/client';
 import type { ChannelSignal } from '../services/chats';
 import { signalStream } from '../services/live-signals';
 import type { QueuedSession } from '../services/queue';
+import { validateTimeZone } from '../services/opening-hours';
 import { liveStats, type LiveStats } from '../services/statistics';
 import { QueuedChatRef } from './queue';
 
@@ -93,8 +94,7 @@ builder.subscriptionField('dashboardEvents', (t) =>
     },
     subscribe: async (_root, { channelIds, timeZone }, ctx) => {
       const channels = await dashboardChannels(ctx, channelIds);
-      const zone = timeZone ?? 'UTC';
-      await liveStats(ctx.prisma, [], zone);
+      const zone = validateTimeZone(timeZone ?? 'UTC');
       return signalStream<ChannelSignal, DashboardSnapshot>(ctx.services.bus, {
         routes: channels.map((id) => ['channel', id] as const),
         coalesceMs: 500,

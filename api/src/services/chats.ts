@@ -78,7 +78,7 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
       });
       if (open) {
         await prisma.visitor.update({ where: { id: principal.visitor.id }, data: { ...withoutNulls(fields), lastSeenAt: new Date() } });
-        await storeMessage(open, randomUUID(), (tx) => appendMessage(tx, open, { authorKind: 'VISITOR', body, clientMessageId: null }));
+        await storeMessage(open, 'VISITOR', randomUUID(), (tx) => appendMessage(tx, open, { authorKind: 'VISITOR', body, clientMessageId: null }));
         return { session: await prisma.chatSession.findUniqueOrThrow({ where: { id: open.id } }), visitorToken };
       }
     }
@@ -202,7 +202,7 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
       await enforce(`sendMessage:visitor:${principal.visitor.id}`, limits.sendMessagePerVisitor);
       await enforce(`sendMessage:ip:${ip}`, limits.sendMessagePerIp);
       if (session.status === 'QUEUED' || session.status === 'ACTIVE')
-        return storeMessage(session, input.clientMessageId, (tx) =>
+        return storeMessage(session, 'VISITOR', input.clientMessageId, (tx) =>
           appendMessage(tx, session, { authorKind: 'VISITOR', body, clientMessageId: input.clientMessageId }),
         );
       // A retry of a message sent before the chat ended returns that message; anything else may reopen it.
@@ -216,7 +216,7 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
       throw conflict(`This chat is ${session.status.toLowerCase()}; messages can no longer be sent.`);
     }
     const channel = await prisma.channel.findUniqueOrThrow({ where: { id: session.channelId }, select: { showAgentPhoto: true } });
-    return storeMessage(session, input.clientMessageId, (tx) =>
+    return storeMessage(session, 'AGENT', input.clientMessageId, (tx) =>
       appendMessage(tx, session, { authorKind: 'AGENT', body, clientMessageId: input.clientMessageId, agent: principal.agent, showPhoto: channel.showAgentPhoto }),
     );
   }
@@ -227,6 +227,7 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
    */
   async function storeMessage(
     session: ChatSession,
+    author: 'VISITOR' | 'AGENT',
     clientMessageId: string,
     write: (tx: Prisma.TransactionClient) => Promise<ChatEventDto | ChatEventDto[]>,
     options: { reassigns?: boolean; extraAgents?: (string | null)[] } = {},
@@ -240,11 +241,8 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
       return written[written.length - 1]!.message!;
     } catch (error) {
       if ((error as { code?: string }).code === 'P2002') {
-        const existing = await prisma.message.findUnique({
-          where: { sessionId_clientMessageId: { sessionId: session.id, clientMessageId } },
-          include: { agent: true },
-        });
-        if (existing) return messageDto(existing, existing.agent);
+        const existing = await existingMessage(session.id, clientMessageId, author);
+        if (existing) return existing;
       }
       throw error;
     }
@@ -272,6 +270,7 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
       : { status: 'QUEUED', endedAt: null, endedBy: null, missed: false, agent: { disconnect: true }, queuedAt: now, startedAt: null };
     return storeMessage(
       session,
+      'VISITOR',
       clientMessageId,
       async (tx) => {
         // Only one concurrent "return to chat" reopens; the other just adds its message.

@@ -20,11 +20,11 @@ export interface LiveStats {
  * - average time to accept: only chats an agent took.
  */
 export async function liveStats(prisma: PrismaClient, channelIds: readonly string[], timeZone = 'UTC'): Promise<LiveStats> {
-  validateTimeZone(timeZone);
+  const zone = validateTimeZone(timeZone);
   if (channelIds.length === 0)
     return { waiting: 0, longestWaitSeconds: null, agentsPresent: 0, activeSessions: 0, chatsToday: 0, averageWaitSeconds: null, averageTimeToAcceptSeconds: null, missedToday: 0, averageRating: null, ratingsToday: 0 };
   const [row] = await prisma.$queryRaw<Record<string, number | bigint | null>[]>`
-    WITH day AS (SELECT (date_trunc('day', now() AT TIME ZONE ${timeZone}) AT TIME ZONE ${timeZone}) AS start)
+    WITH day AS (SELECT (date_trunc('day', now() AT TIME ZONE ${zone}) AT TIME ZONE ${zone}) AS start)
     SELECT
       count(*) FILTER (WHERE s.status = 'QUEUED') AS waiting,
       max(extract(epoch FROM now() - s."queuedAt")) FILTER (WHERE s.status = 'QUEUED')::float8 AS longest_wait,
