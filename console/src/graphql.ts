@@ -1,0 +1,19 @@
+import { initGraphQLTada } from 'gql.tada';
+import type { introspection } from './graphql-env.d.ts';
+
+/**
+ * Typed GraphQL documents: `graphql(\`query …\`)` infers result and variable types from
+ * schema.graphql. `graphql-env.d.ts` is generated (`pnpm --filter console graphql-types`,
+ * run by build, typecheck and test) and not committed.
+ */
+export const graphql = initGraphQLTada<{
+  introspection: introspection;
+  scalars: {
+    DateTime: string;
+    JSON: unknown;
+    File: Blob;
+  };
+}>();
+
+export type { FragmentOf, ResultOf, VariablesOf } from 'gql.tada';
+export { readFragment } from 'gql.tada';
