@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiServer, type ApiServer } from '../support/api-server';
+import { launchChromium, newTestPage } from '../support/browser';
+import { ApiVisitor, gql, login, wsClient, record } from '../support/graphql';
+import type { Browser } from 'playwright-core';
+
+// The harness itself: a real API child process that keeps its port and data across a restart,
+// a visitor over the public API, and Chromium loading the console from the API's port.
+describe('e2e harness', () => {
+  let server: ApiServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startApiServer(), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('serves the console to Chromium from the API port', async () => {
+    const { page, close } = await newTestPage(browser);
+    await page.goto(`${server.url}/console/`);
+    expect(await page.title()).toBe('Live Chat Console');
+    await close();
+  });
+
+  it('keeps port, data and live subscriptions across a restart', async () => {
+    const admin = await login(server.url, server.adminEmail, server.adminPassword);
+    const { channels } = await gql<{ channels: { id: string; name: string }[] }>(server.url, `{ channels { id name } }`, {}, admin.token);
+    expect(channels.map((c) => c.name)).toEqual(['Sales', 'Technical support']);
+    const channelId = channels.find((c) => c.name === 'Technical support')!.id;
+    await gql(server.url, `mutation { setPresence(presence: PRESENT) { id } }`, {}, admin.token);
+
+    const visitor = await ApiVisitor.start(server.url, { channelId, message: 'Before the restart', name: 'Vera Visitor', email: 'vera@example.com' });
+    await visitor.waitForMessage('Before the restart', 'VISITOR');
+    const port = server.port;
+
+    await server.restart();
+    expect(server.port).toBe(port);
+    // The session token survives (it lives in the database), and so does the chat.
+    await visitor.send('After the restart');
+    await visitor.waitForMessage('After the restart', 'VISITOR');
+    expect(visitor.receivedBodies('VISITOR')).toEqual(['Before the restart', 'After the restart']);
+
+    const agentSocket = wsClient(server.url, admin.token);
+    const badges = record<{ agentEvents: { badges: { incoming: number } } }>(agentSocket, `subscription { agentEvents { badges { incoming } } }`);
+    await badges.waitFor((v) => v.agentEvents.badges.incoming === 1);
+    badges.stop();
+    await agentSocket.dispose();
+    await visitor.close();
+  });
+});
