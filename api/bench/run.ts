@@ -6,7 +6,7 @@
 // BENCH_DRAIN_SECONDS, BENCH_QUEUE_AGENTS, BENCH_QUEUE_CHATS, BENCH_POSTGRES_URL,
 // BENCH_SKIP=bare,ours,queue, BENCH_PROFILE=1 (V8 CPU profile of our server),
 // BENCH_TRACE=1 (SQL statements per sendMessage), BENCH_JSON=<file>, BENCH_VERBOSE=1;
-// experiments, off by default: BENCH_PG_POOL_MAX=<n>, BENCH_PROTOTYPE=single-statement-send.
+// experiments, off by default: BENCH_PG_POOL_MAX=<n>.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -255,8 +255,6 @@ async function benchOurs(): Promise<{
       }
       if (settings.trace) trace = await server.call('trace');
       stored = await server.call<Record<string, number>>('countMessages', { channelId, prefix: 'bench:' });
-      const prototype = await server.call('prototype');
-      if (prototype) log(`  PROTOTYPE ${env.BENCH_PROTOTYPE} was active (not the shipped code): ${JSON.stringify(prototype)}`);
     } catch (error) {
       loadError = (error as Error).message;
       log(`  load phase failed: ${loadError}`);

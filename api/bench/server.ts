@@ -12,7 +12,6 @@ import { buildApp, type RunningApp } from '../src/app';
 import { configFromEnv } from '../src/config';
 import { generateToken, hashToken } from '../src/services/tokens';
 import { announceReady, serveParent } from './child';
-import { installSingleStatementSend } from './prototype-send';
 
 // --- Optional SQL tracing: wraps pg's Client.query, which adapter-pg uses for every statement.
 type TraceRow = { count: number; totalMs: number };
@@ -201,9 +200,6 @@ serveParent(
   {
     setupChannel,
     startChats,
-    async prototype() {
-      return prototypeCounts?.() ?? null;
-    },
     countMessages,
     verifyQueue,
     // V8 CPU profile of the measured phase only (BENCH_PROFILE=1 in run.ts).
@@ -241,10 +237,4 @@ serveParent(
 );
 
 running = await app.start();
-// Off by default: a measured what-if, see bench/prototype-send.ts.
-let prototypeCounts: (() => unknown) | null = null;
-if (process.env.BENCH_PROTOTYPE === 'single-statement-send') {
-  prototypeCounts = installSingleStatementSend(running.services);
-  console.error('PROTOTYPE single-statement-send installed: sendMessage hot path bypasses the service code');
-}
 announceReady(running.url, running.databaseEngine);

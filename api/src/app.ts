@@ -6,7 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { AppConfig } from './config';
 import type { Context, Principal } from './context';
-import { createPrismaClient } from './db/client';
+import { createDatabase } from './db/client';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
 import { applyMigrations } from './db/migrate';
 import { AppError, unauthenticated } from './errors';
@@ -134,7 +134,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
     }
     if (pathname === '/demo' || pathname.startsWith('/demo/')) {
       const channelId = pathname.split('/')[2] ?? '';
-      const origin = `http://${req.headers.host ?? 'localhost'}`;
+      const origin = config.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`;
       const html = await renderDemoPage(services.prisma, isUuid(channelId) ? channelId : null, origin);
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end(html);
       return;
@@ -206,7 +206,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
           databaseUrl = embedded.url;
         }
         await applyMigrations(databaseUrl, { log: config.log });
-        services = createAppServices(createPrismaClient(databaseUrl), config);
+        services = createAppServices(createDatabase(databaseUrl), config);
         await waitForBus(services, config.log);
         await options.beforeListen?.(services);
         services.idle.start();
@@ -247,7 +247,6 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
         if (services) {
           services.idle.stop();
           await services.close();
-          await services.prisma.$disconnect();
         }
         await embedded?.stop();
       })();

@@ -144,3 +144,37 @@ describe('startChat with a visitor token', () => {
     expect(afterEnd.sessionId).not.toBe(first.sessionId);
   });
 });
+
+describe("the agent's photo on messages", () => {
+  const PHOTO_EVENTS = `subscription($id: ID!, $after: Int) { chatEvents(sessionId: $id, after: $after) { cursor message { body author { displayName photoUrl } } } }`;
+  const SEND_WITH_PHOTO = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { cursor createdAt author { photoUrl } } }`;
+
+  for (const showAgentPhoto of [true, false]) {
+    it(`is ${showAgentPhoto ? 'shown' : 'hidden'} live, in the reply and on replay when the channel ${showAgentPhoto ? 'shows' : 'hides'} it`, async () => {
+      const { channel, agents } = await channelWithAgents(app, { alice: { canRespond: true } }, { showAgentPhoto });
+      const photoUrl = 'https://example.test/alice.png';
+      await app.services.prisma.agent.update({ where: { id: agents.alice!.agent.id }, data: { photoUrl, nickname: 'Ally' } });
+      const { sessionId, visitorToken } = await startChat(app, channel.id);
+      expect((await app.gql(NEXT, {}, agents.alice!.token)).errors).toBeUndefined();
+      const live = subscribe(app.ws(`Bearer ${visitorToken}`), PHOTO_EVENTS, { id: sessionId, after: 0 });
+      await live.waitFor((d) => d.chatEvents.message?.body === 'Hello, I need help');
+
+      const before = Date.now();
+      const sent = await app.gql(SEND_WITH_PHOTO, { input: { sessionId, body: 'With or without a face', clientMessageId: randomUUID() } }, agents.alice!.token);
+      expect(sent.errors).toBeUndefined();
+      const expected = showAgentPhoto ? photoUrl : null;
+      expect(sent.data.sendMessage.author.photoUrl).toBe(expected);
+      // Stored as UTC whatever the server's time zone: the reply's time is the time it was sent.
+      expect(Math.abs(Date.parse(sent.data.sendMessage.createdAt) - before)).toBeLessThan(60_000);
+      const stored = await app.services.prisma.message.findFirstOrThrow({ where: { sessionId, body: 'With or without a face' } });
+      expect(stored.createdAt.toISOString()).toBe(sent.data.sendMessage.createdAt);
+
+      const delivered = await live.waitFor((d) => d.chatEvents.message?.body === 'With or without a face');
+      expect(delivered.chatEvents.message.author).toEqual({ displayName: 'Ally', photoUrl: expected });
+      const replay = subscribe(app.ws(`Bearer ${visitorToken}`), PHOTO_EVENTS, { id: sessionId, after: 0 });
+      const replayed = await replay.waitFor((d) => d.chatEvents.message?.body === 'With or without a face');
+      expect(replayed.chatEvents.cursor).toBe(sent.data.sendMessage.cursor);
+      expect(replayed.chatEvents.message.author).toEqual({ displayName: 'Ally', photoUrl: expected });
+    });
+  }
+});

@@ -1,10 +1,13 @@
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config';
+import type pg from 'pg';
+import type { Database } from '../db/client';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createEventBus, type EventBus } from '../pubsub';
 import { createAgentService, type AgentService } from './agents';
 import { createAttachmentService, type AttachmentService } from './attachments';
 import { createAuthService, type AuthService } from './auth';
+import { createChannelService, type ChannelService } from './channels';
 import { createChatEventLog, type ChatEventLog } from './chat-events';
 import { createChatService, type ChatService } from './chats';
 import { createIdleMonitor, type IdleMonitor } from './idle';
@@ -16,11 +19,14 @@ import { createTranscriptService, type TranscriptService } from './transcripts';
 /** The domain services one API instance runs with; handed to every resolver through the context. */
 export interface AppServices {
   prisma: PrismaClient;
+  /** Prisma's own pg pool, for hot paths written as one plain statement. */
+  pool: pg.Pool;
   config: AppConfig;
   bus: EventBus;
   rateLimiter: RateLimiter;
   auth: AuthService;
   agents: AgentService;
+  channels: ChannelService;
   events: ChatEventLog;
   chats: ChatService;
   queue: QueueService;
@@ -31,25 +37,28 @@ export interface AppServices {
   close(): Promise<void>;
 }
 
-export function createAppServices(prisma: PrismaClient, config: AppConfig): AppServices {
+export function createAppServices(database: Database, config: AppConfig): AppServices {
+  const { prisma, pool } = database;
   const bus = createEventBus(config.redisUrl);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : null;
   redis?.on('error', () => {});
   const rateLimiter = redis ? createRedisRateLimiter(redis) : createMemoryRateLimiter();
-  const auth = createAuthService(prisma, rateLimiter, {
+  const auth = createAuthService(prisma, pool, rateLimiter, {
     ...config,
     // A visitor's lastSeenAt must be fresher than the idle timeout, or active visitors would look gone.
     visitorLastSeenPrecisionMs: Math.min(30_000, (config.chat.idleTimeoutSeconds * 1000) / 3),
   });
-  const events = createChatEventLog(prisma, bus);
+  const events = createChatEventLog(prisma, pool, bus);
   const chats = createChatService({ prisma, events, bus, rateLimiter, auth, limits: config.chat });
   return {
     prisma,
+    pool,
     config,
     bus,
     rateLimiter,
     auth,
     agents: createAgentService(prisma, bus),
+    channels: createChannelService(prisma, bus),
     events,
     chats,
     queue: createQueueService(prisma, events, bus, chats),
@@ -60,6 +69,7 @@ export function createAppServices(prisma: PrismaClient, config: AppConfig): AppS
     async close() {
       await bus.close();
       redis?.disconnect();
+      await database.close();
     },
   };
 }

@@ -1,9 +1,40 @@
-import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import type pg from 'pg';
+import { queryRows } from '../db/client';
+import type { ChatSession, Prisma, PrismaClient, SessionStatus } from '../generated/prisma/client';
 import type { EventBus } from '../pubsub';
 import type { ChatEventDto, MessageDto } from './chat-dto';
 
 type Tx = Prisma.TransactionClient;
 export type ChatEventDraft = Omit<ChatEventDto, 'sessionId' | 'cursor' | 'createdAt'>;
+
+/** A plain text message and the condition under which its writer may add it to the session. */
+export interface GuardedMessage {
+  message: MessageDto;
+  /** Stored instead of `message` when the session's channel hides agent photos. */
+  messageWithoutPhoto?: MessageDto;
+  /** The session must be in one of these states and belong to this visitor, or be handled by this agent. */
+  guard: { statuses: SessionStatus[] } & ({ visitorId: string } | { agentId: string });
+}
+
+// Bumps the cursor, stores the event and the message, in one statement: one round trip and no
+// transaction to hold a pooled connection. It writes nothing unless the guard holds, and a
+// duplicate clientMessageId (unique violation) rolls the whole statement back.
+const APPEND_GUARDED_MESSAGE = `
+  WITH s AS (
+    UPDATE "ChatSession"
+    SET "lastEventSeq" = "lastEventSeq" + 1, "lastActivityAt" = $2, "lastMessageAuthor" = $3::"MessageAuthor", "lastMessageAt" = $2
+    WHERE id = $1 AND status = ANY($4::"SessionStatus"[]) AND ("visitorId" = $5 OR "agentId" = $6)
+    RETURNING id, "lastEventSeq", "channelId", "agentId"
+  ), c AS (
+    SELECT "showAgentPhoto" AS "showPhoto" FROM "Channel" WHERE id = (SELECT "channelId" FROM s)
+  ), e AS (
+    INSERT INTO "ChatEvent" ("sessionId", seq, type, payload, "createdAt")
+    SELECT s.id, s."lastEventSeq", 'MESSAGE', CASE WHEN c."showPhoto" THEN $7::jsonb ELSE $8::jsonb END, $2 FROM s, c
+  ), m AS (
+    INSERT INTO "Message" (id, "sessionId", seq, "authorKind", "agentId", body, "clientMessageId", "createdAt")
+    SELECT $9, s.id, s."lastEventSeq", $3::"MessageAuthor", $6, $10, $11, $2 FROM s
+  )
+  SELECT s."lastEventSeq" AS seq, s."channelId", s."agentId", c."showPhoto" FROM s, c`;
 
 const REPLAY_BATCH = 500;
 const MAX_FRUITLESS_CATCH_UPS = 5;
@@ -12,7 +43,7 @@ const MAX_FRUITLESS_CATCH_UPS = 5;
  * The per-session event log behind `chatEvents`: every stored event gets the next cursor of its
  * session, in the same transaction that changes the session, and is published only after commit.
  */
-export function createChatEventLog(prisma: PrismaClient, bus: EventBus) {
+export function createChatEventLog(prisma: PrismaClient, pool: pg.Pool, bus: EventBus) {
   /** Appends an event inside `tx`, optionally changing the session in the same statement. */
   async function append(tx: Tx, sessionId: string, draft: ChatEventDraft, sessionUpdate: Prisma.ChatSessionUpdateInput = {}): Promise<ChatEventDto> {
     const createdAt = new Date();
@@ -25,6 +56,41 @@ export function createChatEventLog(prisma: PrismaClient, bus: EventBus) {
       data: { sessionId, seq: lastEventSeq, type: draft.type as never, payload: storedPayload(draft) as Prisma.InputJsonValue, createdAt },
     });
     return withCursor({ ...draft, sessionId, cursor: lastEventSeq, createdAt: createdAt.toISOString() });
+  }
+
+  /**
+   * The hot path of sendMessage: appends a plain message as the session's next event if the guard
+   * holds. Returns null when it does not (ended, someone else's, not yet started); the caller
+   * then takes the full path, which says why. A duplicate clientMessageId throws code 23505.
+   */
+  async function appendGuardedMessage(
+    sessionId: string,
+    { message, messageWithoutPhoto = message, guard }: GuardedMessage,
+  ): Promise<{ event: ChatEventDto; session: Pick<ChatSession, 'id' | 'channelId' | 'agentId'> } | null> {
+    const createdAt = message.createdAt;
+    const [row] = await queryRows<{ seq: number; channelId: string; agentId: string | null; showPhoto: boolean }>(pool, APPEND_GUARDED_MESSAGE, [
+      sessionId,
+      createdAt,
+      message.authorKind,
+      guard.statuses,
+      'visitorId' in guard ? guard.visitorId : null,
+      'agentId' in guard ? guard.agentId : null,
+      JSON.stringify(storedPayload({ type: 'MESSAGE', audience: 'ALL', message })),
+      JSON.stringify(storedPayload({ type: 'MESSAGE', audience: 'ALL', message: messageWithoutPhoto })),
+      message.id,
+      message.body,
+      message.clientMessageId,
+    ]);
+    if (!row) return null;
+    const event = withCursor({
+      type: 'MESSAGE',
+      audience: 'ALL',
+      message: row.showPhoto ? message : messageWithoutPhoto,
+      sessionId,
+      cursor: row.seq,
+      createdAt,
+    });
+    return { event, session: { id: sessionId, channelId: row.channelId, agentId: row.agentId } };
   }
 
   /** Publishes committed events in order. */
@@ -140,7 +206,7 @@ export function createChatEventLog(prisma: PrismaClient, bus: EventBus) {
     }
   }
 
-  return { append, publish, publishEphemeral, eventsAfter, stream };
+  return { append, appendGuardedMessage, publish, publishEphemeral, eventsAfter, stream };
 }
 
 export type ChatEventLog = ReturnType<typeof createChatEventLog>;

@@ -7,6 +7,7 @@ import type { EventBus } from '../pubsub';
 import type { AuthService } from './auth';
 import { channelAvailability } from './availability';
 import { agentSessionRole, findReadableSession, isUuid } from './chat-access';
+import { checkIdentityClaim } from './identity';
 import { messageDto, participantDto, type AttachmentDto, type ChatEventDto, type MessageDto } from './chat-dto';
 import type { ChatEventLog } from './chat-events';
 import type { RateLimiter } from './rate-limiter';
@@ -20,11 +21,14 @@ const ACTIVE_STATUSES = ['QUEUED', 'ACTIVE'] as const;
 export interface StartChatInput extends VisitorFieldsInput {
   channelId: string;
   message: string;
+  /** Hex HMAC-SHA256 of the email with the channel's identity secret (see services/identity.ts). */
+  emailSignature?: string | null;
 }
 
 /** Signals that make consoles and dashboards refresh; they carry no private data. */
-export type ChannelSignal = { reason: 'queue' | 'sessions' | 'presence'; sessionId?: string };
-export type AgentSignal = { reason: 'chats' | 'transfer' | 'presence'; sessionId?: string; transferId?: string };
+// 'settings': an admin changed the channel; 'channels': the agent's memberships changed.
+export type ChannelSignal = { reason: 'queue' | 'sessions' | 'presence' | 'settings'; sessionId?: string };
+export type AgentSignal = { reason: 'chats' | 'transfer' | 'presence' | 'channels'; sessionId?: string; transferId?: string };
 
 /**
  * Strips control characters (keeping newlines and tabs), trims, and enforces 1–4000 characters.
@@ -34,6 +38,33 @@ export function cleanMessageBody(body: string, field = 'body'): string {
   if (cleaned === '') throw validation(field, 'must not be empty');
   if (cleaned.length > MAX_MESSAGE_LENGTH) throw validation(field, `must be at most ${MAX_MESSAGE_LENGTH} characters`);
   return cleaned;
+}
+
+/** A new message's DTO before it is stored; the cursor is filled in by the event log. */
+function newMessageDto(
+  sessionId: string,
+  draft: { authorKind: MessageDto['authorKind']; body: string; clientMessageId: string | null; agent?: Agent | null; systemType?: MessageDto['systemType']; attachments?: AttachmentDto[] },
+  showPhoto: boolean,
+): MessageDto {
+  return {
+    ...messageDto(
+      {
+        id: randomUUID(),
+        sessionId,
+        seq: 0,
+        authorKind: draft.authorKind,
+        agentId: draft.agent?.id ?? null,
+        systemType: draft.systemType ?? null,
+        body: draft.body,
+        clientMessageId: draft.clientMessageId,
+        createdAt: new Date(),
+        readAt: null,
+      },
+      draft.agent ?? null,
+      showPhoto,
+    ),
+    attachments: draft.attachments ?? [],
+  };
 }
 
 export interface ChatServiceDeps {
@@ -65,9 +96,11 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
     if (principal?.kind === 'visitor') await enforce(`startChat:visitor:${principal.visitor.id}`, limits.startChatPerVisitor);
 
     const channel = isUuid(input.channelId) ? await prisma.channel.findUnique({ where: { id: input.channelId } }) : null;
-    if (!channel) throw new AppError('NOT_FOUND', `Channel ${input.channelId} was not found.`, { entity: 'Channel' });
+    // An archived channel takes no new chats: to its embed it is gone.
+    if (!channel || channel.archivedAt) throw new AppError('NOT_FOUND', `Channel ${input.channelId} was not found.`, { entity: 'Channel' });
     const fields = cleanVisitorFields(input, channel.prechatEnabled ? channel.prechatRequiredFields : []);
     const body = cleanMessageBody(input.message, 'message');
+    const identity = await checkIdentityClaim(prisma, channel, principal?.kind === 'visitor' ? principal.visitor : null, fields.email, input.emailSignature);
 
     if (principal?.kind === 'visitor' && visitorToken) {
       // A second start (another tab, a lost response) joins the chat already open in this
@@ -77,7 +110,7 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
         orderBy: { requestedAt: 'desc' },
       });
       if (open) {
-        await prisma.visitor.update({ where: { id: principal.visitor.id }, data: { ...withoutNulls(fields), lastSeenAt: new Date() } });
+        await prisma.visitor.update({ where: { id: principal.visitor.id }, data: { ...withoutNulls(fields), ...identity, lastSeenAt: new Date() } });
         await storeMessage(open, 'VISITOR', randomUUID(), (tx) => appendMessage(tx, open, { authorKind: 'VISITOR', body, clientMessageId: null }));
         return { session: await prisma.chatSession.findUniqueOrThrow({ where: { id: open.id } }), visitorToken };
       }
@@ -95,11 +128,11 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
     if (principal?.kind === 'visitor' && visitorToken) {
       visitor = await prisma.visitor.update({
         where: { id: principal.visitor.id },
-        data: { ...withoutNulls(fields), lastSeenAt: new Date() },
+        data: { ...withoutNulls(fields), ...identity, lastSeenAt: new Date() },
       });
       token = visitorToken;
     } else {
-      ({ visitor, token } = await auth.createVisitor({ ...fields, ip }));
+      ({ visitor, token } = await auth.createVisitor({ ...fields, ...identity, ip }));
     }
 
     const now = new Date();
@@ -142,27 +175,9 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
     },
     sessionUpdate: Prisma.ChatSessionUpdateInput = {},
   ): Promise<ChatEventDto> {
-    const id = randomUUID();
-    const createdAt = new Date();
-    const dto: MessageDto = {
-      ...messageDto(
-        {
-          id,
-          sessionId: session.id,
-          seq: 0,
-          authorKind: draft.authorKind,
-          agentId: draft.agent?.id ?? null,
-          systemType: draft.systemType ?? null,
-          body: draft.body,
-          clientMessageId: draft.clientMessageId,
-          createdAt,
-          readAt: null,
-        },
-        draft.agent ?? null,
-        draft.showPhoto ?? true,
-      ),
-      attachments: draft.attachments ?? [],
-    };
+    const dto = newMessageDto(session.id, draft, draft.showPhoto ?? true);
+    const id = dto.id;
+    const createdAt = new Date(dto.createdAt);
     const lastMessage: Prisma.ChatSessionUpdateInput =
       draft.authorKind === 'SYSTEM' ? {} : { lastMessageAuthor: draft.authorKind, lastMessageAt: createdAt };
     const event = await events.append(tx, session.id, { type: 'MESSAGE', audience: draft.audience ?? 'ALL', message: dto }, { ...sessionUpdate, ...lastMessage });
@@ -196,11 +211,16 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
     if (!CLIENT_MESSAGE_ID.test(input.clientMessageId))
       throw validation('clientMessageId', 'must be 1–100 characters of letters, digits, "_", "-", ".", ":"');
     const body = cleanMessageBody(input.body);
-    const session = await findReadableSession(prisma, principal, input.sessionId);
-
     if (principal?.kind === 'visitor') {
       await enforce(`sendMessage:visitor:${principal.visitor.id}`, limits.sendMessagePerVisitor);
       await enforce(`sendMessage:ip:${ip}`, limits.sendMessagePerIp);
+    }
+    const stored = await appendWhileWritable(principal, input.sessionId, body, input.clientMessageId);
+    if (stored) return stored;
+
+    // Off the hot path: find out why the chat was not writable, or whether this is a retry.
+    const session = await findReadableSession(prisma, principal, input.sessionId);
+    if (principal?.kind === 'visitor') {
       if (session.status === 'QUEUED' || session.status === 'ACTIVE')
         return storeMessage(session, 'VISITOR', input.clientMessageId, (tx) =>
           appendMessage(tx, session, { authorKind: 'VISITOR', body, clientMessageId: input.clientMessageId }),
@@ -219,6 +239,32 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
     return storeMessage(session, 'AGENT', input.clientMessageId, (tx) =>
       appendMessage(tx, session, { authorKind: 'AGENT', body, clientMessageId: input.clientMessageId, agent: principal.agent, showPhoto: channel.showAgentPhoto }),
     );
+  }
+
+  /**
+   * The common case in one statement: the visitor writes in their queued or active chat, or the
+   * handling agent in their active chat. Returns null for anything else (the caller's full path
+   * decides), and a retried clientMessageId returns the first message.
+   */
+  async function appendWhileWritable(principal: Principal | null, sessionId: string, body: string, clientMessageId: string): Promise<MessageDto | null> {
+    if (!isUuid(sessionId) || (principal?.kind !== 'visitor' && principal?.kind !== 'agent')) return null;
+    const author = principal.kind === 'visitor' ? 'VISITOR' : 'AGENT';
+    const agent = principal.kind === 'agent' ? principal.agent : null;
+    const guard = principal.kind === 'agent' ? { agentId: principal.agent.id, statuses: ['ACTIVE' as const] } : { visitorId: principal.visitor.id, statuses: [...ACTIVE_STATUSES] };
+    const message = newMessageDto(sessionId, { authorKind: author, body, clientMessageId, agent }, true);
+    try {
+      const stored = await events.appendGuardedMessage(sessionId, {
+        message,
+        messageWithoutPhoto: agent?.photoUrl ? { ...message, author: { ...message.author!, photoUrl: null } } : message,
+        guard,
+      });
+      if (!stored) return null;
+      announce(stored.session, [stored.event]);
+      return stored.event.message!;
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') return existingMessage(sessionId, clientMessageId, author);
+      throw error;
+    }
   }
 
   /**
