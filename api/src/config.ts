@@ -13,6 +13,8 @@ export interface AppConfig {
   host: string;
   /** Behind a load balancer: take the client address from X-Forwarded-For (its first entry). */
   trustProxy: boolean;
+  /** Base URL visitors' browsers reach this server on (no trailing slash), for embed snippets and links; null: the request's origin. */
+  publicUrl: string | null;
   /** GraphiQL and friendlier logs. */
   development: boolean;
   agentSessionTtlHours: number;
@@ -78,6 +80,20 @@ export function mailConfigFromEnv(env: NodeJS.ProcessEnv): MailConfig {
   };
 }
 
+/** PUBLIC_URL as an http(s) base URL without a trailing slash; unset is null. */
+export function publicUrlFromEnv(value: string | undefined): string | null {
+  if (!value) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`PUBLIC_URL must be an absolute http(s) URL such as https://chat.example.com, got "${value}"`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash)
+    throw new Error(`PUBLIC_URL must be an http(s) URL without query or fragment, got "${value}"`);
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
 const num = (value: string | undefined, fallback: number) => (value === undefined || value === '' ? fallback : Number(value));
 
 export function chatLimitsFromEnv(env: NodeJS.ProcessEnv): ChatLimits {
@@ -102,6 +118,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port,
     host: env.HOST ?? '0.0.0.0',
     trustProxy: env.TRUST_PROXY === 'true',
+    publicUrl: publicUrlFromEnv(env.PUBLIC_URL),
     development: env.NODE_ENV !== 'production',
     agentSessionTtlHours: Number(env.AGENT_SESSION_TTL_HOURS ?? 12),
     loginRateLimit: {

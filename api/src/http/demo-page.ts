@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client';
+import { embedSnippet } from '../services/channels';
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -8,13 +9,13 @@ const escapeHtml = (s: string) =>
  * so a newcomer can chat with themselves (console in one window, this page in another).
  */
 export async function renderDemoPage(prisma: PrismaClient, channelId: string | null, origin: string): Promise<string> {
-  const channels = await prisma.channel.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true, description: true } });
+  const channels = await prisma.channel.findMany({ where: { archivedAt: null }, orderBy: { name: 'asc' }, select: { id: true, name: true, description: true } });
   const current = channels.find((c) => c.id === channelId) ?? channels[0];
   const links = channels
     .map((c) => `<li><a href="/demo/${c.id}"${c.id === current?.id ? ' aria-current="page"' : ''}>${escapeHtml(c.name)}</a> <small>${escapeHtml(c.description)}</small></li>`)
     .join('\n');
   const embed = current
-    ? `<pre><code>${escapeHtml(`<script src="${origin}/widget.js" data-channel="${current.id}" defer></script>`)}</code></pre>
+    ? `<pre><code>${escapeHtml(embedSnippet(origin, current.id))}</code></pre>
     <script src="/widget.js" data-channel="${current.id}" defer></script>`
     : '<p>No channels yet: create one in the console.</p>';
   return `<!doctype html>

@@ -47,9 +47,10 @@ const CreateAgentInput = builder.inputType('CreateAgentInput', {
 const UpdateAgentInput = builder.inputType('UpdateAgentInput', {
   description: 'Changes to an agent account; omitted fields stay as they are.',
   fields: (t) => ({
+    email: t.string({ description: 'Login email; must be unique. Admins only.' }),
     name: t.string({ description: 'Display name, 1–100 characters.' }),
     nickname: t.string({ description: 'Short name shown to visitors; empty clears it.' }),
-    photoUrl: t.string({ description: 'URL of the profile photo; empty clears it.' }),
+    photoUrl: t.string({ description: 'http(s) URL of the profile photo; empty clears it.' }),
     role: t.field({ type: AgentRoleEnum, description: 'ADMIN or AGENT. Admins only.' }),
     active: t.boolean({ description: 'False deactivates the account and revokes its sessions. Admins only.' }),
     password: t.string({ description: 'A new password, at least 10 characters; revokes the agent’s other sessions.' }),

@@ -59,7 +59,7 @@ builder.prismaObject('FaqEntry', {
       nullable: true,
       description: 'The public read-only page of the entry (what `sendFaq` links to); null while it is a draft.',
       select: { published: true },
-      resolve: (entry, _args, ctx) => (entry.published ? `${requestOrigin(ctx)}${faqPagePath(entry.id)}` : null),
+      resolve: (entry, _args, ctx) => (entry.published ? `${publicBaseUrl(ctx)}${faqPagePath(entry.id)}` : null),
     }),
   }),
 });
@@ -76,6 +76,11 @@ export function requestOrigin(ctx: Context): string {
   const proto = forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : (req?.socket as TLSSocket | undefined)?.encrypted ? 'https' : 'http';
   const host = (trusted ? first(req?.headers['x-forwarded-host']) : undefined) || req?.headers.host;
   return `${proto}://${host && /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : 'localhost'}`;
+}
+
+/** Where visitors' browsers reach this server: PUBLIC_URL when configured, else the request's origin. */
+export function publicBaseUrl(ctx: Context): string {
+  return ctx.services.config.publicUrl ?? requestOrigin(ctx);
 }
 
 builder.queryFields((t) => ({
@@ -287,7 +292,7 @@ builder.mutationFields((t) => ({
         faqId: String(faqId),
         asLink: asLink ?? false,
         clientMessageId,
-        origin: requestOrigin(ctx),
+        origin: publicBaseUrl(ctx),
       }),
   }),
 }));

@@ -3,7 +3,7 @@ import type { EventBus } from '../pubsub';
 import type { AgentSignal, ChannelSignal } from './chats';
 import { conflict, notFound, validation } from '../errors';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword } from './passwords';
-import { cleanEmail, cleanOptionalText, cleanText } from './validate';
+import { cleanEmail, cleanHttpUrl, cleanOptionalText, cleanText } from './validate';
 
 export interface NewAgentInput {
   email: string;
@@ -14,6 +14,7 @@ export interface NewAgentInput {
 }
 
 export interface AgentChanges {
+  email?: string | null;
   name?: string | null;
   nickname?: string | null;
   photoUrl?: string | null;
@@ -31,10 +32,14 @@ export function createAgentService(prisma: PrismaClient, bus: EventBus) {
   /** Present agents receive chats and notifications; the change reaches every dashboard of their channels. */
   async function setPresence(agent: Agent, presence: Presence): Promise<Agent> {
     const updated = await prisma.agent.update({ where: { id: agent.id }, data: { presence, presenceChangedAt: new Date() } });
-    const memberships = await prisma.channelMember.findMany({ where: { agentId: agent.id }, select: { channelId: true } });
-    for (const { channelId } of memberships) bus.publish('channel', channelId, { reason: 'presence' } satisfies ChannelSignal);
-    bus.publish('agent', agent.id, { reason: 'presence' } satisfies AgentSignal);
+    await announcePresence(agent.id);
     return updated;
+  }
+
+  async function announcePresence(agentId: string) {
+    const memberships = await prisma.channelMember.findMany({ where: { agentId }, select: { channelId: true } });
+    for (const { channelId } of memberships) bus.publish('channel', channelId, { reason: 'presence' } satisfies ChannelSignal);
+    bus.publish('agent', agentId, { reason: 'presence' } satisfies AgentSignal);
   }
 
   async function create(input: NewAgentInput): Promise<Agent> {
@@ -59,6 +64,13 @@ export function createAgentService(prisma: PrismaClient, bus: EventBus) {
     if (!target || (!isAdmin && target.id !== caller.id)) throw notFound('Agent', id);
     if (!isAdmin && changes.role != null) throw validation('role', 'only admins can change roles');
     if (!isAdmin && changes.active != null) throw validation('active', 'only admins can deactivate accounts');
+    if (!isAdmin && changes.email != null) throw validation('email', 'only admins can change login emails');
+    const email = changes.email != null ? cleanEmail('email', changes.email) : undefined;
+    if (email && email !== target.email && (await prisma.agent.findUnique({ where: { email } })))
+      throw conflict(`An agent with email ${email} already exists.`, 'email');
+    const name = changes.name != null ? cleanText('name', changes.name, { max: 100 }) : undefined;
+    const nickname = changes.nickname != null ? cleanOptionalText('nickname', changes.nickname, 50) : undefined;
+    const photoUrl = changes.photoUrl != null ? cleanHttpUrl('photoUrl', changes.photoUrl) : undefined;
     const losesAdmin = changes.active === false || (changes.role != null && changes.role !== 'ADMIN');
     if (target.role === 'ADMIN' && losesAdmin) {
       const otherAdmins = await prisma.agent.count({ where: { role: 'ADMIN', active: true, id: { not: target.id } } });
@@ -68,15 +80,18 @@ export function createAgentService(prisma: PrismaClient, bus: EventBus) {
     // Hashed before the transaction opens: on embedded PGlite an open transaction blocks every connection.
     const passwordHash = changes.password != null ? await hashPassword(changes.password) : undefined;
 
-    return prisma.$transaction(async (tx) => {
+    const updated = await prisma.$transaction(async (tx) => {
       const updated = await tx.agent.update({
         where: { id: target.id },
         data: {
-          name: changes.name != null ? cleanText('name', changes.name, { max: 100 }) : undefined,
-          nickname: changes.nickname != null ? cleanOptionalText('nickname', changes.nickname, 50) : undefined,
-          photoUrl: changes.photoUrl != null ? cleanOptionalText('photoUrl', changes.photoUrl, 2000) : undefined,
+          email,
+          name,
+          nickname,
+          photoUrl,
           role: changes.role ?? undefined,
           active: changes.active ?? undefined,
+          // A deactivated agent no longer counts as Present for availability and transfers.
+          ...(changes.active === false ? { presence: 'AWAY' as const, presenceChangedAt: new Date() } : {}),
           passwordHash,
         },
       });
@@ -87,7 +102,12 @@ export function createAgentService(prisma: PrismaClient, bus: EventBus) {
         });
       }
       return updated;
+    }).catch((error: unknown) => {
+      if ((error as { code?: string }).code === 'P2002') throw conflict(`An agent with email ${email} already exists.`, 'email');
+      throw error;
     });
+    if (changes.active === false && target.presence === 'PRESENT') await announcePresence(target.id);
+    return updated;
   }
 
   return { create, update, setPresence };

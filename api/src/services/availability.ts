@@ -23,7 +23,7 @@ export async function channelAvailability(prisma: PrismaClient, channelId: strin
   if (!isUuid(channelId)) throw notFound('Channel', channelId);
   const [channel, respondersPresent, queue] = await Promise.all([
     prisma.channel.findUnique({
-      where: { id: channelId },
+      where: { id: channelId, archivedAt: null },
       select: {
         timeZone: true,
         openingHoursEnabled: true,

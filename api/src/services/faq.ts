@@ -34,7 +34,7 @@ export async function rankFaqEntryIds(prisma: PrismaClient, channelId: string, q
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_FAQ_SUGGESTIONS)
     throw validation('limit', `must be a whole number from 1 to ${MAX_FAQ_SUGGESTIONS}`);
   if (!isUuid(channelId)) throw notFound('Channel', channelId);
-  const channel = await prisma.channel.findUnique({ where: { id: channelId }, select: { faqSuggestionsEnabled: true, faqFolderId: true } });
+  const channel = await prisma.channel.findUnique({ where: { id: channelId, archivedAt: null }, select: { faqSuggestionsEnabled: true, faqFolderId: true } });
   if (!channel) throw notFound('Channel', channelId);
   const words = searchWords(text);
   if (!channel.faqSuggestionsEnabled || !channel.faqFolderId || words.length === 0) return [];

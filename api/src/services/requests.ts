@@ -208,7 +208,7 @@ export async function submitOfflineForm(deps: OfflineFormDeps, caller: OfflineFo
 
   const channel = isUuid(input.channelId)
     ? await prisma.channel.findUnique({
-        where: { id: input.channelId },
+        where: { id: input.channelId, archivedAt: null },
         select: { id: true, offlineRequiredFields: true, offlineCreatesRequest: true },
       })
     : null;

@@ -22,3 +22,17 @@ export function cleanEmail(field: string, value: string): string {
   if (!EMAIL_PATTERN.test(email)) throw validation(field, 'is not a valid email address');
   return email;
 }
+
+/** An absolute http(s) URL of at most 2000 characters; null or empty clears the value. */
+export function cleanHttpUrl(field: string, value: string | null | undefined): string | null {
+  const text = cleanOptionalText(field, value, 2000);
+  if (text === null) return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw validation(field, 'must be an absolute URL starting with https:// or http://');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw validation(field, 'must be an absolute URL starting with https:// or http://');
+  return url.toString();
+}
