@@ -1,16 +1,17 @@
-import { cleanup, fireEvent, render, screen } from '@solidjs/testing-library';
+import { cleanup, render, screen } from '@solidjs/testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
-import { createGraphqlClient } from './graphql-client';
+import { safeNextPath } from './pages/LoginPage';
+import { createConsoleRuntime } from './runtime';
 
 function renderAt(path: string) {
   window.history.pushState({}, '', path);
-  const client = createGraphqlClient({ getToken: () => null });
-  return render(() => <App client={client} base="/console" />);
+  return render(() => <App runtime={createConsoleRuntime('http://127.0.0.1:9/graphql')} base="/console" />);
 }
 
 describe('App', () => {
   beforeEach(() => {
+    localStorage.clear();
     window.history.replaceState({}, '', '/');
     // The router scrolls to top on navigation; jsdom does not implement scrolling.
     vi.spyOn(window, 'scrollTo').mockImplementation(() => {});
@@ -20,30 +21,24 @@ describe('App', () => {
     vi.restoreAllMocks();
   });
 
-  it('renders the shell header and the login placeholder at the base path', () => {
-    renderAt('/console/');
+  it('sends a signed-out visitor of any page to the login form, remembering where they were going', async () => {
+    renderAt('/console/chats/abc');
 
-    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Live Chat Console');
-    expect(screen.getByRole('heading', { level: 2, name: 'Sign in' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sign in to Live Chat' })).toBeTruthy();
+    expect(window.location.pathname).toBe('/console/login');
+    expect(new URLSearchParams(window.location.search).get('next')).toBe('/chats/abc');
+    expect(screen.getByLabelText('Email')).toBeTruthy();
+    expect(screen.getByLabelText('Password')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Sign in' }) as HTMLButtonElement).disabled).toBe(true);
   });
+});
 
-  it('navigates between sections from the header nav', async () => {
-    renderAt('/console/chats');
-    expect(screen.getByRole('heading', { level: 2, name: 'Chats' })).toBeTruthy();
-
-    const dashboardLink = screen.getByRole('link', { name: 'Dashboard' });
-    expect(dashboardLink.getAttribute('href')).toBe('/console/dashboard');
-    fireEvent.click(dashboardLink);
-
-    expect(await screen.findByRole('heading', { level: 2, name: 'Dashboard' })).toBeTruthy();
-    expect(screen.queryByRole('heading', { level: 2, name: 'Chats' })).toBeNull();
-    expect(window.location.pathname).toBe('/console/dashboard');
-    expect(dashboardLink.classList.contains('is-active')).toBe(true);
-  });
-
-  it('shows a not-found page for unknown paths', () => {
-    renderAt('/console/nope');
-
-    expect(screen.getByRole('heading', { level: 2, name: 'Page not found' })).toBeTruthy();
+describe('safeNextPath', () => {
+  it('keeps paths inside the console and refuses everything else', () => {
+    expect(safeNextPath('/chats/abc')).toBe('/chats/abc');
+    expect(safeNextPath(undefined)).toBe('/dashboard');
+    expect(safeNextPath('https://evil.example/')).toBe('/dashboard');
+    expect(safeNextPath('//evil.example/')).toBe('/dashboard');
+    expect(safeNextPath('/login')).toBe('/dashboard');
   });
 });

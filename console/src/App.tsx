@@ -1,27 +1,34 @@
-import type { Client } from '@urql/core';
 import { Provider } from '@urql/solid';
-import { Route, Router } from '@solidjs/router';
+import { Navigate, Route, Router } from '@solidjs/router';
+import { AdminRoutes } from './admin/AdminRoutes';
 import { AppShell } from './AppShell';
-import { ChatsPage } from './pages/ChatsPage';
-import { DashboardPage } from './pages/DashboardPage';
+import { ChatsPage } from './chats/ChatsPage';
+import { DashboardPage } from './dashboard/DashboardPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { RuntimeProvider, type ConsoleRuntime } from './runtime';
 
 export interface AppProps {
-  client: Client;
+  runtime: ConsoleRuntime;
   /** Path prefix the console is served under, without trailing slash (e.g. `/console`). */
   base?: string;
 }
 
 export function App(props: AppProps) {
   return (
-    <Provider value={props.client}>
-      <Router base={props.base} root={AppShell}>
-        <Route path="/" component={LoginPage} />
-        <Route path="/dashboard" component={DashboardPage} />
-        <Route path="/chats" component={ChatsPage} />
-        <Route path="*" component={NotFoundPage} />
-      </Router>
-    </Provider>
+    <RuntimeProvider runtime={props.runtime}>
+      <Provider value={props.runtime.client}>
+        <Router base={props.base}>
+          <Route path="/login" component={LoginPage} />
+          <Route path="/" component={AppShell}>
+            <Route path="/" component={() => <Navigate href="/dashboard" />} />
+            <Route path="/dashboard" component={DashboardPage} />
+            <Route path="/chats/:sessionId?" component={ChatsPage} />
+            <AdminRoutes />
+            <Route path="*404" component={NotFoundPage} />
+          </Route>
+        </Router>
+      </Provider>
+    </RuntimeProvider>
   );
 }

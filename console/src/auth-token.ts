@@ -1,10 +1,10 @@
-const storageKey = 'livechat.console.token';
+export const authTokenStorageKey = 'livechat.console.token';
 
 export function getAuthToken(): string | null {
-  return localStorage.getItem(storageKey);
+  return localStorage.getItem(authTokenStorageKey);
 }
 
 export function setAuthToken(token: string | null): void {
-  if (token) localStorage.setItem(storageKey, token);
-  else localStorage.removeItem(storageKey);
+  if (token) localStorage.setItem(authTokenStorageKey, token);
+  else localStorage.removeItem(authTokenStorageKey);
 }

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { gql } from '@urql/core';
 import type { RawData } from 'ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGraphqlClient, resolveGraphqlEndpoints } from './graphql-client';
+import { createGraphqlConnection, resolveGraphqlEndpoints } from './graphql-client';
 
 // vite-plugin-solid adds the `browser` export condition, which Vitest also hands to Node
 // (`--conditions browser`), so `ws` resolves to its throwing browser stub. Load its Node entry.
@@ -149,7 +149,7 @@ describe('createGraphqlClient against a real server', () => {
 
   it('sends the token current at each HTTP request as a bearer header', async () => {
     let token: string | null = null;
-    const client = createGraphqlClient({ endpoint: server.url, getToken: () => token });
+    const { client } = createGraphqlConnection({ endpoint: server.url, getToken: () => token });
     const ping = () => client.query(PingQuery, {}, { requestPolicy: 'network-only' }).toPromise();
 
     const anonymous = await ping();
@@ -168,7 +168,7 @@ describe('createGraphqlClient against a real server', () => {
 
   it('sends the token in force at socket connect as connectionParams', async () => {
     let token: string | null = null;
-    const client = createGraphqlClient({ endpoint: server.url, getToken: () => token });
+    const { client } = createGraphqlConnection({ endpoint: server.url, getToken: () => token });
     const subscribe = () => client.subscription(ChatEventsSubscription, {}).toPromise();
 
     const anonymous = await subscribe();

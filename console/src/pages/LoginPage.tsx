@@ -1,13 +1,90 @@
-import { A } from '@solidjs/router';
+import { Navigate, useNavigate, useSearchParams } from '@solidjs/router';
+import { createSignal, Show } from 'solid-js';
+import { errorMessage, runMutation } from '../api';
+import { graphql } from '../graphql';
+import { useRuntime } from '../runtime';
+
+const LoginMutation = graphql(`
+  mutation Login($email: String!, $password: String!) {
+    login(email: $email, password: $password) {
+      token
+      agent {
+        id
+        name
+      }
+    }
+  }
+`);
+
+/** Only same-app paths: a `next` pointing elsewhere would turn the login page into an open redirect. */
+export function safeNextPath(next: string | undefined): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/dashboard';
+}
 
 export function LoginPage() {
+  const { client, session } = useRuntime();
+  const navigate = useNavigate();
+  const [params] = useSearchParams<{ next?: string }>();
+  const [email, setEmail] = createSignal('');
+  const [password, setPassword] = createSignal('');
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (busy()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const data = await runMutation(client, LoginMutation, { email: email().trim(), password: password() });
+      session.signIn(data.login.token);
+      navigate(safeNextPath(params.next), { replace: true });
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
   return (
-    <section class="card card-narrow" aria-labelledby="login-title">
-      <h2 id="login-title">Sign in</h2>
-      <p class="muted">Agent sign-in arrives with the auth API.</p>
-      <A class="button" href="/dashboard">
-        Continue to dashboard
-      </A>
-    </section>
+    <Show when={!session.token()} fallback={<Navigate href={safeNextPath(params.next)} />}>
+      <main class="login-page">
+        <form class="login-card" onSubmit={submit} aria-labelledby="login-title" novalidate>
+          <div class="login-brand" aria-hidden="true">
+            <span class="brand-mark">LC</span>
+          </div>
+          <h1 id="login-title">Sign in to Live Chat</h1>
+          <p class="muted">The console for your support and sales team.</p>
+          <Show when={session.notice()}>
+            <p class="notice notice-info" role="status">
+              {session.notice()}
+            </p>
+          </Show>
+          <label class="field">
+            <span>Email</span>
+            <input type="email" name="email" autocomplete="username" required value={email()} onInput={(e) => setEmail(e.currentTarget.value)} autofocus />
+          </label>
+          <label class="field">
+            <span>Password</span>
+            <input
+              type="password"
+              name="password"
+              autocomplete="current-password"
+              required
+              value={password()}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+            />
+          </label>
+          <Show when={error()}>
+            <p class="notice notice-error" role="alert">
+              {error()}
+            </p>
+          </Show>
+          <button class="button button-primary button-block" type="submit" disabled={busy() || !email() || !password()}>
+            {busy() ? 'Signing in…' : 'Sign in'}
+          </button>
+        </form>
+      </main>
+    </Show>
   );
 }

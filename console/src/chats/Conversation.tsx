@@ -1,0 +1,773 @@
+import { createEffect, createSignal, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
+import { errorMessage, runMutation, runQuery, type ApiError } from '../api';
+import { ContactPanel } from '../contacts/ContactPanel';
+import { graphql, readFragment, type ResultOf } from '../graphql';
+import { InsertMenu } from '../insert/InsertMenu';
+import { useRuntime } from '../runtime';
+import { AcceptTransferMutation, RejectTransferMutation } from '../shell/TransferOffers';
+import { Dialog } from '../ui/Dialog';
+import { formatDateTime, formatRelative, visitorLabel } from '../ui/format';
+import { showToast } from '../ui/toasts';
+import { useWorkspace } from '../workspace';
+import { followChatEvents } from './chat-events';
+import { MessageFields, TransferFields } from './chat-fragments';
+import { newClientMessageId } from './client-message-id';
+import { Composer } from './Composer';
+import { createConversationState, resumeCursor, type ServerMessage } from './conversation-state';
+import { CreateRequestDialog } from './CreateRequestDialog';
+import { getDraft, setDraft } from './drafts';
+import { MessageList } from './MessageList';
+import { loadOutbox, saveOutbox } from './outbox';
+import { TransferDialog } from './TransferDialog';
+
+export const ConversationFields = graphql(
+  `
+    fragment ConversationFields on ChatSession {
+      id
+      status
+      requestedAt
+      startedAt
+      endedAt
+      endedBy
+      lastEventSeq
+      agentReadCursor
+      visitorReadCursor
+      missed
+      rating
+      ratingComment
+      channel {
+        id
+        name
+      }
+      visitor {
+        id
+        name
+        email
+        phone
+        company
+        country
+      }
+      agent {
+        id
+        displayName
+      }
+      contact {
+        id
+        name
+      }
+      pendingTransfer {
+        ...TransferFields
+      }
+    }
+  `,
+  [TransferFields],
+);
+
+const MessagePageFields = graphql(
+  `
+    fragment MessagePageFields on MessagePage {
+      hasMore
+      messages {
+        ...MessageFields
+      }
+    }
+  `,
+  [MessageFields],
+);
+
+const ConversationQuery = graphql(
+  `
+    query Conversation($id: ID!) {
+      chatSession(id: $id) {
+        ...ConversationFields
+        messages(last: 50) {
+          ...MessagePageFields
+        }
+      }
+    }
+  `,
+  [ConversationFields, MessagePageFields],
+);
+
+const ListenMutation = graphql(
+  `
+    mutation ListenToChat($sessionId: ID!) {
+      listenToChat(sessionId: $sessionId) {
+        ...ConversationFields
+        messages(last: 50) {
+          ...MessagePageFields
+        }
+      }
+    }
+  `,
+  [ConversationFields, MessagePageFields],
+);
+
+const ConversationSummaryQuery = graphql(
+  `
+    query ConversationSummary($id: ID!) {
+      chatSession(id: $id) {
+        ...ConversationFields
+      }
+    }
+  `,
+  [ConversationFields],
+);
+
+const OlderMessagesQuery = graphql(
+  `
+    query OlderMessages($id: ID!, $beforeCursor: Int!) {
+      chatSession(id: $id) {
+        id
+        messages(beforeCursor: $beforeCursor, last: 50) {
+          ...MessagePageFields
+        }
+      }
+    }
+  `,
+  [MessagePageFields],
+);
+
+const SendMessageMutation = graphql(
+  `
+    mutation SendMessage($input: SendMessageInput!) {
+      sendMessage(input: $input) {
+        ...MessageFields
+      }
+    }
+  `,
+  [MessageFields],
+);
+
+const SendAttachmentMutation = graphql(
+  `
+    mutation SendAttachment($sessionId: ID!, $file: File!, $clientMessageId: String!, $caption: String) {
+      sendAttachment(sessionId: $sessionId, file: $file, clientMessageId: $clientMessageId, caption: $caption) {
+        ...MessageFields
+      }
+    }
+  `,
+  [MessageFields],
+);
+
+const SetTypingMutation = graphql(`
+  mutation SetTyping($sessionId: ID!, $typing: Boolean!) {
+    setTyping(sessionId: $sessionId, typing: $typing)
+  }
+`);
+
+const MarkReadMutation = graphql(`
+  mutation MarkRead($sessionId: ID!, $upToCursor: Int!) {
+    markRead(sessionId: $sessionId, upToCursor: $upToCursor) {
+      id
+      agentReadCursor
+    }
+  }
+`);
+
+const EndChatMutation = graphql(`
+  mutation EndChat($sessionId: ID!) {
+    endChat(sessionId: $sessionId) {
+      id
+      status
+    }
+  }
+`);
+
+const CancelTransferMutation = graphql(`
+  mutation CancelTransfer($transferId: ID!) {
+    cancelTransfer(transferId: $transferId) {
+      id
+      status
+    }
+  }
+`);
+
+const TakeOverMutation = graphql(`
+  mutation TakeOverChat($sessionId: ID!) {
+    takeOverChat(sessionId: $sessionId) {
+      id
+      status
+    }
+  }
+`);
+
+const AcceptQueuedChatMutation = graphql(`
+  mutation AcceptQueuedChat($sessionId: ID!) {
+    acceptChat(sessionId: $sessionId) {
+      id
+      status
+    }
+  }
+`);
+
+export type ConversationSession = ResultOf<typeof ConversationFields>;
+type Loaded = { session: ConversationSession; page: ResultOf<typeof MessagePageFields> };
+
+export interface ConversationProps {
+  sessionId: string;
+  /** Opened from the Dashboard's ongoing list: read-only, and the agent is not told. */
+  listen: boolean;
+  /** Lets the Chats tab's shortcuts reach the input and the Insert menu. */
+  registerActions?: (actions: { focusInput(): void; openInsert(): void; send(): void } | null) => void;
+}
+
+/** Loads a chat (or starts listening to it) and shows it; a failure offers to try again. */
+export function Conversation(props: ConversationProps) {
+  const { client } = useRuntime();
+  const [loaded, setLoaded] = createSignal<Loaded>();
+  const [error, setError] = createSignal<string | null>(null);
+
+  async function load() {
+    setError(null);
+    try {
+      const data = props.listen
+        ? (await runMutation(client, ListenMutation, { sessionId: props.sessionId })).listenToChat
+        : (await runQuery(client, ConversationQuery, { id: props.sessionId })).chatSession;
+      setLoaded({ session: readFragment(ConversationFields, data), page: readFragment(MessagePageFields, data.messages) });
+    } catch (caught) {
+      setError(errorMessage(caught));
+    }
+  }
+  onMount(load);
+
+  return (
+    <Switch>
+      <Match when={error()}>
+        <div class="conversation-empty" role="alert">
+          <h2>Could not open this chat</h2>
+          <p class="muted">{error()}</p>
+          <button class="button button-primary" onClick={load}>
+            Try again
+          </button>
+        </div>
+      </Match>
+      <Match when={loaded()}>{(data) => <ConversationView {...props} initial={data()} />}</Match>
+      <Match when={true}>
+        <div class="conversation-empty" aria-busy="true">
+          <div class="spinner" role="status" aria-label="Loading the conversation" />
+        </div>
+      </Match>
+    </Switch>
+  );
+}
+
+type Mode = 'handling' | 'queued' | 'offered' | 'transferred' | 'listening' | 'ended';
+
+function ConversationView(props: ConversationProps & { initial: Loaded }) {
+  const { client, socket, reconnects } = useRuntime();
+  const workspace = useWorkspace();
+  const [session, setSession] = createSignal(props.initial.session);
+  const conversation = createConversationState({
+    messages: props.initial.page.messages.map((m) => readFragment(MessageFields, m)),
+    hasMore: props.initial.page.hasMore,
+    status: props.initial.session.status,
+    visitorReadCursor: props.initial.session.visitorReadCursor,
+    agentReadCursor: props.initial.session.agentReadCursor,
+  });
+  const state = conversation.state;
+  const [draft, setDraftSignal] = createSignal(getDraft(props.sessionId));
+  const [loadingOlder, setLoadingOlder] = createSignal(false);
+  const [streamError, setStreamError] = createSignal<string | null>(null);
+  const [dialog, setDialog] = createSignal<'transfer' | 'request' | 'end' | null>(null);
+  const [insertOpen, setInsertOpen] = createSignal(false);
+  const [dragging, setDragging] = createSignal(false);
+  const [busy, setBusy] = createSignal(false);
+  let input: HTMLTextAreaElement | undefined;
+
+  const meId = () => workspace.me()?.id;
+  const visitorName = () => visitorLabel(session().visitor);
+  const mode = (): Mode => {
+    const s = session();
+    const status = state.status;
+    if (status === 'QUEUED') return 'queued';
+    if (status === 'ACTIVE' && s.agent?.id === meId()) return 'handling';
+    if (s.pendingTransfer && s.pendingTransfer.toAgent.id === meId()) return 'offered';
+    if (status === 'ACTIVE') return props.listen ? 'listening' : 'transferred';
+    return 'ended';
+  };
+  const membership = () => workspace.membership(session().channel.id);
+  const isManager = () => workspace.me()?.role === 'ADMIN' || !!membership()?.isManager;
+
+  // Live events, resumed from the last cursor after any reconnect.
+  const stop = followChatEvents(socket, props.sessionId, resumeCursor(props.initial.session.lastEventSeq, state.messages), {
+    onEvent(event) {
+      setStreamError(null);
+      conversation.applyEvent(event);
+      if (['AGENT_JOINED', 'STATUS_CHANGED', 'CONTACT_LINKED'].includes(event.type) || event.type.startsWith('TRANSFER_')) void refreshSession();
+      const transfer = event.transfer;
+      if (event.type === 'TRANSFER_REJECTED' && transfer && transfer.fromAgent.id === meId())
+        showToast({ tone: 'info', message: `${transfer.toAgent.displayName} declined the transfer. The chat stays with you.` });
+      if (event.type === 'TRANSFER_ACCEPTED' && transfer && transfer.fromAgent.id === meId())
+        showToast({ tone: 'success', message: `${transfer.toAgent.displayName} accepted the transfer. You can follow the chat read-only.` });
+    },
+    onError(message) {
+      setStreamError(message);
+    },
+  });
+  onCleanup(stop);
+
+  // Typing indicators are live only; one that never got its "stopped" fades out.
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  createEffect(
+    on(
+      () => [state.visitorTyping, state.agentTyping] as const,
+      ([visitor, agent]) => {
+        clearTimeout(typingTimer);
+        if (visitor || agent)
+          typingTimer = setTimeout(() => {
+            conversation.stopTyping('VISITOR');
+            conversation.stopTyping('AGENT');
+          }, 8000);
+      },
+    ),
+  );
+  onCleanup(() => clearTimeout(typingTimer));
+
+  async function refreshSession() {
+    try {
+      const data = await runQuery(client, ConversationSummaryQuery, { id: props.sessionId });
+      const fresh = readFragment(ConversationFields, data.chatSession);
+      setSession(fresh);
+      conversation.setStatus(fresh.status);
+    } catch {
+      // Losing access (e.g. after a transfer) leaves the last known state on screen.
+    }
+  }
+  // A reconnect may have missed changes that are not chat events (e.g. a transfer's note).
+  createEffect(on(reconnects, () => void refreshSession(), { defer: true }));
+
+  // ── Sending ──────────────────────────────────────────────────────────────
+  const persistOutbox = () =>
+    saveOutbox(
+      props.sessionId,
+      state.outgoing.filter((o) => !o.file).map((o) => ({ clientMessageId: o.clientMessageId, body: o.body, createdAt: o.createdAt })),
+    );
+
+  async function deliver(clientMessageId: string) {
+    const outgoing = state.outgoing.find((o) => o.clientMessageId === clientMessageId);
+    if (!outgoing) return;
+    conversation.markSending(clientMessageId);
+    try {
+      const message = outgoing.file
+        ? (await runMutation(client, SendAttachmentMutation, { sessionId: props.sessionId, file: outgoing.file, clientMessageId, caption: outgoing.body || null })).sendAttachment
+        : (await runMutation(client, SendMessageMutation, { input: { sessionId: props.sessionId, body: outgoing.body, clientMessageId } })).sendMessage;
+      conversation.addMessages([readFragment(MessageFields, message)]);
+    } catch (caught) {
+      conversation.markFailed(clientMessageId, errorMessage(caught), (caught as ApiError).isNetwork === true);
+    }
+    persistOutbox();
+  }
+
+  function sendText() {
+    const body = draft().trim();
+    if (!body) return;
+    const clientMessageId = newClientMessageId();
+    conversation.addOutgoing({ clientMessageId, body, createdAt: new Date().toISOString() });
+    persistOutbox();
+    updateDraft('');
+    stopTypingSignal();
+    void deliver(clientMessageId);
+  }
+
+  function sendFiles(files: File[]) {
+    if (mode() !== 'handling') {
+      showToast({ tone: 'error', message: 'Files can only be sent in a chat you are handling.' });
+      return;
+    }
+    for (const file of files) {
+      const clientMessageId = newClientMessageId();
+      const previewUrl = file.type.startsWith('image/') ? URL.createObjectURL(file) : undefined;
+      conversation.addOutgoing({ clientMessageId, body: '', createdAt: new Date().toISOString(), file, previewUrl });
+      void deliver(clientMessageId);
+    }
+  }
+
+  // Text left unsent by an earlier page (reload, crash) goes out now; the server stores it once.
+  onMount(() => {
+    const confirmed = new Set(state.messages.map((m) => m.clientMessageId));
+    for (const stored of loadOutbox(props.sessionId)) {
+      if (confirmed.has(stored.clientMessageId)) continue;
+      conversation.addOutgoing(stored);
+      void deliver(stored.clientMessageId);
+    }
+    persistOutbox();
+  });
+
+  // Sends that failed for lack of a connection go again once it is back.
+  createEffect(
+    on(
+      reconnects,
+      () => {
+        for (const o of state.outgoing) if (o.state === 'failed' && o.retryable) void deliver(o.clientMessageId);
+      },
+      { defer: true },
+    ),
+  );
+
+  // ── Typing, read receipts ───────────────────────────────────────────────
+  let typingSent = false;
+  let typingIdle: ReturnType<typeof setTimeout> | undefined;
+  function stopTypingSignal() {
+    clearTimeout(typingIdle);
+    if (typingSent) {
+      typingSent = false;
+      void runMutation(client, SetTypingMutation, { sessionId: props.sessionId, typing: false }).catch(() => undefined);
+    }
+  }
+  function updateDraft(value: string) {
+    setDraftSignal(value);
+    setDraft(props.sessionId, value);
+    if (mode() !== 'handling') return;
+    if (value.trim() && !typingSent) {
+      typingSent = true;
+      void runMutation(client, SetTypingMutation, { sessionId: props.sessionId, typing: true }).catch(() => undefined);
+    }
+    clearTimeout(typingIdle);
+    typingIdle = setTimeout(stopTypingSignal, value.trim() ? 4000 : 0);
+  }
+  onCleanup(stopTypingSignal);
+
+  const [pageVisible, setPageVisible] = createSignal(document.visibilityState !== 'hidden');
+  const onVisibility = () => setPageVisible(document.visibilityState !== 'hidden');
+  document.addEventListener('visibilitychange', onVisibility);
+  onCleanup(() => document.removeEventListener('visibilitychange', onVisibility));
+
+  let readInFlight = 0;
+  createEffect(() => {
+    if (mode() !== 'handling' || !pageVisible()) return;
+    const newest = state.messages.length ? state.messages[state.messages.length - 1]!.cursor : 0;
+    if (newest <= state.agentReadCursor || newest <= readInFlight) return;
+    readInFlight = newest;
+    runMutation(client, MarkReadMutation, { sessionId: props.sessionId, upToCursor: newest })
+      .then(() => {
+        conversation.markReadLocally(newest);
+        void workspace.refreshMyChats();
+      })
+      .catch(() => {
+        readInFlight = 0;
+      });
+  });
+
+  // ── Older pages ─────────────────────────────────────────────────────────
+  async function loadOlder() {
+    if (loadingOlder() || !state.hasMore || !state.messages.length) return;
+    setLoadingOlder(true);
+    try {
+      const data = await runQuery(client, OlderMessagesQuery, { id: props.sessionId, beforeCursor: state.messages[0]!.cursor });
+      const page = readFragment(MessagePageFields, data.chatSession.messages);
+      conversation.prependPage(page.messages.map((m) => readFragment(MessageFields, m)) as ServerMessage[], page.hasMore);
+    } catch (caught) {
+      showToast({ tone: 'error', message: `Could not load earlier messages: ${errorMessage(caught)}` });
+    } finally {
+      setLoadingOlder(false);
+    }
+  }
+
+  // ── Actions ─────────────────────────────────────────────────────────────
+  async function act(run: () => Promise<unknown>, success?: string) {
+    setBusy(true);
+    try {
+      await run();
+      if (success) showToast({ tone: 'success', message: success });
+      await refreshSession();
+      void workspace.refreshMyChats();
+    } catch (caught) {
+      showToast({ tone: 'error', message: errorMessage(caught) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const focusInput = () => input?.focus();
+  props.registerActions?.({
+    focusInput,
+    openInsert: () => mode() === 'handling' && setInsertOpen(true),
+    send: () => mode() === 'handling' && sendText(),
+  });
+  onCleanup(() => props.registerActions?.(null));
+
+  function insertIntoDraft(text: string) {
+    const current = draft();
+    const el = input;
+    if (el && document.activeElement === el && el.selectionStart !== null) {
+      const next = current.slice(0, el.selectionStart) + text + current.slice(el.selectionEnd ?? el.selectionStart);
+      updateDraft(next);
+    } else updateDraft(current.trim() ? `${current.trimEnd()} ${text}` : text);
+    setInsertOpen(false);
+    queueMicrotask(focusInput);
+  }
+
+  return (
+    <div class="conversation-layout">
+      <section
+        class="conversation"
+        classList={{ 'is-dragging': dragging() }}
+        aria-labelledby="conversation-title"
+        onDragOver={(e) => {
+          if (mode() === 'handling' && e.dataTransfer?.types.includes('Files')) {
+            e.preventDefault();
+            setDragging(true);
+          }
+        }}
+        onDragLeave={(e) => {
+          if (!(e.currentTarget as HTMLElement).contains(e.relatedTarget as Node)) setDragging(false);
+        }}
+        onDrop={(e) => {
+          setDragging(false);
+          const files = [...(e.dataTransfer?.files ?? [])];
+          if (files.length && mode() === 'handling') {
+            e.preventDefault();
+            sendFiles(files);
+          }
+        }}
+      >
+        <header class="conversation-header">
+          <div class="conversation-title">
+            <h2 id="conversation-title">{visitorName()}</h2>
+            <p class="muted small">
+              {session().channel.name}
+              <Show when={session().visitor.email}> · {session().visitor.email}</Show>
+              <Show when={session().startedAt}> · started {formatRelative(session().startedAt!)}</Show>
+            </p>
+          </div>
+          <StatusPill mode={mode()} status={state.status} />
+          <div class="conversation-actions" role="toolbar" aria-label="Chat actions">
+            <Show when={mode() === 'handling'}>
+              <button class="button" disabled={busy() || !!session().pendingTransfer} onClick={() => setDialog('transfer')}>
+                Transfer
+              </button>
+            </Show>
+            <Show when={mode() !== 'queued'}>
+              <button class="button" disabled={busy()} onClick={() => setDialog('request')}>
+                Create request
+              </button>
+            </Show>
+            <Show when={mode() === 'listening' && isManager()}>
+              <button class="button" disabled={busy()} onClick={() => act(() => runMutation(client, TakeOverMutation, { sessionId: props.sessionId }), 'You took over the chat.')}>
+                Take over
+              </button>
+            </Show>
+            <Show when={mode() === 'handling' || (isManager() && (mode() === 'listening' || mode() === 'queued'))}>
+              <button class="button button-danger" disabled={busy()} onClick={() => setDialog('end')}>
+                End chat
+              </button>
+            </Show>
+          </div>
+        </header>
+
+        <ConversationBanner
+          mode={mode()}
+          session={session()}
+          meId={meId()}
+          busy={busy()}
+          onAcceptQueued={() => act(() => runMutation(client, AcceptQueuedChatMutation, { sessionId: props.sessionId }), 'The chat is yours.')}
+          onCancelTransfer={(id) => act(() => runMutation(client, CancelTransferMutation, { transferId: id }), 'Transfer cancelled.')}
+          onAnswerTransfer={(id, accept) =>
+            act(
+              () =>
+                accept
+                  ? runMutation(client, AcceptTransferMutation, { transferId: id })
+                  : runMutation(client, RejectTransferMutation, { transferId: id }),
+              accept ? 'The chat is yours.' : 'Transfer declined.',
+            )
+          }
+        />
+        <Show when={streamError()}>
+          <p class="notice notice-error conversation-notice" role="alert">
+            Live updates stopped: {streamError()}{' '}
+            <button class="link-button" onClick={() => window.location.reload()}>
+              Reload
+            </button>
+          </p>
+        </Show>
+
+        <MessageList
+          state={state}
+          visitorName={visitorName()}
+          loadingOlder={loadingOlder()}
+          onLoadOlder={loadOlder}
+          onRetry={(id) => void deliver(id)}
+          onDiscard={(id) => {
+            conversation.discardOutgoing(id);
+            persistOutbox();
+          }}
+        />
+
+        <Show
+          when={mode() === 'handling'}
+          fallback={
+            <p class="composer-disabled muted">
+              {mode() === 'ended'
+                ? 'This chat has ended. You can still create a request or link a contact.'
+                : mode() === 'listening'
+                  ? 'You are listening in. The agent and the visitor are not told.'
+                  : mode() === 'transferred'
+                    ? `This chat is now handled by ${session().agent?.displayName ?? 'another agent'}. You can follow it read-only.`
+                    : mode() === 'offered'
+                      ? 'Accept the transfer to reply.'
+                      : 'Answer the chat to reply.'}
+            </p>
+          }
+        >
+          <div class="composer-wrap">
+            <Show when={insertOpen()}>
+              <InsertMenu sessionId={props.sessionId} onInsertText={insertIntoDraft} onSent={() => setInsertOpen(false)} onClose={() => {
+                setInsertOpen(false);
+                queueMicrotask(focusInput);
+              }} />
+            </Show>
+            <Composer
+              value={draft()}
+              onInput={updateDraft}
+              onSend={sendText}
+              onFiles={sendFiles}
+              onOpenInsert={() => setInsertOpen(!insertOpen())}
+              insertOpen={insertOpen()}
+              visitorName={visitorName()}
+              ref={(el) => (input = el)}
+            />
+          </div>
+        </Show>
+        <Show when={dragging()}>
+          <div class="drop-overlay" aria-hidden="true">
+            Drop files to send them to {visitorName()}
+          </div>
+        </Show>
+      </section>
+
+      <ContactPanel sessionId={props.sessionId} session={session()} onChanged={refreshSession} />
+
+      <Show when={dialog() === 'transfer'}>
+        <TransferDialog
+          sessionId={props.sessionId}
+          visitorName={visitorName()}
+          onClose={() => setDialog(null)}
+          onTransferred={() => {
+            setDialog(null);
+            void refreshSession();
+            void workspace.refreshMyChats();
+          }}
+        />
+      </Show>
+      <Show when={dialog() === 'request'}>
+        <CreateRequestDialog
+          sessionId={props.sessionId}
+          session={session()}
+          firstVisitorMessage={state.messages.find((m) => m.authorKind === 'VISITOR')?.body ?? ''}
+          onClose={() => setDialog(null)}
+          onCreated={(readyMessage) => {
+            setDialog(null);
+            if (mode() === 'handling') {
+              updateDraft(draft().trim() ? `${draft().trimEnd()}\n${readyMessage}` : readyMessage);
+              queueMicrotask(focusInput);
+            }
+          }}
+        />
+      </Show>
+      <Show when={dialog() === 'end'}>
+        <Dialog
+          title="End this chat?"
+          description={`${visitorName()} sees that the chat has ended and can rate it.`}
+          size="small"
+          role="alertdialog"
+          onClose={() => setDialog(null)}
+          footer={
+            <>
+              <button class="button" onClick={() => setDialog(null)}>
+                Keep chatting
+              </button>
+              <button
+                class="button button-danger"
+                disabled={busy()}
+                onClick={() => {
+                  setDialog(null);
+                  void act(() => runMutation(client, EndChatMutation, { sessionId: props.sessionId }), 'Chat ended.');
+                }}
+              >
+                End chat
+              </button>
+            </>
+          }
+        >
+          <p>The conversation stays in your list for 8 hours.</p>
+        </Dialog>
+      </Show>
+    </div>
+  );
+}
+
+function StatusPill(props: { mode: Mode; status: string }) {
+  const label = () =>
+    ({ handling: 'Active', queued: 'Waiting', offered: 'Offered to you', transferred: 'Transferred', listening: 'Listening in', ended: props.status === 'ENDED' ? 'Ended' : props.status.toLowerCase() })[
+      props.mode
+    ];
+  return <span class={`status-pill status-${props.mode}`}>{label()}</span>;
+}
+
+function ConversationBanner(props: {
+  mode: Mode;
+  session: ConversationSession;
+  meId: string | undefined;
+  busy: boolean;
+  onAcceptQueued(): void;
+  onCancelTransfer(id: string): void;
+  onAnswerTransfer(id: string, accept: boolean): void;
+}) {
+  const transfer = () => props.session.pendingTransfer;
+  return (
+    <Switch>
+      <Match when={transfer() && transfer()!.fromAgent.id === props.meId}>
+        <div class="conversation-banner banner-warning" role="status">
+          <span aria-hidden="true">⚠</span>
+          <span>
+            Waiting for <strong>{transfer()!.toAgent.name}</strong> to accept the transfer (offered {formatRelative(transfer()!.createdAt)}). The chat stays yours until then.
+          </span>
+          <button class="button button-small" disabled={props.busy} onClick={() => props.onCancelTransfer(transfer()!.id)}>
+            Cancel transfer
+          </button>
+        </div>
+      </Match>
+      <Match when={props.mode === 'offered'}>
+        <div class="conversation-banner banner-warning" role="status">
+          <span aria-hidden="true">⇄</span>
+          <span>
+            <strong>{transfer()!.fromAgent.name}</strong> wants to transfer this chat to you.
+            <Show when={transfer()!.note}> “{transfer()!.note}”</Show>
+          </span>
+          <button class="button button-primary button-small" disabled={props.busy} onClick={() => props.onAnswerTransfer(transfer()!.id, true)}>
+            Accept
+          </button>
+          <button class="button button-small" disabled={props.busy} onClick={() => props.onAnswerTransfer(transfer()!.id, false)}>
+            Reject
+          </button>
+        </div>
+      </Match>
+      <Match when={props.mode === 'queued'}>
+        <div class="conversation-banner banner-info" role="status">
+          <span>This visitor is waiting in the queue.</span>
+          <button class="button button-primary button-small" disabled={props.busy} onClick={() => props.onAcceptQueued()}>
+            Answer
+          </button>
+        </div>
+      </Match>
+      <Match when={props.mode === 'listening'}>
+        <div class="conversation-banner banner-info" role="status">
+          <span aria-hidden="true">🎧</span>
+          <span>
+            Listening in to {props.session.agent?.displayName ?? 'an agent'}’s chat. Read-only; nobody is told.
+          </span>
+        </div>
+      </Match>
+      <Match when={props.mode === 'ended' && props.session.endedAt}>
+        <div class="conversation-banner banner-muted" role="status">
+          <span>
+            Ended {formatDateTime(props.session.endedAt!)}
+            {props.session.endedBy ? ` by ${props.session.endedBy === 'IDLE' ? 'inactivity' : props.session.endedBy.toLowerCase()}` : ''}.
+            <Show when={props.session.rating}> Rated {props.session.rating}/5{props.session.ratingComment ? `: “${props.session.ratingComment}”` : ''}.</Show>
+          </span>
+        </div>
+      </Match>
+    </Switch>
+  );
+}

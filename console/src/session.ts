@@ -1,0 +1,45 @@
+import { createSignal, type Accessor } from 'solid-js';
+import { authTokenStorageKey, getAuthToken, setAuthToken } from './auth-token';
+
+export interface SessionStore {
+  /** The agent's bearer token; null when signed out. */
+  token: Accessor<string | null>;
+  signIn(token: string): void;
+  /** Forgets the token; `notice` is shown on the login page (e.g. why the session ended). */
+  signOut(notice?: string): void;
+  /** The server refused the token (expired, revoked, or the account was deactivated). */
+  expire(): void;
+  notice: Accessor<string | null>;
+}
+
+export const SESSION_EXPIRED_NOTICE = 'Your session has ended (it expired or was signed out elsewhere). Please sign in again.';
+
+export function createSessionStore(): SessionStore {
+  const [token, setToken] = createSignal<string | null>(getAuthToken());
+  const [notice, setNotice] = createSignal<string | null>(null);
+
+  // Signing in or out in one tab does the same in the others.
+  window.addEventListener('storage', (event) => {
+    if (event.key === authTokenStorageKey) setToken(event.newValue);
+  });
+
+  function signOut(message?: string) {
+    setAuthToken(null);
+    setToken(null);
+    setNotice(message ?? null);
+  }
+
+  return {
+    token,
+    notice,
+    signIn(value) {
+      setAuthToken(value);
+      setNotice(null);
+      setToken(value);
+    },
+    signOut,
+    expire() {
+      if (token()) signOut(SESSION_EXPIRED_NOTICE);
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export function NotificationCenter() {
+  return null;
+}
