@@ -1,5 +1,5 @@
 import { builder } from '../builder';
-import { agentOf, type Principal } from '../context';
+import { agentOf, type Context, type Principal } from '../context';
 import { AgentRole, Presence } from '../generated/prisma/enums';
 import { signalStream } from '../services/live-signals';
 
@@ -12,6 +12,12 @@ export const PresenceEnum = builder.enumType(Presence, {
   name: 'Presence',
   description: 'Whether an agent takes chats now: PRESENT receives chats, AWAY does not.',
 });
+
+/** Settings of one agent's own console: readable by that agent and by admins. */
+const selfOrAdmin = (agent: { id: string }, _args: unknown, ctx: Context) => {
+  const caller = agentOf(ctx);
+  return !!caller && (caller.role === 'ADMIN' || caller.id === agent.id);
+};
 
 export const AgentType = builder.prismaObject('Agent', {
   description: 'A person who answers chats in the console.',
@@ -30,6 +36,18 @@ export const AgentType = builder.prismaObject('Agent', {
     presenceChangedAt: t.expose('presenceChangedAt', { type: 'DateTime', description: 'When presence last changed.' }),
     active: t.exposeBoolean('active', { description: 'False when an admin deactivated the account; it cannot log in.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the account was created.' }),
+    notifyBrowser: t.exposeBoolean('notifyBrowser', {
+      description: 'Console setting: a browser notification for each new incoming chat (in channels where the agent gets notifications). The agent themself and admins.',
+      authScopes: selfOrAdmin,
+    }),
+    notifySound: t.exposeBoolean('notifySound', {
+      description: 'Console setting: a short sound for each new incoming chat. The agent themself and admins.',
+      authScopes: selfOrAdmin,
+    }),
+    notifyManagerWarnings: t.exposeBoolean('notifyManagerWarnings', {
+      description: 'Console setting: the manager warning when a chat waits past its channel’s threshold. The agent themself and admins.',
+      authScopes: selfOrAdmin,
+    }),
   }),
 });
 
@@ -54,6 +72,9 @@ const UpdateAgentInput = builder.inputType('UpdateAgentInput', {
     role: t.field({ type: AgentRoleEnum, description: 'ADMIN or AGENT. Admins only.' }),
     active: t.boolean({ description: 'False deactivates the account and revokes its sessions. Admins only.' }),
     password: t.string({ description: 'A new password, at least 10 characters; revokes the agent’s other sessions.' }),
+    notifyBrowser: t.boolean({ description: 'Browser notifications for new incoming chats on (true) or off.' }),
+    notifySound: t.boolean({ description: 'The new-chat sound on (true) or off.' }),
+    notifyManagerWarnings: t.boolean({ description: 'Manager warnings for chats waiting too long on (true) or off.' }),
   }),
 });
 

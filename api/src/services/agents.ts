@@ -21,6 +21,9 @@ export interface AgentChanges {
   role?: AgentRole | null;
   active?: boolean | null;
   password?: string | null;
+  notifyBrowser?: boolean | null;
+  notifySound?: boolean | null;
+  notifyManagerWarnings?: boolean | null;
 }
 
 export function validatePassword(password: string) {
@@ -90,6 +93,9 @@ export function createAgentService(prisma: PrismaClient, bus: EventBus) {
           photoUrl,
           role: changes.role ?? undefined,
           active: changes.active ?? undefined,
+          notifyBrowser: changes.notifyBrowser ?? undefined,
+          notifySound: changes.notifySound ?? undefined,
+          notifyManagerWarnings: changes.notifyManagerWarnings ?? undefined,
           // A deactivated agent no longer counts as Present for availability and transfers.
           ...(changes.active === false ? { presence: 'AWAY' as const, presenceChangedAt: new Date() } : {}),
           passwordHash,
