@@ -12,7 +12,9 @@ export type ErrorCode =
   /** A feature needs server configuration that is missing (e.g. SMTP_URL for mail). */
   | 'NOT_CONFIGURED'
   /** An outside service (the mail server) refused or could not be reached; retrying later may work. */
-  | 'DELIVERY_FAILED';
+  | 'DELIVERY_FAILED'
+  /** A signed-identity check failed: a wrong signature, or an unsigned claim to a verified email (`extensions.reason`). */
+  | 'IDENTITY_NOT_VERIFIED';
 
 export class AppError extends GraphQLError {
   readonly code: ErrorCode;

@@ -17,6 +17,7 @@ import './schema/transfers';
 import './schema/statistics';
 import './schema/attachments';
 import './schema/transcripts';
+import './schema/widget';
 
 export const schema = builder.toSchema({ sortSchema: true });
 

@@ -223,6 +223,10 @@ const StartChatInput = builder.inputType('StartChatInput', {
     company: t.string({ description: 'Up to 100 characters.' }),
     country: t.string({ description: 'Up to 100 characters.' }),
     message: t.string({ required: true, description: 'The visitor’s question, 1–4000 characters.' }),
+    emailSignature: t.string({
+      description:
+        'Signed identity: hex HMAC-SHA256 of the lower-cased email with the channel’s identity secret, computed by the website’s server. Marks the email verified; a wrong one fails with IDENTITY_NOT_VERIFIED. Ignored when the channel does not verify identities.',
+    }),
   }),
 });
 
@@ -290,7 +294,7 @@ builder.mutationFields((t) => ({
   startChat: t.field({
     type: StartChatPayload,
     description:
-      'Starts a chat and queues it. Public: needs no token (send a visitor token to reuse that visitor). Fails with CHANNEL_OFFLINE (extensions.reason) when the widget should show the offline form; rate-limited per IP and visitor.',
+      'Starts a chat and queues it. Public: needs no token (send a visitor token to reuse that visitor). Fails with CHANNEL_OFFLINE (extensions.reason) when the widget should show the offline form, and IDENTITY_NOT_VERIFIED for a wrong `emailSignature` or an unsigned claim to a verified email; rate-limited per IP and visitor.',
     args: { input: t.arg({ type: StartChatInput, required: true, description: 'The pre-chat form and first message.' }) },
     resolve: (_root, { input }, ctx) =>
       ctx.services.chats.startChat(ctx.principal, ctx.principal?.kind === 'visitor' ? ctx.bearerToken : null, ctx.ip, { ...input, channelId: String(input.channelId) }),

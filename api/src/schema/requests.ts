@@ -180,6 +180,9 @@ const OfflineFormInputType = builder.inputType('OfflineFormInput', {
     company: t.string({ description: `The visitor’s company, at most ${OFFLINE_FORM_LIMITS.company} characters.` }),
     country: t.string({ description: `The visitor’s country, at most ${OFFLINE_FORM_LIMITS.country} characters.` }),
     message: t.string({ required: true, description: `The message, 1–${OFFLINE_FORM_LIMITS.message} characters. Its first line becomes the request title.` }),
+    emailSignature: t.string({
+      description: 'Signed identity of the email, as in `StartChatInput.emailSignature`; an unsigned claim to a verified email fails with IDENTITY_NOT_VERIFIED.',
+    }),
   }),
 });
 

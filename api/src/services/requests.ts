@@ -13,6 +13,7 @@ import type {
 } from '../generated/prisma/client';
 import type { AuthService } from './auth';
 import { findReadableSession, isUuid } from './chat-access';
+import { checkIdentityClaim } from './identity';
 import { AGENT_ONLY_SYSTEM_TYPES } from './chat-dto';
 import type { ChatService } from './chats';
 import type { RateLimiter } from './rate-limiter';
@@ -162,6 +163,8 @@ export const OFFLINE_FORM_RATE_LIMIT = { perIp: 5, windowSeconds: 600 } as const
 export interface OfflineFormInput extends VisitorFieldsInput {
   channelId: string;
   message: string;
+  /** Signed identity of the email, as in startChat (see services/identity.ts). */
+  emailSignature?: string | null;
 }
 
 export interface OfflineFormResult {
@@ -209,13 +212,14 @@ export async function submitOfflineForm(deps: OfflineFormDeps, caller: OfflineFo
   const channel = isUuid(input.channelId)
     ? await prisma.channel.findUnique({
         where: { id: input.channelId, archivedAt: null },
-        select: { id: true, offlineRequiredFields: true, offlineCreatesRequest: true },
+        select: { id: true, offlineRequiredFields: true, offlineCreatesRequest: true, identitySecret: true },
       })
     : null;
   if (!channel) throw notFound('Channel', input.channelId);
 
   const fields = cleanVisitorFields(input, channel.offlineRequiredFields);
   const message = cleanText('message', input.message, { max: OFFLINE_FORM_LIMITS.message });
+  const identity = await checkIdentityClaim(prisma, channel, caller.visitor, fields.email, input.emailSignature);
   const requestData = channel.offlineCreatesRequest
     ? cleanRequestInput({
         title: titleFromMessage(message),
@@ -228,7 +232,7 @@ export async function submitOfflineForm(deps: OfflineFormDeps, caller: OfflineFo
     : null;
 
   // Outside the transaction: on embedded PGlite an open transaction blocks every other connection.
-  const created = caller.visitor ? null : await deps.createVisitor({ ...fields, ip: caller.ip, userAgent: caller.userAgent });
+  const created = caller.visitor ? null : await deps.createVisitor({ ...fields, ...identity, ip: caller.ip, userAgent: caller.userAgent });
   const now = new Date();
 
   const { session, request, visitor } = await prisma.$transaction(async (tx) => {
@@ -237,8 +241,9 @@ export async function submitOfflineForm(deps: OfflineFormDeps, caller: OfflineFo
           where: { id: caller.visitor.id },
           data: {
             name: fields.name ?? undefined,
-            // A verified email came from the site's signed identity; the form does not replace it.
-            email: caller.visitor.emailVerified ? undefined : (fields.email ?? undefined),
+            // checkIdentityClaim refused an unsigned claim to a verified email; another email is unverified.
+            email: fields.email ?? undefined,
+            ...identity,
             phone: fields.phone ?? undefined,
             company: fields.company ?? undefined,
             country: fields.country ?? undefined,
