@@ -1,0 +1,342 @@
+import { A, useBeforeLeave, useNavigate, useParams } from '@solidjs/router';
+import { createResource, createSignal, Match, onCleanup, Show, Switch } from 'solid-js';
+import { ApiError, errorMessage, runMutation, runQuery } from '../../api';
+import { readFragment } from '../../graphql';
+import { useRuntime } from '../../runtime';
+import { Dialog } from '../../ui/Dialog';
+import { showToast } from '../../ui/toasts';
+import { CopyableCode } from '../CopyableCode';
+import { formFromChannel, newChannelForm, type ChannelForm } from './channel-form';
+import {
+  ArchiveChannelMutation,
+  ChannelAdminQuery,
+  ChannelMemberFields,
+  ChannelSettingsFields,
+  CreateChannelMutation,
+  DeleteChannelMutation,
+  NewChannelOptionsQuery,
+  RemoveChannelMemberMutation,
+  SetChannelMemberMutation,
+  UpdateChannelMutation,
+} from './channel-operations';
+import { CHANNEL_SECTIONS, ChannelSettingsForm } from './ChannelSettingsForm';
+import { MembersPanel } from './MembersPanel';
+import { browserTimeZone } from './OpeningHoursEditor';
+
+const UNSAVED_PROMPT = 'You have unsaved changes to this channel. Leave without saving?';
+
+/** Asks before leaving the page (in the app or closing the tab) while the form has unsaved changes. */
+function useUnsavedChangesGuard(isDirty: () => boolean) {
+  useBeforeLeave((event) => {
+    if (isDirty() && !event.defaultPrevented && !window.confirm(UNSAVED_PROMPT)) event.preventDefault();
+  });
+  const onBeforeUnload = (event: BeforeUnloadEvent) => {
+    if (!isDirty()) return;
+    event.preventDefault();
+    event.returnValue = '';
+  };
+  window.addEventListener('beforeunload', onBeforeUnload);
+  onCleanup(() => window.removeEventListener('beforeunload', onBeforeUnload));
+}
+
+export function NewChannelPage() {
+  const { client } = useRuntime();
+  const navigate = useNavigate();
+  const [dirty, setDirty] = createSignal(false);
+  useUnsavedChangesGuard(dirty);
+  const [options] = createResource(() => runQuery(client, NewChannelOptionsQuery, {}));
+
+  async function create(input: Parameters<Parameters<typeof ChannelSettingsForm>[0]['onSave']>[0]): Promise<ChannelForm> {
+    const data = await runMutation(client, CreateChannelMutation, { input });
+    const created = readFragment(ChannelSettingsFields, data.createChannel);
+    setDirty(false);
+    showToast({ tone: 'success', message: `${created.name} created. Add its members and copy the embed snippet.` });
+    queueMicrotask(() => navigate(`/admin/channels/${created.id}#members`, { replace: true }));
+    return formFromChannel(created);
+  }
+
+  return (
+    <div class="admin-page">
+      <header class="admin-page-header">
+        <div>
+          <A href="/admin/channels" class="back-link">
+            ← Channels
+          </A>
+          <h2>New channel</h2>
+          <p class="muted">Settings you leave as they are get sensible defaults; everything can be changed later.</p>
+        </div>
+      </header>
+      <Show when={!options.loading} fallback={<p class="muted">Loading…</p>}>
+        <ChannelSettingsForm
+          initial={newChannelForm(browserTimeZone())}
+          faqFolders={options()?.faqFolders ?? []}
+          submitLabel="Create channel"
+          onSave={create}
+          onDirtyChange={setDirty}
+        />
+      </Show>
+    </div>
+  );
+}
+
+export function ChannelEditorPage() {
+  const params = useParams<{ id: string }>();
+  // Another channel is a fresh editor: nothing of the previous form may linger.
+  return (
+    <Show when={params.id} keyed>
+      {(id) => <ChannelEditor id={id} />}
+    </Show>
+  );
+}
+
+function ChannelEditor(props: { id: string }) {
+  const { client } = useRuntime();
+  const [dirty, setDirty] = createSignal(false);
+  useUnsavedChangesGuard(dirty);
+  const [data, { mutate }] = createResource(() => runQuery(client, ChannelAdminQuery, { id: props.id }));
+  const channel = () => {
+    const loaded = data()?.channel;
+    return loaded ? { ...loaded, settings: readFragment(ChannelSettingsFields, loaded) } : undefined;
+  };
+
+  return (
+    <div class="admin-page">
+      <Switch>
+        <Match when={data.error}>
+          <header class="admin-page-header">
+            <div>
+              <A href="/admin/channels" class="back-link">
+                ← Channels
+              </A>
+              <h2>Channel</h2>
+            </div>
+          </header>
+          <div class="notice notice-error" role="alert">
+            {data.error instanceof ApiError && data.error.code === 'NOT_FOUND' ? 'This channel does not exist (it may have been deleted).' : `Could not load the channel: ${errorMessage(data.error)}`}
+          </div>
+        </Match>
+        <Match when={channel()}>
+          {(current) => {
+            // Read once: later updates (archiving) change only what reads current() itself.
+            const loaded = current();
+            return (
+            <>
+              <header class="admin-page-header">
+                <div>
+                  <A href="/admin/channels" class="back-link">
+                    ← Channels
+                  </A>
+                  <h2>
+                    {current().settings.name}
+                    <Show when={current().settings.archivedAt}>
+                      <span class="tag tag-muted">Archived</span>
+                    </Show>
+                  </h2>
+                </div>
+                <a class="button" href={loaded.demoPageUrl} target="_blank" rel="noopener">
+                  Try it on the demo page<span class="visually-hidden">{" (opens in a new tab)"}</span>
+                </a>
+              </header>
+              <Show when={current().settings.archivedAt}>
+                <p class="notice notice-warning">This channel is archived: its widget takes no new chats. Restore it at the bottom of the page.</p>
+              </Show>
+              <div class="channel-editor">
+                <nav class="section-nav" aria-label="Channel sections">
+                  <ul>
+                    {CHANNEL_SECTIONS.map((section) => (
+                      <li>
+                        <a href={`#section-${section.id}`}>{section.title}</a>
+                      </li>
+                    ))}
+                    <li>
+                      <a href="#members">Members</a>
+                    </li>
+                    <li>
+                      <a href="#embed">Embed</a>
+                    </li>
+                    <li>
+                      <a href="#archive">Archive or delete</a>
+                    </li>
+                  </ul>
+                </nav>
+                <div class="channel-editor-main">
+                  <ChannelSettingsForm
+                    initial={formFromChannel(loaded.settings)}
+                    faqFolders={data()?.faqFolders ?? []}
+                    submitLabel="Save changes"
+                    onDirtyChange={setDirty}
+                    onSave={async (input) => {
+                      const result = await runMutation(client, UpdateChannelMutation, { id: props.id, input });
+                      const saved = readFragment(ChannelSettingsFields, result.updateChannel);
+                      showToast({ tone: 'success', message: `${saved.name} saved.` });
+                      const latest = data();
+                      if (latest) mutate({ ...latest, channel: { ...latest.channel, ...saved } as typeof latest.channel });
+                      return formFromChannel(saved);
+                    }}
+                  />
+
+                  <section class="admin-section" id="members" aria-labelledby="members-title">
+                    <header class="admin-section-header">
+                      <h3 id="members-title">Members</h3>
+                      <p class="muted">The agents of this channel and what each may do. Changes apply at once.</p>
+                    </header>
+                    <div class="admin-section-body">
+                      <MembersPanel
+                        members={loaded.members.map((m) => readFragment(ChannelMemberFields, m))}
+                        agents={data()?.agents ?? []}
+                        onSetFlags={async (agentId, flags) =>
+                          readFragment(ChannelMemberFields, (await runMutation(client, SetChannelMemberMutation, { channelId: props.id, agentId, flags })).setChannelMember)
+                        }
+                        onAdd={async (agentId, flags) =>
+                          readFragment(ChannelMemberFields, (await runMutation(client, SetChannelMemberMutation, { channelId: props.id, agentId, flags })).setChannelMember)
+                        }
+                        onRemove={async (agentId) => {
+                          await runMutation(client, RemoveChannelMemberMutation, { channelId: props.id, agentId });
+                        }}
+                      />
+                    </div>
+                  </section>
+
+                  <section class="admin-section" id="embed" aria-labelledby="embed-title">
+                    <header class="admin-section-header">
+                      <h3 id="embed-title">Embed on your website</h3>
+                      <p class="muted">Paste this line into every page that should show the chat, just before &lt;/body&gt;.</p>
+                    </header>
+                    <div class="admin-section-body">
+                      <CopyableCode label="Embed snippet" value={loaded.embedSnippet} wrap />
+                      <p class="field-hint">
+                        Optional <code>data-</code> attributes on the tag prefill the visitor’s name, email, phone and company, from a fixed value, <code>cookie:NAME</code>,{' '}
+                        <code>url:PARAM</code> or <code>variable:NAME</code>.
+                      </p>
+                    </div>
+                  </section>
+
+                  <ArchiveSection
+                    channelId={props.id}
+                    name={loaded.settings.name}
+                    archived={!!current().settings.archivedAt}
+                    onArchivedChange={(archivedAt) => {
+                      const latest = data();
+                      if (latest) mutate({ ...latest, channel: { ...latest.channel, archivedAt } as typeof latest.channel });
+                    }}
+                  />
+                </div>
+              </div>
+            </>
+            );
+          }}
+        </Match>
+        <Match when={data.loading}>
+          <p class="muted" role="status">
+            Loading the channel…
+          </p>
+        </Match>
+      </Switch>
+    </div>
+  );
+}
+
+function ArchiveSection(props: { channelId: string; name: string; archived: boolean; onArchivedChange(archivedAt: string | null): void }) {
+  const { client } = useRuntime();
+  const navigate = useNavigate();
+  const [busy, setBusy] = createSignal(false);
+  const [confirmDelete, setConfirmDelete] = createSignal(false);
+  const [deleteError, setDeleteError] = createSignal<{ message: string; hasChats: boolean } | null>(null);
+
+  async function setArchived(archived: boolean) {
+    setBusy(true);
+    try {
+      const result = await runMutation(client, ArchiveChannelMutation, { id: props.channelId, archived });
+      props.onArchivedChange(result.archiveChannel.archivedAt ?? null);
+      setConfirmDelete(false);
+      showToast({ tone: 'success', message: archived ? `${props.name} archived: it takes no new chats.` : `${props.name} restored: it takes chats again.` });
+    } catch (error) {
+      showToast({ tone: 'error', message: `Could not ${archived ? 'archive' : 'restore'} ${props.name}: ${errorMessage(error)}` });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function remove() {
+    setBusy(true);
+    setDeleteError(null);
+    try {
+      await runMutation(client, DeleteChannelMutation, { id: props.channelId });
+      showToast({ tone: 'success', message: `${props.name} deleted.` });
+      navigate('/admin/channels', { replace: true });
+    } catch (error) {
+      const hasChats = error instanceof ApiError && error.code === 'CONFLICT';
+      setDeleteError({ message: errorMessage(error), hasChats });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section class="admin-section danger-zone" id="archive" aria-labelledby="archive-title">
+      <header class="admin-section-header">
+        <h3 id="archive-title">Archive or delete</h3>
+        <p class="muted">Archiving stops new chats and keeps the history; open chats can still be finished. Only a channel that never had a chat can be deleted.</p>
+      </header>
+      <div class="admin-section-body row">
+        <Show
+          when={props.archived}
+          fallback={
+            <button type="button" class="button" disabled={busy()} onClick={() => void setArchived(true)}>
+              Archive channel
+            </button>
+          }
+        >
+          <button type="button" class="button button-primary" disabled={busy()} onClick={() => void setArchived(false)}>
+            Restore channel
+          </button>
+        </Show>
+        <button
+          type="button"
+          class="button button-danger"
+          disabled={busy()}
+          onClick={() => {
+            setDeleteError(null);
+            setConfirmDelete(true);
+          }}
+        >
+          Delete channel…
+        </button>
+      </div>
+      <Show when={confirmDelete()}>
+        <Dialog
+          title={`Delete ${props.name}?`}
+          description="This cannot be undone. The embed snippet stops working."
+          role="alertdialog"
+          size="small"
+          onClose={() => setConfirmDelete(false)}
+          footer={
+            <>
+              <button type="button" class="button" onClick={() => setConfirmDelete(false)}>
+                Cancel
+              </button>
+              <Show
+                when={deleteError()?.hasChats && !props.archived}
+                fallback={
+                  <button type="button" class="button button-danger" disabled={busy()} onClick={() => void remove()}>
+                    Delete
+                  </button>
+                }
+              >
+                <button type="button" class="button button-primary" disabled={busy()} onClick={() => void setArchived(true)}>
+                  Archive instead
+                </button>
+              </Show>
+            </>
+          }
+        >
+          <Show when={deleteError()} fallback={<p>Members lose the channel; reply templates and FAQ are not affected.</p>}>
+            <p class="notice notice-error" role="alert">
+              {deleteError()!.message}
+            </p>
+          </Show>
+        </Dialog>
+      </Show>
+    </section>
+  );
+}

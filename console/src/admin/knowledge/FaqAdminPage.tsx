@@ -1,0 +1,277 @@
+import { createSignal, For, Show } from 'solid-js';
+import { errorMessage, runMutation, runQuery } from '../../api';
+import { graphql, readFragment, type ResultOf } from '../../graphql';
+import { useRuntime } from '../../runtime';
+import { Dialog } from '../../ui/Dialog';
+import { CharacterCount, Checkbox, Field, createFieldErrors, focusField } from '../forms';
+import { KnowledgeAdmin, type ItemEditorProps, type KnowledgeConfig } from './KnowledgeAdmin';
+
+const EntryFields = graphql(`
+  fragment FaqEntryAdminFields on FaqEntry {
+    id
+    question
+    answer
+    published
+    pageUrl
+    folder {
+      id
+    }
+  }
+`);
+
+const FoldersQuery = graphql(`
+  query FaqFoldersAdmin {
+    faqFolders {
+      id
+      name
+      parent {
+        id
+      }
+    }
+  }
+`);
+
+const EntriesQuery = graphql(
+  `
+    query FaqEntriesAdmin($folderId: ID, $after: String) {
+      faqEntries(folderId: $folderId, first: 50, after: $after) {
+        edges {
+          node {
+            ...FaqEntryAdminFields
+          }
+        }
+        pageInfo {
+          endCursor
+          hasNextPage
+        }
+      }
+    }
+  `,
+  [EntryFields],
+);
+
+const SearchQuery = graphql(
+  `
+    query SearchFaqAdmin($query: String!, $folderId: ID) {
+      searchFaqEntries(query: $query, folderId: $folderId, limit: 50) {
+        ...FaqEntryAdminFields
+      }
+    }
+  `,
+  [EntryFields],
+);
+
+const CreateMutation = graphql(
+  `
+    mutation CreateFaqEntryAdmin($input: CreateFaqEntryInput!) {
+      createFaqEntry(input: $input) {
+        ...FaqEntryAdminFields
+      }
+    }
+  `,
+  [EntryFields],
+);
+
+const UpdateMutation = graphql(
+  `
+    mutation UpdateFaqEntryAdmin($id: ID!, $input: UpdateFaqEntryInput!) {
+      updateFaqEntry(id: $id, input: $input) {
+        ...FaqEntryAdminFields
+      }
+    }
+  `,
+  [EntryFields],
+);
+
+const MoveMutation = graphql(
+  `
+    mutation MoveFaqEntryAdmin($id: ID!, $folderId: ID) {
+      moveFaqEntry(id: $id, folderId: $folderId) {
+        ...FaqEntryAdminFields
+      }
+    }
+  `,
+  [EntryFields],
+);
+
+const DeleteMutation = graphql(`
+  mutation DeleteFaqEntryAdmin($id: ID!) {
+    deleteFaqEntry(id: $id)
+  }
+`);
+
+const CreateFolderMutation = graphql(`
+  mutation CreateFaqFolderAdmin($input: CreateFaqFolderInput!) {
+    createFaqFolder(input: $input) {
+      id
+    }
+  }
+`);
+
+const RenameFolderMutation = graphql(`
+  mutation RenameFaqFolderAdmin($id: ID!, $name: String!) {
+    renameFaqFolder(id: $id, name: $name) {
+      id
+    }
+  }
+`);
+
+const MoveFolderMutation = graphql(`
+  mutation MoveFaqFolderAdmin($id: ID!, $parentId: ID) {
+    moveFaqFolder(id: $id, parentId: $parentId) {
+      id
+    }
+  }
+`);
+
+const DeleteFolderMutation = graphql(`
+  mutation DeleteFaqFolderAdmin($id: ID!, $deleteContents: Boolean) {
+    deleteFaqFolder(id: $id, deleteContents: $deleteContents) {
+      folderIds
+    }
+  }
+`);
+
+type Entry = ResultOf<typeof EntryFields>;
+
+export const FAQ_LIMITS = { question: 500, answer: 3000 } as const;
+
+export function FaqAdminPage() {
+  const { client } = useRuntime();
+  const config: KnowledgeConfig<Entry> = {
+    title: 'FAQ',
+    intro: 'Questions and answers agents can send, and channels suggest to visitors. Only published entries reach visitors.',
+    noun: 'entry',
+    loadFolders: () => runQuery(client, FoldersQuery, {}).then((d) => d.faqFolders),
+    loadItems: async (folderId, after) => {
+      const data = await runQuery(client, EntriesQuery, { folderId, after });
+      return { items: data.faqEntries.edges.map((e) => readFragment(EntryFields, e.node)), endCursor: data.faqEntries.pageInfo.endCursor ?? null, hasNextPage: data.faqEntries.pageInfo.hasNextPage };
+    },
+    search: (query, folderId) => runQuery(client, SearchQuery, { query, folderId }).then((d) => d.searchFaqEntries.map((e) => readFragment(EntryFields, e))),
+    createFolder: (name, parentId) => runMutation(client, CreateFolderMutation, { input: { name, parentId } }),
+    renameFolder: (id, name) => runMutation(client, RenameFolderMutation, { id, name }),
+    moveFolder: (id, parentId) => runMutation(client, MoveFolderMutation, { id, parentId }),
+    deleteFolder: (id, deleteContents) => runMutation(client, DeleteFolderMutation, { id, deleteContents }),
+    deleteItem: (id) => runMutation(client, DeleteMutation, { id }),
+    itemTitle: (e) => e.question,
+    itemPreview: (e) => e.answer,
+    itemFolderId: (e) => e.folder?.id ?? null,
+    itemTags: (e) => (e.published ? <span class="tag tag-success">Published</span> : <span class="tag tag-muted">Draft</span>),
+    Editor: FaqEntryEditor,
+  };
+  return <KnowledgeAdmin config={config} />;
+}
+
+function FaqEntryEditor(props: ItemEditorProps<Entry>) {
+  const { client } = useRuntime();
+  const [question, setQuestion] = createSignal(props.item?.question ?? '');
+  const [answer, setAnswer] = createSignal(props.item?.answer ?? '');
+  const [folderId, setFolderId] = createSignal(props.item ? (props.item.folder?.id ?? '') : (props.folderId ?? ''));
+  const [published, setPublished] = createSignal(props.item?.published ?? false);
+  const [busy, setBusy] = createSignal(false);
+  const [general, setGeneral] = createSignal<string | null>(null);
+  const errors = createFieldErrors();
+  let formElement!: HTMLFormElement;
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    const problems: Record<string, string> = {};
+    if (!question().trim()) problems.question = 'Enter the question.';
+    else if (question().trim().length > FAQ_LIMITS.question) problems.question = `At most ${FAQ_LIMITS.question} characters.`;
+    if (!answer().trim()) problems.answer = 'Enter the answer.';
+    else if (answer().length > FAQ_LIMITS.answer) problems.answer = `At most ${FAQ_LIMITS.answer} characters.`;
+    errors.replace(problems);
+    setGeneral(null);
+    if (Object.keys(problems).length) return focusField(formElement, Object.keys(problems)[0]);
+    setBusy(true);
+    try {
+      let saved: Entry;
+      if (!props.item) {
+        saved = readFragment(
+          EntryFields,
+          (await runMutation(client, CreateMutation, { input: { question: question().trim(), answer: answer(), folderId: folderId() || null, published: published() } })).createFaqEntry,
+        );
+      } else {
+        saved = readFragment(EntryFields, (await runMutation(client, UpdateMutation, { id: props.item.id, input: { question: question().trim(), answer: answer(), published: published() } })).updateFaqEntry);
+        if ((saved.folder?.id ?? '') !== folderId()) saved = readFragment(EntryFields, (await runMutation(client, MoveMutation, { id: saved.id, folderId: folderId() || null })).moveFaqEntry);
+      }
+      props.onSaved(saved);
+    } catch (error) {
+      if (errors.placeApiError(error, ['question', 'answer', 'folderId', 'published'])) focusField(formElement, errors.fields()[0]);
+      else setGeneral(errorMessage(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog
+      title={props.item ? 'Edit FAQ entry' : 'New FAQ entry'}
+      size="large"
+      onClose={props.onClose}
+      footer={
+        <>
+          <button type="button" class="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" form="faq-form" class="button button-primary" disabled={busy()}>
+            {busy() ? 'Saving…' : 'Save entry'}
+          </button>
+        </>
+      }
+    >
+      <form id="faq-form" ref={formElement} class="dialog-form" onSubmit={submit} novalidate>
+        <Field name="question" label="Question" required error={errors.get('question')} hint="As a visitor would ask it.">
+          {(control) => (
+            <>
+              <input {...control} type="text" value={question()} onInput={(e) => setQuestion(e.currentTarget.value)} />
+              <CharacterCount value={question()} max={FAQ_LIMITS.question} />
+            </>
+          )}
+        </Field>
+        <Field name="answer" label="Answer" required error={errors.get('answer')} hint="Plain text; line breaks are kept.">
+          {(control) => (
+            <>
+              <textarea {...control} rows={8} value={answer()} onInput={(e) => setAnswer(e.currentTarget.value)} />
+              <CharacterCount value={answer()} max={FAQ_LIMITS.answer} />
+            </>
+          )}
+        </Field>
+        <Field name="folderId" label="Folder" error={errors.get('folderId')} hint="Channels suggest entries from their FAQ folder; an entry in no folder is never suggested.">
+          {(control) => (
+            <select {...control} value={folderId()} onChange={(e) => setFolderId(e.currentTarget.value)}>
+              <option value="">No folder</option>
+              <For each={props.folders}>
+                {(option) => (
+                  <option value={option.id} selected={option.id === folderId()}>
+                    {option.path}
+                  </option>
+                )}
+              </For>
+            </select>
+          )}
+        </Field>
+        <Checkbox
+          label="Published"
+          hint="Visitors see published entries as suggestions and on their public page; drafts stay internal."
+          checked={published()}
+          onChange={setPublished}
+          data-field="published"
+        />
+        <Show when={props.item?.pageUrl && props.item.published}>
+          <p class="field-hint">
+            Public page:{' '}
+            <a href={props.item!.pageUrl!} target="_blank" rel="noopener">
+              {props.item!.pageUrl}
+            </a>
+          </p>
+        </Show>
+        <Show when={general()}>
+          <p class="notice notice-error" role="alert">
+            {general()}
+          </p>
+        </Show>
+      </form>
+    </Dialog>
+  );
+}

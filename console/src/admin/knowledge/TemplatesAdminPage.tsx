@@ -1,0 +1,291 @@
+import { createResource, createSignal, For, Show } from 'solid-js';
+import { errorMessage, runMutation, runQuery } from '../../api';
+import { graphql, readFragment, type ResultOf } from '../../graphql';
+import { useRuntime } from '../../runtime';
+import { Dialog } from '../../ui/Dialog';
+import { CharacterCount, Field, createFieldErrors, focusField } from '../forms';
+import { KnowledgeAdmin, type ItemEditorProps, type KnowledgeConfig } from './KnowledgeAdmin';
+
+const TemplateFields = graphql(`
+  fragment TemplateAdminFields on ReplyTemplate {
+    id
+    name
+    body
+    variables
+    useCount
+    folder {
+      id
+    }
+  }
+`);
+
+const FoldersQuery = graphql(`
+  query TemplateFoldersAdmin {
+    replyTemplateFolders {
+      id
+      name
+      parent {
+        id
+      }
+    }
+  }
+`);
+
+const TemplatesQuery = graphql(
+  `
+    query TemplatesAdmin($folderId: ID, $after: String) {
+      replyTemplates(folderId: $folderId, first: 50, after: $after) {
+        edges {
+          node {
+            ...TemplateAdminFields
+          }
+        }
+        pageInfo {
+          endCursor
+          hasNextPage
+        }
+      }
+    }
+  `,
+  [TemplateFields],
+);
+
+const SearchQuery = graphql(
+  `
+    query SearchTemplatesAdmin($query: String!, $folderId: ID) {
+      searchReplyTemplates(query: $query, folderId: $folderId, limit: 50) {
+        ...TemplateAdminFields
+      }
+    }
+  `,
+  [TemplateFields],
+);
+
+const VariablesQuery = graphql(`
+  query TemplateVariables {
+    replyTemplateVariables {
+      name
+      placeholder
+      description
+    }
+  }
+`);
+
+const CreateMutation = graphql(
+  `
+    mutation CreateTemplateAdmin($input: CreateReplyTemplateInput!) {
+      createReplyTemplate(input: $input) {
+        ...TemplateAdminFields
+      }
+    }
+  `,
+  [TemplateFields],
+);
+
+const UpdateMutation = graphql(
+  `
+    mutation UpdateTemplateAdmin($id: ID!, $input: UpdateReplyTemplateInput!) {
+      updateReplyTemplate(id: $id, input: $input) {
+        ...TemplateAdminFields
+      }
+    }
+  `,
+  [TemplateFields],
+);
+
+const MoveMutation = graphql(
+  `
+    mutation MoveTemplateAdmin($id: ID!, $folderId: ID) {
+      moveReplyTemplate(id: $id, folderId: $folderId) {
+        ...TemplateAdminFields
+      }
+    }
+  `,
+  [TemplateFields],
+);
+
+const DeleteMutation = graphql(`
+  mutation DeleteTemplateAdmin($id: ID!) {
+    deleteReplyTemplate(id: $id)
+  }
+`);
+
+const CreateFolderMutation = graphql(`
+  mutation CreateTemplateFolderAdmin($input: CreateReplyTemplateFolderInput!) {
+    createReplyTemplateFolder(input: $input) {
+      id
+    }
+  }
+`);
+
+const RenameFolderMutation = graphql(`
+  mutation RenameTemplateFolderAdmin($id: ID!, $name: String!) {
+    renameReplyTemplateFolder(id: $id, name: $name) {
+      id
+    }
+  }
+`);
+
+const MoveFolderMutation = graphql(`
+  mutation MoveTemplateFolderAdmin($id: ID!, $parentId: ID) {
+    moveReplyTemplateFolder(id: $id, parentId: $parentId) {
+      id
+    }
+  }
+`);
+
+const DeleteFolderMutation = graphql(`
+  mutation DeleteTemplateFolderAdmin($id: ID!, $deleteContents: Boolean) {
+    deleteReplyTemplateFolder(id: $id, deleteContents: $deleteContents) {
+      folderIds
+    }
+  }
+`);
+
+type Template = ResultOf<typeof TemplateFields>;
+
+export const TEMPLATE_LIMITS = { name: 100, body: 4000 } as const;
+
+export function TemplatesAdminPage() {
+  const { client } = useRuntime();
+  const config: KnowledgeConfig<Template> = {
+    title: 'Reply templates',
+    intro: 'Shared texts agents insert into chats, in folders. Variables such as {{visitor.name}} are filled in for each chat.',
+    noun: 'template',
+    loadFolders: () => runQuery(client, FoldersQuery, {}).then((d) => d.replyTemplateFolders),
+    loadItems: async (folderId, after) => {
+      const data = await runQuery(client, TemplatesQuery, { folderId, after });
+      return { items: data.replyTemplates.edges.map((e) => readFragment(TemplateFields, e.node)), endCursor: data.replyTemplates.pageInfo.endCursor ?? null, hasNextPage: data.replyTemplates.pageInfo.hasNextPage };
+    },
+    search: (query, folderId) => runQuery(client, SearchQuery, { query, folderId }).then((d) => d.searchReplyTemplates.map((t) => readFragment(TemplateFields, t))),
+    createFolder: (name, parentId) => runMutation(client, CreateFolderMutation, { input: { name, parentId } }),
+    renameFolder: (id, name) => runMutation(client, RenameFolderMutation, { id, name }),
+    moveFolder: (id, parentId) => runMutation(client, MoveFolderMutation, { id, parentId }),
+    deleteFolder: (id, deleteContents) => runMutation(client, DeleteFolderMutation, { id, deleteContents }),
+    deleteItem: (id) => runMutation(client, DeleteMutation, { id }),
+    itemTitle: (t) => t.name,
+    itemPreview: (t) => t.body,
+    itemFolderId: (t) => t.folder?.id ?? null,
+    itemTags: (t) => (t.useCount > 0 ? <span class="tag tag-muted">used {t.useCount}×</span> : null),
+    Editor: TemplateEditor,
+  };
+  return <KnowledgeAdmin config={config} />;
+}
+
+function TemplateEditor(props: ItemEditorProps<Template>) {
+  const { client } = useRuntime();
+  const [variables] = createResource(() => runQuery(client, VariablesQuery, {}).then((d) => d.replyTemplateVariables));
+  const [name, setName] = createSignal(props.item?.name ?? '');
+  const [body, setBody] = createSignal(props.item?.body ?? '');
+  const [folderId, setFolderId] = createSignal(props.item ? (props.item.folder?.id ?? '') : (props.folderId ?? ''));
+  const [busy, setBusy] = createSignal(false);
+  const [general, setGeneral] = createSignal<string | null>(null);
+  const errors = createFieldErrors();
+  let formElement!: HTMLFormElement;
+  let bodyInput!: HTMLTextAreaElement;
+
+  function insert(placeholder: string) {
+    const start = bodyInput.selectionStart ?? body().length;
+    const end = bodyInput.selectionEnd ?? start;
+    setBody(body().slice(0, start) + placeholder + body().slice(end));
+    bodyInput.focus();
+    bodyInput.setSelectionRange(start + placeholder.length, start + placeholder.length);
+  }
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    const problems: Record<string, string> = {};
+    if (!name().trim()) problems.name = 'Enter a name agents will search for.';
+    else if (name().trim().length > TEMPLATE_LIMITS.name) problems.name = `At most ${TEMPLATE_LIMITS.name} characters.`;
+    if (!body().trim()) problems.body = 'Enter the text.';
+    else if (body().length > TEMPLATE_LIMITS.body) problems.body = `At most ${TEMPLATE_LIMITS.body} characters.`;
+    errors.replace(problems);
+    setGeneral(null);
+    if (Object.keys(problems).length) return focusField(formElement, Object.keys(problems)[0]);
+    setBusy(true);
+    try {
+      let saved: Template;
+      if (!props.item) {
+        saved = readFragment(TemplateFields, (await runMutation(client, CreateMutation, { input: { name: name().trim(), body: body(), folderId: folderId() || null } })).createReplyTemplate);
+      } else {
+        saved = readFragment(TemplateFields, (await runMutation(client, UpdateMutation, { id: props.item.id, input: { name: name().trim(), body: body() } })).updateReplyTemplate);
+        if ((saved.folder?.id ?? '') !== folderId())
+          saved = readFragment(TemplateFields, (await runMutation(client, MoveMutation, { id: saved.id, folderId: folderId() || null })).moveReplyTemplate);
+      }
+      props.onSaved(saved);
+    } catch (error) {
+      if (errors.placeApiError(error, ['name', 'body', 'folderId'])) focusField(formElement, errors.fields()[0]);
+      else setGeneral(errorMessage(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog
+      title={props.item ? `Edit ${props.item.name}` : 'New reply template'}
+      size="large"
+      onClose={props.onClose}
+      footer={
+        <>
+          <button type="button" class="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" form="template-form" class="button button-primary" disabled={busy()}>
+            {busy() ? 'Saving…' : 'Save template'}
+          </button>
+        </>
+      }
+    >
+      <form id="template-form" ref={formElement} class="dialog-form" onSubmit={submit} novalidate>
+        <Field name="name" label="Name" required error={errors.get('name')} hint="What agents type to find it in the Insert menu.">
+          {(control) => <input {...control} type="text" value={name()} onInput={(e) => setName(e.currentTarget.value)} />}
+        </Field>
+        <Field name="folderId" label="Folder" error={errors.get('folderId')}>
+          {(control) => (
+            <select {...control} value={folderId()} onChange={(e) => setFolderId(e.currentTarget.value)}>
+              <option value="">No folder</option>
+              <For each={props.folders}>
+                {(option) => (
+                  <option value={option.id} selected={option.id === folderId()}>
+                    {option.path}
+                  </option>
+                )}
+              </For>
+            </select>
+          )}
+        </Field>
+        <Field
+          name="body"
+          label="Text"
+          required
+          error={errors.get('body')}
+          hint={
+            <Show when={variables()} fallback="Variables are filled in for each chat.">
+              Insert a variable:{' '}
+              <For each={variables()}>
+                {(variable) => (
+                  <button type="button" class="chip chip-small" title={variable.description} onClick={() => insert(variable.placeholder)}>
+                    {variable.placeholder}
+                  </button>
+                )}
+              </For>
+            </Show>
+          }
+        >
+          {(control) => (
+            <>
+              <textarea {...control} ref={bodyInput} rows={7} value={body()} onInput={(e) => setBody(e.currentTarget.value)} />
+              <CharacterCount value={body()} max={TEMPLATE_LIMITS.body} />
+            </>
+          )}
+        </Field>
+        <Show when={general()}>
+          <p class="notice notice-error" role="alert">
+            {general()}
+          </p>
+        </Show>
+      </form>
+    </Dialog>
+  );
+}
