@@ -206,7 +206,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
           databaseUrl = embedded.url;
         }
         await applyMigrations(databaseUrl, { log: config.log });
-        services = createAppServices(createDatabase(databaseUrl), config);
+        services = createAppServices(createDatabase(databaseUrl, { embedded: engine === 'pglite' }), config);
         await waitForBus(services, config.log);
         await options.beforeListen?.(services);
         services.idle.start();

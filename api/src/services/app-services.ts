@@ -1,7 +1,6 @@
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config';
-import type pg from 'pg';
-import type { Database } from '../db/client';
+import type { Database, RawSql } from '../db/client';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createEventBus, type EventBus } from '../pubsub';
 import { createAgentService, type AgentService } from './agents';
@@ -19,8 +18,8 @@ import { createTranscriptService, type TranscriptService } from './transcripts';
 /** The domain services one API instance runs with; handed to every resolver through the context. */
 export interface AppServices {
   prisma: PrismaClient;
-  /** Prisma's own pg pool, for hot paths written as one plain statement. */
-  pool: pg.Pool;
+  /** Plain SQL on Prisma's pool, for hot paths written as one statement. */
+  sql: RawSql;
   config: AppConfig;
   bus: EventBus;
   rateLimiter: RateLimiter;
@@ -38,21 +37,21 @@ export interface AppServices {
 }
 
 export function createAppServices(database: Database, config: AppConfig): AppServices {
-  const { prisma, pool } = database;
+  const { prisma, sql } = database;
   const bus = createEventBus(config.redisUrl);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : null;
   redis?.on('error', () => {});
   const rateLimiter = redis ? createRedisRateLimiter(redis) : createMemoryRateLimiter();
-  const auth = createAuthService(prisma, pool, rateLimiter, {
+  const auth = createAuthService(prisma, sql, rateLimiter, {
     ...config,
     // A visitor's lastSeenAt must be fresher than the idle timeout, or active visitors would look gone.
     visitorLastSeenPrecisionMs: Math.min(30_000, (config.chat.idleTimeoutSeconds * 1000) / 3),
   });
-  const events = createChatEventLog(prisma, pool, bus);
+  const events = createChatEventLog(prisma, sql, bus);
   const chats = createChatService({ prisma, events, bus, rateLimiter, auth, limits: config.chat });
   return {
     prisma,
-    pool,
+    sql,
     config,
     bus,
     rateLimiter,

@@ -1,5 +1,4 @@
-import type pg from 'pg';
-import { queryRows } from '../db/client';
+import type { RawSql } from '../db/client';
 import type { Agent, ApiScope, ApiToken, PrismaClient, Visitor } from '../generated/prisma/client';
 import type { Principal } from '../context';
 import { notFound, rateLimited, unauthenticated, validation } from '../errors';
@@ -25,13 +24,15 @@ type AgentWithAuthSession = Agent & { _authSessionId: string; _expiresAt: Date; 
  * Every request authenticates, so the two common token kinds are read with one plain statement
  * each (Prisma's include would cost two queries and most of the CPU of a small request).
  */
-const AGENT_BY_SESSION_TOKEN = `
+const AGENT_BY_SESSION_TOKEN = {
+  text: `
   SELECT a.*, s.id AS "_authSessionId", s."expiresAt" AS "_expiresAt", s."revokedAt" AS "_revokedAt", s."lastUsedAt" AS "_lastUsedAt"
   FROM "AgentAuthSession" s JOIN "Agent" a ON a.id = s."agentId"
-  WHERE s."tokenHash" = $1`;
-const VISITOR_BY_TOKEN = `SELECT * FROM "Visitor" WHERE "tokenHash" = $1`;
+  WHERE s."tokenHash" = $1`,
+};
+const VISITOR_BY_TOKEN = { text: `SELECT * FROM "Visitor" WHERE "tokenHash" = $1` };
 
-export function createAuthService(prisma: PrismaClient, pool: pg.Pool, rateLimiter: RateLimiter, options: AuthOptions) {
+export function createAuthService(prisma: PrismaClient, sql: RawSql, rateLimiter: RateLimiter, options: AuthOptions) {
   async function login(input: { email: string; password: string; ip: string; userAgent?: string | null }) {
     const email = input.email.trim().toLowerCase();
     const { perEmail, perIp, windowSeconds } = options.loginRateLimit;
@@ -72,7 +73,7 @@ export function createAuthService(prisma: PrismaClient, pool: pg.Pool, rateLimit
     const now = new Date();
 
     if (parsed.kind === 'agent') {
-      const [row] = await queryRows<AgentWithAuthSession>(pool, AGENT_BY_SESSION_TOKEN, [tokenHash]);
+      const [row] = await sql.rows<AgentWithAuthSession>(AGENT_BY_SESSION_TOKEN, [tokenHash]);
       if (!row) throw unauthenticated('Unknown token.');
       const { _authSessionId: authSessionId, _expiresAt: expiresAt, _revokedAt: revokedAt, _lastUsedAt: lastUsedAt, ...agent } = row;
       if (revokedAt) throw unauthenticated('This session has been revoked. Log in again.');
@@ -84,7 +85,7 @@ export function createAuthService(prisma: PrismaClient, pool: pg.Pool, rateLimit
     }
 
     if (parsed.kind === 'visitor') {
-      let [visitor] = await queryRows<Visitor>(pool, VISITOR_BY_TOKEN, [tokenHash]);
+      let [visitor] = await sql.rows<Visitor>(VISITOR_BY_TOKEN, [tokenHash]);
       if (!visitor) throw unauthenticated('Unknown token.');
       if (now.getTime() - visitor.lastSeenAt.getTime() > options.visitorLastSeenPrecisionMs)
         visitor = await prisma.visitor.update({ where: { id: visitor.id }, data: { lastSeenAt: now } });

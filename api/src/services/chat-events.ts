@@ -1,5 +1,4 @@
-import type pg from 'pg';
-import { queryRows } from '../db/client';
+import type { RawSql } from '../db/client';
 import type { ChatSession, Prisma, PrismaClient, SessionStatus } from '../generated/prisma/client';
 import type { EventBus } from '../pubsub';
 import type { ChatEventDto, MessageDto } from './chat-dto';
@@ -19,7 +18,9 @@ export interface GuardedMessage {
 // Bumps the cursor, stores the event and the message, in one statement: one round trip and no
 // transaction to hold a pooled connection. It writes nothing unless the guard holds, and a
 // duplicate clientMessageId (unique violation) rolls the whole statement back.
-const APPEND_GUARDED_MESSAGE = `
+const APPEND_GUARDED_MESSAGE = {
+  name: 'append_guarded_message',
+  text: `
   WITH s AS (
     UPDATE "ChatSession"
     SET "lastEventSeq" = "lastEventSeq" + 1, "lastActivityAt" = $2, "lastMessageAuthor" = $3::"MessageAuthor", "lastMessageAt" = $2
@@ -34,7 +35,8 @@ const APPEND_GUARDED_MESSAGE = `
     INSERT INTO "Message" (id, "sessionId", seq, "authorKind", "agentId", body, "clientMessageId", "createdAt")
     SELECT $9, s.id, s."lastEventSeq", $3::"MessageAuthor", $6, $10, $11, $2 FROM s
   )
-  SELECT s."lastEventSeq" AS seq, s."channelId", s."agentId", c."showPhoto" FROM s, c`;
+  SELECT s."lastEventSeq" AS seq, s."channelId", s."agentId", c."showPhoto" FROM s, c`,
+};
 
 const REPLAY_BATCH = 500;
 const MAX_FRUITLESS_CATCH_UPS = 5;
@@ -43,7 +45,7 @@ const MAX_FRUITLESS_CATCH_UPS = 5;
  * The per-session event log behind `chatEvents`: every stored event gets the next cursor of its
  * session, in the same transaction that changes the session, and is published only after commit.
  */
-export function createChatEventLog(prisma: PrismaClient, pool: pg.Pool, bus: EventBus) {
+export function createChatEventLog(prisma: PrismaClient, sql: RawSql, bus: EventBus) {
   /** Appends an event inside `tx`, optionally changing the session in the same statement. */
   async function append(tx: Tx, sessionId: string, draft: ChatEventDraft, sessionUpdate: Prisma.ChatSessionUpdateInput = {}): Promise<ChatEventDto> {
     const createdAt = new Date();
@@ -68,15 +70,16 @@ export function createChatEventLog(prisma: PrismaClient, pool: pg.Pool, bus: Eve
     { message, messageWithoutPhoto = message, guard }: GuardedMessage,
   ): Promise<{ event: ChatEventDto; session: Pick<ChatSession, 'id' | 'channelId' | 'agentId'> } | null> {
     const createdAt = message.createdAt;
-    const [row] = await queryRows<{ seq: number; channelId: string; agentId: string | null; showPhoto: boolean }>(pool, APPEND_GUARDED_MESSAGE, [
+    const payload = JSON.stringify(storedPayload({ type: 'MESSAGE', audience: 'ALL', message }));
+    const [row] = await sql.rows<{ seq: number; channelId: string; agentId: string | null; showPhoto: boolean }>(APPEND_GUARDED_MESSAGE, [
       sessionId,
       createdAt,
       message.authorKind,
       guard.statuses,
       'visitorId' in guard ? guard.visitorId : null,
       'agentId' in guard ? guard.agentId : null,
-      JSON.stringify(storedPayload({ type: 'MESSAGE', audience: 'ALL', message })),
-      JSON.stringify(storedPayload({ type: 'MESSAGE', audience: 'ALL', message: messageWithoutPhoto })),
+      payload,
+      messageWithoutPhoto === message ? payload : JSON.stringify(storedPayload({ type: 'MESSAGE', audience: 'ALL', message: messageWithoutPhoto })),
       message.id,
       message.body,
       message.clientMessageId,
