@@ -131,7 +131,7 @@ export function AgentsAdminPage() {
                 <th scope="col">Status</th>
                 <th scope="col">Channels</th>
                 <th scope="col">
-                  <span class="visually-hidden">Actions</span>
+                  <span class="sr-only">Actions</span>
                 </th>
               </tr>
             </thead>

@@ -134,7 +134,7 @@ function ChannelEditor(props: { id: string }) {
                   </h2>
                 </div>
                 <a class="button" href={loaded.demoPageUrl} target="_blank" rel="noopener">
-                  Try it on the demo page<span class="visually-hidden">{" (opens in a new tab)"}</span>
+                  Try it on the demo page<span class="sr-only">{" (opens in a new tab)"}</span>
                 </a>
               </header>
               <Show when={current().settings.archivedAt}>

@@ -110,7 +110,7 @@ export function MembersPanel(props: MembersPanelProps) {
         fallback={<p class="empty-note">No agents in this channel yet. Add one below: without a member who can respond, visitors always get the offline form.</p>}
       >
         <table class="admin-table members-table">
-          <caption class="visually-hidden">Channel members and what each may do</caption>
+          <caption class="sr-only">Channel members and what each may do</caption>
           <thead>
             <tr>
               <th scope="col">Agent</th>
@@ -122,7 +122,7 @@ export function MembersPanel(props: MembersPanelProps) {
                 )}
               </For>
               <th scope="col">
-                <span class="visually-hidden">Actions</span>
+                <span class="sr-only">Actions</span>
               </th>
             </tr>
           </thead>
@@ -156,7 +156,7 @@ export function MembersPanel(props: MembersPanelProps) {
                     <Show
                       when={confirming() === row.agent.id}
                       fallback={
-                        <button aria-label={`Remove ${row.agent.name}`} type="button" class="button button-small button-quiet" onClick={() => setConfirming(row.agent.id)}>
+                        <button aria-label={`Remove ${row.agent.name}`} type="button" class="button button-small button-ghost" onClick={() => setConfirming(row.agent.id)}>
                           Remove
                         </button>
                       }

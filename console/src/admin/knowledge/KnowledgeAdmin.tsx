@@ -207,7 +207,7 @@ export function KnowledgeAdmin<Item extends { id: string }>(props: { config: Kno
                   <button type="button" class="button button-small" onClick={() => setFolderDialog({ mode: 'move', folder: folder() })}>
                     Move
                   </button>
-                  <button type="button" class="button button-small button-quiet" onClick={() => setFolderDialog({ mode: 'delete', folder: folder() })}>
+                  <button type="button" class="button button-small button-ghost" onClick={() => setFolderDialog({ mode: 'delete', folder: folder() })}>
                     Delete
                   </button>
                 </>
@@ -248,7 +248,7 @@ export function KnowledgeAdmin<Item extends { id: string }>(props: { config: Kno
                         <button aria-label={`Edit ${config.itemTitle(item)}`} type="button" class="button button-small" onClick={() => setEditing(() => item)}>
                           Edit
                         </button>
-                        <button aria-label={`Delete ${config.itemTitle(item)}`} type="button" class="button button-small button-quiet" onClick={() => setDeleting(() => item)}>
+                        <button aria-label={`Delete ${config.itemTitle(item)}`} type="button" class="button button-small button-ghost" onClick={() => setDeleting(() => item)}>
                           Delete
                         </button>
                       </td>

@@ -137,7 +137,7 @@ export function ApiTokensAdminPage() {
                   <th scope="col">Last used</th>
                   <th scope="col">Status</th>
                   <th scope="col">
-                    <span class="visually-hidden">Actions</span>
+                    <span class="sr-only">Actions</span>
                   </th>
                 </tr>
               </thead>
@@ -169,7 +169,7 @@ export function ApiTokensAdminPage() {
                         </td>
                         <td class="actions-cell">
                           <Show when={!token.revokedAt}>
-                            <button aria-label={`Revoke ${token.name}`} type="button" class="button button-small button-quiet" onClick={() => setRevoking(token)}>
+                            <button aria-label={`Revoke ${token.name}`} type="button" class="button button-small button-ghost" onClick={() => setRevoking(token)}>
                               Revoke
                             </button>
                           </Show>
