@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { gql } from '@urql/core';
 import type { RawData } from 'ws';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGraphqlClient, graphqlEndpointFromScriptSrc, toWebSocketUrl } from './graphql-client';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createGraphqlClient, createSocket, graphqlEndpointFromScriptSrc, toWebSocketUrl } from './graphql-client';
 
 // vite-plugin-solid adds the `browser` export condition, which Vitest also hands to Node
 // (`--conditions browser`), so `ws` resolves to its throwing browser stub. Load its Node entry.
@@ -35,11 +35,15 @@ const PingQuery = gql`
   }
 `;
 
-const VisitorEventsSubscription = gql`
-  subscription VisitorEvents {
-    visitorEvent
-  }
-`;
+const VISITOR_EVENTS = 'subscription VisitorEvents { visitorEvent }';
+
+/** One subscription over the socket: resolves with its first result once the server completes it. */
+function subscribeOnce(socket: ReturnType<typeof createSocket>): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let first: unknown;
+    socket.subscribe({ query: VISITOR_EVENTS }, { next: (value) => (first ??= value), error: reject, complete: () => resolve(first) });
+  });
+}
 
 /**
  * A real GraphQL endpoint on 127.0.0.1: HTTP at /graphql answers `{ ping: 'pong' }`, and a
@@ -56,6 +60,10 @@ interface RecordingServer {
   connectionInitPayloads: unknown[];
   /** Resolves when the n-th socket (0-based) has closed. */
   socketClosed: Promise<void>[];
+  /** `payload` of each `subscribe` message. */
+  subscribePayloads: unknown[];
+  /** Terminates every open socket, as a network drop would. */
+  dropAllSockets(): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -65,6 +73,7 @@ async function startRecordingServer(): Promise<RecordingServer> {
   const httpPaths: string[] = [];
   const connectionInitPayloads: unknown[] = [];
   const socketClosed: Promise<void>[] = [];
+  const subscribePayloads: unknown[] = [];
 
   const server: Server = createServer((req, res) => {
     if (!req.url?.startsWith('/graphql')) {
@@ -90,8 +99,10 @@ async function startRecordingServer(): Promise<RecordingServer> {
         connectionInitPayloads.push(message.payload);
         socket.send(JSON.stringify({ type: 'connection_ack' }));
       } else if (message.type === 'subscribe') {
+        subscribePayloads.push(message.payload);
         socket.send(JSON.stringify({ id: message.id, type: 'next', payload: { data: { visitorEvent: 'hello' } } }));
-        socket.send(JSON.stringify({ id: message.id, type: 'complete' }));
+        // A subscription with variables stays open, as a live event stream does.
+        if (!(message.payload as { variables?: unknown }).variables) socket.send(JSON.stringify({ id: message.id, type: 'complete' }));
       } else if (message.type === 'ping') {
         socket.send(JSON.stringify({ type: 'pong' }));
       }
@@ -107,11 +118,16 @@ async function startRecordingServer(): Promise<RecordingServer> {
     httpPaths,
     connectionInitPayloads,
     socketClosed,
+    subscribePayloads,
+    dropAllSockets() {
+      for (const socket of wss.clients) socket.terminate();
+    },
     reset() {
       httpAuthorization.length = 0;
       httpPaths.length = 0;
       connectionInitPayloads.length = 0;
       socketClosed.length = 0;
+      subscribePayloads.length = 0;
     },
     async close() {
       for (const socket of wss.clients) socket.terminate();
@@ -175,34 +191,48 @@ describe('createGraphqlClient against a real server', () => {
 
   it('works without getToken: no authorization anywhere', async () => {
     const client = createGraphqlClient({ endpoint: endpoint() });
+    const socket = createSocket({ endpoint: endpoint() });
 
     const query = await client.query(PingQuery, {}, { requestPolicy: 'network-only' }).toPromise();
-    const subscription = await client.subscription(VisitorEventsSubscription, {}).toPromise();
+    const subscription = await subscribeOnce(socket);
 
     expect(query.data).toEqual({ ping: 'pong' });
-    expect(subscription.data).toEqual({ visitorEvent: 'hello' });
+    expect(subscription).toEqual({ data: { visitorEvent: 'hello' } });
     expect(server.httpAuthorization).toEqual([undefined]);
     expect(server.connectionInitPayloads).toEqual([{}]);
+    await socket.dispose();
   });
 
   it('sends the token in force at socket connect as connectionParams', async () => {
     let token: string | null = null;
-    const client = createGraphqlClient({ endpoint: endpoint(), getToken: () => token });
-    const subscribe = () => client.subscription(VisitorEventsSubscription, {}).toPromise();
+    const socket = createSocket({ endpoint: endpoint(), getToken: () => token });
 
-    const anonymous = await subscribe();
-    expect(anonymous.error).toBeUndefined();
-    expect(anonymous.data).toEqual({ visitorEvent: 'hello' });
+    expect(await subscribeOnce(socket)).toEqual({ data: { visitorEvent: 'hello' } });
     expect(server.connectionInitPayloads).toEqual([{}]);
 
     // graphql-ws is lazy: the socket closes once the last subscription ends and the next
     // subscription opens a fresh one, which must read the token again.
     await server.socketClosed[0];
     token = 'visitor-token';
-    const authenticated = await subscribe();
-    expect(authenticated.data).toEqual({ visitorEvent: 'hello' });
+    expect(await subscribeOnce(socket)).toEqual({ data: { visitorEvent: 'hello' } });
     expect(server.connectionInitPayloads).toEqual([{}, { authorization: 'Bearer visitor-token' }]);
     // Subscriptions go over the socket only.
     expect(server.httpAuthorization).toEqual([]);
+    await socket.dispose();
+  });
+
+  it('re-sends a live subscription after the socket drops, with its payload as it is then', async () => {
+    const socket = createSocket({ endpoint: endpoint() });
+    const payload = { query: VISITOR_EVENTS, variables: { after: 1 } };
+    const received: unknown[] = [];
+    const stop = socket.subscribe(payload, { next: (value) => received.push(value), error: () => {}, complete: () => {} });
+    await vi.waitFor(() => expect(server.subscribePayloads).toHaveLength(1));
+
+    payload.variables.after = 7;
+    server.dropAllSockets();
+    await vi.waitFor(() => expect(server.subscribePayloads).toHaveLength(2), { timeout: 10_000 });
+    expect(server.subscribePayloads.map((p) => (p as { variables: { after: number } }).variables.after)).toEqual([1, 7]);
+    stop();
+    await socket.dispose();
   });
 });

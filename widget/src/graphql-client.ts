@@ -1,6 +1,6 @@
 // Only @urql/core and the graphql-ws client: this ships inside every host page.
-import { Client, cacheExchange, fetchExchange, subscriptionExchange } from '@urql/core';
-import { createClient as createWsClient } from 'graphql-ws';
+import { Client, fetchExchange } from '@urql/core';
+import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 
 export interface GraphqlClientOptions {
   /** Absolute HTTP(S) URL of the GraphQL endpoint; see `graphqlEndpointFromScriptSrc`. */
@@ -24,29 +24,31 @@ function authorization(token: string | null | undefined): string | undefined {
   return token ? `Bearer ${token}` : undefined;
 }
 
-export function createGraphqlClient({ endpoint, getToken = () => null }: GraphqlClientOptions): Client {
-  const wsClient = createWsClient({
+/**
+ * The subscription socket. It reconnects for as long as the page is open (backing off up to
+ * about 10 s) and re-sends every live subscription with its payload object as it is then, so a
+ * caller that keeps `variables.after` current resumes exactly where it left off.
+ */
+export function createSocket({ endpoint, getToken = () => null }: GraphqlClientOptions): WsClient {
+  return createWsClient({
     url: toWebSocketUrl(endpoint),
     connectionParams: () => {
       const value = authorization(getToken());
       return value ? { authorization: value } : {};
     },
+    retryAttempts: Infinity,
+    shouldRetry: () => true,
+    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** retries, 10_000) * (0.5 + Math.random() / 2))),
+    keepAlive: 20_000,
   });
+}
 
+export function createGraphqlClient({ endpoint, getToken = () => null }: GraphqlClientOptions): Client {
   return new Client({
     url: endpoint,
-    exchanges: [
-      cacheExchange,
-      subscriptionExchange({
-        forwardSubscription(request) {
-          const payload = { ...request, query: request.query ?? '' };
-          return {
-            subscribe: (sink) => ({ unsubscribe: wsClient.subscribe(payload, sink) }),
-          };
-        },
-      }),
-      fetchExchange,
-    ],
+    // Every read is live data (queue, availability): no document cache.
+    requestPolicy: 'network-only',
+    exchanges: [fetchExchange],
     fetchOptions: () => {
       const value = authorization(getToken());
       return value ? { headers: { authorization: value } } : {};

@@ -1,12 +1,13 @@
-import { Provider } from '@urql/solid';
 import { createSignal } from 'solid-js';
 import { render } from 'solid-js/web';
-import { createGraphqlClient } from './graphql-client';
-import { Launcher } from './Launcher';
+import type { EmbedOptions } from './embed-options';
+import { createGraphqlClient, createSocket } from './graphql-client';
+import { ChatWidget, type Identity } from './ChatWidget';
+import { readStored } from './storage';
 import styles from './widget.css?inline';
 
 export interface MountWidgetOptions {
-  channel: string;
+  options: EmbedOptions;
   graphqlEndpoint: string;
   container: HTMLElement;
 }
@@ -16,12 +17,17 @@ export interface MountedWidget {
   shadowRoot: ShadowRoot;
   open(): void;
   close(): void;
+  identify(identity: Identity): void;
   dispose(): void;
 }
 
-export function mountWidget({ channel, graphqlEndpoint, container }: MountWidgetOptions): MountedWidget {
-  const host = document.createElement('div');
-  host.dataset.chatWidgetChannel = channel;
+// Events that must not reach the host page's own shortcuts and click-outside handlers.
+const CONTAINED_EVENTS = ['keydown', 'keyup', 'keypress', 'click', 'mousedown', 'pointerdown', 'touchstart', 'focusin', 'input', 'paste'];
+
+export function mountWidget({ options, graphqlEndpoint, container }: MountWidgetOptions): MountedWidget {
+  // A custom element, not a <div>: page rules such as `div { display: none }` do not match it.
+  const host = document.createElement('chat-widget-host');
+  host.dataset.chatWidgetChannel = options.channel;
   const shadowRoot = host.attachShadow({ mode: 'open' });
 
   // A document-level <link>/<style> would not reach inside the shadow root.
@@ -29,16 +35,34 @@ export function mountWidget({ channel, graphqlEndpoint, container }: MountWidget
   style.textContent = styles;
   const root = document.createElement('div');
   root.className = 'widget';
+  for (const type of CONTAINED_EVENTS) root.addEventListener(type, (event) => event.stopPropagation());
   shadowRoot.append(style, root);
   container.append(host);
 
-  const client = createGraphqlClient({ endpoint: graphqlEndpoint });
-  const [isOpen, setOpen] = createSignal(false);
+  const tokenKey = `token@${new URL(graphqlEndpoint).origin}`;
+  const getToken = () => readStored(tokenKey);
+  const socket = createSocket({ endpoint: graphqlEndpoint, getToken });
+  const client = createGraphqlClient({ endpoint: graphqlEndpoint, getToken });
+
+  // Open or minimised survives a reload of this tab (not other tabs).
+  const openKey = `chat-widget:open:${options.channel}`;
+  const [isOpen, setOpenSignal] = createSignal(safeSession(() => sessionStorage.getItem(openKey)) === '1');
+  const setOpen = (open: boolean) => {
+    setOpenSignal(open);
+    safeSession(() => sessionStorage.setItem(openKey, open ? '1' : '0'));
+  };
+  const [identity, setIdentity] = createSignal<Identity>({ prefill: {}, emailSignature: options.emailSignature });
+  const identifyListeners: ((identity: Identity) => void)[] = [];
+
   const disposeRender = render(
     () => (
-      <Provider value={client}>
-        <Launcher open={isOpen()} onToggle={() => setOpen((open) => !open)} />
-      </Provider>
+      <ChatWidget
+        options={options}
+        endpoint={graphqlEndpoint}
+        client={client}
+        socket={socket}
+        controls={{ open: isOpen, setOpen, identity, onIdentify: (listener) => identifyListeners.push(listener) }}
+      />
     ),
     root,
   );
@@ -48,9 +72,24 @@ export function mountWidget({ channel, graphqlEndpoint, container }: MountWidget
     shadowRoot,
     open: () => setOpen(true),
     close: () => setOpen(false),
+    identify(next) {
+      const merged = { prefill: { ...identity().prefill, ...next.prefill }, emailSignature: next.emailSignature ?? identity().emailSignature };
+      setIdentity(merged);
+      for (const listener of identifyListeners) listener(merged);
+    },
     dispose() {
       disposeRender();
+      void socket.dispose();
       host.remove();
     },
   };
 }
+
+function safeSession<T>(action: () => T): T | undefined {
+  try {
+    return action();
+  } catch {
+    return undefined;
+  }
+}
+

@@ -1,0 +1,371 @@
+import type { Client as UrqlClient } from '@urql/core';
+import type { Client as WsClient } from 'graphql-ws';
+import { createEffect, createMemo, createSignal, For, type JSX, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
+import { createChatStore, type WidgetChannel, WidgetError } from './chat-store';
+import { ChatView } from './ChatView';
+import { resolvePrefills, type EmbedOptions, type VisitorPrefill } from './embed-options';
+import { focusables, trapTab } from './focus-trap';
+import { FIELD_KEYS, type FieldKey, type VisitorField } from './form-validation';
+import { fill, stringsFor } from './i18n';
+import { Launcher } from './Launcher';
+import { WIDGET_CHANNEL } from './operations';
+import { PostChat } from './PostChat';
+import { QueueMessage } from './QueueMessage';
+import { VisitorForm, type FormValues } from './VisitorForm';
+
+const FIELD_ORDER: VisitorField[] = ['NAME', 'EMAIL', 'PHONE', 'COMPANY', 'COUNTRY'];
+
+export interface Identity {
+  prefill: VisitorPrefill;
+  emailSignature?: string;
+}
+
+export interface WidgetControls {
+  open: () => boolean;
+  setOpen: (open: boolean) => void;
+  /** What the page told through data- attributes and `ChatWidget.identify()`. */
+  identity: () => Identity;
+  /** Called when `identify()` runs, so a visitor who already chats is updated at once. */
+  onIdentify: (listener: (identity: Identity) => void) => void;
+}
+
+export interface ChatWidgetProps {
+  options: EmbedOptions;
+  endpoint: string;
+  client: UrqlClient;
+  socket: WsClient;
+  controls: WidgetControls;
+}
+
+type Screen = 'form' | 'faq' | 'solved' | 'offline' | 'offlineDone';
+
+/** Readable text (black or white) on the accent colour, for #rgb and #rrggbb colours. */
+function textOn(color: string): string {
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color.trim())?.[1];
+  if (!hex) return '#fff';
+  const full = hex.length === 3 ? hex.replace(/./g, '$&$&') : hex;
+  const [r, g, b] = [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16));
+  return r! * 0.299 + g! * 0.587 + b! * 0.114 > 160 ? '#111' : '#fff';
+}
+
+export function ChatWidget(props: ChatWidgetProps) {
+  const apiOrigin = new URL(props.endpoint).origin;
+  const [config, setConfig] = createSignal<WidgetChannel>();
+  const store = createChatStore({
+    channelId: props.options.channel,
+    endpoint: props.endpoint,
+    client: props.client,
+    socket: props.socket,
+    tokenKey: `token@${apiOrigin}`,
+    config,
+  });
+  const t = createMemo(() => stringsFor(config()?.language ?? 'en'));
+  const [screen, setScreen] = createSignal<Screen>('form');
+  const [returning, setReturning] = createSignal(false);
+  const [busy, setBusy] = createSignal(false);
+  const [formError, setFormError] = createSignal<string | null>(null);
+  const [serverErrors, setServerErrors] = createSignal<FormValues>({});
+  const [draft, setDraft] = createSignal<FormValues>({});
+  const [suggestions, setSuggestions] = createSignal<{ id: string; question: string; answer: string }[]>([]);
+  const [requestNumber, setRequestNumber] = createSignal<string | null>(null);
+  const [visible, setVisible] = createSignal(document.visibilityState !== 'hidden');
+  let pendingStart: Record<string, unknown> | null = null;
+  let panel: HTMLDivElement | undefined;
+  let launcherBox: HTMLDivElement | undefined;
+
+  async function loadConfig() {
+    const result = await props.client.query<{ widgetChannel: WidgetChannel }>(WIDGET_CHANNEL, { id: props.options.channel }).toPromise();
+    if (result.data) setConfig(result.data.widgetChannel);
+    else if (!config()) console.warn(`[ChatWidget] Channel ${props.options.channel} could not be loaded: ${result.error?.message ?? 'no data'}`);
+  }
+
+  onMount(async () => {
+    await loadConfig();
+    if (config()) await store.resume();
+  });
+
+  const onVisibility = () => setVisible(document.visibilityState !== 'hidden');
+  document.addEventListener('visibilitychange', onVisibility);
+  onCleanup(() => document.removeEventListener('visibilitychange', onVisibility));
+
+  props.controls.onIdentify((identity) => {
+    if (store.sessionId()) void store.identify(identity.prefill, identity.emailSignature).catch(() => {});
+  });
+
+  const view = () => {
+    const status = store.status();
+    if (store.sessionId()) return status === 'ENDED' && !returning() ? 'post' : 'chat';
+    if (screen() === 'form' && config() && !config()!.availability.online) return 'offline';
+    return screen();
+  };
+
+  // A fresh look at availability whenever the widget opens outside a chat: no polling in between.
+  createEffect(on(props.controls.open, (open) => open && !store.sessionId() && config() && void loadConfig()));
+  createEffect(on(store.status, () => setReturning(false)));
+
+  // Read receipts: what an open, visible widget shows in the chat is read.
+  createEffect(() => {
+    if (props.controls.open() && visible() && view() === 'chat') {
+      store.items();
+      store.markRead();
+    }
+  });
+
+  // Focus moves into the widget when it opens or its screen changes, and back to the launcher when it closes.
+  createEffect(
+    on([props.controls.open, view], ([open], previous) => {
+      if (open && panel) queueMicrotask(() => focusables(panel!.querySelector('.body') as HTMLElement)[0]?.focus());
+      else if (!open && previous?.[0]) launcherBox?.querySelector('button')?.focus();
+    }),
+  );
+
+  const identity = () => props.controls.identity();
+  const prefill = createMemo(() => (props.controls.open() ? { ...resolvePrefills(props.options.prefill, window), ...identity().prefill } : {}));
+  const emailLocked = () => !!identity().emailSignature && !!prefill().email;
+
+  function formFields(required: VisitorField[], always: VisitorField[] = []): VisitorField[] {
+    return FIELD_ORDER.filter((field) => required.includes(field) || always.includes(field) || prefill()[FIELD_KEYS[field] as keyof VisitorPrefill]);
+  }
+
+  function describeError(error: unknown): string {
+    const e = error instanceof WidgetError ? error : null;
+    if (e?.code === 'RATE_LIMITED') return fill(t().rateLimited, { seconds: Number(e.extensions.retryAfter ?? 30) });
+    if (e?.code === 'IDENTITY_NOT_VERIFIED') return t().identity;
+    if (e?.code === 'VALIDATION') return e.message.replace(/^\w+: /, '');
+    return t().error;
+  }
+
+  /** Shows a server refusal under the field it names, or above the button. */
+  function showError(error: unknown) {
+    const e = error instanceof WidgetError ? error : null;
+    const field = e?.extensions.field as FieldKey | undefined;
+    if (e && field && (e.code === 'VALIDATION' || e.code === 'IDENTITY_NOT_VERIFIED')) setServerErrors({ [field]: describeError(e) });
+    else setFormError(describeError(error));
+  }
+
+  function contactInput(values: Record<string, string>) {
+    const input: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(values)) if (value) input[key] = value;
+    if (identity().emailSignature && values.email && values.email.toLowerCase() === prefill().email?.toLowerCase()) input.emailSignature = identity().emailSignature;
+    return input;
+  }
+
+  async function attempt(action: () => Promise<void>) {
+    setBusy(true);
+    setFormError(null);
+    setServerErrors({});
+    try {
+      await action();
+    } catch (error) {
+      if (error instanceof WidgetError && error.code === 'CHANNEL_OFFLINE') {
+        // Outside hours, nobody Present, or the queue is past the channel's limits: the offline form takes over, keeping what was typed.
+        setConfig((c) => c && { ...c, availability: { online: false, reason: String(error.extensions.reason ?? '') } });
+        setScreen('form');
+      } else showError(error);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const startChat = (input: Record<string, unknown>) =>
+    attempt(async () => {
+      await store.start(input);
+      setScreen('form');
+    });
+
+  const submitPrechat = (values: Record<FieldKey, string>) => {
+    setDraft(values);
+    const input = contactInput(values);
+    if (!config()!.faqSuggestionsEnabled) return startChat(input);
+    return attempt(async () => {
+      const found = await store.faq(values.message);
+      if (found.length === 0) return store.start(input);
+      pendingStart = input;
+      setSuggestions(found);
+      setScreen('faq');
+    });
+  };
+
+  const submitOffline = (values: Record<FieldKey, string>) =>
+    attempt(async () => {
+      setDraft(values);
+      setRequestNumber(await store.submitOffline(contactInput(values)));
+      setScreen('offlineDone');
+    });
+
+  const newChat = () => {
+    store.forget();
+    setScreen('form');
+    setDraft((d) => ({ ...d, message: '' }));
+    void loadConfig();
+  };
+
+  const header = () => props.options.title ?? config()?.header ?? '';
+  const dark = () => (props.options.theme ?? config()?.theme.toLowerCase()) === 'dark';
+  const accent = () => props.options.color ?? config()?.color ?? '#2563eb';
+  const style = (): JSX.CSSProperties => ({ '--accent': accent(), '--on-accent': textOn(accent()), '--font': config()?.font ?? 'system-ui, sans-serif' });
+  const open = () => props.controls.open();
+
+  return (
+    <Show when={config()}>
+      {(channel) => (
+        <div class={dark() ? 'frame dark' : 'frame'} style={style()}>
+          <Show when={open()}>
+            <div
+              ref={panel}
+              class="panel"
+              role="dialog"
+              aria-modal="true"
+              aria-labelledby="widget-title"
+              on:keydown={(event) => {
+                if (event.key === 'Escape') props.controls.setOpen(false);
+                else trapTab(event, panel!);
+              }}
+            >
+              <div class="head">
+                <Show when={channel().logoUrl}>
+                  <img class="logo" src={channel().logoUrl!} alt="" />
+                </Show>
+                <div class="titles">
+                  <h2 id="widget-title">{header()}</h2>
+                  <p class="sub">
+                    <Show when={store.agent() && view() === 'chat'} fallback={channel().description}>
+                      <Show when={channel().showAgentPhoto && store.agent()!.photoUrl}>
+                        <img class="avatar small" src={store.agent()!.photoUrl!} alt="" />
+                      </Show>
+                      {store.agent()!.displayName}
+                    </Show>
+                  </p>
+                </div>
+                <Show when={store.status() === 'QUEUED' || store.status() === 'ACTIVE'}>
+                  <button type="button" class="head-button" on:click={() => void store.end().catch((error) => setFormError(describeError(error)))}>
+                    {t().endChat}
+                  </button>
+                </Show>
+                <button type="button" class="head-button close" aria-label={t().close} on:click={() => props.controls.setOpen(false)}>
+                  ✕
+                </button>
+              </div>
+              <Show when={store.sessionId() && !store.connected()}>
+                <p class="banner" role="status">
+                  {t().reconnecting}
+                </p>
+              </Show>
+              <Show when={formError()}>
+                <p class="banner error" role="alert">
+                  {formError()}
+                </p>
+              </Show>
+              <div class="body">
+                <Switch>
+                  <Match when={view() === 'form'}>
+                    <VisitorForm
+                      id="prechat"
+                      t={t()}
+                      fields={formFields(channel().prechatRequiredFields)}
+                      required={channel().prechatRequiredFields}
+                      initial={{ ...prefill(), ...draft() }}
+                      emailLocked={emailLocked()}
+                      messageLabel={t().question}
+                      submitLabel={t().startChat}
+                      busy={busy()}
+                      serverErrors={serverErrors()}
+                      onSubmit={submitPrechat}
+                    />
+                  </Match>
+                  <Match when={view() === 'faq'}>
+                    <div class="faq">
+                      <p>{t().faqIntro}</p>
+                      <For each={suggestions()}>
+                        {(entry) => (
+                          <details>
+                            <summary>{entry.question}</summary>
+                            <p class="answer">{entry.answer}</p>
+                          </details>
+                        )}
+                      </For>
+                      <div class="actions">
+                        <button type="button" class="primary" disabled={busy()} on:click={() => pendingStart && void startChat(pendingStart)}>
+                          {t().faqAnyway}
+                        </button>
+                        <button type="button" on:click={() => setScreen('solved')}>
+                          {t().faqSolved}
+                        </button>
+                      </div>
+                    </div>
+                  </Match>
+                  <Match when={view() === 'solved'}>
+                    <div class="done" role="status">
+                      <p>{t().faqThanks}</p>
+                      <button type="button" on:click={newChat}>
+                        {t().newChat}
+                      </button>
+                    </div>
+                  </Match>
+                  <Match when={view() === 'offline'}>
+                    <VisitorForm
+                      id="offline"
+                      t={t()}
+                      fields={formFields(channel().offlineRequiredFields, ['NAME', 'EMAIL'])}
+                      required={channel().offlineRequiredFields}
+                      initial={{ ...prefill(), ...draft() }}
+                      emailLocked={emailLocked()}
+                      messageLabel={t().message}
+                      submitLabel={t().offlineSend}
+                      busy={busy()}
+                      serverErrors={serverErrors()}
+                      onSubmit={submitOffline}
+                    >
+                      <h3>{channel().offlineHeader}</h3>
+                      <p>{channel().offlineMessage}</p>
+                    </VisitorForm>
+                  </Match>
+                  <Match when={view() === 'offlineDone'}>
+                    <div class="done" role="status">
+                      <p class="request">{requestNumber() ? fill(t().offlineNumber, { number: requestNumber()! }) : t().offlineDone}</p>
+                    </div>
+                  </Match>
+                  <Match when={view() === 'chat'}>
+                    <ChatView
+                      store={store}
+                      t={t()}
+                      language={channel().language}
+                      showAgentPhoto={channel().showAgentPhoto}
+                      maxAttachmentBytes={channel().maxAttachmentBytes}
+                      apiOrigin={apiOrigin}
+                      banner={
+                        <Show when={store.status() === 'QUEUED'}>
+                          <QueueMessage template={channel().queueMessage} queue={store.queue()} waitingText={t().waiting} />
+                        </Show>
+                      }
+                    />
+                  </Match>
+                  <Match when={view() === 'post'}>
+                    <PostChat
+                      store={store}
+                      config={channel()}
+                      t={t()}
+                      email={prefill().email ?? draft().email ?? ''}
+                      describeError={describeError}
+                      onReturn={() => setReturning(true)}
+                      onNewChat={newChat}
+                    />
+                  </Match>
+                </Switch>
+              </div>
+            </div>
+          </Show>
+          <div ref={launcherBox}>
+            <Launcher
+              label={channel().badgeHeader}
+              open={open()}
+              unread={store.unreadCount()}
+              unreadLabel={fill(t().unread, { count: store.unreadCount() })}
+              onToggle={() => props.controls.setOpen(!open())}
+            />
+          </div>
+        </div>
+      )}
+    </Show>
+  );
+}

@@ -1,0 +1,472 @@
+import type { Client as UrqlClient, CombinedError } from '@urql/core';
+import type { Client as WsClient } from 'graphql-ws';
+import { batch, createEffect, createSignal, onCleanup } from 'solid-js';
+import type { VisitorPrefill } from './embed-options';
+import type { VisitorField } from './form-validation';
+import * as ops from './operations';
+import { onStoredChange, readStored, writeStored } from './storage';
+import { uploadFile, type GraphqlResponse } from './upload';
+
+export interface WidgetChannel {
+  id: string;
+  language: string;
+  badgeHeader: string;
+  header: string;
+  description: string;
+  theme: 'LIGHT' | 'DARK';
+  color: string;
+  font: string;
+  logoUrl: string | null;
+  showAgentPhoto: boolean;
+  queueMessage: string;
+  prechatEnabled: boolean;
+  prechatRequiredFields: VisitorField[];
+  faqSuggestionsEnabled: boolean;
+  offlineHeader: string;
+  offlineMessage: string;
+  offlineRequiredFields: VisitorField[];
+  postchatRating: boolean;
+  postchatTranscript: boolean;
+  reopenWindowMinutes: number;
+  maxAttachmentBytes: number;
+  availability: { online: boolean; reason: string | null };
+}
+
+export interface Participant {
+  displayName: string;
+  photoUrl: string | null;
+}
+
+export interface Attachment {
+  id: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  isImage: boolean;
+  url: string;
+}
+
+interface MessageData {
+  id: string;
+  cursor: number;
+  authorKind: 'VISITOR' | 'AGENT' | 'SYSTEM';
+  systemType: string | null;
+  body: string;
+  clientMessageId: string | null;
+  createdAt: string;
+  author: Participant | null;
+  attachments: Attachment[];
+}
+
+interface ChatEventData {
+  cursor: number | null;
+  type: string;
+  createdAt: string;
+  status: string | null;
+  message: MessageData | null;
+  agent: Participant | null;
+  typing: { by: string; isTyping: boolean } | null;
+  read: { by: string; upToCursor: number } | null;
+  rating: { rating: number } | null;
+}
+
+/**
+ * One row of the conversation: a stored message as the server sends it, a line the widget writes
+ * from an event (LINE: an agent joined), or the visitor's own message on its way.
+ */
+export interface ChatItem {
+  /** The message id; the clientMessageId while unconfirmed; `e<cursor>` for a LINE. */
+  id: string;
+  /** Place in the chat's event log; absent while the visitor's message is being sent. */
+  cursor?: number;
+  authorKind: 'VISITOR' | 'AGENT' | 'SYSTEM' | 'LINE';
+  systemType?: string | null;
+  body: string;
+  createdAt: string;
+  author?: Participant | null;
+  attachments?: Attachment[];
+  clientMessageId?: string | null;
+  /** Only on the visitor's own unconfirmed messages. */
+  state?: 'sending' | 'failed';
+  /** Why it failed, shown with the retry button. */
+  error?: string;
+  /** Upload progress 0–1, for a file on its way. */
+  progress?: number;
+  file?: File;
+  /** Local object URL of an image being uploaded. */
+  preview?: string;
+}
+
+export interface QueueState {
+  position: number | null;
+  averageWaitSeconds: number | null;
+}
+
+/** A failed call, with what the UI needs to explain it. */
+export class WidgetError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+function toWidgetError(error: CombinedError | GraphqlResponse<unknown>['errors']): WidgetError {
+  const first = Array.isArray(error) ? error[0] : error?.graphQLErrors[0];
+  if (first) return new WidgetError(first.message, String(first.extensions?.code ?? 'ERROR'), first.extensions ?? {});
+  return new WidgetError('Network error', 'NETWORK');
+}
+
+/** Random enough to be unique per visitor; works on plain-http pages where crypto.randomUUID is missing. */
+export function newClientMessageId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return 'w' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const AGENT_CHANGE_TYPES = ['TRANSFERRED', 'TAKEN_OVER'];
+/** Lines the visitor caused themselves are never "unread". */
+const OWN_SYSTEM_TYPES = ['CLOSED_BY_VISITOR', 'REOPENED'];
+const TYPING_TIMEOUT_MS = 8000;
+
+export interface ChatStoreOptions {
+  channelId: string;
+  endpoint: string;
+  client: UrqlClient;
+  socket: WsClient;
+  /** The visitor token: shared by every channel of this API on the site. */
+  tokenKey: string;
+  config: () => WidgetChannel | undefined;
+}
+
+/**
+ * The visitor's side of one channel: the session (kept in localStorage so a reload or another
+ * page of the site resumes it, and shared with other tabs), its conversation rebuilt from the
+ * chat's event log, and every action the widget can take. Must be created under a Solid owner.
+ */
+export function createChatStore(options: ChatStoreOptions) {
+  const { channelId, client, socket } = options;
+  const sessionKey = `session:${channelId}`;
+  let memoryToken: string | null = null;
+
+  const [sessionId, setSessionId] = createSignal<string | null>(null);
+  const [status, setStatus] = createSignal<string | null>(null);
+  const [agent, setAgent] = createSignal<Participant | null>(null);
+  const [items, setItems] = createSignal<ChatItem[]>([]);
+  const [agentTyping, setAgentTyping] = createSignal(false);
+  const [visitorReadCursor, setVisitorReadCursor] = createSignal(0);
+  const [agentReadCursor, setAgentReadCursor] = createSignal(0);
+  const [rated, setRated] = createSignal(false);
+  const [queue, setQueue] = createSignal<QueueState | null>(null);
+  const [connected, setConnected] = createSignal(true);
+
+  const getToken = () => readStored(options.tokenKey) ?? memoryToken;
+  function setToken(token: string | null) {
+    memoryToken = token;
+    writeStored(options.tokenKey, token);
+  }
+
+  async function run<T>(query: string, variables: Record<string, unknown>, kind: 'query' | 'mutation' = 'mutation'): Promise<T> {
+    const result = await client[kind](query, variables).toPromise();
+    if (result.error) throw toWidgetError(result.error);
+    return result.data as T;
+  }
+
+  // ───── The conversation, from the event log ─────
+
+  let lastCursor = 0;
+  let stopEvents: (() => void) | null = null;
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Adds a stored message, replacing the visitor's pending copy; stored rows stay in cursor order, pending ones last. */
+  function upsertMessage(item: MessageData) {
+    setItems((list) => {
+      if (list.some((x) => x.id === item.id)) return list;
+      const pending = list.find((x) => x.state && item.clientMessageId && x.clientMessageId === item.clientMessageId);
+      if (pending?.preview) URL.revokeObjectURL(pending.preview);
+      const stored = list.filter((x) => !x.state);
+      let at = stored.length;
+      while (at > 0 && stored[at - 1]!.cursor! > item.cursor!) at--;
+      stored.splice(at, 0, item);
+      return [...stored, ...list.filter((x) => x.state && x !== pending)];
+    });
+  }
+
+  function updateItem(id: string, changes: Partial<ChatItem>) {
+    setItems((list) => list.map((x) => (x.id === id ? { ...x, ...changes } : x)));
+  }
+
+  function apply(event: ChatEventData) {
+    if (event.typing) {
+      if (event.typing.by !== 'AGENT') return;
+      clearTimeout(typingTimer);
+      setAgentTyping(event.typing.isTyping);
+      // A lost "stopped typing" must not leave the indicator on forever.
+      if (event.typing.isTyping) typingTimer = setTimeout(() => setAgentTyping(false), TYPING_TIMEOUT_MS);
+      return;
+    }
+    if (event.cursor == null || event.cursor <= lastCursor) return;
+    lastCursor = event.cursor;
+    batch(() => {
+      if (event.message) {
+        upsertMessage(event.message);
+        if (event.message.authorKind === 'AGENT') setAgentTyping(false);
+      } else if (event.type === 'STATUS_CHANGED' && event.status) {
+        setStatus(event.status);
+        if (event.agent) setAgent(event.agent);
+        if (event.status === 'ENDED') setAgentTyping(false);
+        if (event.status !== 'ENDED') setRated(false);
+      } else if (event.type === 'AGENT_JOINED' && event.agent) {
+        setAgent(event.agent);
+        const last = items().filter((x) => !x.state).at(-1);
+        // A transfer or takeover already said who took over.
+        if (!(last?.authorKind === 'SYSTEM' && AGENT_CHANGE_TYPES.includes(last.systemType ?? '')))
+          setItems((list) => [...list, { id: `e${event.cursor}`, cursor: event.cursor!, authorKind: 'LINE', systemType: 'AGENT_JOINED', body: '', createdAt: event.createdAt, author: event.agent }]);
+      } else if (event.read) {
+        if (event.read.by === 'AGENT') setAgentReadCursor((c) => Math.max(c, event.read!.upToCursor));
+        else setVisitorReadCursor((c) => Math.max(c, event.read!.upToCursor));
+      } else if (event.rating) setRated(true);
+    });
+  }
+
+  function detach() {
+    stopEvents?.();
+    stopEvents = null;
+    clearTimeout(typingTimer);
+    for (const item of items()) if (item.preview) URL.revokeObjectURL(item.preview);
+    batch(() => {
+      setSessionId(null);
+      setStatus(null);
+      setAgent(null);
+      setItems([]);
+      setAgentTyping(false);
+      setVisitorReadCursor(0);
+      setAgentReadCursor(0);
+      setRated(false);
+      setQueue(null);
+    });
+    lastCursor = 0;
+  }
+
+  /** Follows a session from the start of its log: the history replays, then live events follow with no gap. */
+  function attach(id: string) {
+    if (sessionId() === id && stopEvents) return;
+    detach();
+    writeStored(sessionKey, id);
+    setSessionId(id);
+    // The socket re-sends this very object when it reconnects: `after` always holds the last cursor seen.
+    const payload = { query: ops.CHAT_EVENTS, variables: { id, after: 0 } };
+    const follow = () => {
+      stopEvents = socket.subscribe<{ chatEvents: ChatEventData }>(payload, {
+        next: (result) => {
+          if (result.data) {
+            apply(result.data.chatEvents);
+            payload.variables.after = lastCursor;
+          }
+        },
+        error: (error) => {
+          // A refused token (close code 4401) or a chat we may no longer read: start over.
+          const code = (error as CloseEvent)?.code;
+          if (code === 4401) setToken(null);
+          if (code === 4401 || Array.isArray(error)) forget();
+        },
+        // The server ends a stream it cannot continue without a gap: pick it up again from the cursor.
+        complete: () => {
+          if (sessionId() === id && stopEvents) setTimeout(() => sessionId() === id && follow(), 1000);
+        },
+      });
+    };
+    follow();
+  }
+
+  /** Drops the session (a new chat, a refused token); other tabs follow through storage. */
+  function forget() {
+    writeStored(sessionKey, null);
+    detach();
+  }
+
+  /** On load: resume the stored session unless it is long over. */
+  async function resume() {
+    const id = readStored(sessionKey);
+    if (!id || !getToken()) return;
+    try {
+      const { chatSession } = await run<{ chatSession: { status: string; endedAt: string | null } }>(ops.SESSION_STATE, { id }, 'query');
+      const windowMs = (options.config()?.reopenWindowMinutes ?? 30) * 60_000;
+      const over =
+        chatSession.status === 'OFFLINE' ||
+        chatSession.status === 'CLOSED' ||
+        (chatSession.status === 'ENDED' && Date.now() - Date.parse(chatSession.endedAt ?? '') > windowMs);
+      if (over) forget();
+      else attach(id);
+    } catch (error) {
+      const code = (error as WidgetError).code;
+      if (code === 'UNAUTHENTICATED') setToken(null);
+      if (code === 'NETWORK') attach(id);
+      else forget();
+    }
+  }
+
+  onCleanup(onStoredChange(sessionKey, (id) => (id ? attach(id) : sessionId() && detach())));
+  onCleanup(socket.on('connected', () => setConnected(true)));
+  onCleanup(socket.on('closed', () => setConnected(false)));
+  onCleanup(() => {
+    stopEvents?.();
+    stopEvents = null;
+  });
+
+  // The live queue position while waiting.
+  createEffect(() => {
+    const id = sessionId();
+    if (!id || status() !== 'QUEUED') return setQueue(null);
+    onCleanup(
+      socket.subscribe<{ queueStatus: QueueState }>(
+        { query: ops.QUEUE_STATUS, variables: { id } },
+        { next: (result) => result.data && setQueue(result.data.queueStatus), error: () => {}, complete: () => {} },
+      ),
+    );
+  });
+
+  // ───── Actions ─────
+
+  async function start(input: Record<string, unknown>) {
+    const { startChat } = await run<{ startChat: { visitorToken: string; session: { id: string } } }>(ops.START_CHAT, {
+      input: { channelId, ...input },
+    });
+    setToken(startChat.visitorToken);
+    attach(startChat.session.id);
+    setStatus((s) => s ?? 'QUEUED');
+  }
+
+  async function deliver(item: ChatItem, attempt = 0): Promise<void> {
+    const id = sessionId();
+    if (!id) return;
+    updateItem(item.id, { state: 'sending', error: undefined });
+    try {
+      let message: MessageData;
+      if (item.file) {
+        const response = await uploadFile<{ sendAttachment: MessageData }>(
+          options.endpoint,
+          getToken(),
+          ops.SEND_ATTACHMENT,
+          { sessionId: id, clientMessageId: item.clientMessageId },
+          item.file,
+          (progress) => updateItem(item.id, { progress }),
+        );
+        if (response.errors || !response.data) throw toWidgetError(response.errors);
+        message = response.data.sendAttachment;
+      } else {
+        message = (await run<{ sendMessage: MessageData }>(ops.SEND_MESSAGE, { input: { sessionId: id, body: item.body, clientMessageId: item.clientMessageId } }))
+          .sendMessage;
+      }
+      if (sessionId() === id) upsertMessage(message);
+    } catch (error) {
+      const e = error instanceof WidgetError ? error : new WidgetError(String(error), 'NETWORK');
+      // The same clientMessageId makes every retry safe: the server stores the message once.
+      if ((e.code === 'NETWORK' || e.code === 'RATE_LIMITED') && attempt < 3) {
+        const wait = e.code === 'RATE_LIMITED' ? Number(e.extensions.retryAfter ?? 2) * 1000 : 1000 * 2 ** attempt;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        return deliver(item, attempt + 1);
+      }
+      updateItem(item.id, { state: 'failed', error: e.code === 'VALIDATION' ? e.message.replace(/^\w+: /, '') : undefined, progress: undefined });
+    }
+  }
+
+  function queueOwn(fields: Partial<ChatItem>) {
+    const clientMessageId = newClientMessageId();
+    const item: ChatItem = { id: clientMessageId, clientMessageId, authorKind: 'VISITOR', body: '', createdAt: new Date().toISOString(), state: 'sending', ...fields };
+    setItems((list) => [...list, item]);
+    void deliver(item);
+  }
+
+  let typingSent = false;
+  let typingStop: ReturnType<typeof setTimeout> | undefined;
+  function sendTyping(typing: boolean) {
+    const id = sessionId();
+    if (!id || typingSent === typing) return;
+    typingSent = typing;
+    void run(ops.SET_TYPING, { id, typing }).catch(() => {});
+  }
+
+  let readRequested = 0;
+
+  return {
+    sessionId,
+    status,
+    agent,
+    items,
+    agentTyping,
+    agentReadCursor,
+    visitorReadCursor,
+    rated,
+    queue,
+    connected,
+    resume,
+    forget,
+    start,
+    send(body: string) {
+      clearTimeout(typingStop);
+      sendTyping(false);
+      queueOwn({ body });
+    },
+    sendFile(file: File) {
+      queueOwn({ file, body: '', progress: 0, preview: /^image\//.test(file.type) ? URL.createObjectURL(file) : undefined });
+    },
+    retry(item: ChatItem) {
+      void deliver(item);
+    },
+    /** The visitor typed: "typing" now, "stopped" after 3 seconds without a key. */
+    typing() {
+      sendTyping(true);
+      clearTimeout(typingStop);
+      typingStop = setTimeout(() => sendTyping(false), 3000);
+    },
+    unreadCount() {
+      const read = visitorReadCursor();
+      return items().filter((x) => x.cursor! > read && (x.authorKind === 'AGENT' || (x.authorKind === 'SYSTEM' && !OWN_SYSTEM_TYPES.includes(x.systemType ?? '')))).length;
+    },
+    /** Read receipt up to the newest event, once per new cursor. */
+    markRead() {
+      const id = sessionId();
+      const upTo = items().reduce((max, x) => Math.max(max, x.cursor ?? 0), 0);
+      if (!id || upTo <= Math.max(visitorReadCursor(), readRequested)) return;
+      readRequested = upTo;
+      void run(ops.MARK_READ, { id, cursor: upTo }).catch(() => (readRequested = 0));
+    },
+    async end() {
+      const id = sessionId();
+      if (id) await run(ops.END_CHAT, { id });
+    },
+    async rate(rating: number, comment: string) {
+      await run(ops.RATE_CHAT, { id: sessionId(), rating, comment: comment.trim() || null });
+      setRated(true);
+    },
+    async transcript(email: string) {
+      const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      return (await run<{ sendTranscript: { sentTo: string } }>(ops.SEND_TRANSCRIPT, { id: sessionId(), email, timeZone })).sendTranscript.sentTo;
+    },
+    async submitOffline(input: Record<string, unknown>) {
+      const { submitOfflineForm } = await run<{ submitOfflineForm: { requestNumber: string | null; visitorToken: string | null } }>(ops.SUBMIT_OFFLINE, {
+        input: { channelId, ...input },
+      });
+      if (submitOfflineForm.visitorToken) setToken(submitOfflineForm.visitorToken);
+      return submitOfflineForm.requestNumber;
+    },
+    async faq(question: string) {
+      const data = await run<{ faqSuggestions: { id: string; question: string; answer: string }[] }>(
+        ops.FAQ_SUGGESTIONS,
+        { channelId, question: question.slice(0, 500) },
+        'query',
+      );
+      return data.faqSuggestions;
+    },
+    /** `ChatWidget.identify()` while the visitor has a token: tell the server at once. */
+    async identify(prefill: VisitorPrefill, emailSignature: string | undefined) {
+      if (getToken()) await run(ops.IDENTIFY, { input: { channelId, ...prefill, emailSignature } });
+    },
+  };
+}
+
+export type ChatStore = ReturnType<typeof createChatStore>;
