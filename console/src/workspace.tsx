@@ -13,6 +13,9 @@ export const MeQuery = graphql(`
       email
       role
       presence
+      notifyBrowser
+      notifySound
+      notifyManagerWarnings
       memberships {
         canRespond
         getsNotifications

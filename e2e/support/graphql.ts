@@ -156,7 +156,7 @@ export async function createAgent(
 export const CHAT_EVENTS = `subscription VisitorChatEvents($sessionId: ID!, $after: Int) {
   chatEvents(sessionId: $sessionId, after: $after) {
     cursor type status
-    message { id cursor body authorKind systemType clientMessageId author { displayName } }
+    message { id cursor body authorKind systemType clientMessageId author { displayName } attachments { fileName contentType isImage url } }
     typing { by isTyping }
     read { by upToCursor }
   }
@@ -167,7 +167,16 @@ export interface ChatEventValue {
     cursor: number | null;
     type: string;
     status: string | null;
-    message: { id: string; cursor: number; body: string; authorKind: string; systemType: string | null; clientMessageId: string | null; author: { displayName: string } | null } | null;
+    message: {
+      id: string;
+      cursor: number;
+      body: string;
+      authorKind: string;
+      systemType: string | null;
+      clientMessageId: string | null;
+      author: { displayName: string } | null;
+      attachments: { fileName: string; contentType: string; isImage: boolean; url: string }[];
+    } | null;
     typing: { by: string; isTyping: boolean } | null;
     read: { by: string; upToCursor: number } | null;
   };

@@ -3,6 +3,7 @@ import { For, Show } from 'solid-js';
 import { formatRelative, initials, visitorLabel } from '../ui/format';
 import type { ChatListItem } from '../workspace';
 import { arrangeChatList, lastMessagePreview } from './chat-list-order';
+import { WarningIcon } from '../ui/icons';
 
 export interface ChatListProps {
   chats: ChatListItem[];
@@ -86,7 +87,7 @@ export function ChatRow(props: { chat: ChatListItem; meId: string | undefined; s
             </Show>
             <Show when={transfer()}>
               <span class="transfer-warning" title={transferText()}>
-                <span aria-hidden="true">⚠</span>
+                <WarningIcon />
               </span>
             </Show>
             <Show when={chat().unreadCount > 0}>

@@ -11,6 +11,7 @@ import { adjacentChat, arrangeChatList, flatChatOrder } from './chat-list-order'
 import { ChatList } from './ChatList';
 import { Conversation } from './Conversation';
 import { matchShortcut, shortcuts } from './shortcuts';
+import { KeyboardIcon } from '../ui/icons';
 
 const GetNextInQueueMutation = graphql(`
   mutation GetNextInQueue {
@@ -73,7 +74,7 @@ export function ChatsPage() {
           <div class="row row-between">
             <h1 id="chats-title">Chats</h1>
             <button class="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => setHelpOpen(true)}>
-              ⌨
+              <KeyboardIcon />
             </button>
           </div>
           <div class="queue-box">

@@ -1,4 +1,5 @@
 import { createEffect, Show } from 'solid-js';
+import { PaperclipIcon, PlusIcon } from '../ui/icons';
 
 export const MAX_MESSAGE_LENGTH = 4000;
 
@@ -82,10 +83,10 @@ export function Composer(props: ComposerProps) {
             title="Templates, FAQ and quick replies (Alt+K)"
             onClick={() => props.onOpenInsert()}
           >
-            <span aria-hidden="true">⊕</span> Insert
+            <PlusIcon /> Insert
           </button>
           <button type="button" class="button button-ghost button-small" title="Attach files (or drop them on the conversation)" onClick={() => fileInput.click()}>
-            <span aria-hidden="true">📎</span> Attach
+            <PaperclipIcon /> Attach
           </button>
           <input
             ref={fileInput}

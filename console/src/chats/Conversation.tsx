@@ -19,6 +19,7 @@ import { getDraft, setDraft } from './drafts';
 import { MessageList } from './MessageList';
 import { loadOutbox, saveOutbox } from './outbox';
 import { TransferDialog } from './TransferDialog';
+import { HeadphonesIcon, TransferIcon, WarningIcon } from '../ui/icons';
 
 export const ConversationFields = graphql(
   `
@@ -273,6 +274,8 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
   const [insertOpen, setInsertOpen] = createSignal(false);
   const [dragging, setDragging] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
+  /** Bumped when the contact's records may have changed (a request was created from this chat). */
+  const [crmVersion, setCrmVersion] = createSignal(0);
   let input: HTMLTextAreaElement | undefined;
 
   const meId = () => workspace.me()?.id;
@@ -294,6 +297,7 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
     onEvent(event) {
       setStreamError(null);
       conversation.applyEvent(event);
+      if (event.message?.systemType === 'REQUEST_CREATED') setCrmVersion((v) => v + 1);
       if (['AGENT_JOINED', 'STATUS_CHANGED', 'CONTACT_LINKED'].includes(event.type) || event.type.startsWith('TRANSFER_')) void refreshSession();
       const transfer = event.transfer;
       if (event.type === 'TRANSFER_REJECTED' && transfer && transfer.fromAgent.id === meId())
@@ -636,7 +640,7 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
         </Show>
       </section>
 
-      <ContactPanel sessionId={props.sessionId} session={session()} onChanged={refreshSession} />
+      <ContactPanel sessionId={props.sessionId} session={session()} crmVersion={crmVersion()} onChanged={refreshSession} />
 
       <Show when={dialog() === 'transfer'}>
         <TransferDialog
@@ -719,7 +723,7 @@ function ConversationBanner(props: {
     <Switch>
       <Match when={transfer() && transfer()!.fromAgent.id === props.meId}>
         <div class="conversation-banner banner-warning" role="status">
-          <span aria-hidden="true">⚠</span>
+          <WarningIcon />
           <span>
             Waiting for <strong>{transfer()!.toAgent.name}</strong> to accept the transfer (offered {formatRelative(transfer()!.createdAt)}). The chat stays yours until then.
           </span>
@@ -730,7 +734,7 @@ function ConversationBanner(props: {
       </Match>
       <Match when={props.mode === 'offered'}>
         <div class="conversation-banner banner-warning" role="status">
-          <span aria-hidden="true">⇄</span>
+          <TransferIcon />
           <span>
             <strong>{transfer()!.fromAgent.name}</strong> wants to transfer this chat to you.
             <Show when={transfer()!.note}> “{transfer()!.note}”</Show>
@@ -753,7 +757,7 @@ function ConversationBanner(props: {
       </Match>
       <Match when={props.mode === 'listening'}>
         <div class="conversation-banner banner-info" role="status">
-          <span aria-hidden="true">🎧</span>
+          <HeadphonesIcon />
           <span>
             Listening in to {props.session.agent?.displayName ?? 'an agent'}’s chat. Read-only; nobody is told.
           </span>

@@ -1,6 +1,7 @@
 import { createEffect, createSignal, For, Match, on, onCleanup, onMount, Show, Switch, type JSX } from 'solid-js';
 import { formatBytes, formatDateTime, formatDay, formatTime } from '../ui/format';
 import type { ConversationData, OutgoingMessage, ServerMessage } from './conversation-state';
+import { FileIcon, PaperclipIcon } from '../ui/icons';
 
 /** System messages the visitor never sees (the server keeps them out of the visitor's feed). */
 export const AGENT_ONLY_SYSTEM_TYPES = new Set(['TRANSFER_REJECTED', 'REQUEST_CREATED']);
@@ -226,7 +227,9 @@ function OutgoingItem(props: { message: OutgoingMessage; onRetry(id: string): vo
           <img class="attachment-image attachment-image-pending" src={m().previewUrl} alt={m().file?.name ?? ''} />
         </Show>
         <Show when={m().file && !m().previewUrl}>
-          <span class="attachment-file">📎 {m().file!.name}</span>
+          <span class="attachment-file">
+            <PaperclipIcon /> {m().file!.name}
+          </span>
         </Show>
         <Show when={m().body}>
           <p class="message-body">{m().body}</p>
@@ -263,9 +266,7 @@ function AttachmentView(props: { attachment: ServerMessage['attachments'][number
       when={a().isImage}
       fallback={
         <a class="attachment-file" href={a().url} target="_blank" rel="noopener" download={a().fileName}>
-          <span class="attachment-icon" aria-hidden="true">
-            📄
-          </span>
+          <FileIcon />
           <span class="attachment-name">{a().fileName}</span>
           <span class="muted small">{formatBytes(a().size)}</span>
         </a>

@@ -3,7 +3,7 @@ import type { ChatListItem } from '../workspace';
 export interface ChatListSections {
   /** Transfers offered to me, waiting for my answer: they need me first. */
   offered: ChatListItem[];
-  /** Chats I am handling, newest activity first. */
+  /** Chats I am handling, the most recent message first. */
   ongoing: ChatListItem[];
   /** My chats that ended in the last 8 hours, most recently ended first. */
   completed: ChatListItem[];
@@ -21,9 +21,15 @@ export function arrangeChatList(chats: ChatListItem[], meId: string | undefined)
     else if (chat.status === 'ENDED' || chat.status === 'CLOSED') completed.push(chat);
   }
   offered.sort((a, b) => time(b.pendingTransfer?.createdAt) - time(a.pendingTransfer?.createdAt));
-  ongoing.sort((a, b) => time(b.lastActivityAt) - time(a.lastActivityAt) || a.id.localeCompare(b.id));
+  // By the last message, not lastActivityAt: a read receipt or a transfer note must not make a
+  // row jump to the top while the agent works through the list.
+  ongoing.sort((a, b) => time(lastMessageTime(b)) - time(lastMessageTime(a)) || a.id.localeCompare(b.id));
   completed.sort((a, b) => time(b.endedAt) - time(a.endedAt) || a.id.localeCompare(b.id));
   return { offered, ongoing, completed };
+}
+
+function lastMessageTime(chat: ChatListItem) {
+  return chat.lastMessageAt ?? chat.startedAt ?? chat.requestedAt;
 }
 
 /** The list in display order, for next/previous chat shortcuts. */

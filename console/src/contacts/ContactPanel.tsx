@@ -174,7 +174,7 @@ export function splitName(name: string | null | undefined): { firstName: string;
  * change the contact, create one (and its company) from what the visitor told us, and the linked
  * contact's requests, sales, follow-ups and earlier chats.
  */
-export function ContactPanel(props: { sessionId: string; session: ConversationSession; onChanged(): void }) {
+export function ContactPanel(props: { sessionId: string; session: ConversationSession; crmVersion: number; onChanged(): void }) {
   const { client } = useRuntime();
   const [changing, setChanging] = createSignal(false);
   const contactId = () => (changing() ? null : (props.session.contact?.id ?? null));
@@ -236,6 +236,7 @@ export function ContactPanel(props: { sessionId: string; session: ConversationSe
         {(id) => (
           <LinkedContact
             id={id}
+            version={props.crmVersion}
             onChange={() => setChanging(true)}
             onUnlink={async () => {
               try {
@@ -476,11 +477,11 @@ function CreateContactForm(props: { sessionId: string; session: ConversationSess
 
 type DetailTab = 'requests' | 'sales' | 'followUps' | 'chats';
 
-function LinkedContact(props: { id: string; onChange(): void; onUnlink(): void }) {
+function LinkedContact(props: { id: string; version: number; onChange(): void; onUnlink(): void }) {
   const { client } = useRuntime();
   const [details, { refetch }] = createResource(
-    () => props.id,
-    (id) => runQuery(client, ContactDetailsQuery, { id }).then((d) => d.contact),
+    () => ({ id: props.id, version: props.version }),
+    ({ id }) => runQuery(client, ContactDetailsQuery, { id }).then((d) => d.contact),
   );
   const [tab, setTab] = createSignal<DetailTab>('requests');
 

@@ -9,6 +9,7 @@ import { showToast } from '../ui/toasts';
 import { useWorkspace } from '../workspace';
 import { ChannelFilter, loadChannelSelection, saveChannelSelection } from './ChannelFilter';
 import { StatTiles } from './StatTiles';
+import { WarningIcon } from '../ui/icons';
 
 export const ChannelsQuery = graphql(`
   query Channels {
@@ -205,7 +206,7 @@ export function DashboardPage() {
                             {formatClock(wait())}
                             <Show when={overdue()}>
                               <span class="sr-only"> (over the {threshold()} minute threshold)</span>
-                              <span aria-hidden="true"> ⚠</span>
+                              <WarningIcon />
                             </Show>
                           </span>
                           <button

@@ -66,6 +66,14 @@ export function InsertMenu(props: InsertMenuProps) {
   );
 
   const searching = () => debounced().length > 0;
+  let pendingPick: { asLink: boolean } | null = null;
+  createEffect(() => {
+    const r = results.latest;
+    if (!pendingPick || results.loading || (searching() && r?.query !== debounced())) return;
+    const { asLink } = pendingPick;
+    pendingPick = null;
+    void pick(options()[0], asLink);
+  });
 
   const groups = createMemo<Group[]>(() => {
     const lib = library();
@@ -148,7 +156,12 @@ export function InsertMenu(props: InsertMenuProps) {
       if (count) setActive((active() - 1 + count) % count);
     } else if (event.key === 'Enter') {
       event.preventDefault();
-      void pick(options()[active()], event.altKey);
+      // Typed faster than the search: search now and take the best match once it is in.
+      if (query().trim() !== debounced() || results.loading) {
+        pendingPick = { asLink: event.altKey };
+        clearTimeout(timer);
+        setDebounced(query().trim());
+      } else void pick(options()[active()], event.altKey);
     } else if (event.key === 'Escape') {
       event.preventDefault();
       props.onClose();

@@ -6,6 +6,7 @@ import { useRuntime } from '../runtime';
 import { visitorLabel } from '../ui/format';
 import { showToast } from '../ui/toasts';
 import { useWorkspace, type ChatListItem } from '../workspace';
+import { TransferIcon } from '../ui/icons';
 
 export const AcceptTransferMutation = graphql(`
   mutation AcceptTransfer($transferId: ID!) {
@@ -68,7 +69,7 @@ function TransferOfferCard(props: { chat: ChatListItem }) {
   return (
     <section class="transfer-offer" role="alertdialog" aria-labelledby={titleId()} aria-describedby={`${titleId()}-text`}>
       <span class="transfer-offer-icon" aria-hidden="true">
-        ⇄
+        <TransferIcon />
       </span>
       <div class="transfer-offer-body">
         <h2 id={titleId()}>Transfer request</h2>
