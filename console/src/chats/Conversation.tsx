@@ -44,6 +44,7 @@ export const ConversationFields = graphql(
         id
         name
         email
+        emailVerified
         phone
         company
         country
@@ -531,7 +532,16 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
             <h2 id="conversation-title">{visitorName()}</h2>
             <p class="muted small">
               {session().channel.name}
-              <Show when={session().visitor.email}> · {session().visitor.email}</Show>
+              <Show when={session().visitor.email}>
+                {' · '}
+                {session().visitor.email}
+                <Show when={session().visitor.emailVerified}>
+                  {' '}
+                  <span class="verified" title="The website vouched for this email with a signed identity">
+                    ✓ verified
+                  </span>
+                </Show>
+              </Show>
               <Show when={session().startedAt}> · started {formatRelative(session().startedAt!)}</Show>
             </p>
           </div>
