@@ -167,6 +167,69 @@ describe('chatting in the widget', () => {
     await Promise.all([close(), agent.close()]);
   });
 
+  it('shows a message at once, marks it failed while the server is away, and delivers it once when it is back', async () => {
+    const { channel, agent } = await channelWithAgent();
+    const { page, close } = await newTestPage(browser);
+    const widget = await startChatInBrowser(page, channel.id, 'Otto Offline', 'Before the outage');
+    const sessionId = await agent.queuedSessionOf('Otto Offline');
+    await agent.accept(sessionId);
+    const events = agent.follow(sessionId);
+    await expect.poll(() => widget.rows()).toContain('Welcome! How can I help?');
+
+    await server.stop();
+    await expect.poll(() => text(widget.host.locator('.banner'))).toBe('Reconnecting…');
+    await widget.field('Write a message').fill('Sent during the outage');
+    await page.keyboard.press('Enter');
+    // Optimistic: in the log at once, marked as on its way, then as failed with a retry button.
+    const mine = widget.host.locator('.msg.mine').last();
+    expect(await text(mine.locator('.text'))).toBe('Sent during the outage');
+    expect(await text(mine.locator('.meta'))).toMatch(/ · Sending…$/);
+    await mine.locator('.failed').waitFor({ timeout: 20_000 });
+    expect(await text(mine.locator('.failed'))).toBe('Not sent. Retry');
+
+    // The server comes back: the socket reconnects, the message goes out by itself, exactly once.
+    await server.restart();
+    await widget.host.locator('.banner').waitFor({ state: 'detached', timeout: 30_000 });
+    await mine.locator('.failed').waitFor({ state: 'detached' });
+    await expect.poll(() => text(mine.locator('.meta'))).not.toMatch(/Sending/);
+    await events.waitFor((e) => e.chatEvents.message?.body === 'Sent during the outage', 30_000);
+    await agent.send(sessionId, 'Got it after the outage');
+    await expect.poll(() => widget.rows()).toContain('Got it after the outage');
+    expect(events.values.filter((e) => e.chatEvents.message?.body === 'Sent during the outage')).toHaveLength(1);
+    expect((await widget.rows()).filter((row) => row === 'Sent during the outage')).toHaveLength(1);
+    await Promise.all([close(), agent.close()]);
+  });
+
+  it('shows upload progress for a file on a slow connection', async () => {
+    const { channel, agent } = await channelWithAgent();
+    const { page, close } = await newTestPage(browser);
+    const widget = await startChatInBrowser(page, channel.id, 'Sam Slow', 'Sending a big log');
+    const sessionId = await agent.queuedSessionOf('Sam Slow');
+    await agent.accept(sessionId);
+    const events = agent.follow(sessionId);
+
+    // 600 kB at about 200 kB/s: seconds of progress to watch.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 200_000 });
+    const log = Buffer.from(Array.from({ length: 12_000 }, (_, i) => `line ${i} of the server log: all systems nominal\n`).join(''));
+    await widget.host.locator('input[type=file]').setInputFiles({ name: 'server.log', mimeType: 'text/plain', buffer: log });
+
+    const progress = widget.host.locator('.msg.mine progress');
+    await progress.waitFor();
+    const label = widget.host.locator('.msg.mine .meta label');
+    await expect.poll(async () => Number(/(\d+)/.exec(await text(label))?.[1])).toBeGreaterThan(0);
+    expect(await text(label)).toMatch(/^Uploading… \d+%$/);
+    const value = Number(await progress.evaluate((el: HTMLProgressElement) => el.value));
+    expect(value).toBeGreaterThan(0);
+    expect(value).toBeLessThanOrEqual(1);
+
+    await events.waitFor((e) => e.chatEvents.message?.attachments[0]?.fileName === 'server.log', 30_000);
+    await progress.waitFor({ state: 'detached' });
+    await expect.poll(() => text(widget.host.locator('.msg.mine a.file'))).toMatch(/^📄 server\.log \(\d+ KB\)$/);
+    await Promise.all([close(), agent.close()]);
+  });
+
   it('keeps two tabs of the site in sync', async () => {
     const { channel, agent } = await channelWithAgent({}, { photo: false });
     const tabs = await newTestPage(browser);

@@ -152,7 +152,8 @@ export function ChatView(props: ChatViewProps) {
           </span>
           <Show when={item.state === 'failed'}>
             <span class="failed" role="alert">
-              {t().failed} {item.error ?? ''}{' '}
+              {t().failed}
+              {item.error ? ` ${item.error} ` : ' '}
               <button type="button" class="link" on:click={() => props.store.retry(item)}>
                 {t().retry}
               </button>

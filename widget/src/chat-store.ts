@@ -310,7 +310,13 @@ export function createChatStore(options: ChatStoreOptions) {
   }
 
   onCleanup(onStoredChange(sessionKey, (id) => (id ? attach(id) : sessionId() && detach())));
-  onCleanup(socket.on('connected', () => setConnected(true)));
+  onCleanup(
+    socket.on('connected', () => {
+      setConnected(true);
+      // Back online: messages that failed for want of a connection go out now (same clientMessageId, stored once).
+      for (const item of items()) if (item.state === 'failed' && !item.error) void deliver(item);
+    }),
+  );
   onCleanup(socket.on('closed', () => setConnected(false)));
   onCleanup(() => {
     stopEvents?.();
