@@ -8,6 +8,7 @@ import { Dialog } from '../../ui/Dialog';
 import { showToast } from '../../ui/toasts';
 import { useWorkspace } from '../../workspace';
 import { CopyableCode } from '../CopyableCode';
+import { FormDialog, LoadFailed } from '../dialogs';
 import { Checkbox, Field, createFieldErrors, focusField } from '../forms';
 
 const AgentAdminFields = graphql(`
@@ -110,12 +111,7 @@ export function AgentsAdminPage() {
       </header>
       <Switch>
         <Match when={agents.error}>
-          <div class="notice notice-error" role="alert">
-            Could not load the agents: {errorMessage(agents.error)}{' '}
-            <button class="button button-small" onClick={() => refetch()}>
-              Try again
-            </button>
-          </div>
+          <LoadFailed what="the agents" error={agents.error} onRetry={refetch} />
         </Match>
         <Match when={agents()}>
           <label class="check">
@@ -190,9 +186,9 @@ export function AgentsAdminPage() {
             agent={target === 'new' ? null : target}
             isSelf={target !== 'new' && target.id === workspace.me()?.id}
             onClose={() => setEditing(null)}
-            onSaved={(saved) => {
+            onSaved={(saved, close) => {
               upsert(saved);
-              setEditing(null);
+              if (close) setEditing(null);
             }}
           />
         )}
@@ -203,7 +199,8 @@ export function AgentsAdminPage() {
 
 const AGENT_FIELDS = ['email', 'name', 'nickname', 'photoUrl', 'role', 'active', 'password'] as const;
 
-function AgentDialog(props: { agent: AgentRow | null; isSelf: boolean; onClose(): void; onSaved(agent: AgentRow): void }) {
+/** `onSaved(agent, false)`: listed, but the dialog stays to show the new agent's password. */
+function AgentDialog(props: { agent: AgentRow | null; isSelf: boolean; onClose(): void; onSaved(agent: AgentRow, close: boolean): void }) {
   const { client } = useRuntime();
   const creating = !props.agent;
   const [form, setForm] = createStore({
@@ -251,7 +248,7 @@ function AgentDialog(props: { agent: AgentRow | null; isSelf: boolean; onClose()
           saved = readFragment(AgentAdminFields, (await runMutation(client, UpdateAgentMutation, { id: saved.id, input: { photoUrl: form.photoUrl.trim() } })).updateAgent);
         showToast({ tone: 'success', message: `${saved.name} can now sign in.` });
         setHandOver({ agent: saved, password: form.password });
-        props.onSaved(saved);
+        props.onSaved(saved, false);
         return;
       }
       const before = props.agent!;
@@ -267,7 +264,7 @@ function AgentDialog(props: { agent: AgentRow | null; isSelf: boolean; onClose()
       const data = await runMutation(client, UpdateAgentMutation, { id: before.id, input });
       saved = readFragment(AgentAdminFields, data.updateAgent);
       showToast({ tone: 'success', message: `${saved.name} saved.${input.active === false ? ' They were signed out and can no longer sign in.' : ''}` });
-      props.onSaved(saved);
+      props.onSaved(saved, true);
     } catch (error) {
       if (errors.placeApiError(error, AGENT_FIELDS)) focusField(formElement, errors.fields()[0]);
       else setGeneral(errorMessage(error));
@@ -312,84 +309,72 @@ function AgentDialog(props: { agent: AgentRow | null; isSelf: boolean; onClose()
         </Dialog>
       }
     >
-      <Dialog
+      <FormDialog
         title={creating ? 'New agent' : `Edit ${props.agent!.name}`}
+        submitLabel={creating ? 'Create agent' : 'Save'}
+        busy={busy()}
+        error={general()}
+        onSubmit={submit}
         onClose={props.onClose}
-        footer={
-          <>
-            <button type="button" class="button" onClick={props.onClose}>
-              Cancel
-            </button>
-            <button type="submit" form="agent-form" class="button button-primary" disabled={busy()}>
-              {busy() ? 'Saving…' : creating ? 'Create agent' : 'Save'}
-            </button>
-          </>
-        }
+        formRef={(form) => (formElement = form)}
       >
-        <form id="agent-form" ref={formElement} class="dialog-form" onSubmit={submit} novalidate>
-          <Field name="name" label="Name" required error={errors.get('name')}>
-            {(control) => <input {...control} type="text" autocomplete="off" value={form.name} onInput={(e) => setForm('name', e.currentTarget.value)} />}
-          </Field>
-          <Field name="nickname" label="Nickname" error={errors.get('nickname')} hint="Optional; visitors see it instead of the name.">
-            {(control) => <input {...control} type="text" autocomplete="off" value={form.nickname} onInput={(e) => setForm('nickname', e.currentTarget.value)} />}
-          </Field>
-          <Field name="email" label="Email" required error={errors.get('email')} hint="They sign in with it.">
-            {(control) => <input {...control} type="email" autocomplete="off" value={form.email} onInput={(e) => setForm('email', e.currentTarget.value)} />}
-          </Field>
-          <Field name="photoUrl" label="Photo URL" error={errors.get('photoUrl')} hint="Optional; shown to visitors in channels that show agent photos.">
-            {(control) => <input {...control} type="url" value={form.photoUrl} onInput={(e) => setForm('photoUrl', e.currentTarget.value)} />}
-          </Field>
-          <Field name="role" label="Role" error={errors.get('role')} hint="Admins manage channels, agents, knowledge and API tokens.">
-            {(control) => (
-              <select {...control} value={form.role} onChange={(e) => setForm('role', e.currentTarget.value as Role)}>
-                <option value="AGENT">Agent</option>
-                <option value="ADMIN">Admin</option>
-              </select>
-            )}
-          </Field>
-          <Field
-            name="password"
-            label={creating ? 'Initial password' : 'New password'}
-            required={creating}
-            error={errors.get('password')}
-            hint={creating ? `At least ${MIN_PASSWORD_LENGTH} characters. A random one is filled in.` : 'Leave empty to keep the current one. A new password signs them out everywhere else.'}
-          >
-            {(control) => (
-              <span class="input-with-action">
-                <input {...control} type="text" autocomplete="new-password" spellcheck={false} value={form.password} onInput={(e) => setForm('password', e.currentTarget.value)} />
-                <button type="button" class="button button-small" onClick={() => setForm('password', generatePassword())}>
-                  Generate
-                </button>
-              </span>
-            )}
-          </Field>
-          <Show when={!creating}>
-            <div data-field="active">
-              <Checkbox
-                label="Active"
-                hint={props.isSelf ? 'You cannot deactivate yourself here.' : 'Deactivated agents cannot sign in and are signed out at once; their chats and history stay.'}
-                checked={form.active}
-                disabled={props.isSelf}
-                onChange={(value) => setForm('active', value)}
-              />
-              <Show when={errors.get('active')}>
-                <p class="field-error">{errors.get('active')}</p>
-              </Show>
-            </div>
-            <div class="row" hidden={props.isSelf}>
-              <button type="button" class="button button-small" disabled={busy()} onClick={() => void signOutEverywhere()}>
-                Sign out everywhere
+        <Field name="name" label="Name" required error={errors.get('name')}>
+          {(control) => <input {...control} type="text" autocomplete="off" value={form.name} onInput={(e) => setForm('name', e.currentTarget.value)} />}
+        </Field>
+        <Field name="nickname" label="Nickname" error={errors.get('nickname')} hint="Optional; visitors see it instead of the name.">
+          {(control) => <input {...control} type="text" autocomplete="off" value={form.nickname} onInput={(e) => setForm('nickname', e.currentTarget.value)} />}
+        </Field>
+        <Field name="email" label="Email" required error={errors.get('email')} hint="They sign in with it.">
+          {(control) => <input {...control} type="email" autocomplete="off" value={form.email} onInput={(e) => setForm('email', e.currentTarget.value)} />}
+        </Field>
+        <Field name="photoUrl" label="Photo URL" error={errors.get('photoUrl')} hint="Optional; shown to visitors in channels that show agent photos.">
+          {(control) => <input {...control} type="url" value={form.photoUrl} onInput={(e) => setForm('photoUrl', e.currentTarget.value)} />}
+        </Field>
+        <Field name="role" label="Role" error={errors.get('role')} hint="Admins manage channels, agents, knowledge and API tokens.">
+          {(control) => (
+            <select {...control} value={form.role} onChange={(e) => setForm('role', e.currentTarget.value as Role)}>
+              <option value="AGENT">Agent</option>
+              <option value="ADMIN">Admin</option>
+            </select>
+          )}
+        </Field>
+        <Field
+          name="password"
+          label={creating ? 'Initial password' : 'New password'}
+          required={creating}
+          error={errors.get('password')}
+          hint={creating ? `At least ${MIN_PASSWORD_LENGTH} characters. A random one is filled in.` : 'Leave empty to keep the current one. A new password signs them out everywhere else.'}
+        >
+          {(control) => (
+            <span class="input-with-action">
+              <input {...control} type="text" autocomplete="new-password" spellcheck={false} value={form.password} onInput={(e) => setForm('password', e.currentTarget.value)} />
+              <button type="button" class="button button-small" onClick={() => setForm('password', generatePassword())}>
+                Generate
               </button>
-              <span class="field-hint">Ends all of {props.agent!.name}’s console sessions.</span>
-            </div>
-          </Show>
-          <Show when={general()}>
-            <p class="notice notice-error" role="alert">
-              {general()}
-            </p>
-          </Show>
-        </form>
-      </Dialog>
+            </span>
+          )}
+        </Field>
+        <Show when={!creating}>
+          <div data-field="active">
+            <Checkbox
+              label="Active"
+              hint={props.isSelf ? 'You cannot deactivate yourself here.' : 'Deactivated agents cannot sign in and are signed out at once; their chats and history stay.'}
+              checked={form.active}
+              disabled={props.isSelf}
+              onChange={(value) => setForm('active', value)}
+            />
+            <Show when={errors.get('active')}>
+              <p class="field-error">{errors.get('active')}</p>
+            </Show>
+          </div>
+          <div class="row" hidden={props.isSelf}>
+            <button type="button" class="button button-small" disabled={busy()} onClick={() => void signOutEverywhere()}>
+              Sign out everywhere
+            </button>
+            <span class="field-hint">Ends all of {props.agent!.name}’s console sessions.</span>
+          </div>
+        </Show>
+      </FormDialog>
     </Show>
   );
 }

@@ -3,9 +3,9 @@ import { createResource, createSignal, Match, onCleanup, Show, Switch } from 'so
 import { ApiError, errorMessage, runMutation, runQuery } from '../../api';
 import { readFragment } from '../../graphql';
 import { useRuntime } from '../../runtime';
-import { Dialog } from '../../ui/Dialog';
 import { showToast } from '../../ui/toasts';
 import { CopyableCode } from '../CopyableCode';
+import { ConfirmDialog } from '../dialogs';
 import { formFromChannel, newChannelForm, type ChannelForm } from './channel-form';
 import {
   ArchiveChannelMutation,
@@ -304,30 +304,19 @@ function ArchiveSection(props: { channelId: string; name: string; archived: bool
         </button>
       </div>
       <Show when={confirmDelete()}>
-        <Dialog
+        <ConfirmDialog
           title={`Delete ${props.name}?`}
           description="This cannot be undone. The embed snippet stops working."
-          role="alertdialog"
-          size="small"
+          confirmLabel="Delete"
+          busy={busy()}
+          onConfirm={() => void remove()}
           onClose={() => setConfirmDelete(false)}
-          footer={
-            <>
-              <button type="button" class="button" onClick={() => setConfirmDelete(false)}>
-                Cancel
+          action={
+            deleteError()?.hasChats && !props.archived ? (
+              <button type="button" class="button button-primary" disabled={busy()} onClick={() => void setArchived(true)}>
+                Archive instead
               </button>
-              <Show
-                when={deleteError()?.hasChats && !props.archived}
-                fallback={
-                  <button type="button" class="button button-danger" disabled={busy()} onClick={() => void remove()}>
-                    Delete
-                  </button>
-                }
-              >
-                <button type="button" class="button button-primary" disabled={busy()} onClick={() => void setArchived(true)}>
-                  Archive instead
-                </button>
-              </Show>
-            </>
+            ) : undefined
           }
         >
           <Show when={deleteError()} fallback={<p>Members lose the channel; reply templates and FAQ are not affected.</p>}>
@@ -335,7 +324,7 @@ function ArchiveSection(props: { channelId: string; name: string; archived: bool
               {deleteError()!.message}
             </p>
           </Show>
-        </Dialog>
+        </ConfirmDialog>
       </Show>
     </section>
   );

@@ -1,8 +1,9 @@
 import { A } from '@solidjs/router';
 import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
-import { errorMessage, runQuery } from '../../api';
+import { runQuery } from '../../api';
 import type { ResultOf } from '../../graphql';
 import { useRuntime } from '../../runtime';
+import { LoadFailed } from '../dialogs';
 import { ChannelsAdminQuery } from './channel-operations';
 
 type ChannelRow = ResultOf<typeof ChannelsAdminQuery>['channels'][number];
@@ -35,12 +36,7 @@ export function ChannelsListPage() {
       </header>
       <Switch>
         <Match when={channels.error}>
-          <div class="notice notice-error" role="alert">
-            Could not load the channels: {errorMessage(channels.error)}{' '}
-            <button class="button button-small" onClick={() => refetch()}>
-              Try again
-            </button>
-          </div>
+          <LoadFailed what="the channels" error={channels.error} onRetry={refetch} />
         </Match>
         <Match when={channels.loading && !channels.latest}>
           <p class="muted" role="status">

@@ -2,7 +2,7 @@ import { createSignal, For, Show } from 'solid-js';
 import { errorMessage, runMutation, runQuery } from '../../api';
 import { graphql, readFragment, type ResultOf } from '../../graphql';
 import { useRuntime } from '../../runtime';
-import { Dialog } from '../../ui/Dialog';
+import { FormDialog } from '../dialogs';
 import { CharacterCount, Checkbox, Field, createFieldErrors, focusField } from '../forms';
 import { KnowledgeAdmin, type ItemEditorProps, type KnowledgeConfig } from './KnowledgeAdmin';
 
@@ -205,73 +205,61 @@ function FaqEntryEditor(props: ItemEditorProps<Entry>) {
   }
 
   return (
-    <Dialog
+    <FormDialog
       title={props.item ? 'Edit FAQ entry' : 'New FAQ entry'}
       size="large"
       onClose={props.onClose}
-      footer={
-        <>
-          <button type="button" class="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="faq-form" class="button button-primary" disabled={busy()}>
-            {busy() ? 'Saving…' : 'Save entry'}
-          </button>
-        </>
-      }
+      submitLabel="Save entry"
+      busy={busy()}
+      error={general()}
+      onSubmit={submit}
+      formRef={(form) => (formElement = form)}
     >
-      <form id="faq-form" ref={formElement} class="dialog-form" onSubmit={submit} novalidate>
-        <Field name="question" label="Question" required error={errors.get('question')} hint="As a visitor would ask it.">
-          {(control) => (
-            <>
-              <input {...control} type="text" value={question()} onInput={(e) => setQuestion(e.currentTarget.value)} />
-              <CharacterCount value={question()} max={FAQ_LIMITS.question} />
-            </>
-          )}
-        </Field>
-        <Field name="answer" label="Answer" required error={errors.get('answer')} hint="Plain text; line breaks are kept.">
-          {(control) => (
-            <>
-              <textarea {...control} rows={8} value={answer()} onInput={(e) => setAnswer(e.currentTarget.value)} />
-              <CharacterCount value={answer()} max={FAQ_LIMITS.answer} />
-            </>
-          )}
-        </Field>
-        <Field name="folderId" label="Folder" error={errors.get('folderId')} hint="Channels suggest entries from their FAQ folder; an entry in no folder is never suggested.">
-          {(control) => (
-            <select {...control} value={folderId()} onChange={(e) => setFolderId(e.currentTarget.value)}>
-              <option value="">No folder</option>
-              <For each={props.folders}>
-                {(option) => (
-                  <option value={option.id} selected={option.id === folderId()}>
-                    {option.path}
-                  </option>
-                )}
-              </For>
-            </select>
-          )}
-        </Field>
-        <Checkbox
-          label="Published"
-          hint="Visitors see published entries as suggestions and on their public page; drafts stay internal."
-          checked={published()}
-          onChange={setPublished}
-          data-field="published"
-        />
-        <Show when={props.item?.pageUrl && props.item.published}>
-          <p class="field-hint">
-            Public page:{' '}
-            <a href={props.item!.pageUrl!} target="_blank" rel="noopener">
-              {props.item!.pageUrl}
-            </a>
-          </p>
-        </Show>
-        <Show when={general()}>
-          <p class="notice notice-error" role="alert">
-            {general()}
-          </p>
-        </Show>
-      </form>
-    </Dialog>
+      <Field name="question" label="Question" required error={errors.get('question')} hint="As a visitor would ask it.">
+        {(control) => (
+          <>
+            <input {...control} type="text" value={question()} onInput={(e) => setQuestion(e.currentTarget.value)} />
+            <CharacterCount value={question()} max={FAQ_LIMITS.question} />
+          </>
+        )}
+      </Field>
+      <Field name="answer" label="Answer" required error={errors.get('answer')} hint="Plain text; line breaks are kept.">
+        {(control) => (
+          <>
+            <textarea {...control} rows={8} value={answer()} onInput={(e) => setAnswer(e.currentTarget.value)} />
+            <CharacterCount value={answer()} max={FAQ_LIMITS.answer} />
+          </>
+        )}
+      </Field>
+      <Field name="folderId" label="Folder" error={errors.get('folderId')} hint="Channels suggest entries from their FAQ folder; an entry in no folder is never suggested.">
+        {(control) => (
+          <select {...control} value={folderId()} onChange={(e) => setFolderId(e.currentTarget.value)}>
+            <option value="">No folder</option>
+            <For each={props.folders}>
+              {(option) => (
+                <option value={option.id} selected={option.id === folderId()}>
+                  {option.path}
+                </option>
+              )}
+            </For>
+          </select>
+        )}
+      </Field>
+      <Checkbox
+        label="Published"
+        hint="Visitors see published entries as suggestions and on their public page; drafts stay internal."
+        checked={published()}
+        onChange={setPublished}
+        data-field="published"
+      />
+      <Show when={props.item?.pageUrl && props.item.published}>
+        <p class="field-hint">
+          Public page:{' '}
+          <a href={props.item!.pageUrl!} target="_blank" rel="noopener">
+            {props.item!.pageUrl}
+          </a>
+        </p>
+      </Show>
+    </FormDialog>
   );
 }

@@ -1,7 +1,7 @@
 import { createEffect, createMemo, createResource, createSignal, For, on, Show, type Component, type JSX } from 'solid-js';
 import { ApiError, errorMessage } from '../../api';
-import { Dialog } from '../../ui/Dialog';
 import { showToast } from '../../ui/toasts';
+import { ConfirmDialog, FormDialog } from '../dialogs';
 import { Field, createFieldErrors, focusField } from '../forms';
 
 export interface FolderNode {
@@ -279,25 +279,15 @@ export function KnowledgeAdmin<Item extends { id: string }>(props: { config: Kno
       </Show>
       <Show when={deleting()} keyed>
         {(item) => (
-          <Dialog
+          <ConfirmDialog
             title={`Delete “${config.itemTitle(item)}”?`}
             description="This cannot be undone."
-            role="alertdialog"
-            size="small"
+            confirmLabel="Delete"
+            onConfirm={() => void removeItem(item)}
             onClose={() => setDeleting(null)}
-            footer={
-              <>
-                <button type="button" class="button" onClick={() => setDeleting(null)}>
-                  Cancel
-                </button>
-                <button type="button" class="button button-danger" onClick={() => void removeItem(item)}>
-                  Delete
-                </button>
-              </>
-            }
           >
             <p class="item-preview">{config.itemPreview(item)}</p>
-          </Dialog>
+          </ConfirmDialog>
         )}
       </Show>
       <Show when={folderDialog()} keyed>
@@ -389,54 +379,47 @@ function FolderDialog<Item extends { id: string }>(props: {
   }
 
   return (
-    <Dialog
+    <FormDialog
       title={title}
       size="small"
       role={state.mode === 'delete' ? 'alertdialog' : 'dialog'}
+      submitLabel={state.mode === 'delete' ? (needsContents() ? 'Delete folder and everything in it' : 'Delete folder') : state.mode === 'move' ? 'Move' : 'Save'}
+      danger={state.mode === 'delete'}
+      busy={busy()}
+      onSubmit={submit}
       onClose={props.onClose}
-      footer={
-        <>
-          <button type="button" class="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="folder-form" class={`button ${state.mode === 'delete' ? 'button-danger' : 'button-primary'}`} disabled={busy()}>
-            {state.mode === 'delete' ? (needsContents() ? 'Delete folder and everything in it' : 'Delete folder') : state.mode === 'move' ? 'Move' : 'Save'}
-          </button>
-        </>
-      }
+      formRef={(form) => (formElement = form)}
     >
-      <form id="folder-form" ref={formElement} class="dialog-form" onSubmit={submit} novalidate>
-        <Show when={state.mode === 'create' || state.mode === 'rename'}>
-          <Field name="name" label="Folder name" required error={errors.get('name')} hint="Unique among its neighbours.">
-            {(control) => <input {...control} type="text" value={name()} onInput={(e) => setName(e.currentTarget.value)} />}
-          </Field>
-        </Show>
-        <Show when={state.mode === 'move'}>
-          <Field name="parentId" label="Move into" error={errors.get('parentId')}>
-            {(control) => (
-              <select {...control} value={parentId()} onChange={(e) => setParentId(e.currentTarget.value)}>
-                <option value="">Top level</option>
-                <For each={targets()}>
-                  {(option) => (
-                    <option value={option.id} selected={option.id === parentId()}>
-                      {option.path}
-                    </option>
-                  )}
-                </For>
-              </select>
-            )}
-          </Field>
-        </Show>
-        <Show when={state.mode === 'delete' && !needsContents()}>
-          <p>An empty folder is simply removed. If it holds anything, you will be asked again.</p>
-        </Show>
-        <Show when={general()}>
-          <p class={`notice ${needsContents() ? 'notice-warning' : 'notice-error'}`} role="alert">
-            {general()}
-            {needsContents() ? ' Deleting it removes its subfolders and everything filed in them.' : ''}
-          </p>
-        </Show>
-      </form>
-    </Dialog>
+      <Show when={state.mode === 'create' || state.mode === 'rename'}>
+        <Field name="name" label="Folder name" required error={errors.get('name')} hint="Unique among its neighbours.">
+          {(control) => <input {...control} type="text" value={name()} onInput={(e) => setName(e.currentTarget.value)} />}
+        </Field>
+      </Show>
+      <Show when={state.mode === 'move'}>
+        <Field name="parentId" label="Move into" error={errors.get('parentId')}>
+          {(control) => (
+            <select {...control} value={parentId()} onChange={(e) => setParentId(e.currentTarget.value)}>
+              <option value="">Top level</option>
+              <For each={targets()}>
+                {(option) => (
+                  <option value={option.id} selected={option.id === parentId()}>
+                    {option.path}
+                  </option>
+                )}
+              </For>
+            </select>
+          )}
+        </Field>
+      </Show>
+      <Show when={state.mode === 'delete' && !needsContents()}>
+        <p>An empty folder is simply removed. If it holds anything, you will be asked again.</p>
+      </Show>
+      <Show when={general()}>
+        <p class={`notice ${needsContents() ? 'notice-warning' : 'notice-error'}`} role="alert">
+          {general()}
+          {needsContents() ? ' Deleting it removes its subfolders and everything filed in them.' : ''}
+        </p>
+      </Show>
+    </FormDialog>
   );
 }

@@ -2,7 +2,7 @@ import { createResource, createSignal, For, Show } from 'solid-js';
 import { errorMessage, runMutation, runQuery } from '../../api';
 import { graphql, readFragment, type ResultOf } from '../../graphql';
 import { useRuntime } from '../../runtime';
-import { Dialog } from '../../ui/Dialog';
+import { FormDialog } from '../dialogs';
 import { CharacterCount, Field, createFieldErrors, focusField } from '../forms';
 import { KnowledgeAdmin, type ItemEditorProps, type KnowledgeConfig } from './KnowledgeAdmin';
 
@@ -222,70 +222,58 @@ function TemplateEditor(props: ItemEditorProps<Template>) {
   }
 
   return (
-    <Dialog
+    <FormDialog
       title={props.item ? `Edit ${props.item.name}` : 'New reply template'}
       size="large"
       onClose={props.onClose}
-      footer={
-        <>
-          <button type="button" class="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="template-form" class="button button-primary" disabled={busy()}>
-            {busy() ? 'Saving…' : 'Save template'}
-          </button>
-        </>
-      }
+      submitLabel="Save template"
+      busy={busy()}
+      error={general()}
+      onSubmit={submit}
+      formRef={(form) => (formElement = form)}
     >
-      <form id="template-form" ref={formElement} class="dialog-form" onSubmit={submit} novalidate>
-        <Field name="name" label="Name" required error={errors.get('name')} hint="What agents type to find it in the Insert menu.">
-          {(control) => <input {...control} type="text" value={name()} onInput={(e) => setName(e.currentTarget.value)} />}
-        </Field>
-        <Field name="folderId" label="Folder" error={errors.get('folderId')}>
-          {(control) => (
-            <select {...control} value={folderId()} onChange={(e) => setFolderId(e.currentTarget.value)}>
-              <option value="">No folder</option>
-              <For each={props.folders}>
-                {(option) => (
-                  <option value={option.id} selected={option.id === folderId()}>
-                    {option.path}
-                  </option>
-                )}
-              </For>
-            </select>
-          )}
-        </Field>
-        <Field
-          name="body"
-          label="Text"
-          required
-          error={errors.get('body')}
-          hint={
-            <Show when={variables()} fallback="Variables are filled in for each chat.">
-              Insert a variable:{' '}
-              <For each={variables()}>
-                {(variable) => (
-                  <button type="button" class="chip chip-small" title={variable.description} onClick={() => insert(variable.placeholder)}>
-                    {variable.placeholder}
-                  </button>
-                )}
-              </For>
-            </Show>
-          }
-        >
-          {(control) => (
-            <>
-              <textarea {...control} ref={bodyInput} rows={7} value={body()} onInput={(e) => setBody(e.currentTarget.value)} />
-              <CharacterCount value={body()} max={TEMPLATE_LIMITS.body} />
-            </>
-          )}
-        </Field>
-        <Show when={general()}>
-          <p class="notice notice-error" role="alert">
-            {general()}
-          </p>
-        </Show>
-      </form>
-    </Dialog>
+      <Field name="name" label="Name" required error={errors.get('name')} hint="What agents type to find it in the Insert menu.">
+        {(control) => <input {...control} type="text" value={name()} onInput={(e) => setName(e.currentTarget.value)} />}
+      </Field>
+      <Field name="folderId" label="Folder" error={errors.get('folderId')}>
+        {(control) => (
+          <select {...control} value={folderId()} onChange={(e) => setFolderId(e.currentTarget.value)}>
+            <option value="">No folder</option>
+            <For each={props.folders}>
+              {(option) => (
+                <option value={option.id} selected={option.id === folderId()}>
+                  {option.path}
+                </option>
+              )}
+            </For>
+          </select>
+        )}
+      </Field>
+      <Field
+        name="body"
+        label="Text"
+        required
+        error={errors.get('body')}
+        hint={
+          <Show when={variables()} fallback="Variables are filled in for each chat.">
+            Insert a variable:{' '}
+            <For each={variables()}>
+              {(variable) => (
+                <button type="button" class="chip chip-small" title={variable.description} onClick={() => insert(variable.placeholder)}>
+                  {variable.placeholder}
+                </button>
+              )}
+            </For>
+          </Show>
+        }
+      >
+        {(control) => (
+          <>
+            <textarea {...control} ref={bodyInput} rows={7} value={body()} onInput={(e) => setBody(e.currentTarget.value)} />
+            <CharacterCount value={body()} max={TEMPLATE_LIMITS.body} />
+          </>
+        )}
+      </Field>
+    </FormDialog>
   );
 }

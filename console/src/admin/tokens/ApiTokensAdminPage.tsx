@@ -5,6 +5,7 @@ import { useRuntime } from '../../runtime';
 import { Dialog } from '../../ui/Dialog';
 import { showToast } from '../../ui/toasts';
 import { CopyableCode } from '../CopyableCode';
+import { ConfirmDialog, FormDialog, LoadFailed } from '../dialogs';
 import { Checkbox, Field, createFieldErrors, focusField } from '../forms';
 
 const ApiTokenFields = graphql(`
@@ -118,12 +119,7 @@ export function ApiTokensAdminPage() {
       </header>
       <Switch>
         <Match when={tokens.error}>
-          <div class="notice notice-error" role="alert">
-            Could not load the tokens: {errorMessage(tokens.error)}{' '}
-            <button class="button button-small" onClick={() => refetch()}>
-              Try again
-            </button>
-          </div>
+          <LoadFailed what="the tokens" error={tokens.error} onRetry={refetch} />
         </Match>
         <Match when={tokens()}>
           <Show when={(tokens() ?? []).length > 0} fallback={<p class="empty-note">No API tokens yet.</p>}>
@@ -193,27 +189,18 @@ export function ApiTokensAdminPage() {
       </Show>
       <Show when={revoking()} keyed>
         {(token) => (
-          <Dialog
+          <ConfirmDialog
             title={`Revoke ${token.name}?`}
             description="Scripts using it get UNAUTHENTICATED from now on. This cannot be undone."
-            role="alertdialog"
-            size="small"
+            confirmLabel="Revoke token"
+            busy={busy()}
+            onConfirm={() => void revoke(token)}
             onClose={() => setRevoking(null)}
-            footer={
-              <>
-                <button type="button" class="button" onClick={() => setRevoking(null)}>
-                  Cancel
-                </button>
-                <button type="button" class="button button-danger" disabled={busy()} onClick={() => void revoke(token)}>
-                  Revoke token
-                </button>
-              </>
-            }
           >
             <p>
               Token <code>{token.prefix}…</code> with {token.scopes.length} {token.scopes.length === 1 ? 'scope' : 'scopes'}.
             </p>
-          </Dialog>
+          </ConfirmDialog>
         )}
       </Show>
     </div>
@@ -265,53 +252,41 @@ function CreateTokenDialog(props: { onClose(): void; onCreated(token: TokenRow):
     <Show
       when={created()}
       fallback={
-        <Dialog
+        <FormDialog
           title="New API token"
-          onClose={props.onClose}
           size="large"
-          footer={
-            <>
-              <button type="button" class="button" onClick={props.onClose}>
-                Cancel
-              </button>
-              <button type="submit" form="token-form" class="button button-primary" disabled={busy()}>
-                {busy() ? 'Creating…' : 'Create token'}
-              </button>
-            </>
-          }
+          submitLabel="Create token"
+          busy={busy()}
+          error={general()}
+          onSubmit={submit}
+          onClose={props.onClose}
+          formRef={(form) => (formElement = form)}
         >
-          <form id="token-form" ref={formElement} class="dialog-form" onSubmit={submit} novalidate>
-            <Field name="name" label="Name" required error={errors.get('name')} hint="What uses it, so you can tell tokens apart later.">
-              {(control) => <input {...control} type="text" value={name()} onInput={(e) => setName(e.currentTarget.value)} />}
-            </Field>
-            <fieldset class="checkbox-group scope-list" data-field="scopes" aria-describedby={errors.get('scopes') ? 'scopes-error' : undefined}>
-              <legend>Scopes</legend>
-              <For each={API_SCOPES}>
-                {(scope) => (
-                  <Checkbox
-                    label={<code>{scope.label}</code>}
-                    hint={scope.description}
-                    checked={scopes().includes(scope.value)}
-                    onChange={(on) => setScopes((list) => (on ? [...list, scope.value] : list.filter((s) => s !== scope.value)))}
-                  />
-                )}
-              </For>
-              <Show when={errors.get('scopes')}>
-                <p id="scopes-error" class="field-error">
-                  {errors.get('scopes')}
-                </p>
-              </Show>
-            </fieldset>
-            <Field name="expiresAt" label="Expires" error={errors.get('expiresAt')} hint="Optional: the last day it works. Empty: until revoked.">
-              {(control) => <input {...control} type="date" min={tomorrow()} value={expires()} onInput={(e) => setExpires(e.currentTarget.value)} />}
-            </Field>
-            <Show when={general()}>
-              <p class="notice notice-error" role="alert">
-                {general()}
+          <Field name="name" label="Name" required error={errors.get('name')} hint="What uses it, so you can tell tokens apart later.">
+            {(control) => <input {...control} type="text" value={name()} onInput={(e) => setName(e.currentTarget.value)} />}
+          </Field>
+          <fieldset class="checkbox-group scope-list" data-field="scopes" aria-describedby={errors.get('scopes') ? 'scopes-error' : undefined}>
+            <legend>Scopes</legend>
+            <For each={API_SCOPES}>
+              {(scope) => (
+                <Checkbox
+                  label={<code>{scope.label}</code>}
+                  hint={scope.description}
+                  checked={scopes().includes(scope.value)}
+                  onChange={(on) => setScopes((list) => (on ? [...list, scope.value] : list.filter((s) => s !== scope.value)))}
+                />
+              )}
+            </For>
+            <Show when={errors.get('scopes')}>
+              <p id="scopes-error" class="field-error">
+                {errors.get('scopes')}
               </p>
             </Show>
-          </form>
-        </Dialog>
+          </fieldset>
+          <Field name="expiresAt" label="Expires" error={errors.get('expiresAt')} hint="Optional: the last day it works. Empty: until revoked.">
+            {(control) => <input {...control} type="date" min={tomorrow()} value={expires()} onInput={(e) => setExpires(e.currentTarget.value)} />}
+          </Field>
+        </FormDialog>
       }
     >
       {(result) => (
