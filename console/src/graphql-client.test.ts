@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { gql } from '@urql/core';
 import type { RawData } from 'ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGraphqlConnection, resolveGraphqlEndpoints } from './graphql-client';
+import { createGraphqlConnection, resolveGraphqlEndpoints, type SocketStatus } from './graphql-client';
 
 // vite-plugin-solid adds the `browser` export condition, which Vitest also hands to Node
 // (`--conditions browser`), so `ws` resolves to its throwing browser stub. Load its Node entry.
@@ -41,6 +41,12 @@ const ChatEventsSubscription = gql`
   }
 `;
 
+const LiveSubscription = gql`
+  subscription Live {
+    chatEvent
+  }
+`;
+
 /**
  * A real GraphQL endpoint on 127.0.0.1: HTTP at /graphql answers `{ ping: 'pong' }`, and a
  * WebSocket at /graphql speaks just enough graphql-transport-ws (ack, one `next`, `complete`).
@@ -55,6 +61,8 @@ interface RecordingServer {
   connectionInitPayloads: unknown[];
   /** Resolves when the n-th socket (0-based) has closed. */
   socketClosed: Promise<void>[];
+  /** Drops every open socket, as a server restart or a network change would. */
+  dropSockets(): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -75,7 +83,10 @@ async function startRecordingServer(): Promise<RecordingServer> {
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ data: { ping: 'pong' } }));
+      // Like the API: a refused token is a GraphQL error with code UNAUTHENTICATED.
+      if (req.headers.authorization === 'Bearer expired-token')
+        res.end(JSON.stringify({ data: null, errors: [{ message: 'Session expired.', extensions: { code: 'UNAUTHENTICATED' } }] }));
+      else res.end(JSON.stringify({ data: { ping: 'pong' } }));
     });
   });
 
@@ -87,10 +98,16 @@ async function startRecordingServer(): Promise<RecordingServer> {
       const message = JSON.parse(raw.toString()) as { type: string; id?: string; payload?: unknown };
       if (message.type === 'connection_init') {
         connectionInitPayloads.push(message.payload);
+        // Like the API: a bad token closes the socket with 4401.
+        if ((message.payload as { authorization?: string } | undefined)?.authorization === 'Bearer expired-token') {
+          socket.close(4401, 'UNAUTHENTICATED: Session expired.');
+          return;
+        }
         socket.send(JSON.stringify({ type: 'connection_ack' }));
       } else if (message.type === 'subscribe') {
         socket.send(JSON.stringify({ id: message.id, type: 'next', payload: { data: { chatEvent: 'hello' } } }));
-        socket.send(JSON.stringify({ id: message.id, type: 'complete' }));
+        // "Live" subscriptions stay open until the client ends them or the socket drops.
+        if (!JSON.stringify(message.payload).includes('Live')) socket.send(JSON.stringify({ id: message.id, type: 'complete' }));
       } else if (message.type === 'ping') {
         socket.send(JSON.stringify({ type: 'pong' }));
       }
@@ -106,6 +123,9 @@ async function startRecordingServer(): Promise<RecordingServer> {
     httpPaths,
     connectionInitPayloads,
     socketClosed,
+    dropSockets() {
+      for (const socket of wss.clients) socket.terminate();
+    },
     reset() {
       httpAuthorization.length = 0;
       httpPaths.length = 0;
@@ -186,4 +206,55 @@ describe('createGraphqlClient against a real server', () => {
     // Subscriptions go over the socket only.
     expect(server.httpAuthorization).toEqual([]);
   });
+
+  it('reports a refused token from HTTP or from the socket (4401) as the end of the session', async () => {
+    let token: string | null = 'expired-token';
+    const ended: string[] = [];
+    const { client } = createGraphqlConnection({ endpoint: server.url, getToken: () => token, onUnauthenticated: () => ended.push('ended') });
+
+    const result = await client.query(PingQuery, {}, { requestPolicy: 'network-only' }).toPromise();
+    expect(result.error?.graphQLErrors[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(ended).toEqual(['ended']);
+
+    await new Promise<void>((resolve) => {
+      client.subscription(ChatEventsSubscription, {}).subscribe((r) => r.error && resolve());
+    });
+    expect(ended).toEqual(['ended', 'ended']);
+
+    // A wrong password at login is UNAUTHENTICATED too, but without a token it ends nothing.
+    token = null;
+    await client.query(PingQuery, {}, { requestPolicy: 'network-only' }).toPromise();
+    expect(ended).toHaveLength(2);
+  });
+
+  it('reports a lost socket, reconnects by itself and says when it is back', async () => {
+    const statuses: SocketStatus[] = [];
+    let reconnected = 0;
+    const { client, socket } = createGraphqlConnection({
+      endpoint: server.url,
+      getToken: () => 'agent-token',
+      onSocketStatus: (status) => statuses.push(status),
+      onReconnected: () => (reconnected += 1),
+    });
+    const received: unknown[] = [];
+    const live = client.subscription(LiveSubscription, {}).subscribe((r) => received.push(r.data));
+    await waitUntil(() => received.length === 1);
+    expect(statuses.at(-1)).toBe('connected');
+
+    server.dropSockets();
+    await waitUntil(() => statuses.includes('reconnecting'));
+    // The subscription is sent again on the new socket, with the token read again.
+    await waitUntil(() => received.length === 2 && reconnected === 1);
+    expect(statuses.at(-1)).toBe('connected');
+    expect(server.connectionInitPayloads).toEqual([{ authorization: 'Bearer agent-token' }, { authorization: 'Bearer agent-token' }]);
+    live.unsubscribe();
+    await socket.dispose();
+  });
 });
+
+async function waitUntil(condition: () => boolean) {
+  for (let i = 0; !condition(); i += 1) {
+    if (i > 200) throw new Error('condition not met within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

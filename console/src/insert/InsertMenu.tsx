@@ -36,8 +36,7 @@ const tabLabels: Record<InsertTab, string> = { templates: 'Templates', faq: 'FAQ
  * move through the list, Enter inserts, Escape closes.
  */
 export function InsertMenu(props: InsertMenuProps) {
-  const runtime = useRuntime();
-  const source = props.source ?? createInsertSource(runtime.client);
+  const source = props.source ?? createInsertSource(useRuntime().client);
   const [tab, setTab] = createSignal<InsertTab>('templates');
   const [query, setQuery] = createSignal('');
   const [debounced, setDebounced] = createSignal('');
@@ -104,7 +103,7 @@ export function InsertMenu(props: InsertMenuProps) {
   createEffect(on([tab, debounced], () => setActive(0)));
   createEffect(() => {
     const option = options()[active()];
-    if (option) listbox?.querySelector(`#${CSS.escape(optionId(option))}`)?.scrollIntoView({ block: 'nearest' });
+    if (option && listbox) document.getElementById(optionId(option))?.scrollIntoView?.({ block: 'nearest' });
   });
 
   onMount(() => searchInput.focus());

@@ -9,7 +9,7 @@ export function QuickReplyManager(props: {
   onChanged(list: QuickReplyItem[]): void;
   onDone(): void;
 }) {
-  const [editing, setEditing] = createSignal<string | 'new' | null>(props.quickReplies.length ? null : 'new');
+  const [editing, setEditing] = createSignal<string | 'new' | null>(null);
   const [confirmDelete, setConfirmDelete] = createSignal<string | null>(null);
   const [error, setError] = createSignal<string | null>(null);
 
@@ -53,6 +53,9 @@ export function QuickReplyManager(props: {
         <p class="notice notice-error" role="alert">
           {error()}
         </p>
+      </Show>
+      <Show when={props.quickReplies.length === 0 && editing() !== 'new'}>
+        <p class="muted small">No quick replies yet. Add the texts you type again and again.</p>
       </Show>
       <ul class="quick-manager-list">
         <For each={props.quickReplies}>
