@@ -103,6 +103,21 @@ describe('admin area', () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(channel.embedSnippet);
   });
 
+  it('turns on verified identities and shows the secret on request', async () => {
+    const identity = page.locator('#identity');
+    await identity.scrollIntoViewIfNeeded();
+    await identity.getByRole('button', { name: 'Turn on and make a secret' }).click();
+    const secret = (await identity.locator('.copyable-code').textContent())!.trim();
+    const channel = await channelByName('Billing questions');
+    const { channelIdentitySecret } = await gql(server.url, `query($id: ID!) { channelIdentitySecret(channelId: $id) { secret } }`, { id: channel.id }, adminToken);
+    expect(secret).toBe(channelIdentitySecret.secret);
+    await identity.getByRole('button', { name: 'Make a new secret…' }).click();
+    await page.getByRole('alertdialog', { name: 'Make a new identity secret?' }).getByRole('button', { name: 'Make a new secret' }).click();
+    const rotated = await gql(server.url, `query($id: ID!) { channelIdentitySecret(channelId: $id) { secret } }`, { id: channel.id }, adminToken);
+    expect(rotated.channelIdentitySecret.secret).not.toBe(secret);
+    await expectText(identity.locator('.copyable-code'), rotated.channelIdentitySecret.secret);
+  });
+
   it('shows validation from the browser and from the server next to the field', async () => {
     await page.locator('#section-general').scrollIntoViewIfNeeded();
     const name = page.getByRole('textbox', { name: 'Name' });

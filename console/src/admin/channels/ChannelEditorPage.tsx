@@ -20,6 +20,7 @@ import {
   UpdateChannelMutation,
 } from './channel-operations';
 import { CHANNEL_SECTIONS, ChannelSettingsForm } from './ChannelSettingsForm';
+import { IdentitySection } from './IdentitySection';
 import { MembersPanel } from './MembersPanel';
 import { browserTimeZone } from './OpeningHoursEditor';
 
@@ -155,6 +156,9 @@ function ChannelEditor(props: { id: string }) {
                       <a href="#embed">Embed</a>
                     </li>
                     <li>
+                      <a href="#identity">Verified identities</a>
+                    </li>
+                    <li>
                       <a href="#archive">Archive or delete</a>
                     </li>
                   </ul>
@@ -205,11 +209,13 @@ function ChannelEditor(props: { id: string }) {
                     <div class="admin-section-body">
                       <CopyableCode label="Embed snippet" value={loaded.embedSnippet} wrap />
                       <p class="field-hint">
-                        Optional <code>data-</code> attributes on the tag prefill the visitor’s name, email, phone and company, from a fixed value, <code>cookie:NAME</code>,{' '}
-                        <code>url:PARAM</code> or <code>variable:NAME</code>.
+                        Optional attributes on the tag prefill the visitor’s details: <code>data-name</code>, <code>data-email</code>, <code>data-phone</code> and{' '}
+                        <code>data-company</code>, each a fixed value or <code>cookie:NAME</code>, <code>url:PARAM</code> or <code>variable:NAME</code>.
                       </p>
                     </div>
                   </section>
+
+                  <IdentitySection channelId={props.id} />
 
                   <ArchiveSection
                     channelId={props.id}

@@ -1,0 +1,147 @@
+import { createResource, createSignal, Match, Show, Switch } from 'solid-js';
+import { errorMessage, runMutation, runQuery } from '../../api';
+import { graphql } from '../../graphql';
+import { useRuntime } from '../../runtime';
+import { showToast } from '../../ui/toasts';
+import { CopyableCode } from '../CopyableCode';
+import { ConfirmDialog, LoadFailed } from '../dialogs';
+
+const IdentitySecretQuery = graphql(`
+  query ChannelIdentitySecretAdmin($channelId: ID!) {
+    channelIdentitySecret(channelId: $channelId) {
+      secret
+      rotatedAt
+    }
+  }
+`);
+
+const RotateMutation = graphql(`
+  mutation RotateChannelIdentitySecret($channelId: ID!) {
+    rotateChannelIdentitySecret(channelId: $channelId) {
+      secret
+      rotatedAt
+    }
+  }
+`);
+
+const DisableMutation = graphql(`
+  mutation DisableChannelIdentityVerification($channelId: ID!) {
+    disableChannelIdentityVerification(channelId: $channelId) {
+      secret
+      rotatedAt
+    }
+  }
+`);
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/**
+ * Signed visitor identities: the website's server signs the visitor's email with the channel's
+ * secret, so agents can trust it. Admins turn it on (a secret is made), rotate and turn it off.
+ */
+export function IdentitySection(props: { channelId: string }) {
+  const { client } = useRuntime();
+  const [state, { refetch, mutate }] = createResource(() => runQuery(client, IdentitySecretQuery, { channelId: props.channelId }).then((d) => d.channelIdentitySecret));
+  const [revealed, setRevealed] = createSignal(false);
+  const [confirm, setConfirm] = createSignal<'rotate' | 'disable' | null>(null);
+  const [busy, setBusy] = createSignal(false);
+
+  async function run(action: 'rotate' | 'disable') {
+    setBusy(true);
+    try {
+      const result =
+        action === 'rotate'
+          ? (await runMutation(client, RotateMutation, { channelId: props.channelId })).rotateChannelIdentitySecret
+          : (await runMutation(client, DisableMutation, { channelId: props.channelId })).disableChannelIdentityVerification;
+      mutate(result);
+      setRevealed(action === 'rotate');
+      setConfirm(null);
+      showToast({ tone: 'success', message: action === 'rotate' ? 'New identity secret made: update your website’s server.' : 'Identity verification turned off.' });
+    } catch (error) {
+      showToast({ tone: 'error', message: errorMessage(error) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section class="admin-section" id="identity" aria-labelledby="identity-title">
+      <header class="admin-section-header">
+        <h3 id="identity-title">Verified visitor identities</h3>
+        <p class="muted">
+          Let your website vouch for signed-in visitors: its server signs the visitor’s lower-cased email with this secret (HMAC-SHA256, hex) and puts it in{' '}
+          <code>data-email-signature</code> next to <code>data-email</code>. Agents then see the email as verified, and nobody can claim it unsigned.
+        </p>
+      </header>
+      <div class="admin-section-body">
+        <Switch>
+          <Match when={state.error}>
+            <LoadFailed what="the identity settings" error={state.error} onRetry={refetch} />
+          </Match>
+          <Match when={state()}>
+            {(current) => (
+              <Show
+                when={current().secret}
+                fallback={
+                  <div class="row">
+                    <span class="tag tag-muted">Off</span>
+                    <button type="button" class="button" disabled={busy()} onClick={() => void run('rotate')}>
+                      Turn on and make a secret
+                    </button>
+                  </div>
+                }
+              >
+                {(secret) => (
+                  <>
+                    <p class="row">
+                      <span class="tag tag-success">On</span>
+                      <Show when={current().rotatedAt}>
+                        <span class="muted small">secret made {dateTime.format(new Date(current().rotatedAt!))}</span>
+                      </Show>
+                    </p>
+                    <Show
+                      when={revealed()}
+                      fallback={
+                        <div>
+                          <button type="button" class="button button-small" onClick={() => setRevealed(true)}>
+                            Show the secret
+                          </button>
+                        </div>
+                      }
+                    >
+                      <CopyableCode label="Identity secret" value={secret()} wrap />
+                    </Show>
+                    <div class="row">
+                      <button type="button" class="button" disabled={busy()} onClick={() => setConfirm('rotate')}>
+                        Make a new secret…
+                      </button>
+                      <button type="button" class="button button-ghost" disabled={busy()} onClick={() => setConfirm('disable')}>
+                        Turn off…
+                      </button>
+                    </div>
+                  </>
+                )}
+              </Show>
+            )}
+          </Match>
+        </Switch>
+      </div>
+      <Show when={confirm()} keyed>
+        {(action) => (
+          <ConfirmDialog
+            title={action === 'rotate' ? 'Make a new identity secret?' : 'Turn off verified identities?'}
+            description={
+              action === 'rotate'
+                ? 'Signatures made with the current secret are refused from now on, until your website uses the new one.'
+                : 'Signatures are ignored from now on: no email is shown as verified and none is refused.'
+            }
+            confirmLabel={action === 'rotate' ? 'Make a new secret' : 'Turn off'}
+            busy={busy()}
+            onConfirm={() => void run(action)}
+            onClose={() => setConfirm(null)}
+          />
+        )}
+      </Show>
+    </section>
+  );
+}
