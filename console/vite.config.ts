@@ -11,10 +11,15 @@ export default defineConfig({
   server: {
     proxy: {
       '/graphql': { target: apiOrigin, ws: true, changeOrigin: true },
+      // Signed attachment links and FAQ pages are served by the API, relative to its origin.
+      '/attachments': { target: apiOrigin, changeOrigin: true },
+      '/faq': { target: apiOrigin, changeOrigin: true },
     },
   },
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
+    // The Insert menu test starts the real API (a child process with embedded PGlite).
+    hookTimeout: 120_000,
   },
 });
