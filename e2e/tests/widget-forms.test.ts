@@ -188,6 +188,32 @@ describe('widget forms', () => {
     await Promise.all([signed.close(), impostor.close(), agent.close()]);
   });
 
+  it('starts afresh when the stored visitor token is one the server does not know (a reset database)', async () => {
+    const channel = await createChannel(server.url, admin.token, { prechatRequiredFields: ['NAME'] });
+    const agent = await ApiAgent.create(server.url, admin.token, channel.id);
+    const { page, close } = await newTestPage(browser);
+    const staleToken = `lcv_${'A'.repeat(43)}`;
+    await page.addInitScript(
+      ([origin, channelId, token]) => {
+        localStorage.setItem(`chat-widget:token@${origin}`, token);
+        localStorage.setItem(`chat-widget:session:${channelId}`, '0195f0c2-0000-7000-8000-000000000001');
+      },
+      [server.url, channel.id, staleToken],
+    );
+    await page.goto(`${server.url}/demo/${channel.id}`);
+    const widget = widgetOn(page);
+    await widget.open();
+    await widget.field(/^Name/).fill('Stella Stale');
+    await widget.field(/^How can we help/).fill('Fresh start');
+    await widget.button('Start chat').click();
+    await expect.poll(() => widget.rows()).toEqual(['Fresh start']);
+    const stored = await page.evaluate((origin) => localStorage.getItem(`chat-widget:token@${origin}`), server.url);
+    expect(stored).toMatch(/^lcv_/);
+    expect(stored).not.toBe(staleToken);
+    await agent.queuedSessionOf('Stella Stale');
+    await Promise.all([close(), agent.close()]);
+  });
+
   it('speaks the channel’s language', async () => {
     const channel = await createChannel(server.url, admin.token, { language: 'nb-NO', prechatRequiredFields: ['NAME'], badgeHeader: 'Snakk med oss' });
     const agent = await ApiAgent.create(server.url, admin.token, channel.id);

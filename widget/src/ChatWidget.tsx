@@ -73,8 +73,10 @@ export function ChatWidget(props: ChatWidgetProps) {
   let panel: HTMLDivElement | undefined;
   let launcherBox: HTMLDivElement | undefined;
 
-  async function loadConfig() {
+  async function loadConfig(): Promise<void> {
     const result = await props.client.query<{ widgetChannel: WidgetChannel }>(WIDGET_CHANNEL, { id: props.options.channel }).toPromise();
+    // A token the server no longer knows (revoked, or from a database since reset) refuses every request: start afresh.
+    if (result.error?.graphQLErrors[0]?.extensions.code === 'UNAUTHENTICATED' && store.hasToken()) return store.resetVisitor(), loadConfig();
     if (result.data) setConfig(result.data.widgetChannel);
     else if (!config()) console.warn(`[ChatWidget] Channel ${props.options.channel} could not be loaded: ${result.error?.message ?? 'no data'}`);
   }
@@ -114,7 +116,7 @@ export function ChatWidget(props: ChatWidgetProps) {
   // Focus moves into the widget when it opens or its screen changes, and back to the launcher when it closes.
   createEffect(
     on([props.controls.open, view], ([open], previous) => {
-      if (open && panel) queueMicrotask(() => focusables(panel!.querySelector('.body') as HTMLElement)[0]?.focus());
+      if (open && panel) queueMicrotask(() => (panel!.querySelector<HTMLElement>('#composer') ?? focusables(panel!.querySelector('.body') as HTMLElement)[0])?.focus());
       else if (!open && previous?.[0]) launcherBox?.querySelector('button')?.focus();
     }),
   );

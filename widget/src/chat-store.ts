@@ -409,6 +409,12 @@ export function createChatStore(options: ChatStoreOptions) {
     rated,
     queue,
     connected,
+    hasToken: () => !!getToken(),
+    /** Forgets the visitor (a token the server refuses) and their chat. */
+    resetVisitor() {
+      setToken(null);
+      forget();
+    },
     resume,
     forget,
     start,
