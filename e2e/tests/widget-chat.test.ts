@@ -139,13 +139,15 @@ describe('chatting in the widget', () => {
   });
 
   it('resumes after a reload or on another page of the site, with nothing lost or doubled', async () => {
-    const { channel, agent } = await channelWithAgent();
+    // This channel hides agents' photos, though this agent has one.
+    const { channel, agent } = await channelWithAgent({ showAgentPhoto: false });
     const { page, close } = await newTestPage(browser);
     const widget = await startChatInBrowser(page, channel.id, 'Rita Reload', 'Question before the reload');
     const sessionId = await agent.queuedSessionOf('Rita Reload');
     await agent.accept(sessionId);
     await agent.send(sessionId, 'Answer one');
     await expect.poll(() => widget.rows()).toEqual(['Question before the reload', 'Anna joined the chat', 'Welcome! How can I help?', 'Answer one']);
+    expect(await widget.host.locator('img.avatar').count()).toBe(0);
 
     // The agent writes while the page reloads; the widget comes back open, in the same chat.
     const reloading = page.reload();
