@@ -14,11 +14,14 @@ describe('console across a server restart', () => {
   let agent: TestPage;
   let visitor: ApiVisitor;
   let adminToken: string;
+  let channelId: string;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startApiServer(), launchChromium()]);
+    // A visitor may send 20 messages per 10 s by default; the long conversation below needs more.
+    [server, browser] = await Promise.all([startApiServer({ env: { SEND_MESSAGE_LIMIT_PER_VISITOR: '1000' } }), launchChromium()]);
     const setup = await createChannelAgents(server, 'Technical support', [{ key: 'alice', name: 'Alice Agent', flags: { canRespond: true } }]);
     adminToken = setup.adminToken;
+    channelId = setup.channelId;
     agent = await openConsole(browser, server, setup.agents.alice!);
     await becomePresent(agent.page);
     visitor = await ApiVisitor.start(server.url, { channelId: setup.channelId, message: 'Hello before the restart', name: 'Rita Restart', email: 'rita@example.com' });
@@ -73,5 +76,22 @@ describe('console across a server restart', () => {
     expect(await bubbleTexts(page)).toEqual(expected);
     // And so did the visitor.
     expect(visitor.events.values.flatMap((v) => (v.chatEvents.message && v.chatEvents.message.authorKind !== 'SYSTEM' ? [v.chatEvents.message.body] : []))).toEqual(expected);
+  });
+
+  it('pages back through a long conversation, every message once and in order', async () => {
+    const page = agent.page;
+    const long = await ApiVisitor.start(server.url, { channelId, message: 'Long chat 0', name: 'Lena Long', email: 'lena@example.com' });
+    for (let i = 1; i <= 70; i += 1) await long.send(`Long chat ${i}`);
+    await expectText(page.locator('.queue-count'), /1\s*in queue/);
+    await page.getByRole('button', { name: 'Get next in queue' }).click();
+    await page.getByRole('heading', { name: 'Lena Long', level: 2 }).waitFor();
+    await page.locator('.message-body', { hasText: 'Long chat 70' }).waitFor();
+    // The first page holds the newest 50 messages; the rest come as the agent scrolls up.
+    expect((await bubbleTexts(page)).length).toBeLessThan(71);
+    await page.getByRole('button', { name: 'Load earlier messages' }).waitFor();
+    await page.locator('.message-list').evaluate((list) => list.scrollTo({ top: 0 }));
+    await page.getByText('Start of the conversation').waitFor();
+    expect(await bubbleTexts(page)).toEqual(Array.from({ length: 71 }, (_, i) => `Long chat ${i}`));
+    await long.close();
   });
 });

@@ -275,6 +275,8 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
   const [insertOpen, setInsertOpen] = createSignal(false);
   const [dragging, setDragging] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
+  /** On narrow screens the contact panel is an overlay, opened from the header. */
+  const [panelOpen, setPanelOpen] = createSignal(false);
   /** Bumped when the contact's records may have changed (a request was created from this chat). */
   const [crmVersion, setCrmVersion] = createSignal(0);
   let input: HTMLTextAreaElement | undefined;
@@ -504,7 +506,7 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
   }
 
   return (
-    <div class="conversation-layout">
+    <div class="conversation-layout" classList={{ 'panel-open': panelOpen() }}>
       <section
         class="conversation"
         classList={{ 'is-dragging': dragging() }}
@@ -547,6 +549,9 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
           </div>
           <StatusPill mode={mode()} status={state.status} />
           <div class="conversation-actions" role="toolbar" aria-label="Chat actions">
+            <button class="button panel-toggle" aria-expanded={panelOpen()} aria-controls="contact-panel" onClick={() => setPanelOpen(!panelOpen())}>
+              Contact
+            </button>
             <Show when={mode() === 'handling'}>
               <button class="button" disabled={busy() || !!session().pendingTransfer} onClick={() => setDialog('transfer')}>
                 Transfer

@@ -180,7 +180,7 @@ export function ContactPanel(props: { sessionId: string; session: ConversationSe
   const contactId = () => (changing() ? null : (props.session.contact?.id ?? null));
 
   return (
-    <aside class="contact-panel" aria-label="Contact">
+    <aside id="contact-panel" class="contact-panel" aria-label="Contact">
       <section class="panel-section">
         <h3 class="panel-section-title">Visitor</h3>
         <div class="visitor-card">

@@ -108,7 +108,7 @@ export function NotificationCenter() {
       const minutes = membership?.isManager ? membership.channel.warnManagersAfterMinutes : null;
       const id = chat.session.id;
       if (minutes == null || warned.has(id) || warnTimers.has(id)) continue;
-      const dueInMs = Math.max(0, minutes * 60_000 - chat.waitSeconds * 1000 - (Date.now() - receivedAt));
+      const dueInMs = warningDueInMs(minutes, chat.waitSeconds, Date.now() - receivedAt);
       warnTimers.set(
         id,
         setTimeout(() => {
@@ -157,6 +157,11 @@ export function NotificationCenter() {
       </div>
     </Show>
   );
+}
+
+/** How long until a chat that had waited `waitSeconds` when the queue was read `sinceReadMs` ago passes the threshold. */
+export function warningDueInMs(thresholdMinutes: number, waitSeconds: number, sinceReadMs: number): number {
+  return Math.max(0, thresholdMinutes * 60_000 - waitSeconds * 1000 - sinceReadMs);
 }
 
 function notify(title: string, body: string, tag: string, onClick: () => void) {
