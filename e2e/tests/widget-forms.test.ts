@@ -181,8 +181,8 @@ describe('widget forms', () => {
 
     // The site logs Ivan in during the chat: identify() with a signature updates him for the agent.
     await impostor.page.evaluate(
-      ([address, signature]) => (window as any).ChatWidget.identify({ email: address, signature }),
-      ['ivan.verified@example.com', signIdentity(secret, 'ivan.verified@example.com')],
+      ({ address, signature }) => (window as any).ChatWidget.identify({ email: address, signature }),
+      { address: 'ivan.verified@example.com', signature: signIdentity(secret, 'ivan.verified@example.com') },
     );
     await expect.poll(async () => (await agent.session(ivan)).visitor).toEqual({ name: 'Ivan Impostor', email: 'ivan.verified@example.com', emailVerified: true });
     await Promise.all([signed.close(), impostor.close(), agent.close()]);
@@ -194,11 +194,11 @@ describe('widget forms', () => {
     const { page, close } = await newTestPage(browser);
     const staleToken = `lcv_${'A'.repeat(43)}`;
     await page.addInitScript(
-      ([origin, channelId, token]) => {
+      ({ origin, channelId, token }) => {
         localStorage.setItem(`chat-widget:token@${origin}`, token);
         localStorage.setItem(`chat-widget:session:${channelId}`, '0195f0c2-0000-7000-8000-000000000001');
       },
-      [server.url, channel.id, staleToken],
+      { origin: server.url, channelId: channel.id, token: staleToken },
     );
     await page.goto(`${server.url}/demo/${channel.id}`);
     const widget = widgetOn(page);
