@@ -24,6 +24,12 @@ import { IdentitySection } from './IdentitySection';
 import { MembersPanel } from './MembersPanel';
 import { browserTimeZone } from './OpeningHoursEditor';
 
+/** After an in-page link, keyboard users continue from the section it scrolled to. */
+function focusLinkedSection(event: MouseEvent) {
+  const hash = (event.target as Element).closest('a')?.hash;
+  if (hash) requestAnimationFrame(() => document.getElementById(hash.slice(1))?.focus({ preventScroll: true }));
+}
+
 const UNSAVED_PROMPT = 'You have unsaved changes to this channel. Leave without saving?';
 
 /** Asks before leaving the page (in the app or closing the tab) while the form has unsaved changes. */
@@ -142,7 +148,7 @@ function ChannelEditor(props: { id: string }) {
                 <p class="notice notice-warning">This channel is archived: its widget takes no new chats. Restore it at the bottom of the page.</p>
               </Show>
               <div class="channel-editor">
-                <nav class="section-nav" aria-label="Channel sections">
+                <nav class="section-nav" aria-label="Channel sections" onClick={focusLinkedSection}>
                   <ul>
                     {CHANNEL_SECTIONS.map((section) => (
                       <li>
@@ -179,7 +185,7 @@ function ChannelEditor(props: { id: string }) {
                     }}
                   />
 
-                  <section class="admin-section" id="members" aria-labelledby="members-title">
+                  <section class="admin-section" id="members" tabindex="-1" aria-labelledby="members-title">
                     <header class="admin-section-header">
                       <h3 id="members-title">Members</h3>
                       <p class="muted">The agents of this channel and what each may do. Changes apply at once.</p>
@@ -201,7 +207,7 @@ function ChannelEditor(props: { id: string }) {
                     </div>
                   </section>
 
-                  <section class="admin-section" id="embed" aria-labelledby="embed-title">
+                  <section class="admin-section" id="embed" tabindex="-1" aria-labelledby="embed-title">
                     <header class="admin-section-header">
                       <h3 id="embed-title">Embed on your website</h3>
                       <p class="muted">Paste this line into every page that should show the chat, just before &lt;/body&gt;.</p>
@@ -279,7 +285,7 @@ function ArchiveSection(props: { channelId: string; name: string; archived: bool
   }
 
   return (
-    <section class="admin-section danger-zone" id="archive" aria-labelledby="archive-title">
+    <section class="admin-section danger-zone" id="archive" tabindex="-1" aria-labelledby="archive-title">
       <header class="admin-section-header">
         <h3 id="archive-title">Archive or delete</h3>
         <p class="muted">Archiving stops new chats and keeps the history; open chats can still be finished. Only a channel that never had a chat can be deleted.</p>

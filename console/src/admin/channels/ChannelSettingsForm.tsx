@@ -203,7 +203,7 @@ export function ChannelSettingsForm(props: ChannelSettingsFormProps) {
   const folders = createMemo(() => folderPaths(props.faqFolders));
 
   const section = (id: string, title: string, description: string, children: JSX.Element) => (
-    <section class="admin-section" id={`section-${id}`} aria-labelledby={`section-${id}-title`}>
+    <section class="admin-section" id={`section-${id}`} tabindex="-1" aria-labelledby={`section-${id}-title`}>
       <header class="admin-section-header">
         <h3 id={`section-${id}-title`}>{title}</h3>
         <p class="muted">{description}</p>

@@ -65,7 +65,7 @@ export function IdentitySection(props: { channelId: string }) {
   }
 
   return (
-    <section class="admin-section" id="identity" aria-labelledby="identity-title">
+    <section class="admin-section" id="identity" tabindex="-1" aria-labelledby="identity-title">
       <header class="admin-section-header">
         <h3 id="identity-title">Verified visitor identities</h3>
         <p class="muted">
