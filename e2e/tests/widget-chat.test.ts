@@ -229,6 +229,14 @@ describe('chatting in the widget', () => {
     await events.waitFor((e) => e.chatEvents.message?.attachments[0]?.fileName === 'server.log', 30_000);
     await progress.waitFor({ state: 'detached' });
     await expect.poll(() => text(widget.host.locator('.msg.mine a.file'))).toMatch(/^📄 server\.log \(\d+ KB\)$/);
+
+    // A file the server refuses says why, next to a retry button, and reaches nobody.
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await widget.host.locator('input[type=file]').setInputFiles({ name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ not really a program') });
+    const refused = widget.host.locator('.msg.mine .failed');
+    await refused.waitFor();
+    expect(await text(refused)).toMatch(/^Not sent\. \.exe files are not allowed; allowed are .+ Retry$/);
+    expect(events.values.filter((e) => e.chatEvents.message?.attachments.some((a) => a.fileName === 'setup.exe'))).toEqual([]);
     await Promise.all([close(), agent.close()]);
   });
 

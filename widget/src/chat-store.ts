@@ -376,7 +376,8 @@ export function createChatStore(options: ChatStoreOptions) {
         await new Promise((resolve) => setTimeout(resolve, wait));
         return deliver(item, attempt + 1);
       }
-      updateItem(item.id, { state: 'failed', error: e.code === 'VALIDATION' ? e.message.replace(/^\w+: /, '') : undefined, progress: undefined });
+      // A refusal (bad input, a chat over for good) says why and is not retried by itself; a lost connection is.
+      updateItem(item.id, { state: 'failed', error: e.code === 'NETWORK' || e.code === 'RATE_LIMITED' ? undefined : e.message.replace(/^\w+: /, ''), progress: undefined });
     }
   }
 
