@@ -112,7 +112,10 @@ describe('admin area', () => {
     const { channelIdentitySecret } = await gql(server.url, `query($id: ID!) { channelIdentitySecret(channelId: $id) { secret } }`, { id: channel.id }, adminToken);
     expect(secret).toBe(channelIdentitySecret.secret);
     await identity.getByRole('button', { name: 'Make a new secret…' }).click();
-    await page.getByRole('alertdialog', { name: 'Make a new identity secret?' }).getByRole('button', { name: 'Make a new secret' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Make a new identity secret?' });
+    await confirm.getByRole('button', { name: 'Make a new secret' }).click();
+    // The dialog closes once the server has made the new secret.
+    await confirm.waitFor({ state: 'detached' });
     const rotated = await gql(server.url, `query($id: ID!) { channelIdentitySecret(channelId: $id) { secret } }`, { id: channel.id }, adminToken);
     expect(rotated.channelIdentitySecret.secret).not.toBe(secret);
     await expectText(identity.locator('.copyable-code'), rotated.channelIdentitySecret.secret);
