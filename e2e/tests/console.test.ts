@@ -18,6 +18,7 @@ describe('agent console', () => {
   let aliceConsole: TestPage;
   let bobConsole: TestPage;
   let vera: ApiVisitor;
+  let walter: ApiVisitor;
   let channelId: string;
 
   const page = () => aliceConsole.page;
@@ -33,9 +34,18 @@ describe('agent console', () => {
     channelId = setup.channelId;
     alice = setup.agents.alice!;
     bob = setup.agents.bob!;
+    // Alice is in Sales too (without notifications), so her dashboard has two channels to filter.
+    const { channels } = await gql<{ channels: { id: string; name: string }[] }>(server.url, `{ channels { id name } }`, {}, adminToken);
+    await gql(
+      server.url,
+      `mutation($channelId: ID!, $agentId: ID!) { setChannelMember(channelId: $channelId, agentId: $agentId, flags: { canRespond: true, getsNotifications: false }) { canRespond } }`,
+      { channelId: channels.find((c) => c.name === 'Sales')!.id, agentId: alice.id },
+      adminToken,
+    );
   });
   afterAll(async () => {
     await vera?.close();
+    await walter?.close();
     await browser?.close();
     await server?.dispose();
   });
@@ -131,9 +141,26 @@ describe('agent console', () => {
   });
 
   it('shows unread counts and who wrote last in the chat list, and moves between chats by keyboard', async () => {
-    const walter = await ApiVisitor.start(server.url, { channelId, message: 'Do you ship to Norway?', name: 'Walter Wanderer', email: 'walter@example.com' });
+    // Alice switches browser notifications off (the chime stays on): the setting is hers, on the server.
+    await page().getByRole('button', { name: /Alice Agent/ }).click();
+    await page().getByLabel('Browser notification for new chats').uncheck();
+    await page().getByRole('button', { name: /Alice Agent/ }).click();
+    const chimesBefore = await page().evaluate(() => (window as unknown as { __chimes: number }).__chimes);
+
+    walter = await ApiVisitor.start(server.url, { channelId, message: 'Do you ship to Norway?', name: 'Walter Wanderer', email: 'walter@example.com', company: 'Fjord AS' });
     await expectText(page().locator('.queue-count'), /1\s*in queue/);
-    await page().getByRole('button', { name: 'Get next in queue' }).click();
+    await page().waitForFunction((before) => (window as unknown as { __chimes: number }).__chimes > before, chimesBefore);
+    expect(await notificationsOf(page())).toHaveLength(1);
+
+    // Answered from the Dashboard this time, after checking the channel filter.
+    await page().getByRole('link', { name: /Dashboard/ }).click();
+    const incoming = page().getByRole('list', { name: 'Incoming chats' });
+    await incoming.getByText('Walter Wanderer').waitFor();
+    await page().getByRole('group', { name: 'Channels shown' }).getByRole('button', { name: 'Sales' }).click();
+    await page().getByText('Nobody is waiting').waitFor();
+    await expectText(page().getByRole('list', { name: 'Live statistics' }), /Waiting\s*0/);
+    await page().getByRole('button', { name: 'All channels' }).click();
+    await incoming.getByRole('button', { name: 'Answer Walter Wanderer' }).click();
     await page().getByRole('heading', { name: 'Walter Wanderer', level: 2 }).waitFor();
 
     await composer(page()).fill('Hi Walter! Yes, we ship to Norway in 2–3 working days.');
@@ -175,7 +202,6 @@ describe('agent console', () => {
 
     await page().locator('.chat-row', { hasText: 'Vera Visitor' }).click();
     await page().getByRole('heading', { name: 'Vera Visitor', level: 2 }).waitFor();
-    await walter.close();
   });
 
   it('inserts a reply template with its variables filled in', async () => {
@@ -205,6 +231,42 @@ describe('agent console', () => {
       const img = document.querySelector<HTMLImageElement>('.message-agent img.attachment-image[alt="screenshot.png"]');
       return !!img && img.complete && img.naturalWidth === 4;
     });
+  });
+
+  it('sends a file dropped on the conversation, and creates a contact with its company from the chat', async () => {
+    await page().locator('.chat-row', { hasText: 'Walter Wanderer' }).click();
+    await page().getByRole('heading', { name: 'Walter Wanderer', level: 2 }).waitFor();
+    await page().locator('.conversation').evaluate((pane) => {
+      const data = new DataTransfer();
+      data.items.add(new File(['Order 7, 2 boxes\n'], 'order-notes.txt', { type: 'text/plain' }));
+      pane.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+      pane.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    const received = await walter.events.waitFor((v) => v.chatEvents.message?.attachments.some((a) => a.fileName === 'order-notes.txt') ?? false);
+    expect(received.chatEvents.message?.attachments[0]).toMatchObject({ contentType: expect.stringMatching(/^text\/plain/), isImage: false });
+    await page().getByRole('link', { name: /order-notes\.txt/ }).waitFor();
+
+    const panel = page().getByRole('complementary', { name: 'Contact' });
+    await panel.getByRole('button', { name: '+ Create contact from this chat' }).click();
+    expect(await panel.getByLabel('First name').inputValue()).toBe('Walter');
+    expect(await panel.getByLabel('Last name').inputValue()).toBe('Wanderer');
+    expect(await panel.getByLabel('Email').inputValue()).toBe('walter@example.com');
+    expect(await panel.getByLabel('Also create a company').isChecked()).toBe(true);
+    expect(await panel.getByLabel('Company name').inputValue()).toBe('Fjord AS');
+    await panel.getByLabel('Job title').fill('Buyer');
+    await panel.getByRole('button', { name: 'Create contact and company' }).click();
+    await expectText(panel.locator('.contact-card'), /Buyer at Fjord AS/);
+
+    const { chatSession } = await gql<{ chatSession: { contact: { name: string; email: string } | null; company: { name: string } | null } }>(
+      server.url,
+      `query($id: ID!) { chatSession(id: $id) { contact { name email } company { name } } }`,
+      { id: walter.sessionId },
+      adminToken,
+    );
+    expect(chatSession).toEqual({ contact: { name: 'Walter Wanderer', email: 'walter@example.com' }, company: { name: 'Fjord AS' } });
+
+    await page().locator('.chat-row', { hasText: 'Vera Visitor' }).click();
+    await page().getByRole('heading', { name: 'Vera Visitor', level: 2 }).waitFor();
   });
 
   it('lets Bob listen in read-only without anyone being told', async () => {
@@ -342,9 +404,23 @@ describe('agent console', () => {
     await expectText(bp.locator('.chat-list-section', { hasText: 'Completed' }), /Vera Visitor/);
   });
 
+  it('signs out from the menu, and the token stops working', async () => {
+    const bp = bobConsole.page;
+    const token = await bp.evaluate(() => localStorage.getItem('livechat.console.token'));
+    await bp.getByRole('button', { name: /Bob Backup/ }).click();
+    await bp.getByRole('button', { name: 'Sign out' }).click();
+    await bp.getByRole('heading', { name: 'Sign in to Live Chat' }).waitFor();
+    await expectText(bp.getByRole('status'), 'You are signed out.');
+    await expect(gql(server.url, `{ me { id } }`, {}, token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
   it('goes back to the login page when the session is revoked', async () => {
     await gql(server.url, `mutation($id: ID!) { revokeAgentSessions(agentId: $id) }`, { id: alice.id }, adminToken);
-    await page().getByRole('link', { name: 'Dashboard' }).click();
+    // Her next request is refused (the console may also notice by itself first, from a live update).
+    await page()
+      .getByRole('link', { name: 'Dashboard' })
+      .click({ timeout: 3000 })
+      .catch(() => undefined);
     await page().getByRole('heading', { name: 'Sign in to Live Chat' }).waitFor();
     await expectText(page().getByRole('status'), /session has ended/);
     expect([...aliceConsole.errors, ...bobConsole.errors].filter((e) => !/status of (401|404)|Failed to load resource/.test(e))).toEqual([]);
