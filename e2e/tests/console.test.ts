@@ -279,6 +279,7 @@ describe('agent console', () => {
     await expectText(bp.locator('.conversation-banner'), /Listening in to Alice Agent’s chat/);
     expect(await composer(bp).count()).toBe(0);
     expect(await bubbleTexts(bp)).toContain('The invoice number is 2024-118.');
+    await saveScreenshot(bp, 'listen-in');
 
     await vera.send('Hello again from Vera');
     await bp.locator('.message-body', { hasText: 'Hello again from Vera' }).waitFor();
@@ -290,6 +291,8 @@ describe('agent console', () => {
   });
 
   it('offers a transfer that the receiver rejects, then one the sender cancels', async () => {
+    // Bob is on his Dashboard: the offer reaches him there as a prompt.
+    await bobConsole.page.getByRole('link', { name: /Dashboard/ }).click();
     await page().getByRole('button', { name: 'Transfer' }).click();
     const dialog = page().getByRole('dialog', { name: 'Transfer chat' });
     await dialog.getByRole('radio', { name: /Bob Backup/ }).check();
@@ -301,6 +304,7 @@ describe('agent console', () => {
     const prompt = bobConsole.page.getByRole('alertdialog', { name: 'Transfer request' });
     await expectText(prompt, /Alice Agent wants to hand you the chat with Vera Visitor/);
     await expectText(prompt, /Billing question, you know this customer/);
+    await saveScreenshot(bobConsole.page, 'transfer-offered');
     await prompt.getByRole('button', { name: 'Reject' }).click();
     await prompt.waitFor({ state: 'detached' });
 

@@ -194,7 +194,7 @@ function MessageItem(props: { message: ServerMessage; showAuthor: boolean; visit
           <Show when={props.showAuthor}>
             <span class="message-author">{m().authorKind === 'VISITOR' ? props.visitorName : (m().author?.displayName ?? 'Agent')}</span>
           </Show>
-          <div class="bubble">
+          <div class="bubble" classList={{ 'bubble-media': !m().body && m().attachments.length > 0 && m().attachments.every((a) => a.isImage) }}>
             <Show when={m().body}>
               <p class="message-body">{linkify(m().body)}</p>
             </Show>

@@ -1,4 +1,4 @@
-import { useNavigate } from '@solidjs/router';
+import { useLocation, useNavigate } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
 import { errorMessage, runMutation } from '../api';
 import { graphql } from '../graphql';
@@ -29,7 +29,11 @@ export const RejectTransferMutation = graphql(`
 /** Transfers offered to me, wherever I am in the console: accept or reject in one click. */
 export function TransferOffers() {
   const workspace = useWorkspace();
-  const offers = () => workspace.myChats().filter((chat) => chat.pendingTransfer && chat.pendingTransfer.toAgent.id === workspace.me()?.id);
+  const location = useLocation();
+  // The open conversation shows its own offer banner; the card is for chats elsewhere.
+  const openChatId = () => /\/chats\/([^/?#]+)/.exec(location.pathname)?.[1];
+  const offers = () =>
+    workspace.myChats().filter((chat) => chat.pendingTransfer && chat.pendingTransfer.toAgent.id === workspace.me()?.id && chat.id !== openChatId());
   return (
     <Show when={offers().length > 0}>
       <div class="transfer-offers">
