@@ -12,6 +12,7 @@ import { ChatList } from './ChatList';
 import { Conversation } from './Conversation';
 import { matchShortcut, shortcuts } from './shortcuts';
 import { KeyboardIcon } from '../ui/icons';
+import { ErrorNotice } from '../ui/ErrorNotice';
 
 const GetNextInQueueMutation = graphql(`
   mutation GetNextInQueue {
@@ -86,11 +87,7 @@ export function ChatsPage() {
             </button>
           </div>
         </header>
-        <Show when={workspace.myChatsError()}>
-          <p class="notice notice-error" role="alert">
-            {workspace.myChatsError()}
-          </p>
-        </Show>
+        <ErrorNotice error={workspace.myChatsError()} />
         <Show
           when={workspace.myChatsLoaded()}
           fallback={

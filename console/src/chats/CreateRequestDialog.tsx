@@ -6,6 +6,7 @@ import { Dialog } from '../ui/Dialog';
 import { visitorLabel } from '../ui/format';
 import { showToast } from '../ui/toasts';
 import type { ConversationSession } from './Conversation';
+import { ErrorNotice } from '../ui/ErrorNotice';
 
 const CreateRequestFromChatMutation = graphql(`
   mutation CreateRequestFromChat($sessionId: ID!, $input: CreateRequestFromChatInput) {
@@ -115,11 +116,7 @@ export function CreateRequestDialog(props: {
             <input maxLength={100} value={category()} onInput={(e) => setCategory(e.currentTarget.value)} placeholder="e.g. Billing" />
           </label>
         </div>
-        <Show when={error() && !fieldError('title')}>
-          <p class="notice notice-error" role="alert">
-            {error()!.message}
-          </p>
-        </Show>
+        <ErrorNotice error={!fieldError('title') && error()?.message} />
         <p class="muted small">After saving, a message with the request number is put in your reply box, ready to send to the visitor.</p>
         <div class="dialog-actions">
           <button type="button" class="button" onClick={props.onClose}>

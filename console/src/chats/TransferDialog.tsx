@@ -5,6 +5,7 @@ import { useRuntime } from '../runtime';
 import { Dialog } from '../ui/Dialog';
 import { initials } from '../ui/format';
 import { showToast } from '../ui/toasts';
+import { ErrorNotice } from '../ui/ErrorNotice';
 
 const TransferTargetsQuery = graphql(`
   query TransferTargets($sessionId: ID!) {
@@ -62,7 +63,7 @@ export function TransferDialog(props: { sessionId: string; visitorName: string; 
     >
       <form onSubmit={submit} class="stack">
         <Show when={!targets.loading} fallback={<div class="spinner" role="status" aria-label="Loading colleagues" />}>
-          <Show when={!targets.error} fallback={<p class="notice notice-error" role="alert">{errorMessage(targets.error)}</p>}>
+          <Show when={!targets.error} fallback={<ErrorNotice error={targets.error} />}>
             <Show
               when={(targets() ?? []).length > 0}
               fallback={
@@ -103,11 +104,7 @@ export function TransferDialog(props: { sessionId: string; visitorName: string; 
           <span>Note for your colleague (optional)</span>
           <textarea rows={2} maxLength={500} value={note()} onInput={(e) => setNote(e.currentTarget.value)} placeholder="What they should know" />
         </label>
-        <Show when={error()}>
-          <p class="notice notice-error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <ErrorNotice error={error()} />
         <div class="dialog-actions">
           <button type="button" class="button" onClick={props.onClose}>
             Cancel

@@ -5,6 +5,7 @@ import { graphql, type ResultOf } from '../graphql';
 import { useRuntime } from '../runtime';
 import { formatDateTime, initials, visitorLabel } from '../ui/format';
 import { showToast } from '../ui/toasts';
+import { ErrorNotice } from '../ui/ErrorNotice';
 
 const SuggestionsQuery = graphql(`
   query ContactSuggestions($sessionId: ID!) {
@@ -188,32 +189,11 @@ export function ContactPanel(props: { sessionId: string; session: ConversationSe
             {initials(visitorLabel(props.session.visitor))}
           </span>
           <dl class="facts facts-compact">
-            <div>
-              <dt>Name</dt>
-              <dd>{props.session.visitor.name || <span class="muted">not given</span>}</dd>
-            </div>
-            <div>
-              <dt>Email</dt>
-              <dd>{props.session.visitor.email || <span class="muted">not given</span>}</dd>
-            </div>
-            <Show when={props.session.visitor.phone}>
-              <div>
-                <dt>Phone</dt>
-                <dd>{props.session.visitor.phone}</dd>
-              </div>
-            </Show>
-            <Show when={props.session.visitor.company}>
-              <div>
-                <dt>Company</dt>
-                <dd>{props.session.visitor.company}</dd>
-              </div>
-            </Show>
-            <Show when={props.session.visitor.country}>
-              <div>
-                <dt>Country</dt>
-                <dd>{props.session.visitor.country}</dd>
-              </div>
-            </Show>
+            <Fact label="Name" value={props.session.visitor.name} always />
+            <Fact label="Email" value={props.session.visitor.email} always />
+            <Fact label="Phone" value={props.session.visitor.phone} />
+            <Fact label="Company" value={props.session.visitor.company} />
+            <Fact label="Country" value={props.session.visitor.country} />
           </dl>
         </div>
       </section>
@@ -306,9 +286,7 @@ function FindContact(props: { sessionId: string; session: ConversationSession; c
             <div class="skeleton-row" role="status" aria-label="Looking for matching contacts" />
           </Match>
           <Match when={suggestions.error}>
-            <p class="notice notice-error" role="alert">
-              {errorMessage(suggestions.error)}
-            </p>
+            <ErrorNotice error={suggestions.error} />
           </Match>
           <Match when={(suggestions() ?? []).length > 0}>
             <h4 class="subheading">This could be…</h4>
@@ -336,9 +314,7 @@ function FindContact(props: { sessionId: string; session: ConversationSession; c
               <div class="skeleton-row" role="status" aria-label="Searching" />
             </Match>
             <Match when={results.error}>
-              <p class="notice notice-error" role="alert">
-                {errorMessage(results.error)}
-              </p>
+              <ErrorNotice error={results.error} />
             </Match>
             <Match when={(results() ?? []).length === 0}>
               <p class="muted small">No contact matches “{debounced()}”.</p>
@@ -457,11 +433,7 @@ function CreateContactForm(props: { sessionId: string; session: ConversationSess
             <input value={companyName()} onInput={(e) => setCompanyName(e.currentTarget.value)} maxLength={200} required />
           </label>
         </Show>
-        <Show when={error()}>
-          <p class="notice notice-error" role="alert">
-            {error()!.message}
-          </p>
-        </Show>
+        <ErrorNotice error={error()?.message} />
         <div class="row">
           <button type="submit" class="button button-primary" disabled={busy()}>
             {busy() ? 'Creating…' : withCompany() ? 'Create contact and company' : 'Create contact'}
@@ -489,9 +461,7 @@ function LinkedContact(props: { id: string; version: number; onChange(): void; o
     <Switch>
       <Match when={details.error}>
         <section class="panel-section">
-          <p class="notice notice-error" role="alert">
-            {errorMessage(details.error)}
-          </p>
+          <ErrorNotice error={details.error} />
           <button class="button button-small" onClick={() => refetch()}>
             Try again
           </button>
@@ -518,32 +488,10 @@ function LinkedContact(props: { id: string; version: number; onChange(): void; o
                   <span class="muted">{[contact().title, contact().company?.name].filter(Boolean).join(' at ')}</span>
                 </Show>
                 <dl class="facts facts-compact">
-                  <Show when={contact().email}>
-                    <div>
-                      <dt>Email</dt>
-                      <dd>
-                        <a href={`mailto:${contact().email}`}>{contact().email}</a>
-                      </dd>
-                    </div>
-                  </Show>
-                  <Show when={contact().phone}>
-                    <div>
-                      <dt>Phone</dt>
-                      <dd>{contact().phone}</dd>
-                    </div>
-                  </Show>
-                  <Show when={contact().country}>
-                    <div>
-                      <dt>Country</dt>
-                      <dd>{contact().country}</dd>
-                    </div>
-                  </Show>
-                  <Show when={contact().company?.domain}>
-                    <div>
-                      <dt>Website</dt>
-                      <dd>{contact().company!.domain}</dd>
-                    </div>
-                  </Show>
+                  <Fact label="Email" value={contact().email} link={contact().email ? `mailto:${contact().email}` : undefined} />
+                  <Fact label="Phone" value={contact().phone} />
+                  <Fact label="Country" value={contact().country} />
+                  <Fact label="Website" value={contact().company?.domain} />
                 </dl>
               </div>
             </section>
@@ -698,11 +646,7 @@ function NewFollowUpForm(props: { contactId: string; onCreated(): void }) {
           <span>Due</span>
           <input type="date" required value={due()} onInput={(e) => setDue(e.currentTarget.value)} />
         </label>
-        <Show when={error()}>
-          <p class="notice notice-error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <ErrorNotice error={error()} />
         <div class="row">
           <button class="button button-primary button-small" type="submit" disabled={!title().trim()}>
             Add follow-up
@@ -757,11 +701,7 @@ function NewSaleForm(props: { contactId: string; onCreated(): void }) {
             <input maxLength={3} value={currency()} onInput={(e) => setCurrency(e.currentTarget.value)} />
           </label>
         </div>
-        <Show when={error()}>
-          <p class="notice notice-error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <ErrorNotice error={error()} />
         <div class="row">
           <button class="button button-primary button-small" type="submit" disabled={!title().trim()}>
             Add sale
@@ -771,6 +711,24 @@ function NewSaleForm(props: { contactId: string; onCreated(): void }) {
           </button>
         </div>
       </form>
+    </Show>
+  );
+}
+
+/** One row of a facts list; left out when empty unless `always` (then "not given"). */
+function Fact(props: { label: string; value: string | null | undefined; always?: boolean; link?: string }) {
+  return (
+    <Show when={props.value || props.always}>
+      <div>
+        <dt>{props.label}</dt>
+        <dd>
+          <Show when={props.value} fallback={<span class="muted">not given</span>}>
+            <Show when={props.link} fallback={props.value}>
+              <a href={props.link}>{props.value}</a>
+            </Show>
+          </Show>
+        </dd>
+      </div>
     </Show>
   );
 }

@@ -10,6 +10,7 @@ import { useWorkspace } from '../workspace';
 import { ChannelFilter, loadChannelSelection, saveChannelSelection } from './ChannelFilter';
 import { StatTiles } from './StatTiles';
 import { WarningIcon } from '../ui/icons';
+import { ErrorNotice } from '../ui/ErrorNotice';
 
 export const ChannelsQuery = graphql(`
   query Channels {
@@ -162,11 +163,7 @@ export function DashboardPage() {
         <ChannelFilter channels={channels() ?? []} loading={channels.loading} selection={selection()} onChange={changeSelection} />
       </header>
 
-      <Show when={error()}>
-        <p class="notice notice-error" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <ErrorNotice error={error()} />
 
       <StatTiles stats={snapshot()?.data.stats} elapsedSeconds={elapsed()} />
 

@@ -4,6 +4,7 @@ import { useRuntime } from '../runtime';
 import { showToast } from '../ui/toasts';
 import { createInsertSource, groupByFolder, type FaqItem, type InsertSearchResults, type InsertSource, type QuickReplyItem, type TemplateItem } from './insert-source';
 import { QuickReplyManager } from './QuickReplyManager';
+import { ErrorNotice } from '../ui/ErrorNotice';
 
 export type InsertTab = 'templates' | 'faq' | 'quick';
 
@@ -225,14 +226,10 @@ export function InsertMenu(props: InsertMenuProps) {
       <div id="insert-panel" class="insert-panel" role="tabpanel" aria-labelledby={`insert-tab-${tab()}`}>
         <Switch>
           <Match when={library.error && !searching()}>
-            <p class="notice notice-error" role="alert">
-              {errorMessage(library.error)}
-            </p>
+            <ErrorNotice error={library.error} />
           </Match>
           <Match when={results.error && searching()}>
-            <p class="notice notice-error" role="alert">
-              {errorMessage(results.error)}
-            </p>
+            <ErrorNotice error={results.error} />
           </Match>
           <Match when={tab() === 'quick' && managing()}>
             <QuickReplyManager

@@ -1,6 +1,7 @@
 import { createSignal, For, Show } from 'solid-js';
 import { errorMessage } from '../api';
 import type { InsertSource, QuickReplyItem } from './insert-source';
+import { ErrorNotice } from '../ui/ErrorNotice';
 
 /** Add, edit and delete my quick replies without leaving the conversation. */
 export function QuickReplyManager(props: {
@@ -49,11 +50,7 @@ export function QuickReplyManager(props: {
           Done
         </button>
       </div>
-      <Show when={error()}>
-        <p class="notice notice-error" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <ErrorNotice error={error()} />
       <Show when={props.quickReplies.length === 0 && editing() !== 'new'}>
         <p class="muted small">No quick replies yet. Add the texts you type again and again.</p>
       </Show>

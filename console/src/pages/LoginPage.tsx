@@ -3,6 +3,7 @@ import { createSignal, Show } from 'solid-js';
 import { errorMessage, runMutation } from '../api';
 import { graphql } from '../graphql';
 import { useRuntime } from '../runtime';
+import { ErrorNotice } from '../ui/ErrorNotice';
 
 const LoginMutation = graphql(`
   mutation Login($email: String!, $password: String!) {
@@ -75,11 +76,7 @@ export function LoginPage() {
               onInput={(e) => setPassword(e.currentTarget.value)}
             />
           </label>
-          <Show when={error()}>
-            <p class="notice notice-error" role="alert">
-              {error()}
-            </p>
-          </Show>
+          <ErrorNotice error={error()} />
           <button class="button button-primary button-block" type="submit" disabled={busy() || !email() || !password()}>
             {busy() ? 'Signing in…' : 'Sign in'}
           </button>
