@@ -1,5 +1,5 @@
 import { A, Navigate, useHref, useLocation, useResolvedPath, type RouteSectionProps } from '@solidjs/router';
-import { createResource, ErrorBoundary, Match, Show, Switch, type ParentProps } from 'solid-js';
+import { createEffect, createResource, ErrorBoundary, Match, onCleanup, Show, Switch, type ParentProps } from 'solid-js';
 import { errorMessage, runQuery } from './api';
 import { useRuntime } from './runtime';
 import { ConnectionBanner } from './shell/ConnectionBanner';
@@ -69,6 +69,12 @@ function SignedInShell(props: ParentProps<{ token: string }>) {
 function Chrome(props: ParentProps) {
   const workspace = useWorkspace();
   const badges = () => workspace.badges();
+  // What needs attention shows in the browser tab too: waiting visitors and unread messages.
+  createEffect(() => {
+    const attention = (badges()?.incoming ?? 0) + (badges()?.unread ?? 0) + (badges()?.transfersToMe ?? 0);
+    document.title = attention > 0 ? `(${attention}) Live Chat Console` : 'Live Chat Console';
+  });
+  onCleanup(() => (document.title = 'Live Chat Console'));
   return (
     <div class="shell">
       <a class="skip-link" href="#main">
@@ -89,6 +95,7 @@ function Chrome(props: ParentProps) {
           <A href="/chats" activeClass="is-active">
             Chats
             <CountBadge count={badges()?.myChats ?? 0} label={(n) => `${n} ${n === 1 ? 'chat' : 'chats'} you are handling`} />
+            <CountBadge count={badges()?.transfersToMe ?? 0} label={(n) => `${n} ${n === 1 ? 'transfer' : 'transfers'} waiting for your answer`} tone="alert" />
           </A>
           <Show when={workspace.me()?.role === 'ADMIN'}>
             <A href="/admin" activeClass="is-active">

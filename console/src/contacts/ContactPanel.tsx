@@ -1,3 +1,4 @@
+import { A } from '@solidjs/router';
 import { createEffect, createResource, createSignal, For, Match, on, Show, Switch } from 'solid-js';
 import { errorMessage, runMutation, runQuery, type ApiError } from '../api';
 import type { ConversationSession } from '../chats/Conversation';
@@ -598,9 +599,9 @@ function DetailList(props: { contact: ContactDetails; tab: DetailTab; onCreated(
             <For each={c().chatSessions.edges}>
               {({ node }) => (
                 <li class="record">
-                  <a class="record-title" href={`${import.meta.env.BASE_URL}chats/${node.id}`}>
+                  <A class="record-title" href={`/chats/${node.id}`}>
                     {node.channel.name}
-                  </a>
+                  </A>
                   <span class="muted small">
                     {formatDateTime(node.requestedAt)} · {humanize(node.status)}
                   </span>
