@@ -70,10 +70,14 @@ const recordNotificationsScript = () => {
   };
 };
 
-/** A signed-in console in its own browser context (notifications allowed and recorded). */
-export async function openConsole(browser: Browser, server: ApiServer, account: { email: string; password: string }): Promise<TestPage> {
+/**
+ * A signed-in console in its own browser context (notifications allowed and recorded).
+ * `fakeClock`: the page's timers run on Playwright's clock, which a test can move forward.
+ */
+export async function openConsole(browser: Browser, server: ApiServer, account: { email: string; password: string }, options: { fakeClock?: boolean } = {}): Promise<TestPage> {
   const testPage = await newTestPage(browser, { permissions: ['notifications'] });
   await testPage.context.addInitScript(recordNotificationsScript);
+  if (options.fakeClock) await testPage.page.clock.install();
   await signIn(testPage.page, server, account);
   return testPage;
 }
