@@ -1,7 +1,7 @@
 import { builder } from '../builder';
 import { agentOf, type Context, type Principal } from '../context';
 import { AgentRole, Presence } from '../generated/prisma/enums';
-import { signalStream } from '../services/live-signals';
+import { signalStream, type BusRoute } from '../services/live-signals';
 
 export const AgentRoleEnum = builder.enumType(AgentRole, {
   name: 'AgentRole',
@@ -144,7 +144,8 @@ const AgentEventRef = builder.objectRef<AgentEvent>('AgentEvent').implement({
   description: 'What changed for one agent’s console: refetch the named chats and queue, and show the new badges.',
   fields: (t) => ({
     reasons: t.exposeStringList('reasons', {
-      description: 'Why: "initial", "queue" (incoming chats changed), "chats" (one of your chats changed), "transfer", "presence", "resync".',
+      description:
+        'Why: "initial", "queue" (incoming chats changed), "chats" (one of your chats changed), "transfer", "presence", "channels" (your channel memberships or flags changed; the feed already follows them), "resync".',
     }),
     sessionIds: t.exposeIDList('sessionIds', { description: 'The chats that changed.' }),
     transferIds: t.exposeIDList('transferIds', { description: 'The transfers that changed.' }),
@@ -170,10 +171,18 @@ builder.subscriptionField('agentEvents', (t) =>
     authScopes: { agent: true },
     subscribe: async (_root, _args, ctx) => {
       const agent = agentOf(ctx)!;
-      const memberships = await ctx.prisma.channelMember.findMany({ where: { agentId: agent.id }, select: { channelId: true, canRespond: true } });
-      const respondable = memberships.filter((m) => m.canRespond).map((m) => m.channelId);
+      // Memberships are read again when an admin changes them, so the running feed follows.
+      let respondable = await ctx.services.queue.respondableChannels(agent);
+      const routes = (): BusRoute[] => [['agent', agent.id], ...respondable.map((id) => ['channel', id] as const)];
       return signalStream<{ reason: string; sessionId?: string; transferId?: string }, AgentEvent>(ctx.services.bus, {
-        routes: [['agent', agent.id], ...respondable.map((id) => ['channel', id] as const)],
+        routes: routes(),
+        reroute: {
+          when: (signal) => signal.reason === 'channels',
+          read: async () => {
+            respondable = await ctx.services.queue.respondableChannels(agent);
+            return routes();
+          },
+        },
         coalesceMs: 200,
         emitInitial: true,
         compute: async (signals) => {

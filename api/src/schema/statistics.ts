@@ -3,8 +3,8 @@ import type { Context } from '../context';
 import { agentOf } from '../context';
 import { forbidden } from '../errors';
 import type { ChatSession } from '../generated/prisma/client';
-import type { ChannelSignal } from '../services/chats';
-import { signalStream } from '../services/live-signals';
+import type { AgentSignal, ChannelSignal } from '../services/chats';
+import { signalStream, type BusRoute } from '../services/live-signals';
 import type { QueuedSession } from '../services/queue';
 import { validateTimeZone } from '../services/opening-hours';
 import { liveStats, type LiveStats } from '../services/statistics';
@@ -53,13 +53,17 @@ const DashboardRef = builder.objectRef<DashboardSnapshot>('DashboardSnapshot').i
   }),
 });
 
-/** The channels a dashboard covers: the caller's memberships (every channel for admins), narrowed to `requested`. */
-async function dashboardChannels(ctx: Context, requested: readonly (string | number)[] | null | undefined): Promise<string[]> {
+/** The caller's channels: their memberships, every channel for admins. */
+async function memberChannels(ctx: Context): Promise<string[]> {
   const agent = agentOf(ctx)!;
-  const available =
-    agent.role === 'ADMIN'
-      ? (await ctx.prisma.channel.findMany({ select: { id: true } })).map((c) => c.id)
-      : (await ctx.prisma.channelMember.findMany({ where: { agentId: agent.id }, select: { channelId: true } })).map((m) => m.channelId);
+  return agent.role === 'ADMIN'
+    ? (await ctx.prisma.channel.findMany({ select: { id: true } })).map((c) => c.id)
+    : (await ctx.prisma.channelMember.findMany({ where: { agentId: agent.id }, select: { channelId: true } })).map((m) => m.channelId);
+}
+
+/** The channels a dashboard covers: the caller's channels, narrowed to `requested`; FORBIDDEN for one outside them. */
+async function dashboardChannels(ctx: Context, requested: readonly (string | number)[] | null | undefined): Promise<string[]> {
+  const available = await memberChannels(ctx);
   if (!requested) return available;
   const ids = requested.map(String);
   const outside = ids.find((id) => !available.includes(id));
@@ -93,10 +97,23 @@ builder.subscriptionField('dashboardEvents', (t) =>
       timeZone: t.arg.string({ defaultValue: 'UTC', description: STATS_TIME_ZONE }),
     },
     subscribe: async (_root, { channelIds, timeZone }, ctx) => {
-      const channels = await dashboardChannels(ctx, channelIds);
+      const agent = agentOf(ctx)!;
+      let channels = await dashboardChannels(ctx, channelIds);
       const zone = validateTimeZone(timeZone ?? 'UTC');
-      return signalStream<ChannelSignal, DashboardSnapshot>(ctx.services.bus, {
-        routes: channels.map((id) => ['channel', id] as const),
+      const routes = (): BusRoute[] => [['agent', agent.id], ...channels.map((id) => ['channel', id] as const)];
+      return signalStream<ChannelSignal | AgentSignal, DashboardSnapshot>(ctx.services.bus, {
+        routes: routes(),
+        // From the agent's own route only a membership change matters: the feed then covers the
+        // channels they are in now (a channel they left drops out, one they joined comes in).
+        accepts: (topic, signal) => topic === 'channel' || signal.reason === 'channels',
+        reroute: {
+          when: (signal) => signal.reason === 'channels',
+          read: async () => {
+            const available = await memberChannels(ctx);
+            channels = channelIds ? [...new Set(channelIds.map(String))].filter((id) => available.includes(id)) : available;
+            return routes();
+          },
+        },
         coalesceMs: 500,
         emitInitial: true,
         compute: async () => {
