@@ -159,15 +159,23 @@ describe("the agent's photo on messages", () => {
       const live = subscribe(app.ws(`Bearer ${visitorToken}`), PHOTO_EVENTS, { id: sessionId, after: 0 });
       await live.waitFor((d) => d.chatEvents.message?.body === 'Hello, I need help');
 
-      const before = Date.now();
-      const sent = await app.gql(SEND_WITH_PHOTO, { input: { sessionId, body: 'With or without a face', clientMessageId: randomUUID() } }, agents.alice!.token);
+      // The plain-SQL send path must store UTC like Prisma does, whatever the process's time zone.
+      const zone = process.env.TZ;
+      process.env.TZ = 'Asia/Tokyo';
+      let sent;
+      try {
+        sent = await app.gql(SEND_WITH_PHOTO, { input: { sessionId, body: 'With or without a face', clientMessageId: randomUUID() } }, agents.alice!.token);
+      } finally {
+        if (zone === undefined) delete process.env.TZ;
+        else process.env.TZ = zone;
+      }
       expect(sent.errors).toBeUndefined();
       const expected = showAgentPhoto ? photoUrl : null;
       expect(sent.data.sendMessage.author.photoUrl).toBe(expected);
-      // Stored as UTC whatever the server's time zone: the reply's time is the time it was sent.
-      expect(Math.abs(Date.parse(sent.data.sendMessage.createdAt) - before)).toBeLessThan(60_000);
       const stored = await app.services.prisma.message.findFirstOrThrow({ where: { sessionId, body: 'With or without a face' } });
       expect(stored.createdAt.toISOString()).toBe(sent.data.sendMessage.createdAt);
+      const [event] = await app.services.prisma.$queryRaw<{ utc: string }[]>`SELECT to_char("createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS utc FROM "ChatEvent" WHERE "sessionId" = ${sessionId}::uuid AND seq = ${sent.data.sendMessage.cursor}`;
+      expect(event!.utc).toBe(sent.data.sendMessage.createdAt);
 
       const delivered = await live.waitFor((d) => d.chatEvents.message?.body === 'With or without a face');
       expect(delivered.chatEvents.message.author).toEqual({ displayName: 'Ally', photoUrl: expected });
