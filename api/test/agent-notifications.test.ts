@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './harness';
+import { channelWithAgents, startChat } from './chat-fixtures';
+import { startTestApp, subscribe, type TestApp } from './harness';
 
 const SETTINGS = `fragment S on Agent { notifyBrowser notifySound notifyManagerWarnings }`;
 const ME = `${SETTINGS} { me { id ...S } }`;
@@ -51,5 +52,66 @@ describe('agent notification settings', () => {
     const result = await app.gql(UPDATE, { id: agent.id, input: { notifySound: 'loud' } }, token);
     expect(result.errors?.[0]?.message).toMatch(/Boolean/);
     expect((await app.gql(ME, {}, token)).data.me.notifySound).toBe(true);
+  });
+});
+
+// SPEC: a new incoming chat notifies the members with notifications on. The console announces
+// the chats of `queue` when agentEvents says the queue changed, so both must cover those members.
+describe('new-chat notifications', () => {
+  const QUEUE = `query($ids: [ID!]) { queue(channelIds: $ids) { session { id channel { id } } } }`;
+  const AGENT_EVENTS = `subscription { agentEvents { reasons sessionIds badges { incoming } } }`;
+  const ACCEPT = `mutation($id: ID!) { acceptChat(sessionId: $id) { id } }`;
+  const PRESENCE = `mutation($p: Presence!) { setPresence(presence: $p) { presence } }`;
+  type AgentEventData = { agentEvents: { reasons: string[]; sessionIds: string[]; badges: { incoming: number } } };
+  const queued = async (token: string, ids?: string[]) => {
+    const result = await app.gql(QUEUE, { ids }, token);
+    expect(result.errors).toBeUndefined();
+    return (result.data.queue as { session: { id: string } }[]).map((q) => q.session.id);
+  };
+
+  it('reach a member with notifications on who cannot respond, and managers; not a member without either', async () => {
+    const { channel, agents } = await channelWithAgents(app, {
+      responder: { canRespond: true, getsNotifications: false },
+      notified: { canRespond: false, getsNotifications: true },
+      manager: { canRespond: false, getsNotifications: false, isManager: true },
+      listener: { canRespond: false, getsNotifications: false, canListenIn: true },
+    });
+    const feeds = Object.fromEntries(
+      Object.entries(agents).map(([key, { token }]) => [key, subscribe<AgentEventData>(app.ws(`Bearer ${token}`), AGENT_EVENTS)]),
+    );
+    for (const feed of Object.values(feeds)) await feed.waitFor((d) => d.agentEvents.reasons.includes('initial'));
+
+    const { sessionId } = await startChat(app, channel.id, 'anyone there?');
+    for (const key of ['responder', 'notified', 'manager']) {
+      const event = await feeds[key]!.waitFor((d) => d.agentEvents.sessionIds.includes(sessionId));
+      expect(event.agentEvents.reasons).toContain('queue');
+      // The Dashboard badge counts only chats they could take.
+      expect(event.agentEvents.badges.incoming).toBe(key === 'responder' ? 1 : 0);
+      expect(await queued(agents[key]!.token)).toEqual([sessionId]);
+    }
+    expect(await queued(agents.notified!.token, [channel.id])).toEqual([sessionId]);
+
+    // The listener gets neither: her own presence change, published after the chat, arrives first.
+    const listener = agents.listener!;
+    expect((await app.gql(PRESENCE, { p: 'AWAY' }, listener.token)).errors).toBeUndefined();
+    await feeds.listener!.waitFor((d) => d.agentEvents.reasons.includes('presence'));
+    expect(feeds.listener!.values().filter((d) => d.agentEvents.sessionIds.includes(sessionId))).toEqual([]);
+    expect(await queued(listener.token)).toEqual([]);
+    const refused = await app.gql(QUEUE, { ids: [channel.id] }, listener.token);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    // Being told is not being allowed to take it.
+    const taken = await app.gql(ACCEPT, { id: sessionId }, agents.notified!.token);
+    expect(taken.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // Once answered it leaves their queue, and they are told so.
+    const notified = feeds.notified!;
+    const since = notified.values().length;
+    expect((await app.gql(ACCEPT, { id: sessionId }, agents.responder!.token)).errors).toBeUndefined();
+    await notified.waitFor((d) => notified.values().indexOf(d) >= since && d.agentEvents.sessionIds.includes(sessionId));
+    expect(await queued(agents.notified!.token)).toEqual([]);
+    for (const feed of Object.values(feeds)) {
+      expect(feed.results.every((r) => !r.errors)).toBe(true);
+      feed.stop();
+    }
   });
 });

@@ -50,7 +50,7 @@ async function expectUnseen<T>(feed: Subscription<T>, channelId: string, covered
 }
 
 describe('agentEvents follows membership changes without resubscribing', () => {
-  it('starts carrying a channel’s new chats when the agent is added or may respond, and stops when removed or not', async () => {
+  it('starts carrying a channel’s new chats when the agent is added or their flags allow it, and stops when removed or not', async () => {
     const home = await channelWithAgents(app, { alice: { canRespond: true } });
     const other = await channelWithAgents(app, { bob: { canRespond: true } });
     const alice = home.agents.alice!;
@@ -72,9 +72,9 @@ describe('agentEvents follows membership changes without resubscribing', () => {
     expect(arrived.agentEvents.reasons).toContain('queue');
     expect(arrived.agentEvents.badges.incoming).toBe(3);
 
-    // Still a member but no longer able to respond: its chats stop, and its queue leaves the badge.
+    // Still a member, but neither responding nor notified: its chats stop, and its queue leaves the badge.
     since = feed.values().length;
-    await setMember(other.channel.id, alice.agent.id, { canRespond: false });
+    await setMember(other.channel.id, alice.agent.id, { canRespond: false, getsNotifications: false });
     const demoted = await nextValue(feed, since, (d) => d.agentEvents.reasons.includes('channels'));
     expect(demoted.agentEvents.badges.incoming).toBe(1);
     await expectUnseen(feed, other.channel.id, home.channel.id, carries);

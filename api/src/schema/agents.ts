@@ -167,19 +167,21 @@ builder.subscriptionField('agentEvents', (t) =>
   t.field({
     type: AgentEventRef,
     description:
-      'What one agent’s console needs live: new chats in the queue of their channels, their chats changing, transfers offered to them, and badge counts.',
+      'What one agent’s console needs live: new chats in the queue of their channels (where they can respond, get notifications or manage), their chats changing, transfers offered to them, and badge counts.',
     authScopes: { agent: true },
     subscribe: async (_root, _args, ctx) => {
       const agent = agentOf(ctx)!;
       // Memberships are read again when an admin changes them, so the running feed follows.
-      let respondable = await ctx.services.queue.respondableChannels(agent);
-      const routes = (): BusRoute[] => [['agent', agent.id], ...respondable.map((id) => ['channel', id] as const)];
+      const readChannels = () => Promise.all([ctx.services.queue.respondableChannels(agent), ctx.services.queue.watchedChannels(agent)]);
+      // The badge counts where they can respond; "queue" events also come from channels where they only get notifications or manage.
+      let [respondable, watched] = await readChannels();
+      const routes = (): BusRoute[] => [['agent', agent.id], ...watched.map((id) => ['channel', id] as const)];
       return signalStream<{ reason: string; sessionId?: string; transferId?: string }, AgentEvent>(ctx.services.bus, {
         routes: routes(),
         reroute: {
           when: (signal) => signal.reason === 'channels',
           read: async () => {
-            respondable = await ctx.services.queue.respondableChannels(agent);
+            [respondable, watched] = await readChannels();
             return routes();
           },
         },

@@ -39,9 +39,10 @@ const CHANNEL_IDS_DESCRIPTION = 'Limit to these channels; by default every chann
 builder.queryFields((t) => ({
   queue: t.field({
     type: [QueuedChatRef],
-    description: 'Waiting chats in the channels where you can respond, oldest first.',
+    description:
+      'Waiting chats, oldest first, in the channels whose queue concerns you: where you can respond, get new-chat notifications or are a manager (your memberships say which).',
     authScopes: { agent: true },
-    args: { channelIds: t.arg.idList({ description: CHANNEL_IDS_DESCRIPTION }) },
+    args: { channelIds: t.arg.idList({ description: 'Limit to these channels; by default all of the above.' }) },
     resolve: (_root, { channelIds }, ctx) => ctx.services.queue.queueFor(agentOf(ctx)!, channelIds?.map(String)),
   }),
 }));

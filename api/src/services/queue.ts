@@ -27,10 +27,25 @@ export function createQueueService(prisma: PrismaClient, events: ChatEventLog, b
   /** Channels where the agent may take chats, narrowed to `channelIds` when given. */
   async function respondableChannels(agent: Agent, channelIds?: readonly string[] | null): Promise<string[]> {
     const memberships = await prisma.channelMember.findMany({ where: { agentId: agent.id, canRespond: true }, select: { channelId: true } });
-    const mine = memberships.map((m) => m.channelId);
+    return narrow(memberships.map((m) => m.channelId), channelIds, 'You cannot respond in channel');
+  }
+
+  /**
+   * Channels whose queue concerns the agent: where they can respond, get new-chat notifications
+   * or are a manager (warned when a chat waits too long). Narrowed to `channelIds` when given.
+   */
+  async function watchedChannels(agent: Agent, channelIds?: readonly string[] | null): Promise<string[]> {
+    const memberships = await prisma.channelMember.findMany({
+      where: { agentId: agent.id, OR: [{ canRespond: true }, { getsNotifications: true }, { isManager: true }] },
+      select: { channelId: true },
+    });
+    return narrow(memberships.map((m) => m.channelId), channelIds, 'You neither respond, get notifications nor manage in channel');
+  }
+
+  function narrow(mine: string[], channelIds: readonly string[] | null | undefined, refusal: string): string[] {
     if (!channelIds) return mine;
     const outside = channelIds.filter((id) => !mine.includes(id));
-    if (outside.length) throw forbidden(`You cannot respond in channel ${outside[0]}.`);
+    if (outside.length) throw forbidden(`${refusal} ${outside[0]}.`);
     return [...new Set(channelIds)];
   }
 
@@ -129,7 +144,7 @@ export function createQueueService(prisma: PrismaClient, events: ChatEventLog, b
   }
 
   async function queueFor(agent: Agent, channelIds?: readonly string[] | null): Promise<QueuedSession[]> {
-    return waiting(await respondableChannels(agent, channelIds));
+    return waiting(await watchedChannels(agent, channelIds));
   }
 
   /** What a waiting visitor sees: their place in line and the expected wait. */
@@ -156,7 +171,7 @@ export function createQueueService(prisma: PrismaClient, events: ChatEventLog, b
     };
   }
 
-  return { claimNext, accept, queueFor, waiting, statusOf, averageWaitSeconds, respondableChannels };
+  return { claimNext, accept, queueFor, waiting, statusOf, averageWaitSeconds, respondableChannels, watchedChannels };
 }
 
 export type QueueService = ReturnType<typeof createQueueService>;
