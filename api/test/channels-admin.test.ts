@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { START_CHAT, channelWithAgents, startChat } from './chat-fixtures';
+import { START_CHAT, channelWithAgents, send, startChat } from './chat-fixtures';
 import { startTestApp, subscribe, type TestApp } from './harness';
 import { apiToken, dataOf, errorOf, roomyLimits } from './knowledge-fixtures';
 
@@ -252,6 +252,33 @@ describe('settings', () => {
     expect(dataOf(await app.gql(UPDATE, { id: first.id, input: { name: first.name.toUpperCase() } }, admin.token)).updateChannel.name).toBe(first.name.toUpperCase());
   });
 
+  it('keeps names unique regardless of case when two admins create or rename at the same moment', async () => {
+    // Each round races "Sales …" against "sales …": both pass the check before either inserts.
+    for (let round = 0; round < 8; round++) {
+      const name = unique('Sales');
+      const results = await Promise.all([name, name.toLowerCase()].map((n) => app.gql(CREATE, { input: { name: n } }, admin.token)));
+      expect(results.filter((r) => !r.errors)).toHaveLength(1);
+      expect(errorOf(results.find((r) => r.errors)!)).toEqual({ code: 'CONFLICT', field: 'name' });
+      const stored = await app.services.prisma.channel.findMany({ where: { name: { equals: name, mode: 'insensitive' } } });
+      expect(stored).toHaveLength(1);
+
+      const [a, b] = [await channel(), await channel()];
+      const target = unique('Support');
+      const renames = await Promise.all([
+        app.gql(UPDATE, { id: a.id, input: { name: target } }, admin.token),
+        app.gql(UPDATE, { id: b.id, input: { name: target.toUpperCase() } }, admin.token),
+      ]);
+      expect(renames.filter((r) => !r.errors)).toHaveLength(1);
+      expect(errorOf(renames.find((r) => r.errors)!)).toEqual({ code: 'CONFLICT', field: 'name' });
+    }
+  });
+
+  it('has the database refuse a second spelling of a name, whoever writes it', async () => {
+    const name = unique('Billing');
+    await app.services.prisma.channel.create({ data: { name } });
+    await expect(app.services.prisma.channel.create({ data: { name: name.toUpperCase() } })).rejects.toMatchObject({ code: 'P2002' });
+  });
+
   it('applies opening hours, the queue limit and the FAQ folder to visitors at once', async () => {
     const { channel: c } = await channelWithAgents(app, { responder: { canRespond: true } });
     // Open every day, but only for an hour that is hours away from now.
@@ -308,11 +335,25 @@ describe('archive and delete', () => {
     // Archiving twice keeps the first time.
     expect(dataOf(await app.gql(ARCHIVE, { id: c.id, archived: true }, admin.token)).archiveChannel.archivedAt).toBe(archived.archivedAt);
 
-    expect(errorOf(await app.gql(START_CHAT, { input: { channelId: c.id, message: 'Hi' } }))).toEqual({ code: 'NOT_FOUND' });
-    const offline = await app.gql(`mutation($input: OfflineFormInput!) { submitOfflineForm(input: $input) { requestNumber } }`, {
-      input: { channelId: c.id, message: 'Call me', email: 'a@example.com' },
-    });
-    expect(errorOf(offline)).toEqual({ code: 'NOT_FOUND' });
+    // New chats and offline forms are refused with the reason, for new visitors and for the one whose chat is open.
+    const archivedRefusal = { code: 'CHANNEL_OFFLINE', reason: 'ARCHIVED', offlineForm: false };
+    for (const token of [undefined, open.visitorToken]) {
+      const started = await app.gql(START_CHAT, { input: { channelId: c.id, message: 'Hi' } }, token);
+      expect(started.errors?.[0]?.extensions).toEqual(archivedRefusal);
+      expect(started.errors?.[0]?.message).toBe(`${c.name} is archived: it takes no new chats and no offline forms.`);
+      const offline = await app.gql(`mutation($input: OfflineFormInput!) { submitOfflineForm(input: $input) { requestNumber } }`, {
+        input: { channelId: c.id, message: 'Call me', email: 'a@example.com' },
+      }, token);
+      expect(offline.errors?.[0]?.extensions).toEqual(archivedRefusal);
+    }
+    // The widget still finds the channel, offline for that reason, and the visitor goes on in their open chat.
+    const widget = dataOf(await app.gql(`query($id: ID!) { widgetChannel(channelId: $id) { id availability { online reason queueLength } } }`, { id: c.id }));
+    expect(widget.widgetChannel).toEqual({ id: c.id, availability: { online: false, reason: 'ARCHIVED', queueLength: 1 } });
+    const resumed = dataOf(await app.gql(`query($id: ID!) { chatSession(id: $id) { id status } }`, { id: open.sessionId }, open.visitorToken));
+    expect(resumed.chatSession).toEqual({ id: open.sessionId, status: 'QUEUED' });
+    expect(dataOf(await send(app, open.visitorToken, open.sessionId, 'Still there?')).sendMessage.body).toBe('Still there?');
+    const identified = await app.gql(`mutation($input: IdentifyVisitorInput!) { identifyVisitor(input: $input) { name } }`, { input: { channelId: c.id, name: 'Archie' } }, open.visitorToken);
+    expect(dataOf(identified).identifyVisitor).toEqual({ name: 'Archie' });
     const ids = async (token: string, all?: boolean) => dataOf(await app.gql(LIST, { all }, token)).channels.map((x: { id: string }) => x.id);
     expect(await ids(admin.token)).not.toContain(c.id);
     expect(await ids(admin.token, true)).toContain(c.id);

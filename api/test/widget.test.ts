@@ -138,9 +138,15 @@ describe('widgetChannel', () => {
     }
   });
 
-  it('is NOT_FOUND for unknown, malformed and archived channels', async () => {
-    const archived = await prisma.channel.create({ data: { name: `Archived ${randomUUID()}`, archivedAt: new Date() } });
-    for (const id of [randomUUID(), 'not-a-uuid', archived.id]) {
+  it('shows an archived channel as offline (ARCHIVED, ahead of any other reason), so visitors get back to their open chats', async () => {
+    const { channel } = await newChannel({ archivedAt: new Date(), openingHoursEnabled: true });
+    const result = await gql(WIDGET_CHANNEL, { id: channel.id });
+    expect(result.errors).toBeUndefined();
+    expect(result.data.widgetChannel).toMatchObject({ id: channel.id, availability: { online: false, reason: 'ARCHIVED', queueLength: 0 } });
+  });
+
+  it('is NOT_FOUND for unknown and malformed channels', async () => {
+    for (const id of [randomUUID(), 'not-a-uuid']) {
       const result = await gql(WIDGET_CHANNEL, { id });
       expect(result.data).toBeNull();
       expect(errorOf(result)?.extensions?.code).toBe('NOT_FOUND');

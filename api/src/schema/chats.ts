@@ -294,7 +294,7 @@ builder.mutationFields((t) => ({
   startChat: t.field({
     type: StartChatPayload,
     description:
-      'Starts a chat and queues it. Public: needs no token (send a visitor token to reuse that visitor). Fails with CHANNEL_OFFLINE (extensions.reason) when the widget should show the offline form, and IDENTITY_NOT_VERIFIED for a wrong `emailSignature` or an unsigned claim to a verified email; rate-limited per IP and visitor.',
+      'Starts a chat and queues it. Public: needs no token (send a visitor token to reuse that visitor). Fails with CHANNEL_OFFLINE (extensions.reason) when the widget should show the offline form (reason ARCHIVED, `offlineForm: false`: the channel is archived and takes no offline form either), and IDENTITY_NOT_VERIFIED for a wrong `emailSignature` or an unsigned claim to a verified email; rate-limited per IP and visitor.',
     args: { input: t.arg({ type: StartChatInput, required: true, description: 'The pre-chat form and first message.' }) },
     resolve: (_root, { input }, ctx) =>
       ctx.services.chats.startChat(ctx.principal, ctx.principal?.kind === 'visitor' ? ctx.bearerToken : null, ctx.ip, { ...input, channelId: String(input.channelId) }),

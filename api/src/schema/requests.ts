@@ -304,7 +304,7 @@ builder.mutationFields((t) => ({
   }),
   submitOfflineForm: t.field({
     type: OfflineFormPayload,
-    description: `Sends the offline form of a channel: records a missed chat and, when the channel is set to, creates a request whose number the visitor is shown. Needs no credentials; with a visitor token that visitor is reused. A field the channel requires but the form lacks gives VALIDATION naming it. Limited to ${OFFLINE_FORM_RATE_LIMIT.perIp} per ${OFFLINE_FORM_RATE_LIMIT.windowSeconds / 60} minutes per client address (RATE_LIMITED with \`retryAfter\`).`,
+    description: `Sends the offline form of a channel: records a missed chat and, when the channel is set to, creates a request whose number the visitor is shown. Needs no credentials; with a visitor token that visitor is reused. A field the channel requires but the form lacks gives VALIDATION naming it; an archived channel gives CHANNEL_OFFLINE (reason ARCHIVED). Limited to ${OFFLINE_FORM_RATE_LIMIT.perIp} per ${OFFLINE_FORM_RATE_LIMIT.windowSeconds / 60} minutes per client address (RATE_LIMITED with \`retryAfter\`).`,
     args: { input: t.arg({ type: OfflineFormInputType, required: true, description: 'The form as the visitor filled it in.' }) },
     resolve: async (_root, { input }, ctx) => {
       const result = await submitOfflineForm(

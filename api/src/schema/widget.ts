@@ -14,14 +14,14 @@ import { VisitorFieldEnum, WidgetThemeEnum } from './channels';
 
 export const ChannelOfflineReasonEnum = builder.enumType('ChannelOfflineReason', {
   description:
-    'Why a channel sends visitors to the offline form: OUTSIDE_OPENING_HOURS, NO_AGENT_PRESENT (no member who can respond is Present), QUEUE_TOO_LONG or WAIT_TOO_LONG (the channel’s queue limits). The same values come in `extensions.reason` of CHANNEL_OFFLINE.',
-  values: ['OUTSIDE_OPENING_HOURS', 'NO_AGENT_PRESENT', 'QUEUE_TOO_LONG', 'WAIT_TOO_LONG'] as const,
+    'Why a channel takes no chats now: OUTSIDE_OPENING_HOURS, NO_AGENT_PRESENT (no member who can respond is Present), QUEUE_TOO_LONG or WAIT_TOO_LONG (the channel’s queue limits) send visitors to the offline form; ARCHIVED takes no offline form either, only the visitors’ open chats go on. The same values come in `extensions.reason` of CHANNEL_OFFLINE.',
+  values: ['ARCHIVED', 'OUTSIDE_OPENING_HOURS', 'NO_AGENT_PRESENT', 'QUEUE_TOO_LONG', 'WAIT_TOO_LONG'] as const,
 });
 
 const WidgetAvailabilityRef = builder.objectRef<ChannelAvailability>('WidgetAvailability').implement({
   description: 'Whether the channel takes chats at the moment of the query.',
   fields: (t) => ({
-    online: t.exposeBoolean('online', { description: 'True: show the pre-chat form; false: show the offline form.' }),
+    online: t.exposeBoolean('online', { description: 'True: show the pre-chat form; false: show the offline form (unless `reason` is ARCHIVED).' }),
     reason: t.field({ type: ChannelOfflineReasonEnum, nullable: true, description: 'Why it is offline; null when online.', resolve: (a) => a.reason }),
     queueLength: t.exposeInt('queueLength', { description: 'Chats waiting in the channel now.' }),
   }),

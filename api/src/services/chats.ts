@@ -5,7 +5,7 @@ import { AppError, conflict, forbidden, rateLimited, validation } from '../error
 import type { Agent, ChatSession, Prisma, PrismaClient, Visitor } from '../generated/prisma/client';
 import type { EventBus } from '../pubsub';
 import type { AuthService } from './auth';
-import { channelAvailability } from './availability';
+import { archivedChannelError, channelAvailability } from './availability';
 import { agentSessionRole, findReadableSession, isUuid } from './chat-access';
 import { checkIdentityClaim } from './identity';
 import { messageDto, participantDto, type AttachmentDto, type ChatEventDto, type MessageDto } from './chat-dto';
@@ -96,8 +96,8 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
     if (principal?.kind === 'visitor') await enforce(`startChat:visitor:${principal.visitor.id}`, limits.startChatPerVisitor);
 
     const channel = isUuid(input.channelId) ? await prisma.channel.findUnique({ where: { id: input.channelId } }) : null;
-    // An archived channel takes no new chats: to its embed it is gone.
-    if (!channel || channel.archivedAt) throw new AppError('NOT_FOUND', `Channel ${input.channelId} was not found.`, { entity: 'Channel' });
+    if (!channel) throw new AppError('NOT_FOUND', `Channel ${input.channelId} was not found.`, { entity: 'Channel' });
+    if (channel.archivedAt) throw archivedChannelError(channel.name);
     const fields = cleanVisitorFields(input, channel.prechatEnabled ? channel.prechatRequiredFields : []);
     const body = cleanMessageBody(input.message, 'message');
     const identity = await checkIdentityClaim(prisma, channel, principal?.kind === 'visitor' ? principal.visitor : null, fields.email, input.emailSignature);

@@ -12,6 +12,7 @@ import type {
   Visitor,
 } from '../generated/prisma/client';
 import type { AuthService } from './auth';
+import { archivedChannelError } from './availability';
 import { findReadableSession, isUuid } from './chat-access';
 import { checkIdentityClaim } from './identity';
 import { AGENT_ONLY_SYSTEM_TYPES } from './chat-dto';
@@ -211,11 +212,12 @@ export async function submitOfflineForm(deps: OfflineFormDeps, caller: OfflineFo
 
   const channel = isUuid(input.channelId)
     ? await prisma.channel.findUnique({
-        where: { id: input.channelId, archivedAt: null },
-        select: { id: true, offlineRequiredFields: true, offlineCreatesRequest: true, identitySecret: true },
+        where: { id: input.channelId },
+        select: { id: true, name: true, archivedAt: true, offlineRequiredFields: true, offlineCreatesRequest: true, identitySecret: true },
       })
     : null;
   if (!channel) throw notFound('Channel', input.channelId);
+  if (channel.archivedAt) throw archivedChannelError(channel.name);
 
   const fields = cleanVisitorFields(input, channel.offlineRequiredFields);
   const message = cleanText('message', input.message, { max: OFFLINE_FORM_LIMITS.message });

@@ -51,15 +51,9 @@ export interface WidgetSettings {
 /** Visitors' identify calls per visitor per minute. */
 export const IDENTIFY_RATE_LIMIT = { limit: 10, windowSeconds: 60 } as const;
 
-async function findChannel(prisma: PrismaClient, channelId: string): Promise<Channel> {
-  const channel = isUuid(channelId) ? await prisma.channel.findUnique({ where: { id: channelId } }) : null;
-  // Archived channels take no chats: to a host page they are gone.
-  if (!channel || channel.archivedAt) throw notFound('Channel', channelId);
-  return channel;
-}
-
 export async function widgetChannel(prisma: PrismaClient, channelId: string, settings: WidgetSettings): Promise<WidgetChannelConfig> {
-  const channel = await findChannel(prisma, channelId);
+  // An archived channel is still shown (offline, reason ARCHIVED): visitors must get back to their open chats there.
+  const channel = await findAnyChannel(prisma, channelId);
   const availability = await channelAvailability(prisma, channel.id);
   return {
     id: channel.id,
@@ -123,7 +117,7 @@ export async function disableChannelIdentityVerification(prisma: PrismaClient, c
   return secretOf(await prisma.channel.update({ where: { id: channel.id }, data: { identitySecret: null, identitySecretRotatedAt: new Date() } }));
 }
 
-/** Admins manage archived channels too. */
+/** Archived channels too: admins manage them, and their open chats go on. */
 async function findAnyChannel(prisma: PrismaClient, channelId: string): Promise<Channel> {
   const channel = isUuid(channelId) ? await prisma.channel.findUnique({ where: { id: channelId } }) : null;
   if (!channel) throw notFound('Channel', channelId);
@@ -143,7 +137,7 @@ export interface IdentifyVisitorInput extends Omit<VisitorFieldsInput, 'country'
 export async function identifyVisitor(prisma: PrismaClient, rateLimiter: RateLimiter, visitor: Visitor, input: IdentifyVisitorInput): Promise<Visitor> {
   const limit = await rateLimiter.hit(`identify:visitor:${visitor.id}`, IDENTIFY_RATE_LIMIT.limit, IDENTIFY_RATE_LIMIT.windowSeconds);
   if (!limit.allowed) throw rateLimited(limit.retryAfterSeconds);
-  const channel = await findChannel(prisma, input.channelId);
+  const channel = await findAnyChannel(prisma, input.channelId);
   const fields = cleanVisitorFields(input, []);
   const identity = await checkIdentityClaim(prisma, channel, visitor, fields.email, input.emailSignature);
   return prisma.visitor.update({
