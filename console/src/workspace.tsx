@@ -98,20 +98,29 @@ export function WorkspaceProvider(props: ParentProps<{ me: Me }>) {
   const [myChatsError, setMyChatsError] = createSignal<string | null>(null);
   const listeners = new Set<(event: AgentEvent) => void>();
 
-  // Refreshes may overlap when events come quickly: only the newest answer is applied.
-  let refreshSeq = 0;
-  async function refreshMyChats() {
-    const seq = ++refreshSeq;
-    try {
-      const data = await runQuery(client, MyChatsQuery, {});
-      if (seq !== refreshSeq) return;
-      setMyChats(data.myChats.map((chat) => readFragment(ChatListItemFields, chat)));
-      setMyChatsError(null);
-    } catch (error) {
-      if (seq === refreshSeq) setMyChatsError(errorMessage(error));
-    } finally {
-      if (seq === refreshSeq) setMyChatsLoaded(true);
+  // A refresh asked for while one is in flight runs once more after it: the answer in flight may
+  // have been read before the change that asked for it (and urql shares identical queries in flight).
+  let refreshing: Promise<void> | null = null;
+  let refreshAgain = false;
+  function refreshMyChats(): Promise<void> {
+    if (refreshing) {
+      refreshAgain = true;
+      return refreshing;
     }
+    refreshing = (async () => {
+      do {
+        refreshAgain = false;
+        try {
+          const data = await runQuery(client, MyChatsQuery, {});
+          setMyChats(data.myChats.map((chat) => readFragment(ChatListItemFields, chat)));
+          setMyChatsError(null);
+        } catch (error) {
+          setMyChatsError(errorMessage(error));
+        }
+      } while (refreshAgain);
+      setMyChatsLoaded(true);
+    })().finally(() => (refreshing = null));
+    return refreshing;
   }
 
   const subscription = client
