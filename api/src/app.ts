@@ -11,6 +11,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
 import { applyMigrations } from './db/migrate';
 import { AppError, unauthenticated } from './errors';
 import { serveAttachment } from './http/attachment-download';
+import { closeUnauthenticated, createCredentialSockets } from './http/credential-sockets';
 import { renderDemoPage } from './http/demo-page';
 import { renderFaqPage } from './http/faq-page';
 import { sendFile, serveSinglePageApp } from './http/static-files';
@@ -40,7 +41,6 @@ export interface App {
 
 type ServerContext = { req: IncomingMessage; res: ServerResponse };
 type WsExtra = { request: IncomingMessage; visitorId?: string };
-const WS_UNAUTHENTICATED = 4401;
 
 export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
   const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
@@ -149,6 +149,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
 
   function attachWebSockets(services: AppServices, yoga: YogaServerInstance<ServerContext, Context>, httpServer: Server) {
     const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
+    const credentialSockets = createCredentialSockets(services.bus);
     const disposable = useServer<Record<string, unknown>, WsExtra>(
       {
         execute: (args: any) => args.rootValue.execute(args),
@@ -156,6 +157,8 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
         onConnect: async (ctx) => {
           try {
             const { principal } = await authenticate(services, ctx.connectionParams?.authorization);
+            // Revoking or reaching the expiry of the credential closes the socket with 4401.
+            if (principal && !credentialSockets.track(principal, ctx.extra.socket)) return false;
             if (principal?.kind === 'visitor') {
               (ctx.extra as WsExtra).visitorId = principal.visitor.id;
               services.idle.connected(principal.visitor.id);
@@ -163,8 +166,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
             return true;
           } catch (error) {
             // A bad token closes the socket with a clear code instead of a generic 4403.
-            const message = error instanceof AppError ? error.message : 'Unauthenticated';
-            ctx.extra.socket.close(WS_UNAUTHENTICATED, `UNAUTHENTICATED: ${message}`.slice(0, 120));
+            closeUnauthenticated(ctx.extra.socket, error instanceof AppError ? error.message : 'Unauthenticated');
             return false;
           }
         },
@@ -193,7 +195,13 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       },
       wss,
     );
-    return { wss, dispose: () => disposable.dispose() };
+    return {
+      wss,
+      dispose: () => {
+        credentialSockets.stop();
+        return disposable.dispose();
+      },
+    };
   }
 
   return {

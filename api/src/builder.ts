@@ -78,5 +78,6 @@ export const builder = new SchemaBuilder<{
 builder.queryType({ description: 'Reads: agents, channels, chats and CRM data, each behind its own authorization.' });
 builder.mutationType({ description: 'Writes. Every input is validated on the server; failures carry a typed `extensions.code`.' });
 builder.subscriptionType({
-  description: 'Live feeds over WebSocket (graphql-ws). Each is authorized when it starts; a refusal ends only that subscription.',
+  description:
+    'Live feeds over WebSocket (graphql-ws). Each is authorized when it starts; a refusal ends only that subscription. When the connection’s credential is revoked or expires, the server closes the socket with code 4401.',
 });

@@ -3,7 +3,7 @@ import type { AppServices } from './services/app-services';
 
 /** Who is calling: resolved once per request (or per WebSocket connection) from the bearer token. */
 export type Principal =
-  | { kind: 'agent'; agent: Agent; authSessionId: string }
+  | { kind: 'agent'; agent: Agent; authSessionId: string; sessionExpiresAt?: Date }
   | { kind: 'visitor'; visitor: Visitor }
   | { kind: 'apiToken'; apiToken: ApiToken };
 

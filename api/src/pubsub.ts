@@ -6,14 +6,15 @@ import { Redis } from 'ioredis';
  * - chat:    key = session id, payload = ChatEventDto
  * - channel: key = channel id, payload = ChannelSignal (queue or session list changed)
  * - agent:   key = agent id,   payload = AgentSignal
+ * - credentials: key = 'revoked', payload = Revocation (sessions and API tokens whose sockets must close)
  *
  * Each API instance subscribes to these topics once, at start, and fans messages out in
  * process. A per-subscription Redis SUBSCRIBE would leave a window in which a just-published
  * event is lost; here a listener is registered synchronously before the subscriber replays
  * from the database, so replay and live events meet without a gap.
  */
-export type BusTopic = 'chat' | 'channel' | 'agent';
-const TOPICS: readonly BusTopic[] = ['chat', 'channel', 'agent'];
+export type BusTopic = 'chat' | 'channel' | 'agent' | 'credentials';
+const TOPICS: readonly BusTopic[] = ['chat', 'channel', 'agent', 'credentials'];
 const CHANNEL_PREFIX = 'livechat:';
 
 type Listener = (payload: unknown) => void;

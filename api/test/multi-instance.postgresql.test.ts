@@ -153,4 +153,26 @@ describe('two API instances sharing PostgreSQL and Redis', () => {
     expect(secondEnded()).toBe(false);
     second.stop();
   });
+  it('closes a revoked session’s socket on the other instance with 4401, and only that one', async () => {
+    const alice = await a.agentWithToken();
+    const bob = await a.agentWithToken();
+    const connect = async (token: string) => {
+      const client = b.ws(`Bearer ${token}`);
+      const closed = new Promise<number>((resolve) => client.on('closed', (event) => resolve((event as { code: number }).code)));
+      const feed = subscribe(client, `subscription { agentEvents { reasons } }`);
+      await feed.waitFor((d) => d.agentEvents.reasons.includes('initial'));
+      return { feed, closed };
+    };
+    const aliceOnB = await connect(alice.token);
+    const bobOnB = await connect(bob.token);
+
+    // Signed out through A: only Redis can tell B.
+    expect((await a.gql(`mutation { logout }`, {}, alice.token)).data.logout).toBe(true);
+    expect(await aliceOnB.closed).toBe(4401);
+    // Bob's socket on B still carries his events.
+    expect((await a.gql(`mutation { setPresence(presence: AWAY) { presence } }`, {}, bob.token)).errors).toBeUndefined();
+    await bobOnB.feed.waitFor((d) => d.agentEvents.reasons.includes('presence'));
+    expect(bobOnB.feed.results.filter((r) => r.errors)).toEqual([]);
+    bobOnB.feed.stop();
+  });
 });

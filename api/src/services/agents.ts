@@ -3,6 +3,7 @@ import type { EventBus } from '../pubsub';
 import type { AgentSignal, ChannelSignal } from './chats';
 import { conflict, notFound, validation } from '../errors';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword } from './passwords';
+import { announceRevocation } from './revocations';
 import { cleanEmail, cleanHttpUrl, cleanOptionalText, cleanText } from './validate';
 
 export interface NewAgentInput {
@@ -83,7 +84,7 @@ export function createAgentService(prisma: PrismaClient, bus: EventBus) {
     // Hashed before the transaction opens: on embedded PGlite an open transaction blocks every connection.
     const passwordHash = changes.password != null ? await hashPassword(changes.password) : undefined;
 
-    const updated = await prisma.$transaction(async (tx) => {
+    const { updated, revokedSessionIds } = await prisma.$transaction(async (tx) => {
       const updated = await tx.agent.update({
         where: { id: target.id },
         data: {
@@ -101,17 +102,20 @@ export function createAgentService(prisma: PrismaClient, bus: EventBus) {
           passwordHash,
         },
       });
-      if (changes.active === false || changes.password != null) {
-        await tx.agentAuthSession.updateMany({
-          where: { agentId: target.id, revokedAt: null, id: callerAuthSessionId ? { not: callerAuthSessionId } : undefined },
-          data: { revokedAt: new Date() },
-        });
-      }
-      return updated;
+      const revoked =
+        changes.active === false || changes.password != null
+          ? await tx.agentAuthSession.updateManyAndReturn({
+              where: { agentId: target.id, revokedAt: null, id: callerAuthSessionId ? { not: callerAuthSessionId } : undefined },
+              data: { revokedAt: new Date() },
+              select: { id: true },
+            })
+          : [];
+      return { updated, revokedSessionIds: revoked.map((s) => s.id) };
     }).catch((error: unknown) => {
       if ((error as { code?: string }).code === 'P2002') throw conflict(`An agent with email ${email} already exists.`, 'email');
       throw error;
     });
+    announceRevocation(bus, { agentAuthSessionIds: revokedSessionIds });
     if (changes.active === false && target.presence === 'PRESENT') await announcePresence(target.id);
     return updated;
   }

@@ -42,7 +42,7 @@ export function createAppServices(database: Database, config: AppConfig): AppSer
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : null;
   redis?.on('error', () => {});
   const rateLimiter = redis ? createRedisRateLimiter(redis) : createMemoryRateLimiter();
-  const auth = createAuthService(prisma, sql, rateLimiter, {
+  const auth = createAuthService(prisma, sql, rateLimiter, bus, {
     ...config,
     // A visitor's lastSeenAt must be fresher than the idle timeout, or active visitors would look gone.
     visitorLastSeenPrecisionMs: Math.min(30_000, (config.chat.idleTimeoutSeconds * 1000) / 3),

@@ -1,9 +1,11 @@
 import type { RawSql } from '../db/client';
 import type { Agent, ApiScope, ApiToken, PrismaClient, Visitor } from '../generated/prisma/client';
 import type { Principal } from '../context';
+import type { EventBus } from '../pubsub';
 import { notFound, rateLimited, unauthenticated, validation } from '../errors';
 import { MAX_PASSWORD_LENGTH, decoyPasswordHash, verifyPassword } from './passwords';
 import type { RateLimiter } from './rate-limiter';
+import { announceRevocation } from './revocations';
 import { generateToken, hashToken, parseToken } from './tokens';
 import { cleanText } from './validate';
 
@@ -32,7 +34,7 @@ const AGENT_BY_SESSION_TOKEN = {
 };
 const VISITOR_BY_TOKEN = { text: `SELECT * FROM "Visitor" WHERE "tokenHash" = $1` };
 
-export function createAuthService(prisma: PrismaClient, sql: RawSql, rateLimiter: RateLimiter, options: AuthOptions) {
+export function createAuthService(prisma: PrismaClient, sql: RawSql, rateLimiter: RateLimiter, bus: EventBus, options: AuthOptions) {
   async function login(input: { email: string; password: string; ip: string; userAgent?: string | null }) {
     const email = input.email.trim().toLowerCase();
     const { perEmail, perIp, windowSeconds } = options.loginRateLimit;
@@ -81,7 +83,7 @@ export function createAuthService(prisma: PrismaClient, sql: RawSql, rateLimiter
       if (!agent.active) throw unauthenticated('This agent account is deactivated.');
       if (now.getTime() - lastUsedAt.getTime() > LAST_USED_PRECISION_MS)
         await prisma.agentAuthSession.update({ where: { id: authSessionId }, data: { lastUsedAt: now } });
-      return { kind: 'agent', agent, authSessionId };
+      return { kind: 'agent', agent, authSessionId, sessionExpiresAt: expiresAt };
     }
 
     if (parsed.kind === 'visitor') {
@@ -103,14 +105,17 @@ export function createAuthService(prisma: PrismaClient, sql: RawSql, rateLimiter
 
   async function logout(authSessionId: string) {
     await prisma.agentAuthSession.update({ where: { id: authSessionId }, data: { revokedAt: new Date() } });
+    announceRevocation(bus, { agentAuthSessionIds: [authSessionId] });
   }
 
   async function revokeAgentSessions(agentId: string): Promise<number> {
-    const { count } = await prisma.agentAuthSession.updateMany({
+    const revoked = await prisma.agentAuthSession.updateManyAndReturn({
       where: { agentId, revokedAt: null },
       data: { revokedAt: new Date() },
+      select: { id: true },
     });
-    return count;
+    announceRevocation(bus, { agentAuthSessionIds: revoked.map((s) => s.id) });
+    return revoked.length;
   }
 
   async function createApiToken(input: {
@@ -140,7 +145,9 @@ export function createAuthService(prisma: PrismaClient, sql: RawSql, rateLimiter
     const existing = await prisma.apiToken.findUnique({ where: { id } });
     if (!existing) throw notFound('ApiToken', id);
     if (existing.revokedAt) return existing;
-    return prisma.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+    const revoked = await prisma.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+    announceRevocation(bus, { apiTokenIds: [id] });
+    return revoked;
   }
 
   /** A new visitor with a token scoped to that visitor's own sessions. */
