@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { publicUrlFromEnv } from './config';
+import { chatLimitsFromEnv, publicUrlFromEnv } from './config';
 
 describe('PUBLIC_URL', () => {
   it('is an http(s) base URL without a trailing slash, or null when unset', () => {
@@ -12,5 +12,19 @@ describe('PUBLIC_URL', () => {
   it('refuses what cannot be a base URL', () => {
     for (const bad of ['chat.example.com', 'ftp://example.com', 'https://example.com/?x=1', 'https://example.com/#top'])
       expect(() => publicUrlFromEnv(bad), bad).toThrow(/PUBLIC_URL must be/);
+  });
+});
+
+describe('per-IP limits of widgetChannel and faqSuggestions', () => {
+  it('defaults to 300 widgetChannel and 60 faqSuggestions calls per minute', () => {
+    const limits = chatLimitsFromEnv({});
+    expect(limits.widgetChannelPerIp).toEqual({ limit: 300, windowSeconds: 60 });
+    expect(limits.faqSuggestionsPerIp).toEqual({ limit: 60, windowSeconds: 60 });
+  });
+
+  it('refuses a value that is not a positive whole number', () => {
+    for (const bad of ['0', '-5', '2.5', 'many'])
+      expect(() => chatLimitsFromEnv({ FAQ_SUGGESTIONS_LIMIT_PER_IP: bad }), bad).toThrow(/FAQ_SUGGESTIONS_LIMIT_PER_IP must be a positive whole number/);
+    expect(() => chatLimitsFromEnv({ WIDGET_CHANNEL_LIMIT_PER_IP: '0' })).toThrow(/WIDGET_CHANNEL_LIMIT_PER_IP/);
   });
 });

@@ -38,6 +38,9 @@ export interface ChatLimits {
   startChatPerVisitor: { limit: number; windowSeconds: number };
   sendMessagePerVisitor: { limit: number; windowSeconds: number };
   sendMessagePerIp: { limit: number; windowSeconds: number };
+  /** The public lookups the widget makes: its channel on every page load, FAQ suggestions before the queue. */
+  widgetChannelPerIp: { limit: number; windowSeconds: number };
+  faqSuggestionsPerIp: { limit: number; windowSeconds: number };
 }
 
 export interface AttachmentsConfig {
@@ -96,6 +99,12 @@ export function publicUrlFromEnv(value: string | undefined): string | null {
 
 const num = (value: string | undefined, fallback: number) => (value === undefined || value === '' ? fallback : Number(value));
 
+function positiveLimit(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = num(env[name], fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number of calls, got "${env[name]}"`);
+  return value;
+}
+
 export function chatLimitsFromEnv(env: NodeJS.ProcessEnv): ChatLimits {
   return {
     idleTimeoutSeconds: num(env.IDLE_TIMEOUT_SECONDS, 600),
@@ -105,6 +114,9 @@ export function chatLimitsFromEnv(env: NodeJS.ProcessEnv): ChatLimits {
     startChatPerVisitor: { limit: num(env.START_CHAT_LIMIT_PER_VISITOR, 5), windowSeconds: 60 },
     sendMessagePerVisitor: { limit: num(env.SEND_MESSAGE_LIMIT_PER_VISITOR, 20), windowSeconds: 10 },
     sendMessagePerIp: { limit: num(env.SEND_MESSAGE_LIMIT_PER_IP, 200), windowSeconds: 10 },
+    // Generous: every page view of a site asks for its channel, and offices share one address.
+    widgetChannelPerIp: { limit: positiveLimit(env, 'WIDGET_CHANNEL_LIMIT_PER_IP', 300), windowSeconds: 60 },
+    faqSuggestionsPerIp: { limit: positiveLimit(env, 'FAQ_SUGGESTIONS_LIMIT_PER_IP', 60), windowSeconds: 60 },
   };
 }
 

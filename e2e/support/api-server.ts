@@ -79,6 +79,8 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     LOGIN_RATE_LIMIT_PER_EMAIL: '100000',
     START_CHAT_LIMIT_PER_IP: '100000',
     SEND_MESSAGE_LIMIT_PER_IP: '100000',
+    WIDGET_CHANNEL_LIMIT_PER_IP: '100000',
+    FAQ_SUGGESTIONS_LIMIT_PER_IP: '100000',
     ...options.env,
   });
 

@@ -20,6 +20,7 @@ import {
 import { MAX_FOLDER_DEPTH, MAX_FOLDER_NAME_LENGTH } from '../services/folder-tree';
 import { MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS } from '../services/text-search';
 import { MessageRef } from './chats';
+import { enforceRateLimit } from '../services/rate-limiter';
 
 /** Every agent, and API tokens with KNOWLEDGE_READ. Only admins write; visitors see published entries only. */
 const canReadKnowledge = { $any: { agent: true, apiScope: 'KNOWLEDGE_READ' } } as const;
@@ -87,7 +88,7 @@ builder.queryFields((t) => ({
   faqSuggestions: t.prismaField({
     type: ['FaqEntry'],
     description:
-      'Up to 3 published FAQ entries from the channel’s FAQ folder (and its subfolders) that best match a visitor’s question, best first, for the widget to show before the visitor joins the queue. Needs no credentials. Empty when the channel has FAQ suggestions off or no FAQ folder.',
+      'Up to 3 published FAQ entries from the channel’s FAQ folder (and its subfolders) that best match a visitor’s question, best first, for the widget to show before the visitor joins the queue. Needs no credentials. Empty when the channel has FAQ suggestions off or no FAQ folder. Limited per client address (FAQ_SUGGESTIONS_LIMIT_PER_IP a minute): RATE_LIMITED with `retryAfter`.',
     args: {
       channelId: t.arg.id({ required: true, description: 'The channel the visitor is on.' }),
       question: t.arg.string({
@@ -95,7 +96,10 @@ builder.queryFields((t) => ({
         description: `The visitor’s question, at most ${MAX_FAQ_QUESTION_LENGTH} characters. Entries matching any of its words are ranked.`,
       }),
     },
-    resolve: (query, _root, { channelId, question }, ctx) => suggestFaqEntries(ctx.prisma, String(channelId), question, 3, query),
+    resolve: async (query, _root, { channelId, question }, ctx) => {
+      await enforceRateLimit(ctx.services.rateLimiter, `faqSuggestions:ip:${ctx.ip}`, ctx.services.config.chat.faqSuggestionsPerIp);
+      return suggestFaqEntries(ctx.prisma, String(channelId), question, 3, query);
+    },
   }),
 }));
 

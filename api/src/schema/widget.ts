@@ -11,6 +11,7 @@ import {
   type WidgetChannelConfig,
 } from '../services/widget';
 import { VisitorFieldEnum, WidgetThemeEnum } from './channels';
+import { enforceRateLimit } from '../services/rate-limiter';
 
 export const ChannelOfflineReasonEnum = builder.enumType('ChannelOfflineReason', {
   description:
@@ -99,14 +100,17 @@ const IdentifyVisitorInput = builder.inputType('IdentifyVisitorInput', {
 builder.queryFields((t) => ({
   widgetChannel: t.field({
     type: WidgetChannelRef,
-    description: 'The public configuration and availability of a channel, for the embedded widget. Needs no credentials. NOT_FOUND for unknown and archived channels.',
+    description:
+      'The public configuration and availability of a channel, for the embedded widget. Needs no credentials. NOT_FOUND for unknown and archived channels. Limited per client address (WIDGET_CHANNEL_LIMIT_PER_IP a minute): RATE_LIMITED with `retryAfter`.',
     args: { channelId: t.arg.id({ required: true, description: 'The channel, as in the embed’s `data-channel`.' }) },
-    resolve: (_root, { channelId }, ctx) =>
-      widgetChannel(ctx.prisma, String(channelId), {
+    resolve: async (_root, { channelId }, ctx) => {
+      await enforceRateLimit(ctx.services.rateLimiter, `widgetChannel:ip:${ctx.ip}`, ctx.services.config.chat.widgetChannelPerIp);
+      return widgetChannel(ctx.prisma, String(channelId), {
         mailConfigured: ctx.services.config.mail.smtpUrl != null,
         reopenWindowMinutes: ctx.services.config.chat.reopenWindowMinutes,
         maxAttachmentBytes: ctx.services.config.attachments.maxBytes,
-      }),
+      });
+    },
   }),
   channelIdentitySecret: t.field({
     type: ChannelIdentitySecretRef,

@@ -1,9 +1,15 @@
 import type { Redis } from 'ioredis';
+import { rateLimited } from '../errors';
 
 export interface RateLimitResult {
   allowed: boolean;
   /** Seconds until the window resets (0 when allowed). */
   retryAfterSeconds: number;
+}
+
+export interface RateLimit {
+  limit: number;
+  windowSeconds: number;
 }
 
 /** Fixed-window counters. With Redis they are shared by every API instance. */
@@ -59,4 +65,10 @@ export function createRedisRateLimiter(redis: Redis, keyPrefix = 'ratelimit:'): 
       if (!down()) await redis.del(keyPrefix + key).catch(() => {});
     },
   };
+}
+
+/** Counts one call against `key`; past the limit, RATE_LIMITED with the seconds until the window resets. */
+export async function enforceRateLimit(limiter: RateLimiter, key: string, { limit, windowSeconds }: RateLimit): Promise<void> {
+  const result = await limiter.hit(key, limit, windowSeconds);
+  if (!result.allowed) throw rateLimited(result.retryAfterSeconds);
 }
