@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { repoRoot } from './api-server';
@@ -46,4 +46,23 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   const file = path.join(artifactsDir, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+export const docsImagesDir = path.join(repoRoot, 'docs/images');
+
+/**
+ * Copies a screenshot artifact into the docs, only when UPDATE_DOCS_SCREENSHOTS=1: an ordinary
+ * test run writes to e2e/artifacts/ alone and leaves the working tree clean. Returns the copy, or
+ * null when nothing was written.
+ */
+export async function updateDocsScreenshot(
+  artifact: string,
+  docsName: string,
+  { env = process.env, dir = docsImagesDir }: { env?: NodeJS.ProcessEnv; dir?: string } = {},
+): Promise<string | null> {
+  if (env.UPDATE_DOCS_SCREENSHOTS !== '1') return null;
+  await mkdir(dir, { recursive: true });
+  const target = path.join(dir, docsName);
+  await copyFile(artifact, target);
+  return target;
 }

@@ -1,9 +1,7 @@
-import { copyFile, mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, startApiServer, type ApiServer } from '../support/api-server';
-import { launchChromium, newTestPage, saveScreenshot, type TestPage } from '../support/browser';
+import { startApiServer, type ApiServer } from '../support/api-server';
+import { launchChromium, newTestPage, saveScreenshot, updateDocsScreenshot, type TestPage } from '../support/browser';
 import { becomePresent, bubbleTexts, composer, createChannelAgents, expectText, openConsole, type AgentAccount } from '../support/console';
 import { ApiVisitor, gql } from '../support/graphql';
 
@@ -178,9 +176,7 @@ describe('agent console', () => {
     // The most recent message first.
     await expectText(page().locator('.chat-list-section').first().locator('.chat-row').first(), /Vera Visitor/);
     for (const dismiss of await page().getByRole('button', { name: 'Dismiss' }).all()) await dismiss.click();
-    await saveScreenshot(page(), 'chats');
-    await mkdir(path.join(repoRoot, 'docs/images'), { recursive: true });
-    await copyFile(path.join(repoRoot, 'e2e/artifacts/chats.png'), path.join(repoRoot, 'docs/images/console-chats.png'));
+    await updateDocsScreenshot(await saveScreenshot(page(), 'chats'), 'console-chats.png');
 
     // Keyboard: Alt+↓ opens the next chat, Alt+I focuses the reply box, ? shows the shortcuts.
     await page().locator('body').click({ position: { x: 5, y: 400 } });

@@ -1,6 +1,10 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiServer, type ApiServer } from '../support/api-server';
-import { launchChromium, newTestPage } from '../support/browser';
+import { repoRoot, startApiServer, type ApiServer } from '../support/api-server';
+import { docsImagesDir, launchChromium, newTestPage, updateDocsScreenshot } from '../support/browser';
 import { ApiVisitor, gql, login, wsClient, record } from '../support/graphql';
 import type { Browser } from 'playwright-core';
 
@@ -48,5 +52,35 @@ describe('e2e harness', () => {
     badges.stop();
     await agentSocket.dispose();
     await visitor.close();
+  });
+});
+
+// Screenshots shown in the README are refreshed only on request; a plain run leaves the tree clean.
+describe('docs screenshots', () => {
+  let dir: string;
+  let artifact: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'docs-screenshots-'));
+    artifact = path.join(dir, 'artifact.png');
+    await writeFile(artifact, Buffer.from('not really a png'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('are not written without UPDATE_DOCS_SCREENSHOTS=1', async () => {
+    const docs = path.join(dir, 'untouched');
+    for (const env of [{}, { UPDATE_DOCS_SCREENSHOTS: '' }, { UPDATE_DOCS_SCREENSHOTS: '0' }])
+      expect(await updateDocsScreenshot(artifact, 'console-chats.png', { env, dir: docs })).toBeNull();
+    expect(existsSync(docs)).toBe(false);
+  });
+
+  it('copy the artifact into the docs folder with UPDATE_DOCS_SCREENSHOTS=1', async () => {
+    const docs = path.join(dir, 'images');
+    const written = await updateDocsScreenshot(artifact, 'console-chats.png', { env: { UPDATE_DOCS_SCREENSHOTS: '1' }, dir: docs });
+    expect(written).toBe(path.join(docs, 'console-chats.png'));
+    expect(await readFile(written!, 'utf8')).toBe('not really a png');
+  });
+
+  it('go to docs/images by default', () => {
+    expect(path.relative(repoRoot, docsImagesDir)).toBe(path.join('docs', 'images'));
   });
 });
