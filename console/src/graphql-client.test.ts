@@ -1,33 +1,12 @@
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
 import { gql } from '@urql/core';
 import type { RawData } from 'ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGraphqlConnection, resolveGraphqlEndpoints, type SocketStatus } from './graphql-client';
+import { nodeWs, useNodeWebSocketAsGlobal } from './testing/node-websocket';
 
-// vite-plugin-solid adds the `browser` export condition, which Vitest also hands to Node
-// (`--conditions browser`), so `ws` resolves to its throwing browser stub. Load its Node entry.
-const requireFromHere = createRequire(import.meta.url);
-const { WebSocket: WsWebSocket, WebSocketServer } = requireFromHere(
-  join(dirname(requireFromHere.resolve('ws/package.json')), 'index.js'),
-) as typeof import('ws');
-
-/**
- * jsdom's WebSocket cannot open a connection under Vitest: it wraps undici's WebSocket, whose
- * native EventTarget rejects the jsdom `Event` that Vitest installs globally ("The "event"
- * argument must be an instance of Event", nodejs/undici#2663), and Node 20 has no WebSocket of
- * its own. graphql-ws picks up the global at createClient time, so for these tests the global is
- * `ws`'s client: a real WebSocket talking to the real server below, not a test double.
- */
-function useWsAsGlobalWebSocket(): () => void {
-  const original = globalThis.WebSocket;
-  globalThis.WebSocket = WsWebSocket as unknown as typeof WebSocket;
-  return () => {
-    globalThis.WebSocket = original;
-  };
-}
+const { WebSocketServer } = nodeWs;
 
 const PingQuery = gql`
   query Ping {
@@ -158,7 +137,7 @@ describe('createGraphqlClient against a real server', () => {
   let server: RecordingServer;
   let restoreWebSocket: () => void;
   beforeAll(async () => {
-    restoreWebSocket = useWsAsGlobalWebSocket();
+    restoreWebSocket = useNodeWebSocketAsGlobal();
     server = await startRecordingServer();
   });
   afterAll(async () => {

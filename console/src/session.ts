@@ -1,11 +1,15 @@
 import { createSignal, type Accessor } from 'solid-js';
 import { authTokenStorageKey, getAuthToken, setAuthToken } from './auth-token';
+import { clearOutboxes } from './chats/outbox';
 
 export interface SessionStore {
   /** The agent's bearer token; null when signed out. */
   token: Accessor<string | null>;
   signIn(token: string): void;
-  /** Forgets the token; `notice` is shown on the login page (e.g. why the session ended). */
+  /**
+   * Forgets the token and any unsent messages (the next person at this browser must not send
+   * them); `notice` is shown on the login page.
+   */
   signOut(notice?: string): void;
   /** The server refused the token (expired, revoked, or the account was deactivated). */
   expire(): void;
@@ -23,7 +27,7 @@ export function createSessionStore(): SessionStore {
     if (event.key === authTokenStorageKey) setToken(event.newValue);
   });
 
-  function signOut(message?: string) {
+  function end(message?: string) {
     setAuthToken(null);
     setToken(null);
     setNotice(message ?? null);
@@ -37,9 +41,14 @@ export function createSessionStore(): SessionStore {
       setNotice(null);
       setToken(value);
     },
-    signOut,
+    signOut(message) {
+      clearOutboxes();
+      end(message);
+    },
+    // Unsent messages stay, stored under this agent only: they go out if the same agent signs in again
+    // within a day and still handles the chat.
     expire() {
-      if (token()) signOut(SESSION_EXPIRED_NOTICE);
+      if (token()) end(SESSION_EXPIRED_NOTICE);
     },
   };
 }

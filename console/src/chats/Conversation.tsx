@@ -345,11 +345,25 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
   createEffect(on(reconnects, () => void refreshSession(), { defer: true }));
 
   // ── Sending ──────────────────────────────────────────────────────────────
+  // Stored: text still on its way, or waiting for the connection. Text the server refused is
+  // shown as failed with the reason, and is not tried again by itself.
   const persistOutbox = () =>
     saveOutbox(
+      meId()!,
       props.sessionId,
-      state.outgoing.filter((o) => !o.file).map((o) => ({ clientMessageId: o.clientMessageId, body: o.body, createdAt: o.createdAt })),
+      state.outgoing
+        .filter((o) => !o.file && (o.state === 'sending' || o.retryable))
+        .map((o) => ({ clientMessageId: o.clientMessageId, body: o.body, createdAt: o.createdAt })),
     );
+  /** Why text left unsent cannot go out now, or null when this agent handles the chat. */
+  const cannotSend = () =>
+    mode() === 'handling'
+      ? null
+      : mode() === 'ended'
+        ? 'this chat has ended.'
+        : mode() === 'listening' || mode() === 'transferred'
+          ? `${session().agent?.displayName ?? 'Another agent'} handles this chat now.`
+          : 'you are not handling this chat.';
 
   async function deliver(clientMessageId: string) {
     const outgoing = state.outgoing.find((o) => o.clientMessageId === clientMessageId);
@@ -390,24 +404,29 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
     }
   }
 
-  // Text left unsent by an earlier page (reload, crash) goes out now; the server stores it once.
-  onMount(() => {
-    const confirmed = new Set(state.messages.map((m) => m.clientMessageId));
-    for (const stored of loadOutbox(props.sessionId)) {
-      if (confirmed.has(stored.clientMessageId)) continue;
-      conversation.addOutgoing(stored);
-      void deliver(stored.clientMessageId);
+  /** Sends text that is waiting, if this agent handles the chat; otherwise shows it as not sent, with why. */
+  function sendWaiting(clientMessageIds: string[]) {
+    const reason = cannotSend();
+    for (const id of clientMessageIds) {
+      if (reason) conversation.markFailed(id, reason, false);
+      else void deliver(id);
     }
     persistOutbox();
+  }
+
+  // Text this agent left unsent on an earlier page (reload, crash) goes out now; the server stores it once.
+  onMount(() => {
+    const confirmed = new Set(state.messages.map((m) => m.clientMessageId));
+    const waiting = loadOutbox(meId()!, props.sessionId).filter((stored) => !confirmed.has(stored.clientMessageId));
+    for (const stored of waiting) conversation.addOutgoing(stored);
+    sendWaiting(waiting.map((w) => w.clientMessageId));
   });
 
   // Sends that failed for lack of a connection go again once it is back.
   createEffect(
     on(
       reconnects,
-      () => {
-        for (const o of state.outgoing) if (o.state === 'failed' && o.retryable) void deliver(o.clientMessageId);
-      },
+      () => sendWaiting(state.outgoing.filter((o) => o.state === 'failed' && o.retryable).map((o) => o.clientMessageId)),
       { defer: true },
     ),
   );
