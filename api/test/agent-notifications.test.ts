@@ -29,12 +29,22 @@ describe('agent notification settings', () => {
   });
 
   it('are private: another agent can neither read nor change them; an admin can', async () => {
-    const owner = await app.agentWithToken();
-    const other = await app.agentWithToken();
+    // A colleague reaches the owner's Agent through the channel they share: the field guard, not
+    // the admin-only `agents` list, is what keeps the settings private.
+    const { channel, agents } = await channelWithAgents(app, { owner: { canRespond: true }, other: { canRespond: true } });
+    const [owner, other] = [agents.owner!, agents.other!];
     const admin = await app.agentWithToken({ role: 'ADMIN' });
+    const MEMBERS = (fields: string) => `query($id: ID!) { channel(id: $id) { members { agent { id ${fields} } } } }`;
+    const ownerIndex = async (token: string) =>
+      (await app.gql(MEMBERS(''), { id: channel.id }, token)).data.channel.members.findIndex((m: { agent: { id: string } }) => m.agent.id === owner.agent.id);
 
-    const listed = await app.gql(AGENTS, {}, other.token);
-    expect(listed.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // The colleague sees the member list, but each setting of the owner is FORBIDDEN, and only the owner's.
+    expect(await ownerIndex(other.token)).toBeGreaterThanOrEqual(0);
+    for (const field of ['notifyBrowser', 'notifySound', 'notifyManagerWarnings']) {
+      const read = await app.gql(MEMBERS(field), { id: channel.id }, other.token);
+      expect(read.data?.channel ?? null).toBeNull();
+      expect(read.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['FORBIDDEN', ['channel', 'members', await ownerIndex(other.token), 'agent', field]]]);
+    }
 
     const changed = await app.gql(UPDATE, { id: owner.agent.id, input: { notifySound: false } }, other.token);
     expect(changed.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
@@ -42,6 +52,9 @@ describe('agent notification settings', () => {
 
     const byAdmin = await app.gql(UPDATE, { id: owner.agent.id, input: { notifySound: false } }, admin.token);
     expect(byAdmin.data.updateAgent.notifySound).toBe(false);
+    const throughChannel = await app.gql(MEMBERS('notifySound'), { id: channel.id }, admin.token);
+    expect(throughChannel.errors).toBeUndefined();
+    expect(throughChannel.data.channel.members[await ownerIndex(admin.token)].agent).toEqual({ id: owner.agent.id, notifySound: false });
     const adminList = await app.gql(AGENTS, {}, admin.token);
     expect(adminList.errors).toBeUndefined();
     expect(adminList.data.agents.find((a: { id: string }) => a.id === owner.agent.id).notifySound).toBe(false);
