@@ -129,6 +129,10 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       const root = path.join(config.staticRoot, 'console/dist');
       if (await serveSinglePageApp(req, res, root, pathname.slice('/console/'.length))) return;
     }
+    // One icon for every page the API serves (console, demo, FAQ pages, GraphiQL); browsers ask for /favicon.ico by default.
+    if (pathname === '/favicon.ico' || pathname === '/favicon.svg') {
+      if (await sendFile(req, res, path.join(config.staticRoot, 'console/dist/favicon.svg'), 'public, max-age=86400')) return;
+    }
     if (pathname === '/widget.js') {
       if (await sendFile(req, res, path.join(config.staticRoot, 'widget/dist/widget.js'), 'public, max-age=300')) return;
     }

@@ -1,7 +1,9 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { seedOnFirstStart } from '../src/seed';
-import { redisUrl, startTestApp, testEngine, type TestApp } from './harness';
+import { redisUrl, startTestApp, tempDir, testEngine, type TestApp } from './harness';
 
 describe('HTTP surface', () => {
   let app: TestApp;
@@ -69,6 +71,44 @@ describe('HTTP surface', () => {
     expect(html).toContain(`data-channel="${channel.id}"`);
     expect(html).toContain('Demo &lt;Sales&gt;');
     expect(html).not.toContain('Demo <Sales>');
+  });
+});
+
+describe('the site icon', () => {
+  let app: TestApp;
+  let staticRoot: { dir: string; remove(): Promise<void> };
+  const icon = '<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>';
+  beforeAll(async () => {
+    // The icon ships with the built console; a stand-in build keeps this test independent of `pnpm build`.
+    staticRoot = await tempDir('lc-static-');
+    await mkdir(path.join(staticRoot.dir, 'console/dist'), { recursive: true });
+    await writeFile(path.join(staticRoot.dir, 'console/dist/favicon.svg'), icon);
+    app = await startTestApp({ staticRoot: staticRoot.dir });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await staticRoot?.remove();
+  });
+
+  it('is served at /favicon.ico and /favicon.svg (browsers ask for the first on every page without a link)', async () => {
+    for (const pathname of ['/favicon.ico', '/favicon.svg', '/console/favicon.svg']) {
+      const response = await fetch(`${app.url}${pathname}`);
+      expect(response.status, pathname).toBe(200);
+      expect(response.headers.get('content-type')).toBe('image/svg+xml');
+      expect(await response.text()).toBe(icon);
+    }
+  });
+
+  it('is what the demo page and the FAQ pages link to, and the FAQ page’s policy lets it load', async () => {
+    const channel = await app.services.prisma.channel.create({ data: { name: `Icon ${Date.now()}` } });
+    const entry = await app.services.prisma.faqEntry.create({ data: { published: true, question: 'Icon?', answer: 'Yes.' } });
+    for (const pathname of [`/demo/${channel.id}`, '/demo', `/faq/${entry.id}`, '/faq/not-an-entry']) {
+      const page = await fetch(`${app.url}${pathname}`);
+      const href = (await page.text()).match(/<link rel="icon" type="image\/svg\+xml" href="([^"]+)">/)?.[1];
+      expect(href, pathname).toBe('/favicon.svg');
+      expect((await fetch(new URL(href!, page.url))).status).toBe(200);
+      if (pathname.startsWith('/faq/')) expect(page.headers.get('content-security-policy')).toContain("img-src 'self'");
+    }
   });
 });
 

@@ -53,6 +53,40 @@ describe('e2e harness', () => {
     await agentSocket.dispose();
     await visitor.close();
   });
+
+  it('gives the console, the demo page and a FAQ page an icon that loads, with no error in the browser console', async () => {
+    const admin = await login(server.url, server.adminEmail, server.adminPassword);
+    const { faqEntries } = await gql<{ faqEntries: { edges: { node: { pageUrl: string } }[] } }>(
+      server.url,
+      `{ faqEntries(published: true, first: 1) { edges { node { pageUrl } } } }`,
+      {},
+      admin.token,
+    );
+    const { page, errors, close } = await newTestPage(browser);
+    for (const url of [`${server.url}/console/`, `${server.url}/demo/`, faqEntries.edges[0]!.node.pageUrl]) {
+      await page.goto(url);
+      // Loaded as an image by the page itself, so its Content-Security-Policy has a say too.
+      const icon = await page.evaluate(async () => {
+        const link = document.querySelector<HTMLLinkElement>('link[rel="icon"]');
+        if (!link) return null;
+        const image = new Image();
+        const loaded = await new Promise<boolean>((resolve) => {
+          image.onload = () => resolve(image.naturalWidth > 0);
+          image.onerror = () => resolve(false);
+          image.src = link.href;
+        });
+        return { href: link.href, loaded };
+      });
+      expect(icon, url).toMatchObject({ loaded: true });
+      const response = await fetch(icon!.href);
+      expect([response.status, response.headers.get('content-type')]).toEqual([200, 'image/svg+xml']);
+    }
+    // What a browser asks for when a page names no icon (GraphiQL, the JSON of /health).
+    const fallback = await fetch(`${server.url}/favicon.ico`);
+    expect([fallback.status, fallback.headers.get('content-type')]).toEqual([200, 'image/svg+xml']);
+    expect(errors).toEqual([]);
+    await close();
+  });
 });
 
 // Screenshots shown in the README are refreshed only on request; a plain run leaves the tree clean.

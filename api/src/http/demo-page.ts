@@ -23,7 +23,7 @@ export async function renderDemoPage(prisma: PrismaClient, channelId: string | n
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <link rel="icon" href="data:,">
+  <link rel="icon" type="image/svg+xml" href="/favicon.svg">
   <title>Widget demo${current ? ` – ${escapeHtml(current.name)}` : ''}</title>
   <style>
     body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 3rem auto; padding: 0 1rem; color: #1f2937; }
