@@ -188,6 +188,51 @@ describe('widget forms', () => {
     await Promise.all([signed.close(), impostor.close(), agent.close()]);
   });
 
+  it('says so when the site’s signature is refused, unlocks the email and lets the visitor go on unverified', async () => {
+    const channel = await createChannel(server.url, admin.token, { prechatRequiredFields: ['NAME', 'EMAIL'] });
+    const agent = await ApiAgent.create(server.url, admin.token, channel.id);
+    const rotate = async () =>
+      (await gql<{ rotateChannelIdentitySecret: { secret: string } }>(server.url, `mutation($id: ID!) { rotateChannelIdentitySecret(channelId: $id) { secret } }`, { id: channel.id }, admin.token))
+        .rotateChannelIdentitySecret.secret;
+    // The site still signs with the secret from before the admin rotated it.
+    const staleSecret = await rotate();
+    const secret = await rotate();
+    const email = 'sven@example.com';
+    site.page('/stale-signature', hostPage(embedSnippet(server.url, channel.id, { name: 'Sven Stale', email, emailSignature: signIdentity(staleSecret, email) })));
+
+    const { page, close } = await newTestPage(browser);
+    await page.goto(`${site.url}/stale-signature`);
+    const widget = widgetOn(page);
+    await widget.open();
+    expect(await widget.field(/^Email/).getAttribute('readonly')).not.toBeNull();
+    await widget.field(/^How can we help/).fill('Am I signed in?');
+    await widget.button('Start chat').click();
+    await expect.poll(() => text(widget.host.locator('.banner.error'))).toBe('Your email could not be verified. You can change it or continue unverified.');
+    expect(await widget.field(/^Email/).getAttribute('readonly')).toBeNull();
+    expect(await widget.host.locator('#prechat-email-note').count()).toBe(0);
+    // Sent again as it is: the chat starts, with the email unverified.
+    await widget.button('Start chat').click();
+    await widget.log.waitFor();
+    const sessionId = await agent.queuedSessionOf('Sven Stale');
+    expect((await agent.session(sessionId)).visitor).toEqual({ name: 'Sven Stale', email, emailVerified: false });
+
+    // A page that signed one email, then passes another to identify() without a signature: the old signature is not sent with it.
+    site.page('/identify-other', hostPage(embedSnippet(server.url, channel.id, { name: 'Siri Switch', email: 'siri@example.com', emailSignature: signIdentity(secret, 'siri@example.com') })));
+    const other = await newTestPage(browser);
+    await other.page.goto(`${site.url}/identify-other`);
+    await other.page.evaluate(() => (window as any).ChatWidget.identify({ email: 'siri.private@example.com' }));
+    const switched = widgetOn(other.page);
+    await switched.open();
+    expect(await switched.field(/^Email/).inputValue()).toBe('siri.private@example.com');
+    expect(await switched.field(/^Email/).getAttribute('readonly')).toBeNull();
+    await switched.field(/^How can we help/).fill('Use my private address');
+    await switched.button('Start chat').click();
+    await switched.log.waitFor();
+    const siri = await agent.queuedSessionOf('Siri Switch');
+    expect((await agent.session(siri)).visitor).toEqual({ name: 'Siri Switch', email: 'siri.private@example.com', emailVerified: false });
+    await Promise.all([close(), other.close(), agent.close()]);
+  });
+
   it('starts afresh when the stored visitor token is one the server does not know (a reset database)', async () => {
     const channel = await createChannel(server.url, admin.token, { prechatRequiredFields: ['NAME'] });
     const agent = await ApiAgent.create(server.url, admin.token, channel.id);

@@ -13,7 +13,8 @@ import { PostChat } from './PostChat';
 import { QueueMessage } from './QueueMessage';
 import { VisitorForm, type FormValues } from './VisitorForm';
 
-const FIELD_ORDER: VisitorField[] = ['NAME', 'EMAIL', 'PHONE', 'COMPANY', 'COUNTRY'];
+// FIELD_KEYS lists the fields in the order the forms show them.
+const FIELD_ORDER = Object.keys(FIELD_KEYS) as VisitorField[];
 
 export interface Identity {
   prefill: VisitorPrefill;
@@ -23,10 +24,8 @@ export interface Identity {
 export interface WidgetControls {
   open: () => boolean;
   setOpen: (open: boolean) => void;
-  /** What the page told through data- attributes and `ChatWidget.identify()`. */
+  /** What the page told through data- attributes and `ChatWidget.identify()`; a new value each time identify() runs. */
   identity: () => Identity;
-  /** Called when `identify()` runs, so a visitor who already chats is updated at once. */
-  onIdentify: (listener: (identity: Identity) => void) => void;
 }
 
 export interface ChatWidgetProps {
@@ -41,16 +40,15 @@ type Screen = 'form' | 'faq' | 'solved' | 'offline' | 'offlineDone';
 
 /** Readable text (black or white) on the accent colour, for #rgb and #rrggbb colours. */
 function textOn(color: string): string {
-  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color.trim())?.[1];
-  if (!hex) return '#fff';
-  const full = hex.length === 3 ? hex.replace(/./g, '$&$&') : hex;
-  const [r, g, b] = [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16));
-  return r! * 0.299 + g! * 0.587 + b! * 0.114 > 160 ? '#111' : '#fff';
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color.trim())?.[1] ?? '0';
+  const rgb = parseInt(hex.length === 3 ? hex.replace(/./g, '$&$&') : hex, 16);
+  return (rgb >> 16) * 0.299 + ((rgb >> 8) & 255) * 0.587 + (rgb & 255) * 0.114 > 160 ? '#111' : '#fff';
 }
 
 export function ChatWidget(props: ChatWidgetProps) {
   const apiOrigin = new URL(props.endpoint).origin;
   const [config, setConfig] = createSignal<WidgetChannel>();
+  const t = createMemo(() => stringsFor(config()?.language ?? 'en'));
   const store = createChatStore({
     channelId: props.options.channel,
     endpoint: props.endpoint,
@@ -58,8 +56,8 @@ export function ChatWidget(props: ChatWidgetProps) {
     socket: props.socket,
     tokenKey: `token@${apiOrigin}`,
     config,
+    t,
   });
-  const t = createMemo(() => stringsFor(config()?.language ?? 'en'));
   const [screen, setScreen] = createSignal<Screen>('form');
   const [returning, setReturning] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
@@ -90,9 +88,10 @@ export function ChatWidget(props: ChatWidgetProps) {
   document.addEventListener('visibilitychange', onVisibility);
   onCleanup(() => document.removeEventListener('visibilitychange', onVisibility));
 
-  props.controls.onIdentify((identity) => {
-    if (store.sessionId()) void store.identify(identity.prefill, identity.emailSignature).catch(() => {});
-  });
+  // identify() during a chat updates the visitor for the agent at once.
+  createEffect(
+    on(props.controls.identity, (identity) => store.sessionId() && void store.identify(identity.prefill, identity.emailSignature).catch(() => {}), { defer: true }),
+  );
 
   const view = () => {
     const status = store.status();
@@ -123,7 +122,10 @@ export function ChatWidget(props: ChatWidgetProps) {
 
   const identity = () => props.controls.identity();
   const prefill = createMemo(() => (props.controls.open() ? { ...resolvePrefills(props.options.prefill, window), ...identity().prefill } : {}));
-  const emailLocked = () => !!identity().emailSignature && !!prefill().email;
+  // A signature the server refused (made with a rotated secret, say) is not sent again: the visitor goes on unverified.
+  const [refusedSignature, setRefusedSignature] = createSignal<string>();
+  const signature = () => (identity().emailSignature === refusedSignature() ? undefined : identity().emailSignature);
+  const emailLocked = () => !!signature() && !!prefill().email;
 
   function formFields(required: VisitorField[], always: VisitorField[] = []): VisitorField[] {
     return FIELD_ORDER.filter((field) => required.includes(field) || always.includes(field) || prefill()[FIELD_KEYS[field] as keyof VisitorPrefill]);
@@ -132,23 +134,25 @@ export function ChatWidget(props: ChatWidgetProps) {
   function describeError(error: unknown): string {
     const e = error instanceof WidgetError ? error : null;
     if (e?.code === 'RATE_LIMITED') return fill(t().rateLimited, { seconds: Number(e.extensions.retryAfter ?? 30) });
+    if (e?.extensions.field === 'emailSignature') return t().signatureInvalid;
     if (e?.code === 'IDENTITY_NOT_VERIFIED') return t().identity;
     if (e?.code === 'VALIDATION') return e.message.replace(/^\w+: /, '');
     return t().error;
   }
 
-  /** Shows a server refusal under the field it names, or above the button. */
+  /** Shows a server refusal under the field it names, or above the form. */
   function showError(error: unknown) {
     const e = error instanceof WidgetError ? error : null;
-    const field = e?.extensions.field as FieldKey | undefined;
-    if (e && field && (e.code === 'VALIDATION' || e.code === 'IDENTITY_NOT_VERIFIED')) setServerErrors({ [field]: describeError(e) });
+    const field = e?.extensions.field as FieldKey | 'emailSignature' | undefined;
+    if (field === 'emailSignature') setRefusedSignature(identity().emailSignature);
+    if (e && field && field !== 'emailSignature' && (e.code === 'VALIDATION' || e.code === 'IDENTITY_NOT_VERIFIED')) setServerErrors({ [field]: describeError(e) });
     else setFormError(describeError(error));
   }
 
   function contactInput(values: Record<string, string>) {
     const input: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(values)) if (value) input[key] = value;
-    if (identity().emailSignature && values.email && values.email.toLowerCase() === prefill().email?.toLowerCase()) input.emailSignature = identity().emailSignature;
+    if (signature() && values.email && values.email.toLowerCase() === prefill().email?.toLowerCase()) input.emailSignature = signature();
     return input;
   }
 
@@ -209,7 +213,8 @@ export function ChatWidget(props: ChatWidgetProps) {
   const open = () => props.controls.open();
 
   return (
-    <Show when={config()}>
+    // An archived channel takes nothing new: it shows only to a visitor whose chat there is still open.
+    <Show when={(!!store.sessionId() || config()?.availability.reason !== 'ARCHIVED') && config()}>
       {(channel) => (
         <div class={dark() ? 'frame dark' : 'frame'} style={style()}>
           <Show when={open()}>

@@ -57,6 +57,8 @@ const en = {
   error: 'Something went wrong. Please try again.',
   rateLimited: 'Too many attempts. Try again in {seconds} s.',
   identity: 'This email belongs to a verified account: sign in on the website, or use another email.',
+  signatureInvalid: 'Your email could not be verified. You can change it or continue unverified.',
+  fileRefused: 'The server refused this file (HTTP {status}).',
   reconnecting: 'Reconnecting…',
 };
 
@@ -120,6 +122,8 @@ const nb: Strings = {
   error: 'Noe gikk galt. Prøv igjen.',
   rateLimited: 'For mange forsøk. Prøv igjen om {seconds} s.',
   identity: 'E-postadressen hører til en bekreftet konto: logg inn på nettstedet, eller bruk en annen.',
+  signatureInvalid: 'E-postadressen din kunne ikke bekreftes. Du kan endre den eller fortsette ubekreftet.',
+  fileRefused: 'Serveren avviste filen (HTTP {status}).',
   reconnecting: 'Kobler til igjen…',
 };
 

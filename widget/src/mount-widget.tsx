@@ -52,7 +52,6 @@ export function mountWidget({ options, graphqlEndpoint, container }: MountWidget
     safeSession(() => sessionStorage.setItem(openKey, open ? '1' : '0'));
   };
   const [identity, setIdentity] = createSignal<Identity>({ prefill: {}, emailSignature: options.emailSignature });
-  const identifyListeners: ((identity: Identity) => void)[] = [];
 
   const disposeRender = render(
     () => (
@@ -61,7 +60,7 @@ export function mountWidget({ options, graphqlEndpoint, container }: MountWidget
         endpoint={graphqlEndpoint}
         client={client}
         socket={socket}
-        controls={{ open: isOpen, setOpen, identity, onIdentify: (listener) => identifyListeners.push(listener) }}
+        controls={{ open: isOpen, setOpen, identity }}
       />
     ),
     root,
@@ -73,9 +72,10 @@ export function mountWidget({ options, graphqlEndpoint, container }: MountWidget
     open: () => setOpen(true),
     close: () => setOpen(false),
     identify(next) {
-      const merged = { prefill: { ...identity().prefill, ...next.prefill }, emailSignature: next.emailSignature ?? identity().emailSignature };
-      setIdentity(merged);
-      for (const listener of identifyListeners) listener(merged);
+      // A signature belongs to one email: another email without a signature of its own goes unsigned.
+      const email = next.prefill.email;
+      const keep = !email || email === (identity().prefill.email ?? options.prefill.email);
+      setIdentity({ prefill: { ...identity().prefill, ...next.prefill }, emailSignature: next.emailSignature ?? (keep ? identity().emailSignature : undefined) });
     },
     dispose() {
       disposeRender();
