@@ -1,9 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../support/api-server';
 import { launchChromium, newTestPage, saveScreenshot } from '../support/browser';
-import { ApiVisitor, login, type AgentLogin } from '../support/graphql';
-import { ApiAgent, createChannel, startHostSite, text, TINY_PNG, widgetOn, type HostSite } from '../support/widget';
+import { ApiVisitor, gql, login, type AgentLogin } from '../support/graphql';
+import { ApiAgent, createChannel, embedSnippet, hostPage, startHostSite, text, TINY_PNG, widgetOn, type HostSite } from '../support/widget';
 
 // A visitor in Chromium and an agent over the API (HTTP + graphql-ws), chatting live.
 describe('chatting in the widget', () => {
@@ -169,6 +169,92 @@ describe('chatting in the widget', () => {
     await Promise.all([close(), agent.close()]);
   });
 
+  it('keeps the chat through a passing server error or rate limit when it resumes, and tries again', async () => {
+    const { channel, agent } = await channelWithAgent();
+    const { page, close } = await newTestPage(browser);
+    const widget = await startChatInBrowser(page, channel.id, 'Rhea Retry', 'Keep my chat');
+    const sessionId = await agent.queuedSessionOf('Rhea Retry');
+    const storedSession = () => page.evaluate((key) => localStorage.getItem(key), `chat-widget:session:${channel.id}`);
+    expect(await storedSession()).toBe(sessionId);
+
+    // Faults injected between browser and server, which runs behind them: after a reload the first look at the stored chat
+    // fails once over HTTP (an unexpected error, then a rate limit), or the chat's event stream is refused once with an unexpected error.
+    const unexpected = { message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', unexpected: true } };
+    const rateLimited = { message: 'Too many attempts. Retry after 1 seconds.', extensions: { code: 'RATE_LIMITED', retryAfter: 1 } };
+    for (const error of [unexpected, rateLimited]) {
+      let failed = 0;
+      // urql sends queries as GET: the operation is in the URL.
+      await page.route(/\/graphql\?/, (route) => {
+        if (failed || !route.request().url().includes('chatSession')) return route.fallback();
+        failed++;
+        return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ errors: [error], data: null }) });
+      });
+      await page.reload();
+      await widget.dialog.waitFor();
+      // The widget tries again after a second (backing off), or after the server's retryAfter.
+      await expect.poll(() => widget.rows(), { timeout: 15_000 }).toEqual(['Keep my chat']);
+      expect(failed).toBe(1);
+      expect(await storedSession()).toBe(sessionId);
+      await page.unrouteAll();
+    }
+
+    let refusedStreams = 0;
+    await page.routeWebSocket(/\/graphql$/, (socket) => {
+      const toServer = socket.connectToServer();
+      socket.onMessage((raw) => {
+        const message = JSON.parse(String(raw)) as { id?: string; type: string; payload?: { query?: string } };
+        if (refusedStreams || message.type !== 'subscribe' || !message.payload?.query?.includes('chatEvents')) return toServer.send(raw);
+        refusedStreams++;
+        socket.send(JSON.stringify({ id: message.id, type: 'error', payload: [unexpected] }));
+      });
+    });
+    await page.reload();
+    await widget.dialog.waitFor();
+    await expect.poll(() => widget.rows(), { timeout: 15_000 }).toEqual(['Keep my chat']);
+    expect(refusedStreams).toBe(1);
+    await agent.accept(sessionId);
+    await expect.poll(() => widget.rows()).toEqual(['Keep my chat', 'Anna joined the chat', 'Welcome! How can I help?']);
+    expect(await storedSession()).toBe(sessionId);
+    await Promise.all([close(), agent.close()]);
+  });
+
+  it('resumes an open chat after its channel is archived, and shows the channel to nobody else', async () => {
+    const { channel, agent } = await channelWithAgent();
+    site.page(`/archived-${channel.id}`, hostPage(embedSnippet(server.url, channel.id)));
+    const { page, close } = await newTestPage(browser);
+    await page.goto(`${site.url}/archived-${channel.id}`);
+    const widget = widgetOn(page);
+    await widget.open();
+    await widget.field(/^Name/).fill('Arne Archive');
+    await widget.field(/^Email/).fill('arne@example.com');
+    await widget.field(/^How can we help/).fill('Before the archiving');
+    await widget.button('Start chat').click();
+    const sessionId = await agent.queuedSessionOf('Arne Archive');
+    await agent.accept(sessionId);
+    const before = ['Before the archiving', 'Anna joined the chat', 'Welcome! How can I help?'];
+    await expect.poll(() => widget.rows()).toEqual(before);
+
+    await gql(server.url, `mutation($id: ID!) { archiveChannel(id: $id) { id } }`, { id: channel.id }, admin.token);
+    await page.reload();
+    await widget.dialog.waitFor();
+    await expect.poll(() => widget.rows()).toEqual(before);
+    await agent.send(sessionId, 'Still here for you');
+    await expect.poll(() => widget.rows()).toEqual([...before, 'Still here for you']);
+    const events = agent.follow(sessionId);
+    await widget.field('Write a message').fill('Thanks, one more thing');
+    await page.keyboard.press('Enter');
+    await events.waitFor((e) => e.chatEvents.message?.body === 'Thanks, one more thing');
+
+    // Someone without a chat there gets no launcher: the channel takes nothing new, not even the offline form.
+    const stranger = await newTestPage(browser);
+    const configAnswer = stranger.page.waitForResponse((response) => response.url().startsWith(`${server.url}/graphql?`) && response.url().includes('widgetChannel'));
+    await stranger.page.goto(`${site.url}/archived-${channel.id}`);
+    expect((await (await configAnswer).json()).data.widgetChannel.availability).toEqual({ online: false, reason: 'ARCHIVED' });
+    await stranger.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    expect(await stranger.page.evaluate(() => document.querySelector('chat-widget-host')?.shadowRoot?.querySelector('.widget')?.childElementCount)).toBe(0);
+    await Promise.all([close(), stranger.close(), agent.close()]);
+  });
+
   it('shows a message at once, marks it failed while the server is away, and delivers it once when it is back', async () => {
     const { channel, agent } = await channelWithAgent();
     const { page, close } = await newTestPage(browser);
@@ -237,6 +323,58 @@ describe('chatting in the widget', () => {
     await refused.waitFor();
     expect(await text(refused)).toMatch(/^Not sent\. \.exe files are not allowed; allowed are .+ Retry$/);
     expect(events.values.filter((e) => e.chatEvents.message?.attachments.some((a) => a.fileName === 'setup.exe'))).toEqual([]);
+    await Promise.all([close(), agent.close()]);
+  });
+
+  it('says why a proxy refused a file (4xx) and sends it once; gives up on a failing one (5xx) after a few tries; resends neither on reconnect', async () => {
+    const { channel, agent } = await channelWithAgent();
+    const { page, close } = await newTestPage(browser);
+    // A proxy in front of the API answers uploads with its own HTML page; the server behind it never sees them.
+    let proxyStatus = 413;
+    let uploads = 0;
+    await page.route(`${server.url}/graphql`, (route) => {
+      if (!route.request().headers()['content-type']?.startsWith('multipart/form-data')) return route.fallback();
+      uploads++;
+      return route.fulfill({ status: proxyStatus, contentType: 'text/html', body: `<html><body><h1>${proxyStatus}</h1>nginx</body></html>` });
+    });
+    const sockets: WebSocketRoute[] = [];
+    await page.routeWebSocket(/\/graphql$/, (socket) => {
+      sockets.push(socket);
+      socket.connectToServer();
+    });
+    const widget = await startChatInBrowser(page, channel.id, 'Una Upload', 'Here comes a file');
+    const sessionId = await agent.queuedSessionOf('Una Upload');
+    await agent.accept(sessionId);
+    const events = agent.follow(sessionId);
+
+    await widget.host.locator('input[type=file]').setInputFiles({ name: 'scan.png', mimeType: 'image/png', buffer: TINY_PNG });
+    const refused = widget.host.locator('.msg.mine .failed');
+    await expect.poll(() => text(refused)).toBe('Not sent. The server refused this file (HTTP 413). Retry');
+    expect(uploads).toBe(1);
+
+    proxyStatus = 502;
+    await widget.host.locator('input[type=file]').setInputFiles({ name: 'log.txt', mimeType: 'text/plain', buffer: Buffer.from('line 1\n') });
+    // Retried with backoff (1 + 2 + 4 s), then given up with a message.
+    await expect.poll(() => refused.allTextContents(), { timeout: 20_000 }).toEqual([
+      'Not sent. The server refused this file (HTTP 413). Retry',
+      'Not sent. Something went wrong. Please try again. Retry',
+    ]);
+    expect(uploads).toBe(5);
+
+    // The connection drops and comes back: neither file goes out by itself (a failed text message would).
+    expect(sockets).toHaveLength(1);
+    await sockets[0]!.close({ code: 1012, reason: 'Service restart' });
+    await agent.send(sessionId, 'Seen after the reconnect');
+    await expect.poll(() => widget.rows(), { timeout: 15_000 }).toContain('Seen after the reconnect');
+    expect(sockets).toHaveLength(2);
+    expect(uploads).toBe(5);
+    expect(events.values.filter((e) => e.chatEvents.message?.attachments.length)).toEqual([]);
+
+    // Retry is the visitor's call: once the proxy lets it through, the file reaches the agent.
+    await page.unroute(`${server.url}/graphql`);
+    await refused.first().getByRole('button', { name: 'Retry' }).click();
+    await events.waitFor((e) => e.chatEvents.message?.attachments[0]?.fileName === 'scan.png');
+    await expect.poll(() => refused.count()).toBe(1);
     await Promise.all([close(), agent.close()]);
   });
 

@@ -3,6 +3,7 @@ import type { Client as WsClient } from 'graphql-ws';
 import { batch, createEffect, createSignal, onCleanup } from 'solid-js';
 import type { VisitorPrefill } from './embed-options';
 import type { VisitorField } from './form-validation';
+import { fill, type Strings } from './i18n';
 import * as ops from './operations';
 import { onStoredChange, readStored, writeStored } from './storage';
 import { uploadFile, type GraphqlResponse } from './upload';
@@ -131,6 +132,10 @@ const AGENT_CHANGE_TYPES = ['TRANSFERRED', 'TAKEN_OVER'];
 /** Lines the visitor caused themselves are never "unread". */
 const OWN_SYSTEM_TYPES = ['CLOSED_BY_VISITOR', 'REOPENED'];
 const TYPING_TIMEOUT_MS = 8000;
+/** Answers that mean the stored chat or token is gone for good; anything else (a server error, a rate limit) passes. */
+const GONE = ['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'];
+/** 1 s, 2 s, 4 s … up to 30 s. */
+const backoff = (attempt: number) => Math.min(1000 * 2 ** attempt, 30_000);
 
 export interface ChatStoreOptions {
   channelId: string;
@@ -140,6 +145,7 @@ export interface ChatStoreOptions {
   /** The visitor token: shared by every channel of this API on the site. */
   tokenKey: string;
   config: () => WidgetChannel | undefined;
+  t: () => Strings;
 }
 
 /**
@@ -259,24 +265,26 @@ export function createChatStore(options: ChatStoreOptions) {
     setSessionId(id);
     // The socket re-sends this very object when it reconnects: `after` always holds the last cursor seen.
     const payload = { query: ops.CHAT_EVENTS, variables: { id, after: 0 } };
+    let failures = 0;
+    const followAgain = (wait: number) => sessionId() === id && stopEvents && setTimeout(() => sessionId() === id && follow(), wait);
     const follow = () => {
       stopEvents = socket.subscribe<{ chatEvents: ChatEventData }>(payload, {
         next: (result) => {
+          failures = 0;
           if (result.data) {
             apply(result.data.chatEvents);
             payload.variables.after = lastCursor;
           }
         },
         error: (error) => {
-          // A refused token (close code 4401) or a chat we may no longer read: start over.
+          // A refused token (close code 4401) or a chat we may no longer read: start over. Anything else: follow again, backing off.
           const code = (error as CloseEvent)?.code;
           if (code === 4401) setToken(null);
-          if (code === 4401 || Array.isArray(error)) forget();
+          if (code === 4401 || GONE.includes((error as { extensions?: { code?: string } }[])[0]?.extensions?.code!)) forget();
+          else followAgain(backoff(failures++));
         },
         // The server ends a stream it cannot continue without a gap: pick it up again from the cursor.
-        complete: () => {
-          if (sessionId() === id && stopEvents) setTimeout(() => sessionId() === id && follow(), 1000);
-        },
+        complete: () => followAgain(1000),
       });
     };
     follow();
@@ -289,7 +297,7 @@ export function createChatStore(options: ChatStoreOptions) {
   }
 
   /** On load: resume the stored session unless it is long over. */
-  async function resume() {
+  async function resume(attempt = 0): Promise<void> {
     const id = readStored(sessionKey);
     if (!id || !getToken()) return;
     try {
@@ -302,10 +310,11 @@ export function createChatStore(options: ChatStoreOptions) {
       if (over) forget();
       else attach(id);
     } catch (error) {
-      const code = (error as WidgetError).code;
+      const { code, extensions } = error as WidgetError;
       if (code === 'UNAUTHENTICATED') setToken(null);
-      if (code === 'NETWORK') attach(id);
-      else forget();
+      if (GONE.includes(code)) forget();
+      else if (code === 'NETWORK') attach(id);
+      else setTimeout(() => void resume(attempt + 1), code === 'RATE_LIMITED' ? Number(extensions.retryAfter ?? 30) * 1000 : backoff(attempt));
     }
   }
 
@@ -370,14 +379,24 @@ export function createChatStore(options: ChatStoreOptions) {
       if (sessionId() === id) upsertMessage(message);
     } catch (error) {
       const e = error instanceof WidgetError ? error : new WidgetError(String(error), 'NETWORK');
+      // An HTTP status without a GraphQL answer (a proxy's 413 or 502): 5xx is retried like a lost connection, 4xx is a refusal.
+      const status = e.extensions.status as number;
       // The same clientMessageId makes every retry safe: the server stores the message once.
       if ((e.code === 'NETWORK' || e.code === 'RATE_LIMITED') && attempt < 3) {
-        const wait = e.code === 'RATE_LIMITED' ? Number(e.extensions.retryAfter ?? 2) * 1000 : 1000 * 2 ** attempt;
-        await new Promise((resolve) => setTimeout(resolve, wait));
+        await new Promise((resolve) => setTimeout(resolve, e.code === 'RATE_LIMITED' ? Number(e.extensions.retryAfter ?? 2) * 1000 : backoff(attempt)));
         return deliver(item, attempt + 1);
       }
-      // A refusal (bad input, a chat over for good) says why and is not retried by itself; a lost connection is.
-      updateItem(item.id, { state: 'failed', error: e.code === 'NETWORK' || e.code === 'RATE_LIMITED' ? undefined : e.message.replace(/^\w+: /, ''), progress: undefined });
+      // A refusal (bad input, a chat over for good) says why and is not retried by itself, nor is a server that kept failing;
+      // a lost connection is, once it is back.
+      updateItem(item.id, {
+        state: 'failed',
+        error:
+          status >= 500 ? options.t().error
+          : status ? fill(options.t().fileRefused, { status })
+          : e.code === 'NETWORK' || e.code === 'RATE_LIMITED' ? undefined
+          : e.message.replace(/^\w+: /, ''),
+        progress: undefined,
+      });
     }
   }
 

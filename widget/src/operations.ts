@@ -1,30 +1,21 @@
 // The GraphQL operations the widget sends. Plain strings: @urql/core parses them, and the
 // bundle carries no GraphQL parser of its own.
 
-const MESSAGE_FIELDS = `id cursor authorKind systemType body clientMessageId createdAt author { displayName photoUrl }
-  attachments { id fileName contentType size width height isImage url }`;
+const MESSAGE_FIELDS = `id cursor authorKind systemType body clientMessageId createdAt author { displayName photoUrl } attachments { id fileName contentType size width height isImage url }`;
 
-export const WIDGET_CHANNEL = `query($id: ID!) { widgetChannel(channelId: $id) {
-  id language badgeHeader header description theme color font logoUrl showAgentPhoto queueMessage
-  prechatEnabled prechatRequiredFields faqSuggestionsEnabled offlineHeader offlineMessage offlineRequiredFields
-  postchatRating postchatTranscript reopenWindowMinutes maxAttachmentBytes
-  availability { online reason }
-} }`;
+export const WIDGET_CHANNEL = `query($id: ID!) { widgetChannel(channelId: $id) { id language badgeHeader header description theme color font logoUrl showAgentPhoto queueMessage prechatEnabled prechatRequiredFields faqSuggestionsEnabled offlineHeader offlineMessage offlineRequiredFields postchatRating postchatTranscript reopenWindowMinutes maxAttachmentBytes availability { online reason } } }`;
 
-export const SESSION_STATE = `query($id: ID!) { chatSession(id: $id) { id status endedAt } }`;
+export const SESSION_STATE = `query($id: ID!) { chatSession(id: $id) { status endedAt } }`;
 
-export const CHAT_EVENTS = `subscription($id: ID!, $after: Int) { chatEvents(sessionId: $id, after: $after) {
-  cursor type createdAt status message { ${MESSAGE_FIELDS} } agent { displayName photoUrl } typing { by isTyping } read { by upToCursor } rating { rating }
-} }`;
+export const CHAT_EVENTS = `subscription($id: ID!, $after: Int) { chatEvents(sessionId: $id, after: $after) { cursor type createdAt status message { ${MESSAGE_FIELDS} } agent { displayName photoUrl } typing { by isTyping } read { by upToCursor } rating { rating } } }`;
 
-export const QUEUE_STATUS = `subscription($id: ID!) { queueStatus(sessionId: $id) { status position averageWaitSeconds } }`;
+export const QUEUE_STATUS = `subscription($id: ID!) { queueStatus(sessionId: $id) { position averageWaitSeconds } }`;
 
 export const START_CHAT = `mutation($input: StartChatInput!) { startChat(input: $input) { visitorToken session { id } } }`;
 
 export const SEND_MESSAGE = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { ${MESSAGE_FIELDS} } }`;
 
-export const SEND_ATTACHMENT = `mutation($sessionId: ID!, $file: File!, $clientMessageId: String!) {
-  sendAttachment(sessionId: $sessionId, file: $file, clientMessageId: $clientMessageId) { ${MESSAGE_FIELDS} } }`;
+export const SEND_ATTACHMENT = `mutation($sessionId: ID!, $file: File!, $clientMessageId: String!) { sendAttachment(sessionId: $sessionId, file: $file, clientMessageId: $clientMessageId) { ${MESSAGE_FIELDS} } }`;
 
 export const SET_TYPING = `mutation($id: ID!, $typing: Boolean!) { setTyping(sessionId: $id, typing: $typing) }`;
 

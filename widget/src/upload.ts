@@ -5,7 +5,9 @@ export interface GraphqlResponse<T> {
 
 /**
  * A GraphQL multipart request (one file at `variables.file`) over XMLHttpRequest, the one browser
- * API that reports upload progress. Resolves with the GraphQL response, rejects on network failure.
+ * API that reports upload progress. Resolves with the GraphQL response. Without one (a proxy's 413
+ * or 502 page, or no connection) it resolves with an error carrying the HTTP `status`: code HTTP
+ * for a 4xx refusal, NETWORK for 5xx or no answer at all (status 0), which are worth retrying.
  */
 export function uploadFile<T>(
   endpoint: string,
@@ -19,8 +21,9 @@ export function uploadFile<T>(
   form.append('operations', JSON.stringify({ query, variables: { ...variables, file: null } }));
   form.append('map', JSON.stringify({ 0: ['variables.file'] }));
   form.append('0', file, file.name);
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
+    const failed = () => resolve({ errors: [{ message: `HTTP ${xhr.status}`, extensions: { code: xhr.status && xhr.status < 500 ? 'HTTP' : 'NETWORK', status: xhr.status } }] });
     xhr.open('POST', endpoint);
     if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
     xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
@@ -28,10 +31,10 @@ export function uploadFile<T>(
       try {
         resolve(JSON.parse(xhr.responseText) as GraphqlResponse<T>);
       } catch {
-        reject(new Error(`Upload failed with HTTP ${xhr.status}`));
+        failed();
       }
     };
-    xhr.onerror = xhr.onabort = () => reject(new Error('Upload failed: network error'));
+    xhr.onerror = xhr.onabort = failed;
     xhr.send(form);
   });
 }
