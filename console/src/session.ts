@@ -11,6 +11,11 @@ export interface SessionStore {
    * them); `notice` is shown on the login page.
    */
   signOut(notice?: string): void;
+  /**
+   * Call before revoking this session on the server: the server then closes the live socket with
+   * 4401 at once, which is the sign-out under way and not an expiry to report.
+   */
+  beginSignOut(): void;
   /** The server refused the token (expired, revoked, or the account was deactivated). */
   expire(): void;
   notice: Accessor<string | null>;
@@ -21,6 +26,7 @@ export const SESSION_EXPIRED_NOTICE = 'Your session has ended (it expired or was
 export function createSessionStore(): SessionStore {
   const [token, setToken] = createSignal<string | null>(getAuthToken());
   const [notice, setNotice] = createSignal<string | null>(null);
+  let signingOut = false;
 
   // Signing in or out in one tab does the same in the others.
   window.addEventListener('storage', (event) => {
@@ -28,6 +34,7 @@ export function createSessionStore(): SessionStore {
   });
 
   function end(message?: string) {
+    signingOut = false;
     setAuthToken(null);
     setToken(null);
     setNotice(message ?? null);
@@ -45,10 +52,13 @@ export function createSessionStore(): SessionStore {
       clearOutboxes();
       end(message);
     },
+    beginSignOut() {
+      signingOut = true;
+    },
     // Unsent messages stay, stored under this agent only: they go out if the same agent signs in again
     // within a day and still handles the chat.
     expire() {
-      if (token()) end(SESSION_EXPIRED_NOTICE);
+      if (token() && !signingOut) end(SESSION_EXPIRED_NOTICE);
     },
   };
 }

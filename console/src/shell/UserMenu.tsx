@@ -37,6 +37,7 @@ export function UserMenu() {
 
   async function signOut() {
     // Revoke the token on the server; sign out locally even if that fails (e.g. offline).
+    session.beginSignOut();
     await runMutation(client, LogoutMutation, {}, { unauthenticatedMeansExpired: false }).catch(() => undefined);
     session.signOut('You are signed out.');
   }
