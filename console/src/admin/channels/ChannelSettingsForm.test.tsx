@@ -1,10 +1,55 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { cleanup, fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ApiError } from '../../api';
-import { newChannelForm, type ChannelForm, type ChannelInput } from './channel-form';
+import type { Client } from '@urql/core';
+import { startApiServer, type ApiServer } from 'e2e/support/api-server';
+import { gql, login } from 'e2e/support/graphql';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runMutation, runQuery } from '../../api';
+import { readFragment } from '../../graphql';
+import { createGraphqlConnection } from '../../graphql-client';
+import { formFromChannel, newChannelForm, type ChannelForm, type ChannelInput } from './channel-form';
+import { ChannelAdminQuery, ChannelSettingsFields, UpdateChannelMutation } from './channel-operations';
 import { ChannelSettingsForm, contrastWithWhite, folderPaths } from './ChannelSettingsForm';
 
 type Save = (input: ChannelInput & { name: string }) => Promise<ChannelForm>;
+
+// Saving goes to the real API (embedded database), so what the form shows for a refusal is what
+// the server really answers; the checks made before sending need no server.
+let server: ApiServer;
+let adminToken: string;
+let client: Client;
+beforeAll(async () => {
+  server = await startApiServer({ requireBuiltConsole: false });
+  adminToken = (await login(server.url, server.adminEmail, server.adminPassword)).token;
+  ({ client } = createGraphqlConnection({ endpoint: `${server.url}/graphql`, getToken: () => adminToken }));
+});
+afterAll(async () => {
+  await server?.dispose();
+});
+
+/** A loopback port nothing listens on. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const api = <T = any,>(query: string, variables: Record<string, unknown> = {}) => gql<T>(server.url, query, variables, adminToken);
+const unique = (name: string) => `${name} ${crypto.randomUUID().slice(0, 6)}`;
+
+/** A new channel on the server and the editor's save for it, as the channel editor page wires them. */
+async function channelOnServer(name = unique('Support')) {
+  const { createChannel } = await api<{ createChannel: { id: string } }>(`mutation($name: String!) { createChannel(input: { name: $name }) { id } }`, { name });
+  const id = createChannel.id;
+  const loaded = await runQuery(client, ChannelAdminQuery, { id });
+  const save: Save = async (input) => formFromChannel(readFragment(ChannelSettingsFields, (await runMutation(client, UpdateChannelMutation, { id, input })).updateChannel));
+  return { id, name, initial: formFromChannel(readFragment(ChannelSettingsFields, loaded.channel)), save };
+}
 
 function renderForm(onSave: Save, initial: ChannelForm = { ...newChannelForm('UTC'), name: 'Support' }) {
   const saves: (ChannelInput & { name: string })[] = [];
@@ -39,7 +84,8 @@ afterEach(cleanup);
 
 describe('ChannelSettingsForm', () => {
   it('enables saving only with changes, sends every setting and confirms', async () => {
-    const { saves, dirty } = renderForm(async (input) => ({ ...newChannelForm('UTC'), name: input.name, badgeHeader: input.badgeHeader! }));
+    const channel = await channelOnServer();
+    const { saves, dirty } = renderForm(channel.save, channel.initial);
     expect(saveButton().disabled).toBe(true);
     fireEvent.input(field('Badge header'), { target: { value: 'Talk to us' } });
     expect(saveButton().disabled).toBe(false);
@@ -49,10 +95,13 @@ describe('ChannelSettingsForm', () => {
     fireEvent.click(saveButton());
     await screen.findByText('Saved.');
     expect(saves).toHaveLength(1);
-    expect(saves[0]).toMatchObject({ name: 'Support', badgeHeader: 'Talk to us', language: 'en', widgetColor: '#2563eb', openingHours: expect.any(Array) });
+    expect(saves[0]).toMatchObject({ name: channel.name, badgeHeader: 'Talk to us', language: 'en', widgetColor: '#2563eb', openingHours: expect.any(Array) });
     expect(Object.keys(saves[0]!).sort()).toHaveLength(30);
     expect(saveButton().disabled).toBe(true);
     expect(dirty.at(-1)).toBe(false);
+    // The server has it.
+    const { channel: stored } = await api(`query($id: ID!) { channel(id: $id) { badgeHeader widgetColor } }`, { id: channel.id });
+    expect(stored).toEqual({ badgeHeader: 'Talk to us', widgetColor: '#2563eb' });
   });
 
   it('checks the form before sending: each problem sits next to its field and the first one gets focus', async () => {
@@ -77,30 +126,37 @@ describe('ChannelSettingsForm', () => {
   });
 
   it('shows a VALIDATION error from the server next to the field it names, and focuses it', async () => {
-    renderForm(async () => {
-      throw new ApiError('widgetLogoUrl: must be an absolute URL starting with https:// or http://', 'VALIDATION', 'widgetLogoUrl');
-    });
+    // The form only checks that a logo URL starts with http(s); the server parses it.
+    const channel = await channelOnServer();
+    renderForm(channel.save, channel.initial);
     fireEvent.input(field('Logo URL'), { target: { value: 'https://[bad-host/logo.png' } });
     fireEvent.click(saveButton());
     await screen.findByText('Not saved: fix the problem marked below.');
     expect(errorOf(field('Logo URL'))).toBe('Must be an absolute URL starting with https:// or http://');
     expect(field('Logo URL').getAttribute('aria-invalid')).toBe('true');
     await waitFor(() => expect(document.activeElement).toBe(field('Logo URL')));
-    // The change is kept for fixing, not thrown away.
+    // The change is kept for fixing, not thrown away, and the server kept the old value.
     expect(field('Logo URL').value).toBe('https://[bad-host/logo.png');
     expect(saveButton().disabled).toBe(false);
+    expect((await api(`query($id: ID!) { channel(id: $id) { widgetLogoUrl } }`, { id: channel.id })).channel.widgetLogoUrl).toBeNull();
   });
 
   it('shows a name clash (CONFLICT) at the name, and other failures as a general message', async () => {
-    let next: Error = new ApiError('A channel named "Sales" already exists.', 'CONFLICT', 'name');
-    renderForm(async () => {
-      throw next;
-    });
-    fireEvent.input(field('Name'), { target: { value: 'sales' } });
+    const taken = await channelOnServer(unique('Sales'));
+    const channel = await channelOnServer();
+    renderForm(channel.save, channel.initial);
+    fireEvent.input(field('Name'), { target: { value: taken.name.toLowerCase() } });
     fireEvent.click(saveButton());
-    await waitFor(() => expect(errorOf(field('Name'))).toBe('A channel named "Sales" already exists.'));
+    await waitFor(() => expect(errorOf(field('Name'))).toBe(`A channel named "${taken.name}" already exists.`));
+    cleanup();
 
-    next = new ApiError('Cannot reach the server. Check your connection and try again.', 'NETWORK');
+    // Nothing answering at all: a port that was free a moment ago refuses the connection.
+    const unreachable = createGraphqlConnection({ endpoint: `http://127.0.0.1:${await closedPort()}/graphql`, getToken: () => adminToken }).client;
+    renderForm(async (input) => {
+      await runMutation(unreachable, UpdateChannelMutation, { id: channel.id, input });
+      throw new Error('nothing listens there; this save cannot succeed');
+    }, channel.initial);
+    fireEvent.input(field('Welcome message'), { target: { value: 'Hello from the returns team' } });
     fireEvent.click(saveButton());
     await screen.findByText('Not saved: Cannot reach the server. Check your connection and try again.');
   });
