@@ -106,14 +106,22 @@ export async function bubbleTexts(page: Page): Promise<string[]> {
   return page.locator('.messages .message:not(.message-outgoing) .message-body').allTextContents();
 }
 
-/** Waits until the element's text matches (Playwright's auto-wait, without its test runner). */
+/** `text` as a RegExp source that matches it literally, for expectText on a part of an element's text. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Waits until the element's text matches (Playwright's auto-wait, without its test runner): a
+ * string is the whole text (trimmed), a RegExp is tested against it; use a RegExp for a part.
+ */
 export async function expectText(locator: Locator, expected: string | RegExp, timeout = 15_000) {
   const deadline = Date.now() + timeout;
   let last = '';
   for (;;) {
     last = (await locator.first().textContent({ timeout }).catch(() => null)) ?? '';
-    if (typeof expected === 'string' ? last.trim() === expected || last.includes(expected) : expected.test(last)) return;
-    if (Date.now() > deadline) throw new Error(`expected ${String(expected)} in ${locator}; last text: ${JSON.stringify(last.slice(0, 500))}`);
+    if (typeof expected === 'string' ? last.trim() === expected : expected.test(last)) return;
+    if (Date.now() > deadline) throw new Error(`expected ${typeof expected === 'string' ? JSON.stringify(expected) : String(expected)} in ${locator}; last text: ${JSON.stringify(last.slice(0, 500))}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
