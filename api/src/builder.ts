@@ -71,7 +71,8 @@ export const builder = new SchemaBuilder<{
     filterConnectionTotalCount: true,
     maxConnectionSize: 100,
     defaultConnectionSize: 20,
-    onUnusedQuery: null,
+    // A prismaField resolver that ignores its `query` loads each relation with a query of its own.
+    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
   },
 });
 

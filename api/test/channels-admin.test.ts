@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { START_CHAT, channelWithAgents, send, startChat } from './chat-fixtures';
 import { startTestApp, subscribe, type TestApp } from './harness';
 import { apiToken, dataOf, errorOf, roomyLimits } from './knowledge-fixtures';
@@ -453,5 +453,31 @@ describe('agents administration', () => {
     expect(deactivated).toMatchObject({ active: false, presence: 'AWAY' });
     const result = await app.gql(START_CHAT, { input: { channelId: c.id, message: 'Anyone?' } });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'CHANNEL_OFFLINE', reason: 'NO_AGENT_PRESENT' });
+  });
+});
+
+describe('mutation answers', () => {
+  it('are read with the query for what the caller selected, so no resolver ignores it', async () => {
+    // Outside production the schema warns about a Prisma query a resolver left unused.
+    const warn = vi.spyOn(console, 'warn');
+    const unusedQueries = () => warn.mock.calls.map((call) => String(call[0])).filter((message) => message.includes('Prisma query was unused'));
+    try {
+      const joiner = await app.agentWithToken();
+      const nested = `id name openingHours { weekday } members { agent { id name } canRespond }`;
+      const created = dataOf(await app.gql(`mutation($input: CreateChannelInput!) { createChannel(input: $input) { ${nested} } }`, { input: { name: unique() } }, admin.token)).createChannel;
+      const updated = dataOf(await app.gql(`mutation($id: ID!) { updateChannel(id: $id, input: { description: "Orders" }) { ${nested} } }`, { id: created.id }, admin.token)).updateChannel;
+      expect(updated).toEqual({ ...created, openingHours: [], members: [] });
+      const member = dataOf(await app.gql(`mutation($c: ID!, $a: ID!) { setChannelMember(channelId: $c, agentId: $a) { agent { name } channel { name members { agent { id } } } } }`, { c: created.id, a: joiner.agent.id }, admin.token)).setChannelMember;
+      expect(member).toEqual({ agent: { name: joiner.agent.name }, channel: { name: created.name, members: [{ agent: { id: joiner.agent.id } }] } });
+      const archived = dataOf(await app.gql(`mutation($id: ID!) { archiveChannel(id: $id) { id members { agent { id } } } }`, { id: created.id }, admin.token)).archiveChannel;
+      expect(archived).toEqual({ id: created.id, members: [{ agent: { id: joiner.agent.id } }] });
+      const removed = dataOf(await app.gql(`mutation($c: ID!, $a: ID!) { removeChannelMember(channelId: $c, agentId: $a) { id members { agent { id } } } }`, { c: created.id, a: joiner.agent.id }, admin.token)).removeChannelMember;
+      expect(removed).toEqual({ id: created.id, members: [] });
+      const agent = dataOf(await app.gql(`mutation($id: ID!) { updateAgent(id: $id, input: { nickname: "Jo" }) { nickname memberships { channel { id } } } }`, { id: joiner.agent.id }, admin.token)).updateAgent;
+      expect(agent).toEqual({ nickname: 'Jo', memberships: [] });
+      expect(unusedQueries()).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

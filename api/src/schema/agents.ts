@@ -13,8 +13,8 @@ export const PresenceEnum = builder.enumType(Presence, {
   description: 'Whether an agent takes chats now: PRESENT receives chats, AWAY does not.',
 });
 
-/** Settings of one agent's own console: readable by that agent and by admins. */
-const selfOrAdmin = (agent: { id: string }, _args: unknown, ctx: Context) => {
+/** Field guard for what belongs to one agent (console settings, memberships): that agent and admins. */
+export const selfOrAdmin = (agent: { id: string }, _args: unknown, ctx: Context) => {
   const caller = agentOf(ctx);
   return !!caller && (caller.role === 'ADMIN' || caller.id === agent.id);
 };
@@ -99,7 +99,10 @@ builder.mutationFields((t) => ({
     description: 'Creates an agent account. Admins only.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateAgentInput, required: true, description: 'The new account.' }) },
-    resolve: (_query, _root, { input }, ctx) => ctx.services.agents.create(input),
+    resolve: async (query, _root, { input }, ctx) => {
+      const created = await ctx.services.agents.create(input);
+      return ctx.prisma.agent.findUniqueOrThrow({ ...query, where: { id: created.id } });
+    },
   }),
   updateAgent: t.prismaField({
     type: 'Agent',
@@ -109,9 +112,10 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The agent to change.' }),
       input: t.arg({ type: UpdateAgentInput, required: true, description: 'The changes.' }),
     },
-    resolve: (_query, _root, { id, input }, ctx) => {
+    resolve: async (query, _root, { id, input }, ctx) => {
       const principal = ctx.principal as Extract<Principal, { kind: 'agent' }>;
-      return ctx.services.agents.update(principal.agent, principal.authSessionId, String(id), input);
+      const updated = await ctx.services.agents.update(principal.agent, principal.authSessionId, String(id), input);
+      return ctx.prisma.agent.findUniqueOrThrow({ ...query, where: { id: updated.id } });
     },
   }),
 }));
@@ -159,7 +163,10 @@ builder.mutationFields((t) => ({
     description: 'Switches between PRESENT (takes chats, counted as online) and AWAY. Chats you are handling stay yours.',
     authScopes: { agent: true },
     args: { presence: t.arg({ type: PresenceEnum, required: true, description: 'PRESENT or AWAY.' }) },
-    resolve: (_query, _root, { presence }, ctx) => ctx.services.agents.setPresence(agentOf(ctx)!, presence),
+    resolve: async (query, _root, { presence }, ctx) => {
+      const updated = await ctx.services.agents.setPresence(agentOf(ctx)!, presence);
+      return ctx.prisma.agent.findUniqueOrThrow({ ...query, where: { id: updated.id } });
+    },
   }),
 }));
 

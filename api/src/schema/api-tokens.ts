@@ -64,6 +64,9 @@ builder.mutationFields((t) => ({
     description: 'Revokes an API token immediately. Admins only.',
     authScopes: { admin: true },
     args: { id: t.arg.id({ required: true, description: 'The token to revoke.' }) },
-    resolve: (_query, _root, { id }, ctx) => ctx.services.auth.revokeApiToken(String(id)),
+    resolve: async (query, _root, { id }, ctx) => {
+      const revoked = await ctx.services.auth.revokeApiToken(String(id));
+      return ctx.prisma.apiToken.findUniqueOrThrow({ ...query, where: { id: revoked.id } });
+    },
   }),
 }));

@@ -8,6 +8,7 @@ import {
   embedSnippet,
   formatClockTime,
 } from '../services/channels';
+import { selfOrAdmin } from './agents';
 import { publicBaseUrl } from './faq';
 
 export const WidgetThemeEnum = builder.enumType(WidgetTheme, {
@@ -187,10 +188,7 @@ builder.prismaObject('Channel', {
 
 builder.prismaObjectField('Agent', 'memberships', (t) =>
   t.relation('memberships', {
-    authScopes: (agent, _args, ctx) => {
-      const caller = agentOf(ctx);
-      return !!caller && (caller.role === 'ADMIN' || caller.id === agent.id);
-    },
+    authScopes: selfOrAdmin,
     query: { orderBy: [{ channel: { name: 'asc' } }, { channelId: 'asc' }] },
     description: 'The channels the agent is in, with their flags, by channel name. The agent themself and admins.',
   }),
@@ -308,7 +306,10 @@ builder.mutationFields((t) => ({
     description: 'Creates a channel. Admins only. A name in use is CONFLICT (field name).',
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateChannelInput, required: true, description: 'The new channel.' }) },
-    resolve: (_query, _root, { input }, ctx) => ctx.services.channels.create({ ...input, faqFolderId: input.faqFolderId == null ? input.faqFolderId : String(input.faqFolderId) }),
+    resolve: async (query, _root, { input }, ctx) => {
+      const created = await ctx.services.channels.create({ ...input, faqFolderId: input.faqFolderId == null ? input.faqFolderId : String(input.faqFolderId) });
+      return ctx.prisma.channel.findUniqueOrThrow({ ...query, where: { id: created.id } });
+    },
   }),
   updateChannel: t.prismaField({
     type: 'Channel',
@@ -318,8 +319,10 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The channel.' }),
       input: t.arg({ type: UpdateChannelInput, required: true, description: 'The changes.' }),
     },
-    resolve: (_query, _root, { id, input }, ctx) =>
-      ctx.services.channels.update(String(id), { ...input, faqFolderId: input.faqFolderId == null ? input.faqFolderId : String(input.faqFolderId) }),
+    resolve: async (query, _root, { id, input }, ctx) => {
+      const updated = await ctx.services.channels.update(String(id), { ...input, faqFolderId: input.faqFolderId == null ? input.faqFolderId : String(input.faqFolderId) });
+      return ctx.prisma.channel.findUniqueOrThrow({ ...query, where: { id: updated.id } });
+    },
   }),
   archiveChannel: t.prismaField({
     type: 'Channel',
@@ -330,7 +333,10 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The channel.' }),
       archived: t.arg.boolean({ defaultValue: true, description: 'False restores it.' }),
     },
-    resolve: (_query, _root, { id, archived }, ctx) => ctx.services.channels.setArchived(String(id), archived ?? true),
+    resolve: async (query, _root, { id, archived }, ctx) => {
+      const channel = await ctx.services.channels.setArchived(String(id), archived ?? true);
+      return ctx.prisma.channel.findUniqueOrThrow({ ...query, where: { id: channel.id } });
+    },
   }),
   deleteChannel: t.id({
     description:
@@ -348,7 +354,10 @@ builder.mutationFields((t) => ({
       agentId: t.arg.id({ required: true, description: 'The agent; a deactivated agent cannot be added.' }),
       flags: t.arg({ type: ChannelMemberInput, description: 'The flags to set.' }),
     },
-    resolve: (_query, _root, { channelId, agentId, flags }, ctx) => ctx.services.channels.setMember(String(channelId), String(agentId), flags ?? {}),
+    resolve: async (query, _root, { channelId, agentId, flags }, ctx) => {
+      const member = await ctx.services.channels.setMember(String(channelId), String(agentId), flags ?? {});
+      return ctx.prisma.channelMember.findUniqueOrThrow({ ...query, where: { channelId_agentId: { channelId: member.channelId, agentId: member.agentId } } });
+    },
   }),
   removeChannelMember: t.prismaField({
     type: 'Channel',
@@ -358,6 +367,9 @@ builder.mutationFields((t) => ({
       channelId: t.arg.id({ required: true, description: 'The channel.' }),
       agentId: t.arg.id({ required: true, description: 'The agent.' }),
     },
-    resolve: (_query, _root, { channelId, agentId }, ctx) => ctx.services.channels.removeMember(String(channelId), String(agentId)),
+    resolve: async (query, _root, { channelId, agentId }, ctx) => {
+      const channel = await ctx.services.channels.removeMember(String(channelId), String(agentId));
+      return ctx.prisma.channel.findUniqueOrThrow({ ...query, where: { id: channel.id } });
+    },
   }),
 }));

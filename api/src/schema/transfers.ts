@@ -38,9 +38,9 @@ builder.queryFields((t) => ({
     description: 'Whom you can transfer a chat to: Present, active members of its channel who can respond.',
     authScopes: { agent: true },
     args: { sessionId: t.arg.id({ required: true, description: 'The chat to transfer.' }) },
-    resolve: async (_query, _root, { sessionId }, ctx) => {
+    resolve: async (query, _root, { sessionId }, ctx) => {
       const session = await findReadableSession(ctx.prisma, ctx.principal, String(sessionId));
-      return ctx.services.transfers.eligibleTargets(session, agentOf(ctx)!.id);
+      return ctx.services.transfers.eligibleTargets(session, agentOf(ctx)!.id, query);
     },
   }),
 }));
@@ -55,29 +55,40 @@ builder.mutationFields((t) => ({
       toAgentId: t.arg.id({ required: true, description: 'The agent to offer it to.' }),
       note: t.arg.string({ description: 'A note for the target, up to 500 characters.' }),
     },
-    resolve: (_query, _root, { sessionId, toAgentId, note }, ctx) =>
-      ctx.services.transfers.offer(agentOf(ctx)!, String(sessionId), String(toAgentId), note),
+    resolve: async (query, _root, { sessionId, toAgentId, note }, ctx) => {
+      const transfer = await ctx.services.transfers.offer(agentOf(ctx)!, String(sessionId), String(toAgentId), note);
+      return ctx.prisma.transfer.findUniqueOrThrow({ ...query, where: { id: transfer.id } });
+    },
   }),
   acceptTransfer: t.prismaField({
     type: 'Transfer',
     description: 'Takes a chat offered to you. The sender becomes a read-only listener.',
     authScopes: { agent: true },
     args: { transferId: t.arg.id({ required: true, description: 'The transfer offered to you.' }) },
-    resolve: (_query, _root, { transferId }, ctx) => ctx.services.transfers.accept(agentOf(ctx)!, String(transferId)),
+    resolve: async (query, _root, { transferId }, ctx) => {
+      const transfer = await ctx.services.transfers.accept(agentOf(ctx)!, String(transferId));
+      return ctx.prisma.transfer.findUniqueOrThrow({ ...query, where: { id: transfer.id } });
+    },
   }),
   rejectTransfer: t.prismaField({
     type: 'Transfer',
     description: 'Declines a chat offered to you; it stays with the sender.',
     authScopes: { agent: true },
     args: { transferId: t.arg.id({ required: true, description: 'The transfer offered to you.' }) },
-    resolve: (_query, _root, { transferId }, ctx) => ctx.services.transfers.reject(agentOf(ctx)!, String(transferId)),
+    resolve: async (query, _root, { transferId }, ctx) => {
+      const transfer = await ctx.services.transfers.reject(agentOf(ctx)!, String(transferId));
+      return ctx.prisma.transfer.findUniqueOrThrow({ ...query, where: { id: transfer.id } });
+    },
   }),
   cancelTransfer: t.prismaField({
     type: 'Transfer',
     description: 'Withdraws your pending offer.',
     authScopes: { agent: true },
     args: { transferId: t.arg.id({ required: true, description: 'Your pending transfer.' }) },
-    resolve: (_query, _root, { transferId }, ctx) => ctx.services.transfers.cancel(agentOf(ctx)!, String(transferId)),
+    resolve: async (query, _root, { transferId }, ctx) => {
+      const transfer = await ctx.services.transfers.cancel(agentOf(ctx)!, String(transferId));
+      return ctx.prisma.transfer.findUniqueOrThrow({ ...query, where: { id: transfer.id } });
+    },
   }),
   takeOverChat: t.prismaField({
     type: 'ChatSession',

@@ -37,8 +37,9 @@ export function createTransferService(prisma: PrismaClient, events: ChatEventLog
   }
 
   /** Present, active members of the channel who can respond: whom a chat can be transferred to. */
-  async function eligibleTargets(session: ChatSession, excludeAgentId: string): Promise<Agent[]> {
+  async function eligibleTargets(session: ChatSession, excludeAgentId: string, query: Pick<Prisma.AgentFindManyArgs, 'include' | 'select'> = {}): Promise<Agent[]> {
     return prisma.agent.findMany({
+      ...query,
       where: {
         id: { not: excludeAgentId },
         active: true,
