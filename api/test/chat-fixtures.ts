@@ -44,3 +44,15 @@ export async function startChat(app: TestApp, channelId: string, message = 'Hell
 export async function send(app: TestApp, token: string, sessionId: string, body: string, clientMessageId: string = randomUUID()) {
   return app.gql(SEND, { input: { sessionId, body, clientMessageId } }, token);
 }
+
+/**
+ * `app.gql` from a new client address on every call (X-Forwarded-For, for an app started with
+ * `trustProxy: true`), so per-IP limits stay out of the way of tests about something else.
+ */
+export function gqlFromNewAddresses(app: TestApp, network: string) {
+  let calls = 0;
+  return (query: string, variables: Record<string, unknown>, token?: string | null) => {
+    calls += 1;
+    return app.gql(query, variables, token, { 'x-forwarded-for': `${network}.${calls % 250}` });
+  };
+}

@@ -7,6 +7,7 @@ import type { Prisma } from '../generated/prisma/client';
 import { agentSessionRole, findReadableSession, isUuid } from '../services/chat-access';
 import { AGENT_ONLY_SYSTEM_TYPES, messageDto, type ChatEventDto, type ChatEventKind, type MessageDto, type ParticipantDto } from '../services/chat-dto';
 import { filterAsync } from '../services/async-iterators';
+import { isEmailVerifiedIn, type VisitorInChannel } from '../services/identity';
 
 export const SessionStatusEnum = builder.enumType(SessionStatus, {
   name: 'SessionStatus',
@@ -31,10 +32,11 @@ const SystemMessageTypeEnum = builder.enumType(SystemMessageType, {
 
 const CHAT_EVENT_TYPES: readonly ChatEventKind[] = [
   'MESSAGE', 'TYPING', 'READ', 'STATUS_CHANGED', 'AGENT_JOINED', 'TRANSFER_OFFERED', 'TRANSFER_ACCEPTED',
-  'TRANSFER_REJECTED', 'TRANSFER_CANCELLED', 'RATED', 'CONTACT_LINKED',
+  'TRANSFER_REJECTED', 'TRANSFER_CANCELLED', 'RATED', 'CONTACT_LINKED', 'VISITOR_UPDATED',
 ];
 const ChatEventTypeEnum = builder.enumType('ChatEventType', {
-  description: 'What happened in a chat. TYPING is live only: it has no cursor and is never replayed.',
+  description:
+    'What happened in a chat. TYPING is live only: it has no cursor and is never replayed. VISITOR_UPDATED (agents only): the visitor’s details or whether their email is verified changed; read the session’s `visitor` again.',
   values: CHAT_EVENT_TYPES,
 });
 
@@ -128,7 +130,7 @@ const MessagePageRef = builder.objectRef<{ messages: MessageDto[]; hasMore: bool
   }),
 });
 
-builder.prismaObject('Visitor', {
+export const VisitorRef = builder.prismaObject('Visitor', {
   description: 'A website visitor, as they described themselves in the forms.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Stable identifier.' }),
@@ -137,7 +139,14 @@ builder.prismaObject('Visitor', {
     phone: t.exposeString('phone', { nullable: true, description: 'Phone from the forms.' }),
     company: t.exposeString('company', { nullable: true, description: 'Company from the forms.' }),
     country: t.exposeString('country', { nullable: true, description: 'Country from the forms.' }),
-    emailVerified: t.exposeBoolean('emailVerified', { description: 'True when the website vouched for the email with a signed identity.' }),
+    emailVerified: t.boolean({
+      description:
+        'True when the email is verified in the channel this visitor is read through (`ChatSession.visitor`: the chat’s channel; `identifyVisitor`: its channel): the website signed it with that channel’s current secret. Verification is per channel; false when there is no such channel.',
+      resolve: (visitor, _args, ctx) => {
+        const channelId = (visitor as Partial<VisitorInChannel>).viewedInChannelId;
+        return channelId ? isEmailVerifiedIn(ctx.prisma, channelId, visitor) : false;
+      },
+    }),
   }),
 });
 
@@ -156,7 +165,12 @@ builder.prismaObject('ChatSession', {
     missed: t.exposeBoolean('missed', { description: 'True when it ended while still queued or went to the offline form.' }),
     endedBy: t.expose('endedBy', { type: EndedByEnum, nullable: true, description: 'Who ended it, once ended.' }),
     channel: t.relation('channel', { description: 'The channel it came in on.' }),
-    visitor: t.relation('visitor', { description: 'The visitor.' }),
+    visitor: t.field({
+      type: VisitorRef,
+      description: 'The visitor, as seen from the chat’s channel (`emailVerified` is about this channel).',
+      select: { channelId: true, visitor: true },
+      resolve: (s): VisitorInChannel => ({ ...s.visitor, viewedInChannelId: s.channelId }),
+    }),
     agent: t.field({
       type: ChatParticipantRef,
       nullable: true,
@@ -225,7 +239,7 @@ const StartChatInput = builder.inputType('StartChatInput', {
     message: t.string({ required: true, description: 'The visitor’s question, 1–4000 characters.' }),
     emailSignature: t.string({
       description:
-        'Signed identity: hex HMAC-SHA256 of the lower-cased email with the channel’s identity secret, computed by the website’s server. Marks the email verified; a wrong one fails with IDENTITY_NOT_VERIFIED. Ignored when the channel does not verify identities.',
+        'Signed identity: hex HMAC-SHA256 of the lower-cased email with the channel’s identity secret, computed by the website’s server. Marks the email verified in this channel; a wrong one fails with IDENTITY_NOT_VERIFIED. Ignored, not even checked, when the channel does not verify identities.',
     }),
   }),
 });
@@ -294,7 +308,7 @@ builder.mutationFields((t) => ({
   startChat: t.field({
     type: StartChatPayload,
     description:
-      'Starts a chat and queues it. Public: needs no token (send a visitor token to reuse that visitor). Fails with CHANNEL_OFFLINE (extensions.reason) when the widget should show the offline form (reason ARCHIVED, `offlineForm: false`: the channel is archived and takes no offline form either), and IDENTITY_NOT_VERIFIED for a wrong `emailSignature` or an unsigned claim to a verified email; rate-limited per IP and visitor.',
+      'Starts a chat and queues it. Public: needs no token (send a visitor token to reuse that visitor). Fails with CHANNEL_OFFLINE (extensions.reason) when the widget should show the offline form (reason ARCHIVED, `offlineForm: false`: the channel is archived and takes no offline form either), and IDENTITY_NOT_VERIFIED for a wrong `emailSignature` or an unsigned claim to a verified email (the email that will be shown: the given one, else the one the visitor token already has; a changed email is also checked in the channels of the visitor’s open chats); rate-limited per IP and visitor.',
     args: { input: t.arg({ type: StartChatInput, required: true, description: 'The pre-chat form and first message.' }) },
     resolve: (_root, { input }, ctx) =>
       ctx.services.chats.startChat(ctx.principal, ctx.principal?.kind === 'visitor' ? ctx.bearerToken : null, ctx.ip, { ...input, channelId: String(input.channelId) }),

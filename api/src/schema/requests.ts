@@ -313,6 +313,8 @@ builder.mutationFields((t) => ({
           rateLimiter: ctx.services.rateLimiter,
           createVisitor: ctx.services.auth.createVisitor,
           storeVisitorMessage: (tx, session, body) => ctx.services.chats.appendMessage(tx, session, { authorKind: 'VISITOR', body, clientMessageId: null }),
+          events: ctx.services.events,
+          chats: ctx.services.chats,
         },
         { ip: ctx.ip, userAgent: ctx.userAgent, visitor: ctx.principal?.kind === 'visitor' ? ctx.principal.visitor : null },
         { ...input, channelId: String(input.channelId) },

@@ -1,16 +1,21 @@
 import { builder } from '../builder';
 import type { ChannelAvailability } from '../services/availability';
+import type { Context } from '../context';
 import {
   channelIdentitySecret,
+  channelIdentityVerification,
   disableChannelIdentityVerification,
   IDENTIFY_RATE_LIMIT,
   identifyVisitor,
   rotateChannelIdentitySecret,
   widgetChannel,
   type ChannelIdentitySecret,
+  type ChannelIdentityVerification,
+  type IdentityDeps,
   type WidgetChannelConfig,
 } from '../services/widget';
 import { VisitorFieldEnum, WidgetThemeEnum } from './channels';
+import { VisitorRef } from './chats';
 import { enforceRateLimit } from '../services/rate-limiter';
 
 export const ChannelOfflineReasonEnum = builder.enumType('ChannelOfflineReason', {
@@ -81,7 +86,25 @@ const ChannelIdentitySecretRef = builder.objectRef<ChannelIdentitySecret>('Chann
       nullable: true,
       description: 'The HMAC-SHA256 key: the website signs the visitor’s lower-cased email with it (hex digest). Null when verification is off.',
     }),
-    rotatedAt: t.expose('rotatedAt', { type: 'DateTime', nullable: true, description: 'When it was last created, rotated or turned off.' }),
+    changedAt: t.expose('changedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the secret was last created, rotated or removed (turned off); null when the channel never had one.',
+    }),
+  }),
+});
+
+const ChannelIdentityVerificationRef = builder.objectRef<ChannelIdentityVerification>('ChannelIdentityVerification').implement({
+  description: 'Whether a channel verifies signed visitor identities, without its secret (read that with `channelIdentitySecret`).',
+  fields: (t) => ({
+    channelId: t.exposeID('channelId', { description: 'The channel.' }),
+    enabled: t.exposeBoolean('enabled', { description: 'True when the channel has a secret: it verifies signed emails and protects verified ones.' }),
+    secretChangedAt: t.expose('secretChangedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When the secret was last created, rotated or removed; verifications made before it do not count. Null when the channel never had one.',
+    }),
   }),
 });
 
@@ -93,9 +116,14 @@ const IdentifyVisitorInput = builder.inputType('IdentifyVisitorInput', {
     email: t.string({ description: 'A valid email.' }),
     phone: t.string({ description: 'Up to 50 characters.' }),
     company: t.string({ description: 'Up to 100 characters.' }),
-    emailSignature: t.string({ description: 'Hex HMAC-SHA256 of the lower-cased email with the channel’s identity secret; makes the email verified.' }),
+    emailSignature: t.string({
+      description:
+        'Hex HMAC-SHA256 of the lower-cased email with the channel’s identity secret; makes the email verified in this channel. Ignored when the channel does not verify identities.',
+    }),
   }),
 });
+
+const identityDeps = (ctx: Context): IdentityDeps => ({ prisma: ctx.prisma, events: ctx.services.events, chats: ctx.services.chats });
 
 builder.queryFields((t) => ({
   widgetChannel: t.field({
@@ -112,6 +140,13 @@ builder.queryFields((t) => ({
       });
     },
   }),
+  channelIdentityVerification: t.field({
+    type: ChannelIdentityVerificationRef,
+    description: 'Whether the channel verifies signed identities and when its secret last changed, without the secret. Admins only.',
+    authScopes: { admin: true },
+    args: { channelId: t.arg.id({ required: true, description: 'The channel.' }) },
+    resolve: (_root, { channelId }, ctx) => channelIdentityVerification(ctx.prisma, String(channelId)),
+  }),
   channelIdentitySecret: t.field({
     type: ChannelIdentitySecretRef,
     description: 'The channel’s identity secret, for the website’s developers. Admins only.',
@@ -125,27 +160,27 @@ builder.mutationFields((t) => ({
   rotateChannelIdentitySecret: t.field({
     type: ChannelIdentitySecretRef,
     description:
-      'Creates the channel’s identity secret, or replaces it: signatures made with the old one are refused from now on. Turns identity verification on. Admins only.',
+      'Creates the channel’s identity secret, or replaces it: signatures made with the old one are refused from now on, and every visitor verified with it stops being verified until the website signs their email with the new one (emails verified before stay protected). Turns identity verification on. Admins only.',
     authScopes: { admin: true },
     args: { channelId: t.arg.id({ required: true, description: 'The channel.' }) },
-    resolve: (_root, { channelId }, ctx) => rotateChannelIdentitySecret(ctx.prisma, String(channelId)),
+    resolve: (_root, { channelId }, ctx) => rotateChannelIdentitySecret(identityDeps(ctx), String(channelId)),
   }),
   disableChannelIdentityVerification: t.field({
-    type: ChannelIdentitySecretRef,
-    description: 'Removes the channel’s identity secret: signatures are ignored, nothing is verified and no email is refused. Admins only.',
+    type: ChannelIdentityVerificationRef,
+    description:
+      'Removes the channel’s identity secret: signatures are ignored, no visitor is verified and no email is refused. Turned on again, the channel protects the emails verified before, and visitors are verified anew with the new secret. Admins only.',
     authScopes: { admin: true },
     args: { channelId: t.arg.id({ required: true, description: 'The channel.' }) },
-    resolve: (_root, { channelId }, ctx) => disableChannelIdentityVerification(ctx.prisma, String(channelId)),
+    resolve: (_root, { channelId }, ctx) => disableChannelIdentityVerification(identityDeps(ctx), String(channelId)),
   }),
-  identifyVisitor: t.prismaField({
-    type: 'Visitor',
-    description: `The website says who the visitor is, during a chat (\`ChatWidget.identify()\`). Visitor tokens only. A signed email becomes verified; an unsigned claim to a verified email fails with IDENTITY_NOT_VERIFIED. At most ${IDENTIFY_RATE_LIMIT.limit} per minute per visitor.`,
+  identifyVisitor: t.field({
+    type: VisitorRef,
+    description: `The website says who the visitor is, during a chat (\`ChatWidget.identify()\`). Visitor tokens only, with an open (queued or active) chat in the channel, else FORBIDDEN. The email that will be shown (the given one, else the visitor’s) is checked in this channel and, when it changes, in the channels of the visitor’s other open chats: a signed email becomes verified in this channel; an unsigned claim to a verified email fails with IDENTITY_NOT_VERIFIED. Agents of the visitor’s open chats get a VISITOR_UPDATED event when anything they see changed. At most ${IDENTIFY_RATE_LIMIT.limit} per minute per visitor.`,
     authScopes: { visitor: true },
     args: { input: t.arg({ type: IdentifyVisitorInput, required: true, description: 'What the website knows.' }) },
-    resolve: async (query, _root, { input }, ctx) => {
+    resolve: (_root, { input }, ctx) => {
       const visitor = ctx.principal?.kind === 'visitor' ? ctx.principal.visitor : null;
-      const updated = await identifyVisitor(ctx.prisma, ctx.services.rateLimiter, visitor!, { ...input, channelId: String(input.channelId) });
-      return ctx.prisma.visitor.findUniqueOrThrow({ ...query, where: { id: updated.id } });
+      return identifyVisitor({ ...identityDeps(ctx), rateLimiter: ctx.services.rateLimiter }, visitor!, { ...input, channelId: String(input.channelId) });
     },
   }),
 }));

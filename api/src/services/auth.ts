@@ -151,7 +151,7 @@ export function createAuthService(prisma: PrismaClient, sql: RawSql, rateLimiter
   }
 
   /** A new visitor with a token scoped to that visitor's own sessions. */
-  async function createVisitor(data: Partial<Pick<Visitor, 'name' | 'email' | 'emailVerified' | 'phone' | 'company' | 'country' | 'ip' | 'userAgent'>> = {}) {
+  async function createVisitor(data: Partial<Pick<Visitor, 'name' | 'email' | 'phone' | 'company' | 'country' | 'ip' | 'userAgent'>> = {}) {
     const token = generateToken('visitor');
     const visitor = await prisma.visitor.create({ data: { ...data, tokenHash: hashToken(token) } });
     return { token, visitor };

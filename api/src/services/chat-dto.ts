@@ -48,7 +48,9 @@ export type ChatEventKind =
   | 'TRANSFER_REJECTED'
   | 'TRANSFER_CANCELLED'
   | 'RATED'
-  | 'CONTACT_LINKED';
+  | 'CONTACT_LINKED'
+  /** Agents only: the visitor's details, or whether their email is verified, changed. */
+  | 'VISITOR_UPDATED';
 
 export type ChatSide = 'VISITOR' | 'AGENT';
 

@@ -7,7 +7,7 @@ import type { EventBus } from '../pubsub';
 import type { AuthService } from './auth';
 import { archivedChannelError, channelAvailability } from './availability';
 import { agentSessionRole, findReadableSession, isUuid } from './chat-access';
-import { checkIdentityClaim } from './identity';
+import { checkIdentityClaim, saveVisitorIdentity, type SavedVisitorIdentity } from './identity';
 import { messageDto, participantDto, type AttachmentDto, type ChatEventDto, type MessageDto } from './chat-dto';
 import type { ChatEventLog } from './chat-events';
 import type { RateLimiter } from './rate-limiter';
@@ -100,17 +100,19 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
     if (channel.archivedAt) throw archivedChannelError(channel.name);
     const fields = cleanVisitorFields(input, channel.prechatEnabled ? channel.prechatRequiredFields : []);
     const body = cleanMessageBody(input.message, 'message');
-    const identity = await checkIdentityClaim(prisma, channel, principal?.kind === 'visitor' ? principal.visitor : null, fields.email, input.emailSignature);
+    const known = principal?.kind === 'visitor' ? principal.visitor : null;
+    const accepted = await checkIdentityClaim(prisma, { channel, visitor: known, email: fields.email, signature: input.emailSignature });
 
-    if (principal?.kind === 'visitor' && visitorToken) {
+    if (known && visitorToken) {
       // A second start (another tab, a lost response) joins the chat already open in this
       // channel instead of queueing a duplicate; the message is kept there.
       const open = await prisma.chatSession.findFirst({
-        where: { visitorId: principal.visitor.id, channelId: channel.id, status: { in: [...ACTIVE_STATUSES] } },
+        where: { visitorId: known.id, channelId: channel.id, status: { in: [...ACTIVE_STATUSES] } },
         orderBy: { requestedAt: 'desc' },
       });
       if (open) {
-        await prisma.visitor.update({ where: { id: principal.visitor.id }, data: { ...withoutNulls(fields), ...identity, lastSeenAt: new Date() } });
+        const saved = await prisma.$transaction((tx) => saveVisitorIdentity(tx, events, { channel, visitor: known, fields, accepted }));
+        announceVisitorUpdated(saved);
         await storeMessage(open, 'VISITOR', randomUUID(), (tx) => appendMessage(tx, open, { authorKind: 'VISITOR', body, clientMessageId: null }));
         return { session: await prisma.chatSession.findUniqueOrThrow({ where: { id: open.id } }), visitorToken };
       }
@@ -125,18 +127,17 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
 
     let visitor: Visitor;
     let token: string;
-    if (principal?.kind === 'visitor' && visitorToken) {
-      visitor = await prisma.visitor.update({
-        where: { id: principal.visitor.id },
-        data: { ...withoutNulls(fields), ...identity, lastSeenAt: new Date() },
-      });
+    if (known && visitorToken) {
+      visitor = known;
       token = visitorToken;
     } else {
-      ({ visitor, token } = await auth.createVisitor({ ...fields, ...identity, ip }));
+      ({ visitor, token } = await auth.createVisitor({ ...fields, ip }));
     }
 
     const now = new Date();
-    const { session, published } = await prisma.$transaction(async (tx) => {
+    const { session, published, saved } = await prisma.$transaction(async (tx) => {
+      // Before the new chat exists: its agent reads the visitor fresh; the visitor's other open chats are told.
+      const saved = await saveVisitorIdentity(tx, events, { channel, visitor, fields, accepted });
       const ahead = await tx.chatSession.count({ where: { channelId: channel.id, status: 'QUEUED' } });
       const session = await tx.chatSession.create({
         data: {
@@ -152,11 +153,17 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
         await events.append(tx, session.id, { type: 'STATUS_CHANGED', audience: 'ALL', status: 'QUEUED' }),
         await appendMessage(tx, session, { authorKind: 'VISITOR', body, clientMessageId: null }),
       ];
-      return { session: await tx.chatSession.findUniqueOrThrow({ where: { id: session.id } }), published };
+      return { session: await tx.chatSession.findUniqueOrThrow({ where: { id: session.id } }), published, saved };
     });
+    announceVisitorUpdated(saved);
     announce(session, published);
     bus.publish('channel', channel.id, { reason: 'queue', sessionId: session.id } satisfies ChannelSignal);
     return { session, visitorToken: token };
+  }
+
+  /** After commit: the VISITOR_UPDATED events saveVisitorIdentity appended. */
+  function announceVisitorUpdated(saved: Pick<SavedVisitorIdentity, 'published'>) {
+    for (const { session, events: written } of saved.published) announce(session, written);
   }
 
   /** Inside a transaction: stores a message as the session's next event. */
@@ -455,12 +462,8 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
     return prisma.chatSession.findUniqueOrThrow({ where: { id: session.id } });
   }
 
-  return { startChat, sendMessage, setTyping, markRead, endChat, endSession, rateChat, appendMessage, announce, cancelPendingTransfers };
+  return { startChat, sendMessage, setTyping, markRead, endChat, endSession, rateChat, appendMessage, announce, announceVisitorUpdated, cancelPendingTransfers };
 }
 
 export type ChatService = ReturnType<typeof createChatService>;
-
-function withoutNulls<T extends Record<string, unknown>>(fields: T): Partial<T> {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v != null)) as Partial<T>;
-}
 

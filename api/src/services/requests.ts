@@ -14,7 +14,8 @@ import type {
 import type { AuthService } from './auth';
 import { archivedChannelError } from './availability';
 import { findReadableSession, isUuid } from './chat-access';
-import { checkIdentityClaim } from './identity';
+import type { ChatEventLog } from './chat-events';
+import { checkIdentityClaim, saveVisitorIdentity } from './identity';
 import { AGENT_ONLY_SYSTEM_TYPES } from './chat-dto';
 import type { ChatService } from './chats';
 import type { RateLimiter } from './rate-limiter';
@@ -184,6 +185,9 @@ export interface OfflineFormDeps {
   createVisitor: AuthService['createVisitor'];
   /** Stores the visitor's message in the offline session (through the chat event log), inside the transaction. */
   storeVisitorMessage: (tx: Prisma.TransactionClient, session: ChatSession, body: string) => Promise<unknown>;
+  /** The chat event log and the announcer, to tell the agents of the visitor's open chats that the visitor changed. */
+  events: ChatEventLog;
+  chats: Pick<ChatService, 'announceVisitorUpdated'>;
 }
 
 export interface OfflineFormCaller {
@@ -213,7 +217,15 @@ export async function submitOfflineForm(deps: OfflineFormDeps, caller: OfflineFo
   const channel = isUuid(input.channelId)
     ? await prisma.channel.findUnique({
         where: { id: input.channelId },
-        select: { id: true, name: true, archivedAt: true, offlineRequiredFields: true, offlineCreatesRequest: true, identitySecret: true },
+        select: {
+          id: true,
+          name: true,
+          archivedAt: true,
+          offlineRequiredFields: true,
+          offlineCreatesRequest: true,
+          identitySecret: true,
+          identitySecretChangedAt: true,
+        },
       })
     : null;
   if (!channel) throw notFound('Channel', input.channelId);
@@ -221,7 +233,7 @@ export async function submitOfflineForm(deps: OfflineFormDeps, caller: OfflineFo
 
   const fields = cleanVisitorFields(input, channel.offlineRequiredFields);
   const message = cleanText('message', input.message, { max: OFFLINE_FORM_LIMITS.message });
-  const identity = await checkIdentityClaim(prisma, channel, caller.visitor, fields.email, input.emailSignature);
+  const accepted = await checkIdentityClaim(prisma, { channel, visitor: caller.visitor, email: fields.email, signature: input.emailSignature });
   const requestData = channel.offlineCreatesRequest
     ? cleanRequestInput({
         title: titleFromMessage(message),
@@ -234,25 +246,13 @@ export async function submitOfflineForm(deps: OfflineFormDeps, caller: OfflineFo
     : null;
 
   // Outside the transaction: on embedded PGlite an open transaction blocks every other connection.
-  const created = caller.visitor ? null : await deps.createVisitor({ ...fields, ...identity, ip: caller.ip, userAgent: caller.userAgent });
+  const created = caller.visitor ? null : await deps.createVisitor({ ...fields, ip: caller.ip, userAgent: caller.userAgent });
   const now = new Date();
 
-  const { session, request, visitor } = await prisma.$transaction(async (tx) => {
-    const visitor = caller.visitor
-      ? await tx.visitor.update({
-          where: { id: caller.visitor.id },
-          data: {
-            name: fields.name ?? undefined,
-            // checkIdentityClaim refused an unsigned claim to a verified email; another email is unverified.
-            email: fields.email ?? undefined,
-            ...identity,
-            phone: fields.phone ?? undefined,
-            company: fields.company ?? undefined,
-            country: fields.country ?? undefined,
-            lastSeenAt: now,
-          },
-        })
-      : created!.visitor;
+  const { session, request, visitor, saved } = await prisma.$transaction(async (tx) => {
+    // The visitor's open chats elsewhere are told when something their agents see changed.
+    const saved = await saveVisitorIdentity(tx, deps.events, { channel, visitor: caller.visitor ?? created!.visitor, fields, accepted });
+    const visitor = saved.visitor;
     const session = await tx.chatSession.create({
       data: {
         channelId: channel.id,
@@ -267,8 +267,9 @@ export async function submitOfflineForm(deps: OfflineFormDeps, caller: OfflineFo
     // Kept with the session even when no request is made, so the message is never lost.
     await deps.storeVisitorMessage(tx, session, message);
     const request = requestData ? (await insertRequest(tx, { ...requestData, sourceSessionId: session.id })).request : null;
-    return { session, request, visitor };
+    return { session, request, visitor, saved };
   });
+  deps.chats.announceVisitorUpdated(saved);
 
   return {
     requestNumber: request ? formatRequestNumber(request.number) : null,

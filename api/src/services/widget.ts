@@ -1,8 +1,10 @@
-import { notFound, rateLimited } from '../errors';
+import { forbidden, notFound, rateLimited } from '../errors';
 import type { Channel, PrismaClient, Visitor, VisitorField, WidgetTheme } from '../generated/prisma/client';
 import { channelAvailability, type ChannelAvailability } from './availability';
 import { isUuid } from './chat-access';
-import { checkIdentityClaim, generateIdentitySecret } from './identity';
+import type { ChatEventLog } from './chat-events';
+import type { ChatService } from './chats';
+import { appendVisitorUpdated, checkIdentityClaim, generateIdentitySecret, OPEN_CHAT_STATUSES, saveVisitorIdentity, type VisitorInChannel } from './identity';
 import type { RateLimiter } from './rate-limiter';
 import { cleanVisitorFields, type VisitorFieldsInput } from './visitor-fields';
 
@@ -86,35 +88,78 @@ export async function widgetChannel(prisma: PrismaClient, channelId: string, set
   };
 }
 
+/** Whether a channel verifies signed identities, without its secret. */
+export interface ChannelIdentityVerification {
+  channelId: string;
+  enabled: boolean;
+  /** When the secret was last created, rotated or removed; null when it never had one. */
+  secretChangedAt: Date | null;
+}
+
 export interface ChannelIdentitySecret {
   channelId: string;
   /** Null when identity verification is off. */
   secret: string | null;
-  rotatedAt: Date | null;
+  changedAt: Date | null;
 }
 
-const secretOf = (channel: Pick<Channel, 'id' | 'identitySecret' | 'identitySecretRotatedAt'>): ChannelIdentitySecret => ({
+type ChannelIdentityRow = Pick<Channel, 'id' | 'identitySecret' | 'identitySecretChangedAt'>;
+
+const verificationOf = (channel: ChannelIdentityRow): ChannelIdentityVerification => ({
+  channelId: channel.id,
+  enabled: channel.identitySecret != null,
+  secretChangedAt: channel.identitySecretChangedAt,
+});
+
+const secretOf = (channel: ChannelIdentityRow): ChannelIdentitySecret => ({
   channelId: channel.id,
   secret: channel.identitySecret,
-  rotatedAt: channel.identitySecretRotatedAt,
+  changedAt: channel.identitySecretChangedAt,
 });
+
+export async function channelIdentityVerification(prisma: PrismaClient, channelId: string): Promise<ChannelIdentityVerification> {
+  return verificationOf(await findAnyChannel(prisma, channelId));
+}
 
 export async function channelIdentitySecret(prisma: PrismaClient, channelId: string): Promise<ChannelIdentitySecret> {
   return secretOf(await findAnyChannel(prisma, channelId));
 }
 
-/** Creates or replaces the secret: signatures made with the old one stop working at once. */
-export async function rotateChannelIdentitySecret(prisma: PrismaClient, channelId: string): Promise<ChannelIdentitySecret> {
-  const channel = await findAnyChannel(prisma, channelId);
-  return secretOf(
-    await prisma.channel.update({ where: { id: channel.id }, data: { identitySecret: generateIdentitySecret(), identitySecretRotatedAt: new Date() } }),
-  );
+export interface IdentityDeps {
+  prisma: PrismaClient;
+  events: ChatEventLog;
+  chats: Pick<ChatService, 'announceVisitorUpdated'>;
 }
 
-/** Turns verification off: signatures are ignored and no email is refused. Verified identities are kept for a later re-enable. */
-export async function disableChannelIdentityVerification(prisma: PrismaClient, channelId: string): Promise<ChannelIdentitySecret> {
+/**
+ * Sets or removes the secret. Either way every verification made with the old one ends (the
+ * channel's verified identities stay, so those emails remain protected), and the agents of open
+ * chats whose visitor was verified are told with VISITOR_UPDATED.
+ */
+async function changeSecret({ prisma, events, chats }: IdentityDeps, channelId: string, secret: string | null): Promise<ChannelIdentityRow> {
   const channel = await findAnyChannel(prisma, channelId);
-  return secretOf(await prisma.channel.update({ where: { id: channel.id }, data: { identitySecret: null, identitySecretRotatedAt: new Date() } }));
+  const { updated, published } = await prisma.$transaction(async (tx) => {
+    // The row lock also makes a verification being written with the old secret wait, then be deleted here.
+    const updated = await tx.channel.update({ where: { id: channel.id }, data: { identitySecret: secret, identitySecretChangedAt: new Date() } });
+    const affected = await tx.chatSession.findMany({
+      where: { channelId: channel.id, status: { in: [...OPEN_CHAT_STATUSES] }, visitor: { verifications: { some: { channelId: channel.id } } } },
+      select: { id: true, channelId: true, agentId: true },
+    });
+    await tx.visitorVerification.deleteMany({ where: { channelId: channel.id } });
+    return { updated, published: await appendVisitorUpdated(tx, events, affected) };
+  });
+  chats.announceVisitorUpdated({ published });
+  return updated;
+}
+
+/** Creates or replaces the secret: signatures made with the old one stop working at once. */
+export async function rotateChannelIdentitySecret(deps: IdentityDeps, channelId: string): Promise<ChannelIdentitySecret> {
+  return secretOf(await changeSecret(deps, channelId, generateIdentitySecret()));
+}
+
+/** Turns verification off: signatures are ignored, nothing is verified and no email is refused until it is turned on again. */
+export async function disableChannelIdentityVerification(deps: IdentityDeps, channelId: string): Promise<ChannelIdentityVerification> {
+  return verificationOf(await changeSecret(deps, channelId, null));
 }
 
 /** Archived channels too: admins manage them, and their open chats go on. */
@@ -131,21 +176,27 @@ export interface IdentifyVisitorInput extends Omit<VisitorFieldsInput, 'country'
 
 /**
  * `ChatWidget.identify()` during a chat: the website tells who the visitor is (after they log
- * in, for example). Given fields replace the visitor's; omitted ones stay. A signed email is
- * verified, an unsigned one is checked like in startChat.
+ * in, for example). Only for a visitor with an open chat in the channel. Given fields replace the
+ * visitor's; omitted ones stay. The email is checked like in startChat, in this channel and in
+ * those of the visitor's other open chats; agents of the open chats are told of any change.
  */
-export async function identifyVisitor(prisma: PrismaClient, rateLimiter: RateLimiter, visitor: Visitor, input: IdentifyVisitorInput): Promise<Visitor> {
-  const limit = await rateLimiter.hit(`identify:visitor:${visitor.id}`, IDENTIFY_RATE_LIMIT.limit, IDENTIFY_RATE_LIMIT.windowSeconds);
+export async function identifyVisitor(
+  deps: IdentityDeps & { rateLimiter: RateLimiter },
+  visitor: Visitor,
+  input: IdentifyVisitorInput,
+): Promise<VisitorInChannel> {
+  const { prisma, events, chats } = deps;
+  const limit = await deps.rateLimiter.hit(`identify:visitor:${visitor.id}`, IDENTIFY_RATE_LIMIT.limit, IDENTIFY_RATE_LIMIT.windowSeconds);
   if (!limit.allowed) throw rateLimited(limit.retryAfterSeconds);
-  const channel = await findAnyChannel(prisma, input.channelId);
   const fields = cleanVisitorFields(input, []);
-  const identity = await checkIdentityClaim(prisma, channel, visitor, fields.email, input.emailSignature);
-  return prisma.visitor.update({
-    where: { id: visitor.id },
-    data: {
-      ...Object.fromEntries(Object.entries(fields).filter(([, value]) => value != null)),
-      ...identity,
-      lastSeenAt: new Date(),
-    },
+  const channel = await findAnyChannel(prisma, input.channelId);
+  const open = await prisma.chatSession.findFirst({
+    where: { visitorId: visitor.id, channelId: channel.id, status: { in: [...OPEN_CHAT_STATUSES] } },
+    select: { id: true },
   });
+  if (!open) throw forbidden(`identifyVisitor needs an open chat of this visitor in channel ${channel.id}; startChat takes the details otherwise.`);
+  const accepted = await checkIdentityClaim(prisma, { channel, visitor, email: fields.email, signature: input.emailSignature });
+  const saved = await prisma.$transaction((tx) => saveVisitorIdentity(tx, events, { channel, visitor, fields, accepted }));
+  chats.announceVisitorUpdated(saved);
+  return { ...saved.visitor, viewedInChannelId: channel.id };
 }

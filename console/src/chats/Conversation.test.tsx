@@ -87,6 +87,14 @@ describe('Conversation: unsent messages left in this browser', () => {
     localStorage.clear();
   });
 
+  /** What the website's server computes: hex HMAC-SHA256 of the lower-cased email with the channel's secret. */
+  async function signIdentity(secret: string, email: string): Promise<string> {
+    const encode = (text: string) => Uint8Array.from(Array.from(text, (c) => c.charCodeAt(0)));
+    const key = await crypto.subtle.importKey('raw', encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const mac = await crypto.subtle.sign('HMAC', key, encode(email.trim().toLowerCase()));
+    return Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
   const stored = (body: string) => ({ clientMessageId: `left-${crypto.randomUUID()}`, body, createdAt: new Date().toISOString() });
 
   it('sends what this agent left unsent in a chat they handle, once', async () => {
@@ -125,6 +133,31 @@ describe('Conversation: unsent messages left in this browser', () => {
     expect(screen.getByText(/^Not sent:/).textContent).toBe('Not sent: this chat has ended.');
     expect(loadOutbox(bob.id, sessionId)).toEqual([]);
     expect(await bodiesOnServer(sessionId)).toEqual([]);
+  });
+
+  it('shows the visitor’s new details and the verified mark as soon as the website identifies them', async () => {
+    const { rotateChannelIdentitySecret } = await api<{ rotateChannelIdentitySecret: { secret: string } }>(
+      `mutation($id: ID!) { rotateChannelIdentitySecret(channelId: $id) { secret } }`,
+      { id: channelId },
+      adminToken,
+    );
+    const { startChat } = await api<{ startChat: { visitorToken: string; session: { id: string } } }>(
+      `mutation($input: StartChatInput!) { startChat(input: $input) { visitorToken session { id } } }`,
+      { input: { channelId, message: 'Can I see my order?', name: 'Zoe Anonymous', email: 'zoe.guest@example.com' } },
+    );
+    const sessionId = startChat.session.id;
+    await api(`mutation($id: ID!) { acceptChat(sessionId: $id) { id } }`, { id: sessionId }, bob.token);
+    await openAs(bob, sessionId);
+    await screen.findByRole('heading', { name: 'Zoe Anonymous' });
+    expect(screen.queryByText('✓ verified')).toBeNull();
+
+    // The visitor logs in on the website, which tells the widget who they are.
+    const email = 'zoe.signed-in@example.com';
+    const emailSignature = await signIdentity(rotateChannelIdentitySecret.secret, email);
+    await api(`mutation($input: IdentifyVisitorInput!) { identifyVisitor(input: $input) { id } }`, { input: { channelId, name: 'Zoe Customer', email, emailSignature } }, startChat.visitorToken);
+    await screen.findByRole('heading', { name: 'Zoe Customer' });
+    expect(screen.getByText('✓ verified')).toBeTruthy();
+    expect(screen.getAllByText(email).length).toBeGreaterThan(0);
   });
 
   it('shows a refusal with the server’s reason, and forgets the text instead of retrying it on every visit', async () => {

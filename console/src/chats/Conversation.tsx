@@ -301,7 +301,8 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
       setStreamError(null);
       conversation.applyEvent(event);
       if (event.message?.systemType === 'REQUEST_CREATED') setCrmVersion((v) => v + 1);
-      if (['AGENT_JOINED', 'STATUS_CHANGED', 'CONTACT_LINKED'].includes(event.type) || event.type.startsWith('TRANSFER_')) void refreshSession();
+      // VISITOR_UPDATED: the website identified the visitor (new details, or verified or not any more).
+      if (['AGENT_JOINED', 'STATUS_CHANGED', 'CONTACT_LINKED', 'VISITOR_UPDATED'].includes(event.type) || event.type.startsWith('TRANSFER_')) void refreshSession();
       const transfer = event.transfer;
       if (event.type === 'TRANSFER_REJECTED' && transfer && transfer.fromAgent.id === meId())
         showToast({ tone: 'info', message: `${transfer.toAgent.displayName} declined the transfer. The chat stays with you.` });
@@ -558,7 +559,7 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
                 {session().visitor.email}
                 <Show when={session().visitor.emailVerified}>
                   {' '}
-                  <span class="verified" title="The website vouched for this email with a signed identity">
+                  <span class="verified" title="The website vouched for this email with a signed identity for this channel">
                     ✓ verified
                   </span>
                 </Show>

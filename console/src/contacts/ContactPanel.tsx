@@ -241,7 +241,11 @@ function FindContact(props: { sessionId: string; session: ConversationSession; c
   const [debounced, setDebounced] = createSignal('');
   const [creating, setCreating] = createSignal(false);
   const [linking, setLinking] = createSignal<string | null>(null);
-  const [suggestions] = createResource(() => runQuery(client, SuggestionsQuery, { sessionId: props.sessionId }).then((d) => d.contactSuggestions));
+  // Asked again when the visitor's name or email changes (the website identified them during the chat).
+  const [suggestions] = createResource(
+    () => JSON.stringify([props.sessionId, props.session.visitor.name, props.session.visitor.email]),
+    () => runQuery(client, SuggestionsQuery, { sessionId: props.sessionId }).then((d) => d.contactSuggestions),
+  );
   let timer: ReturnType<typeof setTimeout> | undefined;
   createEffect(
     on(search, (value) => {

@@ -6,11 +6,21 @@ import { showToast } from '../../ui/toasts';
 import { CopyableCode } from '../CopyableCode';
 import { ConfirmDialog, LoadFailed } from '../dialogs';
 
+const IdentityVerificationQuery = graphql(`
+  query ChannelIdentityVerificationAdmin($channelId: ID!) {
+    channelIdentityVerification(channelId: $channelId) {
+      enabled
+      secretChangedAt
+    }
+  }
+`);
+
+// Read only when the admin asks to see it, so the secret does not travel on every visit to the editor.
 const IdentitySecretQuery = graphql(`
   query ChannelIdentitySecretAdmin($channelId: ID!) {
     channelIdentitySecret(channelId: $channelId) {
       secret
-      rotatedAt
+      changedAt
     }
   }
 `);
@@ -19,7 +29,7 @@ const RotateMutation = graphql(`
   mutation RotateChannelIdentitySecret($channelId: ID!) {
     rotateChannelIdentitySecret(channelId: $channelId) {
       secret
-      rotatedAt
+      changedAt
     }
   }
 `);
@@ -27,8 +37,8 @@ const RotateMutation = graphql(`
 const DisableMutation = graphql(`
   mutation DisableChannelIdentityVerification($channelId: ID!) {
     disableChannelIdentityVerification(channelId: $channelId) {
-      secret
-      rotatedAt
+      enabled
+      secretChangedAt
     }
   }
 `);
@@ -41,20 +51,38 @@ const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeS
  */
 export function IdentitySection(props: { channelId: string }) {
   const { client } = useRuntime();
-  const [state, { refetch, mutate }] = createResource(() => runQuery(client, IdentitySecretQuery, { channelId: props.channelId }).then((d) => d.channelIdentitySecret));
-  const [revealed, setRevealed] = createSignal(false);
+  const [state, { refetch, mutate }] = createResource(() =>
+    runQuery(client, IdentityVerificationQuery, { channelId: props.channelId }).then((d) => d.channelIdentityVerification),
+  );
+  /** The secret, once shown (asked for, or just made). */
+  const [secret, setSecret] = createSignal<string | null>(null);
   const [confirm, setConfirm] = createSignal<'rotate' | 'disable' | null>(null);
   const [busy, setBusy] = createSignal(false);
+
+  async function reveal() {
+    setBusy(true);
+    try {
+      const { channelIdentitySecret } = await runQuery(client, IdentitySecretQuery, { channelId: props.channelId });
+      setSecret(channelIdentitySecret.secret);
+      mutate({ enabled: channelIdentitySecret.secret != null, secretChangedAt: channelIdentitySecret.changedAt });
+    } catch (error) {
+      showToast({ tone: 'error', message: errorMessage(error) });
+    } finally {
+      setBusy(false);
+    }
+  }
 
   async function run(action: 'rotate' | 'disable') {
     setBusy(true);
     try {
-      const result =
-        action === 'rotate'
-          ? (await runMutation(client, RotateMutation, { channelId: props.channelId })).rotateChannelIdentitySecret
-          : (await runMutation(client, DisableMutation, { channelId: props.channelId })).disableChannelIdentityVerification;
-      mutate(result);
-      setRevealed(action === 'rotate');
+      if (action === 'rotate') {
+        const made = (await runMutation(client, RotateMutation, { channelId: props.channelId })).rotateChannelIdentitySecret;
+        setSecret(made.secret);
+        mutate({ enabled: true, secretChangedAt: made.changedAt });
+      } else {
+        mutate((await runMutation(client, DisableMutation, { channelId: props.channelId })).disableChannelIdentityVerification);
+        setSecret(null);
+      }
       setConfirm(null);
       showToast({ tone: 'success', message: action === 'rotate' ? 'New identity secret made: update your website’s server.' : 'Identity verification turned off.' });
     } catch (error) {
@@ -70,7 +98,7 @@ export function IdentitySection(props: { channelId: string }) {
         <h3 id="identity-title">Verified visitor identities</h3>
         <p class="muted">
           Let your website vouch for signed-in visitors: its server signs the visitor’s lower-cased email with this secret (HMAC-SHA256, hex) and puts it in{' '}
-          <code>data-email-signature</code> next to <code>data-email</code>. Agents then see the email as verified, and nobody can claim it unsigned.
+          <code>data-email-signature</code> next to <code>data-email</code>. Agents of this channel then see the email as verified, and nobody can claim it here unsigned.
         </p>
       </header>
       <div class="admin-section-body">
@@ -81,7 +109,7 @@ export function IdentitySection(props: { channelId: string }) {
           <Match when={state()}>
             {(current) => (
               <Show
-                when={current().secret}
+                when={current().enabled}
                 fallback={
                   <div class="row">
                     <span class="tag tag-muted">Off</span>
@@ -91,36 +119,34 @@ export function IdentitySection(props: { channelId: string }) {
                   </div>
                 }
               >
-                {(secret) => (
-                  <>
-                    <p class="row">
-                      <span class="tag tag-success">On</span>
-                      <Show when={current().rotatedAt}>
-                        <span class="muted small">secret made {dateTime.format(new Date(current().rotatedAt!))}</span>
-                      </Show>
-                    </p>
-                    <Show
-                      when={revealed()}
-                      fallback={
-                        <div>
-                          <button type="button" class="button button-small" onClick={() => setRevealed(true)}>
-                            Show the secret
-                          </button>
-                        </div>
-                      }
-                    >
-                      <CopyableCode label="Identity secret" value={secret()} wrap />
+                <>
+                  <p class="row">
+                    <span class="tag tag-success">On</span>
+                    <Show when={current().secretChangedAt}>
+                      {(changedAt) => <span class="muted small">secret made {dateTime.format(new Date(changedAt()))}</span>}
                     </Show>
-                    <div class="row">
-                      <button type="button" class="button" disabled={busy()} onClick={() => setConfirm('rotate')}>
-                        Make a new secret…
-                      </button>
-                      <button type="button" class="button button-ghost" disabled={busy()} onClick={() => setConfirm('disable')}>
-                        Turn off…
-                      </button>
-                    </div>
-                  </>
-                )}
+                  </p>
+                  <Show
+                    when={secret()}
+                    fallback={
+                      <div>
+                        <button type="button" class="button button-small" disabled={busy()} onClick={() => void reveal()}>
+                          Show the secret
+                        </button>
+                      </div>
+                    }
+                  >
+                    {(shown) => <CopyableCode label="Identity secret" value={shown()} wrap />}
+                  </Show>
+                  <div class="row">
+                    <button type="button" class="button" disabled={busy()} onClick={() => setConfirm('rotate')}>
+                      Make a new secret…
+                    </button>
+                    <button type="button" class="button button-ghost" disabled={busy()} onClick={() => setConfirm('disable')}>
+                      Turn off…
+                    </button>
+                  </div>
+                </>
               </Show>
             )}
           </Match>
@@ -132,8 +158,8 @@ export function IdentitySection(props: { channelId: string }) {
             title={action === 'rotate' ? 'Make a new identity secret?' : 'Turn off verified identities?'}
             description={
               action === 'rotate'
-                ? 'Signatures made with the current secret are refused from now on, until your website uses the new one.'
-                : 'Signatures are ignored from now on: no email is shown as verified and none is refused.'
+                ? 'Signatures made with the current secret are refused from now on, and visitors verified with it are no longer shown as verified, until your website signs with the new one. Emails verified before stay protected.'
+                : 'Signatures are ignored from now on: no visitor is shown as verified in this channel and no email is refused. If you turn it on again, the emails verified before are protected again, and visitors are verified anew once your website signs with the new secret.'
             }
             confirmLabel={action === 'rotate' ? 'Make a new secret' : 'Turn off'}
             busy={busy()}
