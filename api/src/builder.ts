@@ -71,8 +71,15 @@ export const builder = new SchemaBuilder<{
     filterConnectionTotalCount: true,
     maxConnectionSize: 100,
     defaultConnectionSize: 20,
-    // A prismaField resolver that ignores its `query` loads each relation with a query of its own.
-    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
+    // A prismaField resolver that ignores its `query` loads each asked-for relation with a query
+    // of its own. Reported outside production; an answer of null or nothing loads nothing anyway.
+    onUnusedQuery:
+      process.env.NODE_ENV === 'production'
+        ? null
+        : (info) =>
+            console.warn(
+              `Prisma query was unused in resolver for ${info.parentType.name}.${info.fieldName}: pass it to the Prisma call that loads the answer (harmless when the answer was null or empty).`,
+            ),
   },
 });
 
