@@ -409,6 +409,22 @@ describe('members', () => {
     events.stop();
   });
 
+  it('tells the other members’ consoles that the member list changed, as reason "members"', async () => {
+    const { channel: c, agents } = await channelWithAgents(app, { colleague: { canRespond: true } });
+    const joiner = await app.agentWithToken();
+    const events = subscribe(app.ws(`Bearer ${agents.colleague!.token}`), `subscription { agentEvents { reasons } }`);
+    await events.waitFor((e) => e.agentEvents.reasons.includes('initial'));
+    const reasonsAfter = async (change: () => Promise<unknown>) => {
+      const since = events.values().length;
+      await change();
+      return (await events.waitFor((e) => events.values().indexOf(e) >= since)).agentEvents.reasons;
+    };
+    expect(await reasonsAfter(() => app.gql(SET_MEMBER, { c: c.id, a: joiner.agent.id }, admin.token))).toEqual(['members']);
+    expect(await reasonsAfter(() => app.gql(REMOVE_MEMBER, { c: c.id, a: joiner.agent.id }, admin.token))).toEqual(['members']);
+    expect(await reasonsAfter(() => app.gql(UPDATE, { id: c.id, input: { warnAgentsAfterMinutes: 3 } }, admin.token))).toEqual(['settings']);
+    events.stop();
+  });
+
   it('refuses unknown and deactivated agents and unknown channels', async () => {
     const c = await channel();
     expect(errorOf(await app.gql(SET_MEMBER, { c: c.id, a: randomUUID() }, admin.token))).toEqual({ code: 'VALIDATION', field: 'agentId' });

@@ -133,8 +133,10 @@ export function WorkspaceProvider(props: ParentProps<{ me: Me }>) {
       const event = result.data?.agentEvents;
       if (!event) return;
       setBadges(event.badges);
-      if (event.reasons.includes('channels')) void refreshMe();
-      const needsList = event.reasons.some((r) => r !== 'queue' && r !== 'presence');
+      // My memberships and my channels' settings (names, wait-warning thresholds) come with `me`.
+      if (event.reasons.some((r) => r === 'channels' || r === 'settings')) void refreshMe();
+      // The queue, presence and other members of a channel do not change my own chat list.
+      const needsList = event.reasons.some((r) => r !== 'queue' && r !== 'presence' && r !== 'members');
       const refreshed = needsList || !myChatsLoaded() ? refreshMyChats() : Promise.resolve();
       void refreshed.then(() => {
         for (const listener of listeners) listener(event);
@@ -142,9 +144,12 @@ export function WorkspaceProvider(props: ParentProps<{ me: Me }>) {
     });
   onCleanup(() => subscription.unsubscribe());
 
+  // Only the newest answer is applied when refreshes overlap.
+  let meSeq = 0;
   async function refreshMe() {
+    const seq = ++meSeq;
     const data = await runQuery(client, MeQuery, {}).catch(() => null);
-    if (data) setMe(data.me);
+    if (data && seq === meSeq) setMe(data.me);
   }
 
   const memberships = () => me()?.memberships ?? [];

@@ -368,7 +368,7 @@ export function createChannelService(prisma: PrismaClient, bus: EventBus) {
       update: changes,
     });
     bus.publish('agent', agentId, { reason: 'channels' } satisfies AgentSignal);
-    bus.publish('channel', channelId, { reason: 'presence' } satisfies ChannelSignal);
+    bus.publish('channel', channelId, { reason: 'members' } satisfies ChannelSignal);
     return member;
   }
 
@@ -381,7 +381,7 @@ export function createChannelService(prisma: PrismaClient, bus: EventBus) {
     const { count } = isUuid(agentId) ? await prisma.channelMember.deleteMany({ where: { channelId, agentId } }) : { count: 0 };
     if (count === 0) throw notFound('ChannelMember', agentId);
     bus.publish('agent', agentId, { reason: 'channels' } satisfies AgentSignal);
-    bus.publish('channel', channelId, { reason: 'presence' } satisfies ChannelSignal);
+    bus.publish('channel', channelId, { reason: 'members' } satisfies ChannelSignal);
     return channel;
   }
 

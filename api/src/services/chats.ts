@@ -26,8 +26,9 @@ export interface StartChatInput extends VisitorFieldsInput {
 }
 
 /** Signals that make consoles and dashboards refresh; they carry no private data. */
-// 'settings': an admin changed the channel; 'channels': the agent's memberships changed.
-export type ChannelSignal = { reason: 'queue' | 'sessions' | 'presence' | 'settings'; sessionId?: string };
+// 'settings': an admin changed the channel; 'members': its member list or a member's flags changed;
+// 'channels': the agent's own memberships changed.
+export type ChannelSignal = { reason: 'queue' | 'sessions' | 'presence' | 'settings' | 'members'; sessionId?: string };
 export type AgentSignal = { reason: 'chats' | 'transfer' | 'presence' | 'channels'; sessionId?: string; transferId?: string };
 
 /**
