@@ -1,6 +1,7 @@
 import type { Agent, AgentRole, Presence, PrismaClient } from '../generated/prisma/client';
 import type { EventBus } from '../pubsub';
 import type { AgentSignal, ChannelSignal } from './chats';
+import type { QueueService } from './queue';
 import { conflict, notFound, validation } from '../errors';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword } from './passwords';
 import { announceRevocation } from './revocations';
@@ -32,7 +33,7 @@ export function validatePassword(password: string) {
   if (password.length > MAX_PASSWORD_LENGTH) throw validation('password', `must be at most ${MAX_PASSWORD_LENGTH} characters`);
 }
 
-export function createAgentService(prisma: PrismaClient, bus: EventBus) {
+export function createAgentService(prisma: PrismaClient, bus: EventBus, queue: Pick<QueueService, 'releaseAgent'>) {
   /** Present agents receive chats and notifications; the change reaches every dashboard of their channels. */
   async function setPresence(agent: Agent, presence: Presence): Promise<Agent> {
     const updated = await prisma.agent.update({ where: { id: agent.id }, data: { presence, presenceChangedAt: new Date() } });
@@ -60,7 +61,8 @@ export function createAgentService(prisma: PrismaClient, bus: EventBus) {
 
   /**
    * Agents may change their own profile and password; admins may change anyone, including role
-   * and active. A new password or deactivation revokes the target's other sessions.
+   * and active. A new password or deactivation revokes the target's other sessions; deactivation
+   * also puts the chats they handle back in the queue and cancels their pending transfers.
    */
   async function update(caller: Agent, callerAuthSessionId: string | null, id: string, changes: AgentChanges): Promise<Agent> {
     const isAdmin = caller.role === 'ADMIN';
@@ -84,7 +86,7 @@ export function createAgentService(prisma: PrismaClient, bus: EventBus) {
     // Hashed before the transaction opens: on embedded PGlite an open transaction blocks every connection.
     const passwordHash = changes.password != null ? await hashPassword(changes.password) : undefined;
 
-    const { updated, revokedSessionIds } = await prisma.$transaction(async (tx) => {
+    const { updated, revokedSessionIds, announceReleased } = await prisma.$transaction(async (tx) => {
       const updated = await tx.agent.update({
         where: { id: target.id },
         data: {
@@ -110,12 +112,14 @@ export function createAgentService(prisma: PrismaClient, bus: EventBus) {
               select: { id: true },
             })
           : [];
-      return { updated, revokedSessionIds: revoked.map((s) => s.id) };
+      const announceReleased = changes.active === false ? await queue.releaseAgent(tx, updated) : null;
+      return { updated, revokedSessionIds: revoked.map((s) => s.id), announceReleased };
     }).catch((error: unknown) => {
       if ((error as { code?: string }).code === 'P2002') throw conflict(`An agent with email ${email} already exists.`, 'email');
       throw error;
     });
     announceRevocation(bus, { agentAuthSessionIds: revokedSessionIds });
+    announceReleased?.();
     if (changes.active === false && target.presence === 'PRESENT') await announcePresence(target.id);
     return updated;
   }

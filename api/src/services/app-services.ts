@@ -49,6 +49,7 @@ export function createAppServices(database: Database, config: AppConfig): AppSer
   });
   const events = createChatEventLog(prisma, sql, bus);
   const chats = createChatService({ prisma, events, bus, rateLimiter, auth, limits: config.chat });
+  const queue = createQueueService(prisma, events, bus, chats);
   return {
     prisma,
     sql,
@@ -56,11 +57,11 @@ export function createAppServices(database: Database, config: AppConfig): AppSer
     bus,
     rateLimiter,
     auth,
-    agents: createAgentService(prisma, bus),
+    agents: createAgentService(prisma, bus, queue),
     channels: createChannelService(prisma, bus),
     events,
     chats,
-    queue: createQueueService(prisma, events, bus, chats),
+    queue,
     transfers: createTransferService(prisma, events, bus, chats),
     idle: createIdleMonitor(prisma, chats, config.chat, config.log),
     attachments: createAttachmentService({ prisma, chats, rateLimiter, limits: config.chat, config: config.attachments }),

@@ -4,7 +4,7 @@ import type { EventBus } from '../pubsub';
 import { isUuid } from './chat-access';
 import { participantDto, type ChatEventDto } from './chat-dto';
 import type { ChatEventLog } from './chat-events';
-import type { ChannelSignal, ChatService } from './chats';
+import type { AgentSignal, ChannelSignal, ChatService } from './chats';
 
 export interface QueuedSession {
   session: ChatSession;
@@ -21,6 +21,15 @@ export interface QueueStatus {
   queueLength: number;
   /** Average wait of chats taken in this channel in the last 24 hours; null without data. */
   averageWaitSeconds: number | null;
+}
+
+/**
+ * Inside a transaction that gives `agentId` a chat: waits for a deactivation of that agent in
+ * progress, and refuses once it has committed, so no chat lands on an account being deactivated.
+ */
+export async function lockActiveAgent(tx: Prisma.TransactionClient, agentId: string) {
+  const [row] = await tx.$queryRaw<{ active: boolean }[]>`SELECT active FROM "Agent" WHERE id = ${agentId}::uuid FOR SHARE`;
+  if (!row?.active) throw forbidden('Your account has been deactivated.');
 }
 
 export function createQueueService(prisma: PrismaClient, events: ChatEventLog, bus: EventBus, chats: ChatService) {
@@ -82,6 +91,7 @@ export function createQueueService(prisma: PrismaClient, events: ChatEventLog, b
     const channels = await respondableChannels(agent, channelIds);
     if (channels.length === 0) return null;
     const claimed = await prisma.$transaction(async (tx) => {
+      await lockActiveAgent(tx, agent.id);
       const rows = await tx.$queryRaw<{ id: string }[]>`
         UPDATE "ChatSession" SET status = 'ACTIVE', "agentId" = ${agent.id}::uuid, "startedAt" = now()
         WHERE id = (
@@ -107,6 +117,7 @@ export function createQueueService(prisma: PrismaClient, events: ChatEventLog, b
     if (!membership) throw notFound('ChatSession', sessionId);
     if (!membership.canRespond) throw forbidden('You cannot respond in this channel.');
     const claimed = await prisma.$transaction(async (tx) => {
+      await lockActiveAgent(tx, agent.id);
       const taken = await tx.chatSession.updateMany({
         where: { id: session.id, status: 'QUEUED' },
         data: { status: 'ACTIVE', agentId: agent.id, startedAt: new Date() },
@@ -171,7 +182,62 @@ export function createQueueService(prisma: PrismaClient, events: ChatEventLog, b
     };
   }
 
-  return { claimNext, accept, queueFor, waiting, statusOf, averageWaitSeconds, respondableChannels, watchedChannels };
+  /**
+   * Inside the transaction that deactivates `agent`: the chats they are handling go back to the
+   * queue (the visitor is told why) and every pending transfer they offered or were offered is
+   * cancelled. Returns what to announce once that transaction has committed.
+   */
+  async function releaseAgent(tx: Prisma.TransactionClient, agent: Agent): Promise<() => void> {
+    const now = new Date();
+    // Offers being decided right now finish first (a chat accepted by this agent is then requeued
+    // below); the chat rows are locked before transfer rows, as every transfer decision does.
+    const offered = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id::text AS id FROM "ChatSession"
+      WHERE id IN (SELECT "sessionId" FROM "Transfer" WHERE status = 'PENDING' AND (${agent.id}::uuid IN ("fromAgentId", "toAgentId")))
+      ORDER BY id FOR UPDATE`;
+    const requeued = await tx.chatSession.updateManyAndReturn({
+      where: { agentId: agent.id, status: 'ACTIVE' },
+      data: { status: 'QUEUED', agentId: null, queuedAt: now, startedAt: null, agentReadSeq: 0 },
+      select: { id: true, channelId: true, agentId: true },
+    });
+    const requeuedIds = new Set(requeued.map((s) => s.id));
+    const withdrawn = await tx.transfer.findMany({
+      where: { sessionId: { in: [...requeuedIds, ...offered.map((s) => s.id)] }, status: 'PENDING' },
+      select: { id: true, sessionId: true, fromAgentId: true, toAgentId: true },
+    });
+    const name = agent.nickname || agent.name;
+    const announcements: (() => void)[] = [];
+    for (const session of requeued) {
+      const cancelled = await chats.cancelPendingTransfers(tx, session.id, now);
+      const published: ChatEventDto[] = [
+        ...cancelled.published,
+        await chats.appendMessage(tx, session, {
+          authorKind: 'SYSTEM',
+          systemType: 'RETURNED_TO_QUEUE',
+          body: `${name} is no longer available, so the chat is back in the queue. The next free agent will answer.`,
+          clientMessageId: null,
+        }),
+        await events.append(tx, session.id, { type: 'STATUS_CHANGED', audience: 'ALL', status: 'QUEUED' }),
+      ];
+      announcements.push(() => {
+        chats.announce(session, published, [agent.id, ...cancelled.targets]);
+        bus.publish('channel', session.channelId, { reason: 'queue', sessionId: session.id } satisfies ChannelSignal);
+      });
+    }
+    // Offers on other agents' chats are withdrawn; the chat stays with whoever has it.
+    for (const { id } of offered.filter((s) => !requeuedIds.has(s.id))) {
+      const cancelled = await chats.cancelPendingTransfers(tx, id, now);
+      announcements.push(() => events.publish(cancelled.published));
+    }
+    announcements.push(() => {
+      for (const t of withdrawn)
+        for (const agentId of [t.fromAgentId, t.toAgentId])
+          bus.publish('agent', agentId, { reason: 'transfer', sessionId: t.sessionId, transferId: t.id } satisfies AgentSignal);
+    });
+    return () => announcements.forEach((announce) => announce());
+  }
+
+  return { claimNext, accept, queueFor, waiting, statusOf, averageWaitSeconds, respondableChannels, watchedChannels, releaseAgent };
 }
 
 export type QueueService = ReturnType<typeof createQueueService>;

@@ -5,6 +5,7 @@ import { findReadableSession, isUuid } from './chat-access';
 import { participantDto, type ChatEventDto, type TransferDto } from './chat-dto';
 import type { ChatEventLog } from './chat-events';
 import type { AgentSignal, ChatService } from './chats';
+import { lockActiveAgent } from './queue';
 import { cleanOptionalText } from './validate';
 
 type TransferWithAgents = Transfer & { fromAgent: Agent; toAgent: Agent };
@@ -94,6 +95,7 @@ export function createTransferService(prisma: PrismaClient, events: ChatEventLog
     const membership = await prisma.channelMember.findUnique({ where: { channelId_agentId: { channelId: session.channelId, agentId: agent.id } } });
     if (!membership?.canRespond) throw forbidden('You can no longer respond in this chat’s channel; reject the transfer instead.');
     const result = await prisma.$transaction(async (tx) => {
+      await lockActiveAgent(tx, agent.id);
       const now = new Date();
       const moved = await tx.chatSession.updateMany({
         where: { id: transfer.sessionId, status: 'ACTIVE', agentId: transfer.fromAgentId },
@@ -169,6 +171,7 @@ export function createTransferService(prisma: PrismaClient, events: ChatEventLog
     if (session.status !== 'ACTIVE' && session.status !== 'QUEUED') throw conflict('Only an active or waiting chat can be taken over.');
     const previousAgentId = session.agentId;
     const result = await prisma.$transaction(async (tx) => {
+      await lockActiveAgent(tx, agent.id);
       const now = new Date();
       const moved = await tx.chatSession.updateMany({
         where: { id: session.id, status: session.status, agentId: previousAgentId },

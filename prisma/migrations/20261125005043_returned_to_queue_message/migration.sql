@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "SystemMessageType" ADD VALUE 'RETURNED_TO_QUEUE';
