@@ -431,9 +431,9 @@ describe('getNextInQueue', () => {
   it('claims only in channels where the agent can respond; naming any other channel is FORBIDDEN', async () => {
     const respond = await channelWithAgents(app, { alice: { canRespond: true } });
     const alice = respond.agents.alice!;
-    // alice is a member of `listenOnly` without can-respond, and not a member of `foreign`.
+    // alice is a member of `listenOnly` without can-respond or notifications (either would show her its queue), and not a member of `foreign`.
     const listenOnly = await channelWithAgents(app, { lars: { canRespond: true } });
-    await app.services.prisma.channelMember.create({ data: { channelId: listenOnly.channel.id, agentId: alice.agent.id, canRespond: false, canListenIn: true } });
+    await app.services.prisma.channelMember.create({ data: { channelId: listenOnly.channel.id, agentId: alice.agent.id, canRespond: false, canListenIn: true, getsNotifications: false } });
     const foreign = await channelWithAgents(app, { fred: { canRespond: true } });
     // The other channels' chats wait longer, so an unrestricted claim would take them first.
     const inListenOnly = await startChat(app, listenOnly.channel.id, 'first in line');
