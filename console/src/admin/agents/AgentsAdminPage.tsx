@@ -7,6 +7,7 @@ import { useRuntime } from '../../runtime';
 import { Dialog } from '../../ui/Dialog';
 import { showToast } from '../../ui/toasts';
 import { useWorkspace } from '../../workspace';
+import { AdminPageHeader } from '../AdminPageHeader';
 import { CopyableCode } from '../CopyableCode';
 import { FormDialog, LoadFailed } from '../dialogs';
 import { Checkbox, Field, createFieldErrors, focusField } from '../forms';
@@ -100,15 +101,11 @@ export function AgentsAdminPage() {
 
   return (
     <div class="admin-page">
-      <header class="admin-page-header">
-        <div>
-          <h2>Agents</h2>
-          <p class="muted">Everyone who signs in to the console. Admins also manage channels, knowledge and API tokens.</p>
-        </div>
+      <AdminPageHeader title="Agents" intro="Everyone who signs in to the console. Admins also manage channels, knowledge and API tokens.">
         <button type="button" class="button button-primary" onClick={() => setEditing('new')}>
           New agent
         </button>
-      </header>
+      </AdminPageHeader>
       <Switch>
         <Match when={agents.error}>
           <LoadFailed what="the agents" error={agents.error} onRetry={refetch} />

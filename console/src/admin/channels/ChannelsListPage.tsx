@@ -3,6 +3,7 @@ import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js
 import { runQuery } from '../../api';
 import type { ResultOf } from '../../graphql';
 import { useRuntime } from '../../runtime';
+import { AdminPageHeader } from '../AdminPageHeader';
 import { LoadFailed } from '../dialogs';
 import { ChannelsAdminQuery } from './channel-operations';
 
@@ -25,15 +26,11 @@ export function ChannelsListPage() {
 
   return (
     <div class="admin-page">
-      <header class="admin-page-header">
-        <div>
-          <h2>Channels</h2>
-          <p class="muted">Each channel has its own agents, opening hours, widget and forms, and its own embed snippet.</p>
-        </div>
+      <AdminPageHeader title="Channels" intro="Each channel has its own agents, opening hours, widget and forms, and its own embed snippet.">
         <A class="button button-primary" href="/admin/channels/new">
           New channel
         </A>
-      </header>
+      </AdminPageHeader>
       <Switch>
         <Match when={channels.error}>
           <LoadFailed what="the channels" error={channels.error} onRetry={refetch} />

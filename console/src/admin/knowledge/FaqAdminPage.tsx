@@ -1,10 +1,10 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 import { errorMessage, runMutation, runQuery } from '../../api';
 import { graphql, readFragment, type ResultOf } from '../../graphql';
 import { useRuntime } from '../../runtime';
 import { FormDialog } from '../dialogs';
 import { CharacterCount, Checkbox, Field, createFieldErrors, focusField } from '../forms';
-import { KnowledgeAdmin, type ItemEditorProps, type KnowledgeConfig } from './KnowledgeAdmin';
+import { FolderSelectField, KnowledgeAdmin, type ItemEditorProps, type KnowledgeConfig } from './KnowledgeAdmin';
 
 const EntryFields = graphql(`
   fragment FaqEntryAdminFields on FaqEntry {
@@ -231,20 +231,13 @@ function FaqEntryEditor(props: ItemEditorProps<Entry>) {
           </>
         )}
       </Field>
-      <Field name="folderId" label="Folder" error={errors.get('folderId')} hint="Channels suggest entries from their FAQ folder; an entry in no folder is never suggested.">
-        {(control) => (
-          <select {...control} value={folderId()} onChange={(e) => setFolderId(e.currentTarget.value)}>
-            <option value="">No folder</option>
-            <For each={props.folders}>
-              {(option) => (
-                <option value={option.id} selected={option.id === folderId()}>
-                  {option.path}
-                </option>
-              )}
-            </For>
-          </select>
-        )}
-      </Field>
+      <FolderSelectField
+        value={folderId()}
+        onChange={setFolderId}
+        folders={props.folders}
+        error={errors.get('folderId')}
+        hint="Channels suggest entries from their FAQ folder; an entry in no folder is never suggested."
+      />
       <Checkbox
         label="Published"
         hint="Visitors see published entries as suggestions and on their public page; drafts stay internal."

@@ -1,6 +1,7 @@
 import { createEffect, createMemo, createResource, createSignal, For, on, Show, type Component, type JSX } from 'solid-js';
 import { ApiError, errorMessage } from '../../api';
 import { showToast } from '../../ui/toasts';
+import { AdminPageHeader } from '../AdminPageHeader';
 import { ConfirmDialog, FormDialog } from '../dialogs';
 import { Field, createFieldErrors, focusField } from '../forms';
 
@@ -89,6 +90,26 @@ function subtree(folders: readonly FolderNode[], rootId: string): Set<string> {
   return ids;
 }
 
+/** The "Folder" select of an item editor; "" is no folder. */
+export function FolderSelectField(props: { value: string; onChange(folderId: string): void; folders: FolderOption[]; error?: string; hint?: JSX.Element }) {
+  return (
+    <Field name="folderId" label="Folder" error={props.error} hint={props.hint}>
+      {(control) => (
+        <select {...control} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+          <option value="">No folder</option>
+          <For each={props.folders}>
+            {(option) => (
+              <option value={option.id} selected={option.id === props.value}>
+                {option.path}
+              </option>
+            )}
+          </For>
+        </select>
+      )}
+    </Field>
+  );
+}
+
 type FolderDialogState = { mode: 'create'; parentId: string | null } | { mode: 'rename' | 'move' | 'delete'; folder: FolderNode };
 
 /** A two-pane admin page: a folder tree on the left, the items of the chosen folder (or a search) on the right. */
@@ -173,15 +194,11 @@ export function KnowledgeAdmin<Item extends { id: string }>(props: { config: Kno
 
   return (
     <div class="admin-page">
-      <header class="admin-page-header">
-        <div>
-          <h2>{config.title}</h2>
-          <p class="muted">{config.intro}</p>
-        </div>
+      <AdminPageHeader title={config.title} intro={config.intro}>
         <button type="button" class="button button-primary" onClick={() => setEditing('new')}>
           New {config.noun}
         </button>
-      </header>
+      </AdminPageHeader>
       <div class="knowledge-layout">
         <nav class="folder-pane" aria-label="Folders">
           <Show when={!folders.error} fallback={<p class="notice notice-error">Could not load folders: {errorMessage(folders.error)}</p>}>

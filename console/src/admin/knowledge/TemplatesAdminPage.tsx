@@ -4,7 +4,7 @@ import { graphql, readFragment, type ResultOf } from '../../graphql';
 import { useRuntime } from '../../runtime';
 import { FormDialog } from '../dialogs';
 import { CharacterCount, Field, createFieldErrors, focusField } from '../forms';
-import { KnowledgeAdmin, type ItemEditorProps, type KnowledgeConfig } from './KnowledgeAdmin';
+import { FolderSelectField, KnowledgeAdmin, type ItemEditorProps, type KnowledgeConfig } from './KnowledgeAdmin';
 
 const TemplateFields = graphql(`
   fragment TemplateAdminFields on ReplyTemplate {
@@ -235,20 +235,7 @@ function TemplateEditor(props: ItemEditorProps<Template>) {
       <Field name="name" label="Name" required error={errors.get('name')} hint="What agents type to find it in the Insert menu.">
         {(control) => <input {...control} type="text" value={name()} onInput={(e) => setName(e.currentTarget.value)} />}
       </Field>
-      <Field name="folderId" label="Folder" error={errors.get('folderId')}>
-        {(control) => (
-          <select {...control} value={folderId()} onChange={(e) => setFolderId(e.currentTarget.value)}>
-            <option value="">No folder</option>
-            <For each={props.folders}>
-              {(option) => (
-                <option value={option.id} selected={option.id === folderId()}>
-                  {option.path}
-                </option>
-              )}
-            </For>
-          </select>
-        )}
-      </Field>
+      <FolderSelectField value={folderId()} onChange={setFolderId} folders={props.folders} error={errors.get('folderId')} />
       <Field
         name="body"
         label="Text"

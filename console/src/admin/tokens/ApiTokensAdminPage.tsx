@@ -4,6 +4,7 @@ import { graphql, readFragment, type ResultOf } from '../../graphql';
 import { useRuntime } from '../../runtime';
 import { Dialog } from '../../ui/Dialog';
 import { showToast } from '../../ui/toasts';
+import { AdminPageHeader } from '../AdminPageHeader';
 import { CopyableCode } from '../CopyableCode';
 import { ConfirmDialog, FormDialog, LoadFailed } from '../dialogs';
 import { Checkbox, Field, createFieldErrors, focusField } from '../forms';
@@ -108,15 +109,14 @@ export function ApiTokensAdminPage() {
 
   return (
     <div class="admin-page">
-      <header class="admin-page-header">
-        <div>
-          <h2>API tokens</h2>
-          <p class="muted">Credentials for scripts and other apps that use the GraphQL API. Each holds only the scopes it needs; the secret is shown once.</p>
-        </div>
+      <AdminPageHeader
+        title="API tokens"
+        intro="Credentials for scripts and other apps that use the GraphQL API. Each holds only the scopes it needs; the secret is shown once."
+      >
         <button type="button" class="button button-primary" onClick={() => setCreating(true)}>
           New API token
         </button>
-      </header>
+      </AdminPageHeader>
       <Switch>
         <Match when={tokens.error}>
           <LoadFailed what="the tokens" error={tokens.error} onRetry={refetch} />
