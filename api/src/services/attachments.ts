@@ -3,14 +3,14 @@ import { link, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } fro
 import path from 'node:path';
 import type { AttachmentsConfig, ChatLimits } from '../config';
 import type { Principal } from '../context';
-import { AppError, conflict, forbidden, notFound, rateLimited, unauthenticated, validation } from '../errors';
+import { AppError, conflict, forbidden, notFound, unauthenticated, validation } from '../errors';
 import type { Attachment, ChatSession, PrismaClient } from '../generated/prisma/client';
 import { findReadableSession, isUuid } from './chat-access';
 import { messageDto, type AttachmentDto, type MessageDto } from './chat-dto';
 import type { ChatService } from './chats';
 import { cleanMessageBody } from './chats';
 import { contentTypeFor, describeMismatch, extensionOf, fileHandleSource, kindForExtension, sniff, type FileKind } from './file-types';
-import type { RateLimiter } from './rate-limiter';
+import { enforceRateLimit, type RateLimiter } from './rate-limiter';
 
 /**
  * Chat attachments on local disk. An upload is streamed to a temp file inside the storage folder
@@ -270,10 +270,8 @@ export function createAttachmentService({ prisma, chats, rateLimiter, limits, co
       for (const [key, limit] of [
         [`sendMessage:visitor:${principal.visitor.id}`, limits.sendMessagePerVisitor],
         [`sendMessage:ip:${ip}`, limits.sendMessagePerIp],
-      ] as const) {
-        const hit = await rateLimiter.hit(key, limit.limit, limit.windowSeconds);
-        if (!hit.allowed) throw rateLimited(hit.retryAfterSeconds);
-      }
+      ] as const)
+        await enforceRateLimit(rateLimiter, key, limit);
       return { author: 'VISITOR' as const };
     }
     if (principal?.kind !== 'agent') throw forbidden('Only the visitor and the agent handling the chat can send files in it.');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatLimits } from '../config';
 import type { Principal } from '../context';
-import { AppError, conflict, forbidden, rateLimited, validation } from '../errors';
+import { AppError, conflict, forbidden, validation } from '../errors';
 import type { Agent, ChatSession, Prisma, PrismaClient, Visitor } from '../generated/prisma/client';
 import type { EventBus } from '../pubsub';
 import type { AuthService } from './auth';
@@ -10,7 +10,7 @@ import { agentSessionRole, findReadableSession, isUuid } from './chat-access';
 import { checkIdentityClaim, saveVisitorIdentity, type SavedVisitorIdentity } from './identity';
 import { messageDto, participantDto, type AttachmentDto, type ChatEventDto, type MessageDto } from './chat-dto';
 import type { ChatEventLog } from './chat-events';
-import type { RateLimiter } from './rate-limiter';
+import { enforceRateLimit, type RateLimiter } from './rate-limiter';
 import { cleanOptionalText } from './validate';
 import { cleanVisitorFields, type VisitorFieldsInput } from './visitor-fields';
 
@@ -78,10 +78,7 @@ export interface ChatServiceDeps {
 }
 
 export function createChatService({ prisma, events, bus, rateLimiter, auth, limits }: ChatServiceDeps) {
-  async function enforce(key: string, limit: { limit: number; windowSeconds: number }) {
-    const result = await rateLimiter.hit(key, limit.limit, limit.windowSeconds);
-    if (!result.allowed) throw rateLimited(result.retryAfterSeconds);
-  }
+  const enforce = (key: string, limit: { limit: number; windowSeconds: number }) => enforceRateLimit(rateLimiter, key, limit);
 
   /** After commit: chat events to subscribers, and refresh signals to consoles and dashboards. */
   function announce(session: Pick<ChatSession, 'id' | 'channelId' | 'agentId'>, published: ChatEventDto[], extraAgents: (string | null)[] = []) {

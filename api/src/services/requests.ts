@@ -1,5 +1,5 @@
 import type { Principal } from '../context';
-import { forbidden, notFound, rateLimited, validation } from '../errors';
+import { forbidden, notFound, validation } from '../errors';
 import type {
   ChatSession,
   Prisma,
@@ -18,7 +18,7 @@ import type { ChatEventLog } from './chat-events';
 import { checkIdentityClaim, saveVisitorIdentity } from './identity';
 import { AGENT_ONLY_SYSTEM_TYPES } from './chat-dto';
 import type { ChatService } from './chats';
-import type { RateLimiter } from './rate-limiter';
+import { enforceRateLimit, type RateLimiter } from './rate-limiter';
 import { cleanEmail, cleanOptionalText, cleanText } from './validate';
 import { VISITOR_FIELD_LIMITS, cleanVisitorFields, type VisitorFieldsInput } from './visitor-fields';
 
@@ -211,8 +211,7 @@ export function titleFromMessage(message: string): string {
  */
 export async function submitOfflineForm(deps: OfflineFormDeps, caller: OfflineFormCaller, input: OfflineFormInput): Promise<OfflineFormResult> {
   const { prisma } = deps;
-  const limit = await deps.rateLimiter.hit(`offline:ip:${caller.ip}`, OFFLINE_FORM_RATE_LIMIT.perIp, OFFLINE_FORM_RATE_LIMIT.windowSeconds);
-  if (!limit.allowed) throw rateLimited(limit.retryAfterSeconds);
+  await enforceRateLimit(deps.rateLimiter, `offline:ip:${caller.ip}`, { limit: OFFLINE_FORM_RATE_LIMIT.perIp, windowSeconds: OFFLINE_FORM_RATE_LIMIT.windowSeconds });
 
   const channel = isUuid(input.channelId)
     ? await prisma.channel.findUnique({

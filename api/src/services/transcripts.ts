@@ -1,12 +1,12 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { MailConfig } from '../config';
 import type { Principal } from '../context';
-import { AppError, forbidden, rateLimited, validation } from '../errors';
+import { AppError, forbidden, validation } from '../errors';
 import type { PrismaClient } from '../generated/prisma/client';
 import { formatBytes } from './attachments';
 import { findReadableSession } from './chat-access';
 import { AGENT_ONLY_SYSTEM_TYPES } from './chat-dto';
-import type { RateLimiter } from './rate-limiter';
+import { enforceRateLimit, type RateLimiter } from './rate-limiter';
 import { formatRequestNumber } from './requests';
 import { renderTemplateBody, type TemplateValues } from './templates';
 import { cleanEmail } from './validate';
@@ -96,10 +96,7 @@ export interface TranscriptServiceDeps {
 export function createTranscriptService({ prisma, rateLimiter, config, log }: TranscriptServiceDeps) {
   let transport: Transporter | null = null;
 
-  async function enforce(key: string, limit: { limit: number; windowSeconds: number }) {
-    const hit = await rateLimiter.hit(key, limit.limit, limit.windowSeconds);
-    if (!hit.allowed) throw rateLimited(hit.retryAfterSeconds);
-  }
+  const enforce = (key: string, limit: { limit: number; windowSeconds: number }) => enforceRateLimit(rateLimiter, key, limit);
 
   /** The mail's text: the template (or greeting), then the log. */
   async function compose(sessionId: string, timeZone: string) {

@@ -1,11 +1,11 @@
-import { forbidden, notFound, rateLimited } from '../errors';
+import { forbidden, notFound } from '../errors';
 import type { Channel, PrismaClient, Visitor, VisitorField, WidgetTheme } from '../generated/prisma/client';
 import { channelAvailability, type ChannelAvailability } from './availability';
 import { isUuid } from './chat-access';
 import type { ChatEventLog } from './chat-events';
 import type { ChatService } from './chats';
 import { appendVisitorUpdated, checkIdentityClaim, generateIdentitySecret, OPEN_CHAT_STATUSES, saveVisitorIdentity, type VisitorInChannel } from './identity';
-import type { RateLimiter } from './rate-limiter';
+import { enforceRateLimit, type RateLimiter } from './rate-limiter';
 import { cleanVisitorFields, type VisitorFieldsInput } from './visitor-fields';
 
 /**
@@ -186,8 +186,7 @@ export async function identifyVisitor(
   input: IdentifyVisitorInput,
 ): Promise<VisitorInChannel> {
   const { prisma, events, chats } = deps;
-  const limit = await deps.rateLimiter.hit(`identify:visitor:${visitor.id}`, IDENTIFY_RATE_LIMIT.limit, IDENTIFY_RATE_LIMIT.windowSeconds);
-  if (!limit.allowed) throw rateLimited(limit.retryAfterSeconds);
+  await enforceRateLimit(deps.rateLimiter, `identify:visitor:${visitor.id}`, IDENTIFY_RATE_LIMIT);
   const fields = cleanVisitorFields(input, []);
   const channel = await findAnyChannel(prisma, input.channelId);
   const open = await prisma.chatSession.findFirst({
