@@ -12,6 +12,7 @@ import { applyMigrations } from './db/migrate';
 import { AppError, unauthenticated } from './errors';
 import { serveAttachment } from './http/attachment-download';
 import { closeUnauthenticated, createCredentialSockets } from './http/credential-sockets';
+import { useCredentialStreams } from './http/credential-streams';
 import { renderDemoPage } from './http/demo-page';
 import { renderFaqPage } from './http/faq-page';
 import { sendFile, serveSinglePageApp } from './http/static-files';
@@ -81,6 +82,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
   }
 
   function createYogaServer(services: AppServices): YogaServerInstance<ServerContext, Context> {
+    const uploads = uploadOptions(config.attachments);
     return createYoga<ServerContext, Context>({
       schema,
       graphqlEndpoint: '/graphql',
@@ -90,7 +92,8 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       maskedErrors: { isDev: false },
       logging: config.development ? 'info' : 'warn',
       // Multipart uploads: size limits while parsing, and refusals as VALIDATION errors naming `file`.
-      ...uploadOptions(config.attachments),
+      ...uploads,
+      plugins: [...uploads.plugins, useCredentialStreams(services.bus)],
       context: async ({ request, req, connectionParams }: { request: Request; req?: IncomingMessage; connectionParams?: Record<string, unknown> }) => {
         const authorization = connectionParams ? connectionParams.authorization : request.headers.get('authorization');
         const { principal, token } = await authenticate(services, authorization);
