@@ -209,7 +209,7 @@ describe('sending files', () => {
     expect(codeOf(await upload(outsider.token, { sessionId, bytes: pngBytes(3, 3), name: 'o.png' }))).toBe('NOT_FOUND');
     expect(codeOf(await upload(null, { sessionId, bytes: pngBytes(3, 3), name: 'n.png' }))).toBe('UNAUTHENTICATED');
     const otherVisitor = await startChat(app, channel.id, 'Someone else');
-    expect(codeOf(await upload(otherVisitor.visitorToken, { sessionId, bytes: pngBytes(3, 3), name: 'v.png' }))).toBe('FORBIDDEN');
+    expect(codeOf(await upload(otherVisitor.visitorToken, { sessionId, bytes: pngBytes(3, 3), name: 'v.png' }))).toBe('NOT_FOUND');
 
     await app.gql(`mutation($id: ID!) { endChat(sessionId: $id) { status } }`, { id: sessionId }, agents.owner!.token);
     const afterEnd = await upload(visitorToken, { sessionId, bytes: pngBytes(3, 3), name: 'late.png' });
@@ -305,8 +305,8 @@ describe('downloads', () => {
     expect((await download(bare, admin.token)).status).toBe(200);
 
     const denied = await download(bare, other.visitorToken);
-    expect(denied.status).toBe(403);
-    expect(await denied.json()).toEqual({ errors: [{ message: 'This visitor token belongs to another chat session.', extensions: { code: 'FORBIDDEN' } }] });
+    expect(denied.status).toBe(404);
+    expect(await denied.json()).toEqual({ errors: [{ message: `Attachment ${file.id} was not found.`, extensions: { code: 'NOT_FOUND' } }] });
     const member = await download(bare, agents.member!.token);
     expect(member.status).toBe(403);
     expect((await member.json()).errors[0].message).toMatch(/can-listen-in/);
