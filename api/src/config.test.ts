@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatLimitsFromEnv, publicUrlFromEnv } from './config';
+import { chatLimitsFromEnv, corsOriginsFromEnv, publicUrlFromEnv } from './config';
 
 describe('PUBLIC_URL', () => {
   it('is an http(s) base URL without a trailing slash, or null when unset', () => {
@@ -26,5 +26,22 @@ describe('per-IP limits of widgetChannel and faqSuggestions', () => {
     for (const bad of ['0', '-5', '2.5', 'many'])
       expect(() => chatLimitsFromEnv({ FAQ_SUGGESTIONS_LIMIT_PER_IP: bad }), bad).toThrow(/FAQ_SUGGESTIONS_LIMIT_PER_IP must be a positive whole number/);
     expect(() => chatLimitsFromEnv({ WIDGET_CHANNEL_LIMIT_PER_IP: '0' })).toThrow(/WIDGET_CHANNEL_LIMIT_PER_IP/);
+  });
+});
+
+describe('CORS_ORIGINS', () => {
+  it('is a comma-separated list of origins, normalised as browsers send them; unset is none', () => {
+    expect(corsOriginsFromEnv(undefined)).toEqual([]);
+    expect(corsOriginsFromEnv(' ')).toEqual([]);
+    expect(corsOriginsFromEnv('https://CRM.example.com, http://localhost:5173/,https://a.example.com:443')).toEqual([
+      'https://crm.example.com',
+      'http://localhost:5173',
+      'https://a.example.com',
+    ]);
+  });
+
+  it('refuses anything that is not an http(s) origin, `null` and `*` included', () => {
+    for (const bad of ['null', '*', 'crm.example.com', 'ftp://example.com', 'https://example.com/app', 'https://example.com?x', 'https://u:p@example.com', 'https://a.example.com,'])
+      expect(() => corsOriginsFromEnv(bad), bad).toThrow(/CORS_ORIGINS must be a comma-separated list of origins/);
   });
 });

@@ -14,7 +14,9 @@ export type ErrorCode =
   /** An outside service (the mail server) refused or could not be reached; retrying later may work. */
   | 'DELIVERY_FAILED'
   /** A signed-identity check failed: a wrong signature, or an unsigned claim to a verified email (`extensions.reason`). */
-  | 'IDENTITY_NOT_VERIFIED';
+  | 'IDENTITY_NOT_VERIFIED'
+  /** A request a browser sends without a CORS preflight (GET, multipart, form) lacked the CSRF header (http/cross-site-requests.ts). */
+  | 'CSRF_HEADER_REQUIRED';
 
 export class AppError extends GraphQLError {
   readonly code: ErrorCode;

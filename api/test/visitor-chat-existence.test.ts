@@ -52,7 +52,7 @@ async function upload(token: string, sessionId: string): Promise<GraphqlResult> 
   form.set('operations', JSON.stringify({ query, variables: { s: sessionId, f: null, c: randomUUID() } }));
   form.set('map', JSON.stringify({ 0: ['variables.f'] }));
   form.set('0', new File([new Uint8Array(pdfBytes('A’s contract'))], 'contract.pdf', { type: 'application/pdf' }));
-  const response = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const response = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'x-graphql-yoga-csrf': '1', authorization: `Bearer ${token}` }, body: form });
   return { ...((await response.json()) as GraphqlResult), status: response.status };
 }
 
