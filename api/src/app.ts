@@ -12,6 +12,7 @@ import { applyMigrations } from './db/migrate';
 import { AppError, unauthenticated } from './errors';
 import { serveAttachment } from './http/attachment-download';
 import { closeUnauthenticated, createCredentialSockets } from './http/credential-sockets';
+import { useCredentialStreams } from './http/credential-streams';
 import { renderDemoPage } from './http/demo-page';
 import { renderFaqPage } from './http/faq-page';
 import { graphqlCors, useCsrfHeaderRequired } from './http/cross-site-requests';
@@ -96,7 +97,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       // Multipart uploads: size limits while parsing, and refusals as VALIDATION errors naming `file`.
       ...uploads,
       cors: graphqlCors(config.corsOrigins),
-      plugins: [useCsrfHeaderRequired(), ...uploads.plugins],
+      plugins: [useCsrfHeaderRequired(), ...uploads.plugins, useCredentialStreams(services.bus)],
       context: async ({ request, req, connectionParams }: { request: Request; req?: IncomingMessage; connectionParams?: Record<string, unknown> }) => {
         const authorization = connectionParams ? connectionParams.authorization : request.headers.get('authorization');
         const { principal, token } = await authenticate(services, authorization);

@@ -52,8 +52,10 @@ export interface AttachmentsConfig {
   maxBytes: number;
   /** Key for signed download URLs; null: generated once and kept in `dir`/.url-signing-key. */
   urlSecret: string | null;
-  /** How long a signed download URL works. */
+  /** How long a signed download URL works (it is handed out again for a quarter of that, at least 60 s). */
   urlTtlSeconds: number;
+  /** Widest and highest image accepted, in pixels: past what browsers can show, an upload is refused. */
+  maxImageSide: number;
 }
 
 export interface MailConfig {
@@ -72,7 +74,8 @@ export function attachmentsConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string
     dir: path.resolve(env.ATTACHMENTS_DIR || path.join(dataDir, 'attachments')),
     maxBytes,
     urlSecret: env.ATTACHMENT_URL_SECRET || null,
-    urlTtlSeconds: num(env.ATTACHMENT_URL_TTL_SECONDS, 3600),
+    urlTtlSeconds: wholeNumber(env, 'ATTACHMENT_URL_TTL_SECONDS', 300, { min: 10, max: 86_400, unit: 'seconds' }),
+    maxImageSide: wholeNumber(env, 'ATTACHMENT_MAX_IMAGE_SIDE', 16_384, { min: 1, max: 1_000_000, unit: 'pixels' }),
   };
 }
 
@@ -116,6 +119,13 @@ export function corsOriginsFromEnv(value: string | undefined): string[] {
 }
 
 const num = (value: string | undefined, fallback: number) => (value === undefined || value === '' ? fallback : Number(value));
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, range: { min: number; max: number; unit: string }): number {
+  const value = num(env[name], fallback);
+  if (!Number.isInteger(value) || value < range.min || value > range.max)
+    throw new Error(`${name} must be a whole number of ${range.unit} from ${range.min} to ${range.max}, got "${env[name]}"`);
+  return value;
+}
 
 function positiveLimit(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const value = num(env[name], fallback);

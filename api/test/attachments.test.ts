@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv, repoRoot } from '../src/config';
 import { createAttachmentService } from '../src/services/attachments';
 import { CHAT_EVENTS, NEXT, channelWithAgents, send, startChat } from './chat-fixtures';
-import { docxBytes, gifBytes, jpegBytes, pdfBytes, pngBytes, webpBytes } from './file-fixtures';
+import { docxBytes, gifBytes, jpegBytes, pdfBytes, pngBytes, pngHeaderClaiming, webpBytes } from './file-fixtures';
 import { startTestApp, subscribe, tempDir, type GraphqlResult, type TestApp } from './harness';
 
 const MAX_BYTES = 10 * 1024 * 1024;
@@ -84,11 +84,20 @@ async function activeChat() {
 describe('configuration', () => {
   it('defaults to 10 MB in <DATA_DIR>/attachments, and reads the variables', () => {
     const defaults = configFromEnv({});
-    expect(defaults.attachments).toMatchObject({ dir: path.join(repoRoot, 'data', 'attachments'), maxBytes: MAX_BYTES, urlSecret: null, urlTtlSeconds: 3600 });
-    const set = configFromEnv({ DATA_DIR: '/srv/lc', ATTACHMENT_MAX_BYTES: '2048', ATTACHMENT_URL_SECRET: 's3cret', ATTACHMENT_URL_TTL_SECONDS: '60' });
-    expect(set.attachments).toEqual({ dir: '/srv/lc/attachments', maxBytes: 2048, urlSecret: 's3cret', urlTtlSeconds: 60 });
+    expect(defaults.attachments).toMatchObject({ dir: path.join(repoRoot, 'data', 'attachments'), maxBytes: MAX_BYTES, urlSecret: null, urlTtlSeconds: 300, maxImageSide: 16_384 });
+    const set = configFromEnv({
+      DATA_DIR: '/srv/lc',
+      ATTACHMENT_MAX_BYTES: '2048',
+      ATTACHMENT_URL_SECRET: 's3cret',
+      ATTACHMENT_URL_TTL_SECONDS: '60',
+      ATTACHMENT_MAX_IMAGE_SIDE: '8000',
+    });
+    expect(set.attachments).toEqual({ dir: '/srv/lc/attachments', maxBytes: 2048, urlSecret: 's3cret', urlTtlSeconds: 60, maxImageSide: 8000 });
     expect(configFromEnv({ ATTACHMENTS_DIR: '/mnt/files' }).attachments.dir).toBe('/mnt/files');
     expect(() => configFromEnv({ ATTACHMENT_MAX_BYTES: '10MB' })).toThrow(/ATTACHMENT_MAX_BYTES/);
+    expect(() => configFromEnv({ ATTACHMENT_URL_TTL_SECONDS: '5m' })).toThrow(/ATTACHMENT_URL_TTL_SECONDS must be a whole number of seconds/);
+    expect(() => configFromEnv({ ATTACHMENT_URL_TTL_SECONDS: '0' })).toThrow(/ATTACHMENT_URL_TTL_SECONDS/);
+    expect(() => configFromEnv({ ATTACHMENT_MAX_IMAGE_SIDE: '-1' })).toThrow(/ATTACHMENT_MAX_IMAGE_SIDE must be a whole number of pixels/);
   });
 });
 
@@ -210,7 +219,7 @@ describe('sending files', () => {
     expect(codeOf(await upload(outsider.token, { sessionId, bytes: pngBytes(3, 3), name: 'o.png' }))).toBe('NOT_FOUND');
     expect(codeOf(await upload(null, { sessionId, bytes: pngBytes(3, 3), name: 'n.png' }))).toBe('UNAUTHENTICATED');
     const otherVisitor = await startChat(app, channel.id, 'Someone else');
-    expect(codeOf(await upload(otherVisitor.visitorToken, { sessionId, bytes: pngBytes(3, 3), name: 'v.png' }))).toBe('FORBIDDEN');
+    expect(codeOf(await upload(otherVisitor.visitorToken, { sessionId, bytes: pngBytes(3, 3), name: 'v.png' }))).toBe('NOT_FOUND');
 
     await app.gql(`mutation($id: ID!) { endChat(sessionId: $id) { status } }`, { id: sessionId }, agents.owner!.token);
     const afterEnd = await upload(visitorToken, { sessionId, bytes: pngBytes(3, 3), name: 'late.png' });
@@ -237,7 +246,7 @@ describe('refused uploads', () => {
       { name: 'photo.png', bytes: pdfBytes(), type: 'image/png', message: /^file: “photo\.png” is a PDF document, not a PNG image: its extension must be \.pdf$/ },
       { name: 'photo.jpg', bytes: pngBytes(4, 4), type: 'image/jpeg', message: /^file: “photo\.jpg” is a PNG image, not a JPEG image: its extension must be \.png$/ },
       { name: 'data.csv', bytes: Buffer.from([0x61, 0x2c, 0x00, 0x62]), message: /^file: “data\.csv” is of an unrecognised type/ },
-      { name: 'archive.docx', bytes: Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(100)]), message: /^file: “archive\.docx” is damaged/ },
+      { name: 'archive.docx', bytes: Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(100)]), message: /^file: “archive\.docx” is a ZIP archive, which is not allowed/ },
       { name: 'broken.png', bytes: pngBytes(4, 4).subarray(0, 16), message: /^file: “broken\.png” is damaged/ },
       { name: 'empty.txt', bytes: new Uint8Array(0), message: /^file: the file is empty$/ },
     ];
@@ -255,6 +264,28 @@ describe('refused uploads', () => {
     const atLimit = await upload(visitorToken, { sessionId, bytes: Buffer.alloc(MAX_BYTES, 'b'), name: 'big.txt' });
     expect(atLimit.errors).toBeUndefined();
     expect(atLimit.data.sendAttachment.attachments[0].size).toBe(MAX_BYTES);
+  });
+
+  it('refuses images larger than a browser can show (ATTACHMENT_MAX_IMAGE_SIDE), whatever their header claims', async () => {
+    const { sessionId, visitorToken } = await activeChat();
+    const before = await storedFiles();
+    for (const [width, height] of [
+      [2 ** 31, 2 ** 31],
+      [2 ** 31 - 1, 2 ** 31 - 1],
+      [2 ** 32 - 1, 1],
+      [16_385, 10],
+      [10, 16_385],
+    ] as [number, number][]) {
+      const refused = await upload(visitorToken, { sessionId, bytes: pngHeaderClaiming(width, height), name: 'huge.png' });
+      expect(refused.status, `${width}×${height}`).toBe(200);
+      expect(refused.errors?.[0], `${width}×${height}`).toMatchObject({
+        message: `file: “huge.png” is ${width}×${height} pixels; images may be at most 16384 pixels wide and high`,
+        extensions: { code: 'VALIDATION', field: 'file' },
+      });
+    }
+    expect(await storedFiles()).toEqual(before);
+    const largest = await upload(visitorToken, { sessionId, bytes: pngHeaderClaiming(16_384, 16_384), name: 'largest.png' });
+    expect(largest.data.sendAttachment.attachments[0]).toMatchObject({ width: 16_384, height: 16_384, isImage: true });
   });
 
   it('enforces the limit while streaming even when the declared size lies, and removes the partial temp file', async () => {
@@ -306,8 +337,8 @@ describe('downloads', () => {
     expect((await download(bare, admin.token)).status).toBe(200);
 
     const denied = await download(bare, other.visitorToken);
-    expect(denied.status).toBe(403);
-    expect(await denied.json()).toEqual({ errors: [{ message: 'This visitor token belongs to another chat session.', extensions: { code: 'FORBIDDEN' } }] });
+    expect(denied.status).toBe(404);
+    expect(await denied.json()).toEqual({ errors: [{ message: `Attachment ${file.id} was not found.`, extensions: { code: 'NOT_FOUND' } }] });
     const member = await download(bare, agents.member!.token);
     expect(member.status).toBe(403);
     expect((await member.json()).errors[0].message).toMatch(/can-listen-in/);
@@ -348,6 +379,22 @@ describe('downloads', () => {
     expect((await download(expiredUrl, visitorToken)).status).toBe(200);
     // Links stay stable for a while, so browsers can cache the image.
     expect(await app.services.attachments.signedUrl({ id: a.id, url: '/x' })).toBe(await app.services.attachments.signedUrl({ id: a.id, url: '/x' }));
+  });
+
+  it('keeps links short-lived: by default one works at most 5 min plus 75 s of reuse after it was handed out', async () => {
+    const { sessionId, visitorToken } = await activeChat();
+    const file = (await upload(visitorToken, { sessionId, bytes: pngBytes(2, 2), name: 'a.png' })).data.sendAttachment.attachments[0];
+    const bare = { id: file.id, url: file.url.split('?')[0] };
+    expect(app.config.attachments.urlTtlSeconds).toBe(300);
+    const handedOutAgo = (seconds: number) => app.services.attachments.signedUrl(bare, Date.now() - seconds * 1000);
+    expect((await download(await handedOutAgo(290))).status).toBe(200);
+    const tooOld = await download(await handedOutAgo(300 + 75 + 1));
+    expect(tooOld.status).toBe(401);
+    expect((await tooOld.json()).errors[0]).toEqual({ message: 'This download link has expired: load the message again for a fresh link.', extensions: { code: 'UNAUTHENTICATED' } });
+    // A fresh link from the API works again.
+    const again = await app.gql(MESSAGES, { id: sessionId }, visitorToken);
+    const freshUrl = again.data.chatSession.messages.messages.find((m: any) => m.attachments.length).attachments[0].url;
+    expect((await download(freshUrl)).status).toBe(200);
   });
 
   it('keeps the generated signing key in the storage folder, so a restarted server honours old links', async () => {

@@ -194,7 +194,7 @@ describe('listen-in', () => {
 });
 
 describe('visitors', () => {
-  it('cannot read or act on another visitor’s chat (FORBIDDEN), and change nothing by trying', async () => {
+  it('cannot read or act on another visitor’s chat (NOT_FOUND, as for an id that does not exist), and change nothing by trying', async () => {
     const { channel, agents } = await channelWithAgents(app, { alice: { canRespond: true } });
     const { alice } = agents as Record<string, AgentFixture>;
     const a = await activeChat(channel.id, alice!, 'Visitor A here');
@@ -203,8 +203,8 @@ describe('visitors', () => {
     const before = await sessionRow(a.sessionId);
 
     const asB = await app.gql(SESSION, { id: a.sessionId }, b.visitorToken);
-    expect(codeOf(asB)).toBe('FORBIDDEN');
-    expect(asB.errors?.[0]?.message).toBe('This visitor token belongs to another chat session.');
+    expect(codeOf(asB)).toBe('NOT_FOUND');
+    expect(asB.errors?.[0]?.message).toBe(`ChatSession ${a.sessionId} was not found.`);
     expect(asB.data).toBeNull();
     const attempts: [string, string, Record<string, unknown>][] = [
       ['sendMessage', SEND, { id: a.sessionId, body: 'I am A, honestly', cid: 'b-1' }],
@@ -213,13 +213,13 @@ describe('visitors', () => {
       ['endChat', END, { id: a.sessionId }],
       ['rateChat', RATE, { id: a.sessionId }],
     ];
-    for (const [what, query, variables] of attempts) expect(codeOf(await app.gql(query, variables, b.visitorToken)), what).toBe('FORBIDDEN');
+    for (const [what, query, variables] of attempts) expect(codeOf(await app.gql(query, variables, b.visitorToken)), what).toBe('NOT_FOUND');
     const ws = app.ws(`Bearer ${b.visitorToken}`);
     for (const query of [CHAT_EVENTS, QUEUE_STATUS]) {
       const sub = subscribe(ws, query, { id: a.sessionId, after: 0 });
       const error = await errorOf(sub);
-      expect(error?.extensions?.code).toBe('FORBIDDEN');
-      expect(error?.message).toBe('This visitor token belongs to another chat session.');
+      expect(error?.extensions?.code).toBe('NOT_FOUND');
+      expect(error?.message).toBe(`ChatSession ${a.sessionId} was not found.`);
       expect(sub.values()).toEqual([]);
     }
 
@@ -230,8 +230,8 @@ describe('visitors', () => {
 
     // Ended: B can neither rate it nor reopen it with a message ("return to chat").
     await app.gql(END, { id: a.sessionId }, alice!.token);
-    expect(codeOf(await app.gql(RATE, { id: a.sessionId }, b.visitorToken))).toBe('FORBIDDEN');
-    expect(codeOf(await app.gql(SEND, { id: a.sessionId, body: 'Reopen please', cid: 'b-2' }, b.visitorToken))).toBe('FORBIDDEN');
+    expect(codeOf(await app.gql(RATE, { id: a.sessionId }, b.visitorToken))).toBe('NOT_FOUND');
+    expect(codeOf(await app.gql(SEND, { id: a.sessionId, body: 'Reopen please', cid: 'b-2' }, b.visitorToken))).toBe('NOT_FOUND');
     expect(await sessionRow(a.sessionId)).toMatchObject({ status: 'ENDED', rating: null });
     // Their own tokens still work.
     expect((await app.gql(RATE, { id: a.sessionId }, a.visitorToken)).data.rateChat).toEqual({ id: a.sessionId, rating: 4 });
@@ -294,12 +294,12 @@ describe('subscriptions on a shared socket', () => {
     const a = await activeChat(channel.id, alice!, 'Visitor A here');
     const b = await startChat(app, channel.id, 'Visitor B here');
 
-    // A visitor's socket: their own chat, then someone else's, then one that does not exist.
+    // A visitor's socket: their own chat, then someone else's (NOT_FOUND, like an id that does not exist), then one that does not exist.
     const visitorSocket = app.ws(`Bearer ${b.visitorToken}`);
     const own = subscribe(visitorSocket, CHAT_EVENTS, { id: b.sessionId, after: 0 });
     await own.waitFor((d) => d.chatEvents.message?.body === 'Visitor B here');
     const foreign = subscribe(visitorSocket, CHAT_EVENTS, { id: a.sessionId, after: 0 });
-    expect((await errorOf(foreign))?.extensions?.code).toBe('FORBIDDEN');
+    expect((await errorOf(foreign))?.extensions?.code).toBe('NOT_FOUND');
     const missing = subscribe(visitorSocket, CHAT_EVENTS, { id: randomUUID(), after: 0 });
     expect((await errorOf(missing))?.extensions?.code).toBe('NOT_FOUND');
     expect(foreign.results).toHaveLength(1);

@@ -221,7 +221,7 @@ describe('chat lifecycle', () => {
       expect((await sessionRow(sessionId)).rating).toBeNull();
 
       expect(errorOf(await app.gql(RATE, { id: sessionId, r: 5 }, agents.alice!.token))?.code).toBe('FORBIDDEN');
-      expect(errorOf(await app.gql(RATE, { id: sessionId, r: 5 }, other.visitorToken))?.code).toBe('FORBIDDEN');
+      expect(errorOf(await app.gql(RATE, { id: sessionId, r: 5 }, other.visitorToken))?.code).toBe('NOT_FOUND');
       expect(errorOf(await app.gql(RATE, { id: sessionId, r: 5 }, null))?.code).toBe('UNAUTHENTICATED');
       expect((await sessionRow(sessionId)).rating).toBeNull();
 

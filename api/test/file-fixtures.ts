@@ -36,6 +36,20 @@ export function pngBytes(width: number, height: number, rgb: [number, number, nu
   ]);
 }
 
+/** A PNG whose header claims `width`×`height` (up to 2³²−1 each) over one row of pixel data: what a hostile upload sends. */
+export function pngHeaderClaiming(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const typed = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    return Buffer.concat([u32be(data.length), typed, u32be(crc32(typed))]);
+  };
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', Buffer.concat([u32be(width), u32be(height), Buffer.from([8, 2, 0, 0, 0])])),
+    chunk('IDAT', deflateSync(Buffer.alloc(16))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
 /** A valid GIF89a of the given size, one colour (LZW with a clear code before every pixel). */
 export function gifBytes(width: number, height: number): Buffer {
   const codes: number[] = [];
@@ -166,11 +180,14 @@ export function docxBytes(text = 'Quote for ACME'): Buffer {
   });
 }
 
-/** The parts that make a ZIP an Excel workbook (enough for the sniffer). */
+const contentTypes = (part: string, type: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/${part}" ContentType="application/vnd.openxmlformats-officedocument.${type}.main+xml"/></Types>`;
+
+/** The parts that make a ZIP an Excel workbook: its content types name the main part, as Excel writes them. */
 export function xlsxBytes(): Buffer {
-  return zipBytes({ '[Content_Types].xml': '<Types/>', 'xl/workbook.xml': '<workbook/>', '_rels/.rels': '<Relationships/>' });
+  return zipBytes({ '[Content_Types].xml': contentTypes('xl/workbook.xml', 'spreadsheetml.sheet'), 'xl/workbook.xml': '<workbook/>', '_rels/.rels': '<Relationships/>' });
 }
 
 export function pptxBytes(): Buffer {
-  return zipBytes({ '[Content_Types].xml': '<Types/>', 'ppt/presentation.xml': '<presentation/>', '_rels/.rels': '<Relationships/>' });
+  return zipBytes({ '[Content_Types].xml': contentTypes('ppt/presentation.xml', 'presentationml.presentation'), 'ppt/presentation.xml': '<presentation/>', '_rels/.rels': '<Relationships/>' });
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAT_EVENTS, NEXT, SEND, channelWithAgents, send, startChat } from './chat-fixtures';
 import { cursorsOf, endedFlag, range, storedCursors } from './chat-stream-checks';
 import { subscribe, type TestApp } from './harness';
+import { sseSubscribe } from './sse-client';
 import { startTwoInstances, type TwoInstances } from './two-instances';
 
 let cluster: TwoInstances;
@@ -174,5 +175,21 @@ describe('two API instances sharing PostgreSQL and Redis', () => {
     await bobOnB.feed.waitFor((d) => d.agentEvents.reasons.includes('presence'));
     expect(bobOnB.feed.results.filter((r) => r.errors)).toEqual([]);
     bobOnB.feed.stop();
+  });
+
+  it('ends a revoked session’s SSE stream on the other instance, and only that one', async () => {
+    const alice = await a.agentWithToken();
+    const bob = await a.agentWithToken();
+    const [aliceOnB, bobOnB] = [alice, bob].map((agent) => sseSubscribe(b.url, `subscription { agentEvents { reasons } }`, {}, agent.token));
+    for (const stream of [aliceOnB!, bobOnB!]) await stream.waitFor((r) => !!r.data?.agentEvents.reasons.includes('initial'));
+
+    // Signed out through A: only Redis can tell B.
+    expect((await a.gql(`mutation { logout }`, {}, alice.token)).data.logout).toBe(true);
+    expect(await aliceOnB!.ended).toEqual({ completed: true });
+    expect(aliceOnB!.results.at(-1)?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await a.gql(`mutation { setPresence(presence: AWAY) { presence } }`, {}, bob.token)).errors).toBeUndefined();
+    await bobOnB!.waitFor((r) => !!r.data?.agentEvents.reasons.includes('presence'));
+    expect(bobOnB!.isOpen()).toBe(true);
+    bobOnB!.close();
   });
 });

@@ -1,5 +1,6 @@
 import { createEffect, createSignal, For, type JSX, Show } from 'solid-js';
 import type { ChatItem, ChatStore, Participant } from './chat-store';
+import { isLinkExpired } from './attachment-links';
 import { formatBytes, formatTime } from './format';
 import { fill, type Strings } from './i18n';
 
@@ -60,6 +61,12 @@ export function ChatView(props: ChatViewProps) {
   let stickToBottom = true;
 
   const url = (path: string) => new URL(path, props.apiOrigin).href;
+  /** An expired link (a conversation left open) is exchanged for a fresh one: on a click, then opened. */
+  const refresh = (item: ChatItem, file: { id: string; url: string }, event?: MouseEvent) => {
+    if (!isLinkExpired(file.url)) return;
+    event?.preventDefault();
+    void props.store.freshAttachmentUrl(item, file.id).then((fresh) => event && fresh && window.open(url(fresh), '_blank', 'noopener'));
+  };
   const lastRead = () => {
     const read = props.store.agentReadCursor();
     return props.store.items().filter((x) => x.authorKind === 'VISITOR' && x.cursor! <= read).at(-1)?.id;
@@ -121,11 +128,19 @@ export function ChatView(props: ChatViewProps) {
           <For each={item.attachments}>
             {(file) =>
               file.isImage ? (
-                <a href={url(file.url)} target="_blank" rel="noopener noreferrer">
-                  <img class="image" src={url(file.url)} alt={file.fileName} width={file.width ?? undefined} height={file.height ?? undefined} loading="lazy" />
+                <a href={url(file.url)} target="_blank" rel="noopener noreferrer" onClick={(event) => refresh(item, file, event)}>
+                  <img
+                    class="image"
+                    src={url(file.url)}
+                    alt={file.fileName}
+                    width={file.width ?? undefined}
+                    height={file.height ?? undefined}
+                    loading="lazy"
+                    onError={() => refresh(item, file)}
+                  />
                 </a>
               ) : (
-                <a class="file" href={url(file.url)} target="_blank" rel="noopener noreferrer" download={file.fileName}>
+                <a class="file" href={url(file.url)} target="_blank" rel="noopener noreferrer" download={file.fileName} onClick={(event) => refresh(item, file, event)}>
                   📄 {file.fileName} <span class="size">({formatBytes(file.size)})</span>
                 </a>
               )

@@ -205,6 +205,16 @@ export function createChatStore(options: ChatStoreOptions) {
     setItems((list) => list.map((x) => (x.id === id ? { ...x, ...changes } : x)));
   }
 
+  /** A fresh signed link for an attachment whose link expired; the message shows it from now on. */
+  async function freshAttachmentUrl(item: ChatItem, attachmentId: string): Promise<string | undefined> {
+    type Page = { chatSession: { messages: { messages: { attachments: Attachment[] }[] } } };
+    const page = await run<Page>(ops.FRESH_LINKS, { id: sessionId(), b: item.cursor! + 1 }, 'query');
+    const fresh = page.chatSession.messages.messages[0]?.attachments ?? [];
+    const attachments = item.attachments?.map((a) => ({ ...a, url: fresh.find((f) => f.id === a.id)?.url ?? a.url }));
+    updateItem(item.id, { attachments });
+    return attachments?.find((a) => a.id === attachmentId)?.url;
+  }
+
   function apply(event: ChatEventData) {
     if (event.typing) {
       if (event.typing.by !== 'AGENT') return;
@@ -430,6 +440,7 @@ export function createChatStore(options: ChatStoreOptions) {
     queue,
     connected,
     hasToken: () => !!getToken(),
+    freshAttachmentUrl,
     /** Forgets the visitor (a token the server refuses) and their chat. */
     resetVisitor() {
       setToken(null);

@@ -5,6 +5,9 @@ const MESSAGE_FIELDS = `id cursor authorKind systemType body clientMessageId cre
 
 export const WIDGET_CHANNEL = `query($id: ID!) { widgetChannel(channelId: $id) { id language badgeHeader header description theme color font logoUrl showAgentPhoto queueMessage prechatEnabled prechatRequiredFields faqSuggestionsEnabled offlineHeader offlineMessage offlineRequiredFields postchatRating postchatTranscript reopenWindowMinutes maxAttachmentBytes availability { online reason } } }`;
 
+/** Fresh signed links for the attachments of the message before cursor `b`. */
+export const FRESH_LINKS = `query($id:ID!,$b:Int!){chatSession(id:$id){messages(beforeCursor:$b,last:1){messages{attachments{id url}}}}}`;
+
 export const SESSION_STATE = `query($id: ID!) { chatSession(id: $id) { status endedAt } }`;
 
 export const CHAT_EVENTS = `subscription($id: ID!, $after: Int) { chatEvents(sessionId: $id, after: $after) { cursor type createdAt status message { ${MESSAGE_FIELDS} } agent { displayName photoUrl } typing { by isTyping } read { by upToCursor } rating { rating } } }`;

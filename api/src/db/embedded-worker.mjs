@@ -1,13 +1,14 @@
 // Runs PGlite (synchronous WASM) and its wire-protocol server off the API's event loop.
 // Plain JavaScript on purpose: raw worker_threads cannot load .ts under vitest or node.
 // Messages: see WorkerMessage / MainMessage in embedded.ts.
+import { chmod } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 // Contrib extensions ship as separate bundles and must be loaded here for CREATE EXTENSION to work.
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
-const { dataDir, maxConnections } = workerData;
+const { dataDir, maxConnections, socketPath } = workerData;
 const send = (message) => parentPort.postMessage(message);
 
 // pglite-socket's unawaited handler cleanup can reject; a dead worker would take the database with it.
@@ -28,15 +29,11 @@ let server;
 
 try {
   db = await PGlite.create(dataDir ?? undefined, { onStderr, extensions: { pg_trgm } }); // undefined: in memory
-  server = new PGLiteSocketServer({
-    db: keepExchangesTogether(db),
-    host: '127.0.0.1',
-    port: 0,
-    maxConnections,
-  });
+  // A Unix socket, not TCP: pglite-socket asks no password, so only file permissions keep others out.
+  server = new PGLiteSocketServer({ db: keepExchangesTogether(db), path: socketPath, maxConnections });
   await server.start();
-  const port = Number(server.getServerConn().split(':').pop());
-  send({ type: 'ready', port });
+  await chmod(socketPath, 0o600);
+  send({ type: 'ready' });
 } catch (error) {
   const backendSaid = recentStderr.filter((line) => line.trim()).join('\n');
   const message = describe(error, { stack: false });

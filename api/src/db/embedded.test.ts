@@ -66,13 +66,42 @@ function stateAfter(promise: Promise<unknown>, ms: number): Promise<'settled' | 
   ]);
 }
 
-function portOf(url: string): number {
-  return Number(new URL(url).port);
+const socketPathOf = (db: EmbeddedPostgres) => path.join(db.socketDir, '.s.PGSQL.5432');
+
+/** Inodes of the TCP sockets listening on this machine (state 0A), from /proc/net/tcp{,6}. */
+function listeningTcpInodes(): Set<string> {
+  const inodes = new Set<string>();
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!fs.existsSync(file)) continue;
+    for (const line of fs.readFileSync(file, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields[3] === '0A') inodes.add(fields[9]!);
+    }
+  }
+  return inodes;
 }
 
-function canConnect(port: number): Promise<boolean> {
+/** The TCP sockets this process (every thread: the worker's too) listens on. */
+function ownListeningTcpSockets(): string[] {
+  const listening = listeningTcpInodes();
+  return fs
+    .readdirSync('/proc/self/fd')
+    .map((fd) => {
+      try {
+        return fs.readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    })
+    .map((link) => /^socket:\[(\d+)\]$/.exec(link)?.[1])
+    .filter((inode): inode is string => !!inode && listening.has(inode));
+}
+
+const modeOf = (file: string) => fs.statSync(file).mode & 0o777;
+
+function canConnect(socketPath: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
+    const socket = net.connect(socketPath);
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
@@ -87,7 +116,7 @@ describe('startEmbeddedPostgres', () => {
     async () => {
       const dir = tempDir();
       const first = await start(dir);
-      expect(first.url).toMatch(/^postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
+      expect(first.url).toBe(`postgresql://postgres@localhost:5432/postgres?host=${encodeURIComponent(path.join(dir, '.socket'))}`);
       expect(first.dataDir).toBe(dir);
 
       const pool = poolFor(first);
@@ -347,17 +376,60 @@ describe('startEmbeddedPostgres', () => {
   );
 
   it(
-    'stops idempotently and closes its port',
+    'stops idempotently and closes its socket',
     async () => {
       const dir = tempDir();
       const db = await start(dir);
-      const port = portOf(db.url);
-      expect(await canConnect(port)).toBe(true);
+      expect(await canConnect(socketPathOf(db))).toBe(true);
 
       await Promise.all([db.stop(), db.stop()]);
       await db.stop();
-      expect(await canConnect(port)).toBe(false);
+      expect(await canConnect(socketPathOf(db))).toBe(false);
+      expect(fs.existsSync(socketPathOf(db))).toBe(false);
       expect(fs.existsSync(path.join(dir, LOCK_FILE_NAME))).toBe(false);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'listens on no TCP port, only on an owner-only Unix socket in an owner-only folder',
+    async () => {
+      const dir = tempDir();
+      const before = ownListeningTcpSockets();
+      const onDisk = await start(dir);
+      const inMemory = await start(null);
+      expect(ownListeningTcpSockets()).toEqual(before);
+
+      for (const db of [onDisk, inMemory]) {
+        expect(new URL(db.url).searchParams.get('host')).toBe(db.socketDir);
+        expect(modeOf(db.socketDir)).toBe(0o700);
+        expect(fs.statSync(socketPathOf(db)).isSocket()).toBe(true);
+        expect(modeOf(socketPathOf(db))).toBe(0o600);
+        const pool = poolFor(db);
+        expect(await count(pool, 'pg_class')).toBeGreaterThan(0);
+        await closePool(pool);
+      }
+      expect(onDisk.socketDir).toBe(path.join(dir, '.socket'));
+
+      // The in-memory database's private folder goes away with it.
+      await inMemory.stop();
+      expect(fs.existsSync(inMemory.socketDir)).toBe(false);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'makes a loosened socket folder owner-only again, and replaces a socket left by a crash',
+    async () => {
+      const dir = tempDir();
+      fs.mkdirSync(path.join(dir, '.socket'), { mode: 0o777 });
+      fs.chmodSync(path.join(dir, '.socket'), 0o777);
+      // What a crashed server leaves behind: listening on it would fail with EADDRINUSE.
+      fs.writeFileSync(path.join(dir, '.socket', '.s.PGSQL.5432'), '');
+      const db = await start(dir);
+      expect(modeOf(db.socketDir)).toBe(0o700);
+      expect(fs.statSync(socketPathOf(db)).isSocket()).toBe(true);
+      expect(await count(poolFor(db), 'pg_class')).toBeGreaterThan(0);
     },
     TIMEOUT,
   );

@@ -1,13 +1,20 @@
-// Embedded PostgreSQL: PGlite in a worker thread, served over the wire protocol on loopback,
+// Embedded PostgreSQL: PGlite in a worker thread, served over the wire protocol on a Unix socket,
 // so the API connects with adapter-pg exactly as to a real server. See ENGINEERING.md.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 export interface EmbeddedPostgres {
-  /** `postgresql://postgres@127.0.0.1:<port>/postgres`, for pg.Pool or adapter-pg. */
+  /**
+   * `postgresql://postgres@localhost:5432/postgres?host=<socketDir>`, for pg.Pool or adapter-pg:
+   * the Unix socket `<socketDir>/.s.PGSQL.5432`. pglite-socket asks no password, so the socket
+   * (0600) and its folder (0700) let only this user in; nothing listens on TCP.
+   */
   url: string;
+  /** The owner-only folder holding the socket: `<dataDir>/.socket`, or a private temp folder (in memory, or a data path too long for a socket). */
+  socketDir: string;
   /** The data folder, or null when the database lives in memory. */
   dataDir: string | null;
   /** Closes connections and PGlite cleanly, ends the worker and releases the lock. Idempotent. */
@@ -42,7 +49,7 @@ export class DataDirLockedError extends Error {
 
 /** Worker → main thread. */
 export type WorkerMessage =
-  | { type: 'ready'; port: number }
+  | { type: 'ready' }
   | { type: 'error'; message: string }
   | { type: 'stopped' }
   | { type: 'log'; line: string };
@@ -53,9 +60,16 @@ export type MainMessage = { type: 'stop' };
 export interface EmbeddedWorkerData {
   dataDir: string | null;
   maxConnections: number;
+  /** The Unix socket to serve on; its folder exists and is owner-only. */
+  socketPath: string;
 }
 
 export const LOCK_FILE_NAME = 'embedded-postgres.lock';
+/** pg finds a server's socket as `<host dir>/.s.PGSQL.<port>`. */
+const SOCKET_PORT = 5432;
+const SOCKET_FILE_NAME = `.s.PGSQL.${SOCKET_PORT}`;
+/** sun_path holds 108 bytes on Linux (104 on macOS), the terminating NUL included. */
+const MAX_SOCKET_PATH_BYTES = 100;
 
 const DEFAULT_MAX_CONNECTIONS = 100;
 const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
@@ -65,13 +79,24 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const log = opts.log ?? (() => {});
   const dataDir = opts.dataDir === null ? null : path.resolve(opts.dataDir);
   const lock = dataDir === null ? null : acquireDataDirLock(dataDir);
+  let socket: SocketDir;
+  try {
+    socket = prepareSocketDir(dataDir);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  const release = () => {
+    socket.remove();
+    lock?.release();
+  };
 
-  const workerData: EmbeddedWorkerData = { dataDir, maxConnections: opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS };
+  const workerData: EmbeddedWorkerData = { dataDir, maxConnections: opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS, socketPath: socket.path };
   let worker: Worker;
   try {
     worker = new Worker(new URL('./embedded-worker.mjs', import.meta.url), { workerData, execArgv: workerExecArgv() });
   } catch (error) {
-    lock?.release();
+    release();
     throw error;
   }
 
@@ -89,19 +114,18 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     if (message.type === 'log') log(`embedded postgres: ${message.line}`);
   });
 
-  let port: number;
   try {
-    port = await waitForReady(worker, opts.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS, dataDir);
+    await waitForReady(worker, opts.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS, dataDir);
   } catch (error) {
     stopping = true;
     await worker.terminate();
-    lock?.release();
+    release();
     throw error;
   }
 
   serving = true;
-  const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
-  log(`embedded postgres: ${dataDir ?? 'in memory'} on ${url}`);
+  const url = `postgresql://postgres@localhost:${SOCKET_PORT}/postgres?host=${encodeURIComponent(socket.dir)}`;
+  log(`embedded postgres: ${dataDir ?? 'in memory'} on the Unix socket ${socket.path} (owner only)`);
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -111,14 +135,41 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
         if (!exited) await requestStop(worker, exitedPromise);
       } finally {
         await worker.terminate();
-        lock?.release();
+        release();
         log(`embedded postgres: stopped ${dataDir ?? 'in-memory database'}`);
       }
     })();
     return stopped;
   };
 
-  return { url, dataDir, stop };
+  return { url, socketDir: socket.dir, dataDir, stop };
+}
+
+interface SocketDir {
+  dir: string;
+  path: string;
+  remove(): void;
+}
+
+/**
+ * An owner-only (0700) folder for the socket: `<dataDir>/.socket`, kept between starts (a socket
+ * left by a crash is removed; the data-folder lock says no one else uses it), or a private temp
+ * folder that `remove` deletes.
+ */
+function prepareSocketDir(dataDir: string | null): SocketDir {
+  if (dataDir !== null) {
+    const dir = path.join(dataDir, '.socket');
+    const socketPath = path.join(dir, SOCKET_FILE_NAME);
+    if (Buffer.byteLength(socketPath) <= MAX_SOCKET_PATH_BYTES) {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      // mkdir leaves an existing folder's mode as it was.
+      fs.chmodSync(dir, 0o700);
+      fs.rmSync(socketPath, { force: true });
+      return { dir, path: socketPath, remove: () => fs.rmSync(socketPath, { force: true }) };
+    }
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livechat-pglite-')); // created 0700
+  return { dir, path: path.join(dir, SOCKET_FILE_NAME), remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 // Workers inherit the process's flags; `--input-type` (from `node -e`) makes a worker fail.
@@ -132,7 +183,7 @@ function workerExecArgv(): string[] {
   return args;
 }
 
-function waitForReady(worker: Worker, timeoutMs: number, dataDir: string | null): Promise<number> {
+function waitForReady(worker: Worker, timeoutMs: number, dataDir: string | null): Promise<void> {
   const what = dataDir ?? 'in-memory database';
   return new Promise((resolve, reject) => {
     const done = (settle: () => void) => {
@@ -141,7 +192,7 @@ function waitForReady(worker: Worker, timeoutMs: number, dataDir: string | null)
       settle();
     };
     const onMessage = (message: WorkerMessage) => {
-      if (message.type === 'ready') done(() => resolve(message.port));
+      if (message.type === 'ready') done(() => resolve());
       else if (message.type === 'error') done(() => reject(new Error(`Embedded PostgreSQL failed to open ${what}: ${message.message}`)));
     };
     const onError = (error: Error) =>

@@ -9,7 +9,7 @@ import { findReadableSession, isUuid } from './chat-access';
 import { messageDto, type AttachmentDto, type MessageDto } from './chat-dto';
 import type { ChatService } from './chats';
 import { cleanMessageBody } from './chats';
-import { contentTypeFor, describeMismatch, extensionOf, fileHandleSource, kindForExtension, sniff, type FileKind } from './file-types';
+import { contentTypeFor, describeMismatch, extensionOf, fileSource, kindForExtension, sniff, type FileKind } from './file-types';
 import { enforceRateLimit, type RateLimiter } from './rate-limiter';
 
 /**
@@ -222,9 +222,12 @@ export function createAttachmentService({ prisma, chats, rateLimiter, limits, co
       } finally {
         await reader.cancel().catch(() => {});
       }
-      const sniffed = await sniff(fileHandleSource(handle, size));
+      const sniffed = await sniff(await fileSource(handle, temp, size));
       const problem = describeMismatch(fileName, sniffed);
       if (problem || !sniffed.ok) throw validation('file', problem ?? 'is not an allowed type');
+      const side = config.maxImageSide;
+      if (sniffed.width !== null && sniffed.height !== null && (sniffed.width > side || sniffed.height > side))
+        throw validation('file', `“${fileName}” is ${sniffed.width}×${sniffed.height} pixels; images may be at most ${side} pixels wide and high`);
       await handle.sync();
       await handle.close();
       closed = true;

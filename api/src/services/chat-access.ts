@@ -59,8 +59,9 @@ export function agentMayRead(role: AgentSessionRole, session: ChatSession): bool
 }
 
 /**
- * Loads a session the caller may read. A visitor asking for someone else's session gets
- * FORBIDDEN; anyone else gets NOT_FOUND for sessions outside their reach, so ids leak nothing.
+ * Loads a session the caller may read. A session outside the caller's reach is NOT_FOUND, the same
+ * answer as for an id that does not exist, so ids leak nothing (a visitor asking for another
+ * visitor's chat included).
  */
 export async function findReadableSession(db: Db, principal: Principal | null, id: string): Promise<ChatSession> {
   const session = isUuid(id) ? await db.chatSession.findUnique({ where: { id } }) : null;
@@ -68,7 +69,7 @@ export async function findReadableSession(db: Db, principal: Principal | null, i
   if (!principal) throw notFound('ChatSession', id);
   switch (principal.kind) {
     case 'visitor':
-      if (session.visitorId !== principal.visitor.id) throw forbidden('This visitor token belongs to another chat session.');
+      if (session.visitorId !== principal.visitor.id) throw notFound('ChatSession', id);
       return session;
     case 'apiToken':
       if (!principal.apiToken.scopes.includes('CHATS_READ')) throw forbidden('Requires an API token with the CHATS_READ scope.');

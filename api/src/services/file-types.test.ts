@@ -2,8 +2,8 @@ import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { docxBytes, gifBytes, jpegBytes, pdfBytes, pngBytes, pptxBytes, webpBytes, xlsxBytes, zipBytes } from '../../test/file-fixtures';
-import { bufferSource, contentTypeFor, describeMismatch, exifOrientation, extensionOf, fileHandleSource, kindForExtension, sniff } from './file-types';
+import { docxBytes, gifBytes, jpegBytes, pdfBytes, pngBytes, pngHeaderClaiming, pptxBytes, webpBytes, xlsxBytes, zipBytes } from '../../test/file-fixtures';
+import { bufferSource, contentTypeFor, describeMismatch, extensionOf, fileSource, kindForExtension, sniff } from './file-types';
 
 const sniffBytes = (bytes: Uint8Array) => sniff(bufferSource(bytes));
 
@@ -82,7 +82,7 @@ describe('sniff', () => {
       await writeFile(file, jpegBytes(800, 600, { orientation: 8, exifPadding: 60_000 }));
       const handle = await open(file, 'r');
       const { size } = await handle.stat();
-      expect(await sniff(fileHandleSource(handle, size))).toEqual({ ok: true, kind: 'jpeg', width: 600, height: 800 });
+      expect(await sniff(await fileSource(handle, file, size))).toEqual({ ok: true, kind: 'jpeg', width: 600, height: 800 });
       await handle.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -90,11 +90,21 @@ describe('sniff', () => {
   });
 });
 
-describe('exifOrientation', () => {
-  it('reads little-endian EXIF too', () => {
+describe('EXIF orientation', () => {
+  it('reads little-endian EXIF too', async () => {
     const tiff = Buffer.from([0x49, 0x49, 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0]);
-    expect(exifOrientation(Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]))).toBe(6);
-    expect(exifOrientation(Buffer.from('XMP stuff'))).toBeNull();
+    const app1 = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+    const plain = jpegBytes(40, 30);
+    const length = Buffer.from([(app1.length + 2) >> 8, (app1.length + 2) & 0xff]);
+    const rotated = Buffer.concat([plain.subarray(0, 2), Buffer.from([0xff, 0xe1]), length, app1, plain.subarray(2)]);
+    expect(await sniffBytes(rotated)).toEqual({ ok: true, kind: 'jpeg', width: 30, height: 40 });
+  });
+});
+
+describe('hostile image headers', () => {
+  it('reads a PNG header claiming 2³¹×2³¹ pixels as it is, for the caller to refuse', async () => {
+    expect(await sniffBytes(pngHeaderClaiming(2 ** 31, 2 ** 31))).toEqual({ ok: true, kind: 'png', width: 2 ** 31, height: 2 ** 31 });
+    expect(await sniffBytes(pngHeaderClaiming(2 ** 32 - 1, 1))).toEqual({ ok: true, kind: 'png', width: 2 ** 32 - 1, height: 1 });
   });
 });
 

@@ -1,5 +1,6 @@
 import { createEffect, createSignal, For, Match, on, onCleanup, onMount, Show, Switch, type JSX } from 'solid-js';
 import { formatBytes, formatDateTime, formatDay, formatTime } from '../ui/format';
+import { fetchWithToken, isLinkExpired, openAttachment } from './attachment-links';
 import type { ConversationData, OutgoingMessage, ServerMessage } from './conversation-state';
 import { FileIcon, PaperclipIcon } from '../ui/icons';
 
@@ -261,19 +262,47 @@ function OutgoingItem(props: { message: OutgoingMessage; onRetry(id: string): vo
 
 function AttachmentView(props: { attachment: ServerMessage['attachments'][number] }) {
   const a = () => props.attachment;
+  // An image whose signed link expired before it loaded (lazy, in a conversation left open) is
+  // fetched with the agent's token instead.
+  const [fetched, setFetched] = createSignal<string | null>(null);
+  onCleanup(() => {
+    const objectUrl = fetched();
+    if (objectUrl) URL.revokeObjectURL(objectUrl);
+  });
+  const onImageError = () => {
+    if (fetched() || !isLinkExpired(a().url)) return;
+    void fetchWithToken(a().url)
+      .then(setFetched)
+      .catch(() => {});
+  };
   return (
     <Show
       when={a().isImage}
       fallback={
-        <a class="attachment-file" href={a().url} target="_blank" rel="noopener" download={a().fileName}>
+        <a class="attachment-file" href={a().url} target="_blank" rel="noopener" download={a().fileName} onClick={(event) => openAttachment(event, a().url, a().fileName, true)}>
           <FileIcon />
           <span class="attachment-name">{a().fileName}</span>
           <span class="muted small">{formatBytes(a().size)}</span>
         </a>
       }
     >
-      <a class="attachment-image-link" href={a().url} target="_blank" rel="noopener" title={`${a().fileName} (${formatBytes(a().size)})`}>
-        <img class="attachment-image" src={a().url} alt={a().fileName} width={a().width ?? undefined} height={a().height ?? undefined} loading="lazy" />
+      <a
+        class="attachment-image-link"
+        href={a().url}
+        target="_blank"
+        rel="noopener"
+        title={`${a().fileName} (${formatBytes(a().size)})`}
+        onClick={(event) => openAttachment(event, a().url, a().fileName, false)}
+      >
+        <img
+          class="attachment-image"
+          src={fetched() ?? a().url}
+          alt={a().fileName}
+          width={a().width ?? undefined}
+          height={a().height ?? undefined}
+          loading="lazy"
+          onError={onImageError}
+        />
       </a>
     </Show>
   );
