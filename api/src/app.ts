@@ -4,13 +4,14 @@ import path from 'node:path';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { AppConfig } from './config';
+import type { AppConfig, TrustProxy } from './config';
 import type { Context, Principal } from './context';
 import { createDatabase } from './db/client';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
 import { applyMigrations } from './db/migrate';
 import { AppError, unauthenticated } from './errors';
 import { serveAttachment } from './http/attachment-download';
+import { clientAddress } from './http/client-address';
 import { closeUnauthenticated, createCredentialSockets } from './http/credential-sockets';
 import { renderDemoPage } from './http/demo-page';
 import { renderFaqPage } from './http/faq-page';
@@ -42,10 +43,9 @@ export interface App {
 type ServerContext = { req: IncomingMessage; res: ServerResponse };
 type WsExtra = { request: IncomingMessage; visitorId?: string };
 
-export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return first || req.socket.remoteAddress || 'unknown';
+/** The client address for per-address limits: TRUST_PROXY's hops are skipped, nothing the client wrote is believed. */
+export function clientIp(req: IncomingMessage, trustProxy: TrustProxy): string {
+  return clientAddress(req, trustProxy);
 }
 
 /** Waits until pub/sub delivers; with Redis down the API still starts, reporting degraded health. */
