@@ -13,6 +13,7 @@ import { AppError, unauthenticated } from './errors';
 import { serveAttachment } from './http/attachment-download';
 import { clientAddress } from './http/client-address';
 import { closeUnauthenticated, createCredentialSockets } from './http/credential-sockets';
+import { createSocketLimits } from './http/socket-limits';
 import { renderDemoPage } from './http/demo-page';
 import { renderFaqPage } from './http/faq-page';
 import { sendFile, serveSinglePageApp } from './http/static-files';
@@ -154,6 +155,9 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
   function attachWebSockets(services: AppServices, yoga: YogaServerInstance<ServerContext, Context>, httpServer: Server) {
     const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
     const credentialSockets = createCredentialSockets(services.bus);
+    const socketLimits = createSocketLimits(config.sockets, config.trustProxy);
+    // Registered before graphql-ws's own listener, so a socket past the cap is closed before it is served.
+    wss.on('connection', socketLimits.admit);
     const disposable = useServer<Record<string, unknown>, WsExtra>(
       {
         execute: (args: any) => args.rootValue.execute(args),
@@ -179,6 +183,8 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
           if (visitorId) services.idle.disconnected(visitorId);
         },
         onSubscribe: async (ctx, _id, params) => {
+          const refused = await socketLimits.checkOperation(ctx.extra.socket, ctx.subscriptions);
+          if (refused) return [...refused];
           const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
             ...ctx,
             req: ctx.extra.request,

@@ -14,7 +14,9 @@ export type ErrorCode =
   /** An outside service (the mail server) refused or could not be reached; retrying later may work. */
   | 'DELIVERY_FAILED'
   /** A signed-identity check failed: a wrong signature, or an unsigned claim to a verified email (`extensions.reason`). */
-  | 'IDENTITY_NOT_VERIFIED';
+  | 'IDENTITY_NOT_VERIFIED'
+  /** A cap that is not a rate was reached (e.g. operations running on one WebSocket; `extensions.limit` names its variable). */
+  | 'LIMIT_EXCEEDED';
 
 export class AppError extends GraphQLError {
   readonly code: ErrorCode;
