@@ -58,7 +58,7 @@ export interface SocketLimits {
   subscriptionsPerSocket: number;
   /** Open sockets from one client address, counted per API instance. */
   connectionsPerIp: number;
-  /** Operations one socket may start per window; past it the socket is closed with 4429. */
+  /** Operations one socket may start per window; past it the socket is closed with 4290. */
   operationsPerSocket: { limit: number; windowSeconds: number };
 }
 

@@ -68,12 +68,12 @@ describe('WebSocket caps', () => {
     await client.dispose();
   });
 
-  it('closes the connection past WS_MAX_CONNECTIONS_PER_IP with 4429; other addresses and later connections are served', async () => {
+  it('closes the connection past WS_MAX_CONNECTIONS_PER_IP with 4290; other addresses and later connections are served', async () => {
     const first = [0, 1, 2].map(() => rawSocket('203.0.113.50'));
     await Promise.all(first.map(acknowledged));
     const extra = rawSocket('203.0.113.50');
     const closed = await extra.closed;
-    expect(closed.code).toBe(4429);
+    expect(closed.code).toBe(4290);
     expect(closed.reason).toMatch(/^RATE_LIMITED: more than 3 open connections/);
     expect(extra.messages).toEqual([]);
 
@@ -94,13 +94,13 @@ describe('WebSocket caps', () => {
     for (const raw of [...first, elsewhere, again]) raw.socket.close(1000);
   });
 
-  it('stops an operation flood on one socket: closed with 4429 after WS_OPERATIONS_PER_SOCKET_PER_MINUTE', async () => {
+  it('stops an operation flood on one socket: closed with 4290 after WS_OPERATIONS_PER_SOCKET_PER_MINUTE', async () => {
     const raw = rawSocket('203.0.113.60');
     await acknowledged(raw);
     for (let i = 0; i < 500; i++)
       raw.socket.send(JSON.stringify({ id: `q${i}`, type: 'subscribe', payload: { query: '{ viewer { kind } }' } }));
     const closed = await raw.closed;
-    expect(closed.code).toBe(4429);
+    expect(closed.code).toBe(4290);
     expect(closed.reason).toMatch(/^RATE_LIMITED: more than 20 operations/);
     expect(raw.messages.filter((m) => m.type === 'next').length).toBeLessThanOrEqual(20);
   });

@@ -6,8 +6,12 @@ import type { SocketLimits, TrustProxy } from '../config';
 import { AppError } from '../errors';
 import { clientAddress } from './client-address';
 
-/** Too many sockets from one address, or a socket that sends operations too fast (like HTTP 429). */
-export const WS_TOO_MANY_REQUESTS = 4429;
+/**
+ * Too many sockets from one address, or a socket that sends operations too fast (like HTTP 429).
+ * Not 4429: graphql-ws uses that for "too many initialisation requests", which its client treats as
+ * fatal and never retries; 4290 is retried, and our clients wait longer before they do.
+ */
+export const WS_TOO_MANY_REQUESTS = 4290;
 
 function closeTooMany(socket: WebSocket, reason: string) {
   if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(WS_TOO_MANY_REQUESTS, `RATE_LIMITED: ${reason}`);
@@ -23,7 +27,7 @@ export function createSocketLimits(limits: SocketLimits, trustProxy: TrustProxy)
   const socketKeys = new WeakMap<WebSocket, string>();
   let socketCount = 0;
 
-  /** For the WebSocketServer's "connection" event: counts the socket, or closes it with 4429 past the cap. */
+  /** For the WebSocketServer's "connection" event: counts the socket, or closes it with 4290 past the cap. */
   function admit(socket: WebSocket, request: IncomingMessage) {
     const address = clientAddress(request, trustProxy);
     const open = openByAddress.get(address) ?? 0;
@@ -42,7 +46,7 @@ export function createSocketLimits(limits: SocketLimits, trustProxy: TrustProxy)
 
   /**
    * For graphql-ws's onSubscribe: null to go on, or the errors that refuse this operation. A socket
-   * past the operation rate is closed with 4429; `running` already holds the new operation's id.
+   * past the operation rate is closed with 4290; `running` already holds the new operation's id.
    */
   async function checkOperation(socket: WebSocket, running: Record<string, unknown>): Promise<readonly GraphQLError[] | null> {
     const key = socketKeys.get(socket);
