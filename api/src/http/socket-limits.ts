@@ -3,7 +3,7 @@ import type { GraphQLError } from 'graphql';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { WebSocket } from 'ws';
 import type { SocketLimits, TrustProxy } from '../config';
-import { AppError } from '../errors';
+import { AppError, rateLimited } from '../errors';
 import { clientAddress } from './client-address';
 
 /**
@@ -50,12 +50,13 @@ export function createSocketLimits(limits: SocketLimits, trustProxy: TrustProxy)
    */
   async function checkOperation(socket: WebSocket, running: Record<string, unknown>): Promise<readonly GraphQLError[] | null> {
     const key = socketKeys.get(socket);
-    if (!key || socket.readyState !== socket.OPEN) return [new AppError('RATE_LIMITED', 'This connection is closing.')];
+    const window = limits.operationsPerSocket.windowSeconds;
+    if (!key || socket.readyState !== socket.OPEN) return [rateLimited(window)];
     try {
       await operations.consume(key);
     } catch {
-      closeTooMany(socket, `more than ${limits.operationsPerSocket.limit} operations in ${limits.operationsPerSocket.windowSeconds} s on one connection`);
-      return [new AppError('RATE_LIMITED', 'Too many operations on this connection.')];
+      closeTooMany(socket, `more than ${limits.operationsPerSocket.limit} operations in ${window} s on one connection`);
+      return [rateLimited(window)];
     }
     if (Object.keys(running).length > limits.subscriptionsPerSocket)
       return [
