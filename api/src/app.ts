@@ -16,6 +16,8 @@ import { closeUnauthenticated, createCredentialSockets } from './http/credential
 import { createSocketLimits } from './http/socket-limits';
 import { renderDemoPage } from './http/demo-page';
 import { renderFaqPage } from './http/faq-page';
+import { graphqlCors, useCsrfHeaderRequired } from './http/cross-site-requests';
+import { createSecurityHeaders } from './http/security-headers';
 import { sendFile, serveSinglePageApp } from './http/static-files';
 import { uploadOptions } from './http/uploads';
 import { schema } from './schema';
@@ -63,6 +65,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
   let wsServer: WebSocketServer | null = null;
   let disposeWs: (() => Promise<void> | void) | null = null;
   let stopping: Promise<void> | null = null;
+  const securityHeaders = createSecurityHeaders(config);
 
   async function authenticate(services: AppServices, authorization: unknown): Promise<{ principal: Principal | null; token: string | null }> {
     const token = typeof authorization === 'string' ? bearerFrom(authorization) : null;
@@ -82,6 +85,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
   }
 
   function createYogaServer(services: AppServices): YogaServerInstance<ServerContext, Context> {
+    const uploads = uploadOptions(config.attachments);
     return createYoga<ServerContext, Context>({
       schema,
       graphqlEndpoint: '/graphql',
@@ -91,7 +95,9 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       maskedErrors: { isDev: false },
       logging: config.development ? 'info' : 'warn',
       // Multipart uploads: size limits while parsing, and refusals as VALIDATION errors naming `file`.
-      ...uploadOptions(config.attachments),
+      ...uploads,
+      cors: graphqlCors(config.corsOrigins),
+      plugins: [useCsrfHeaderRequired(), ...uploads.plugins],
       context: async ({ request, req, connectionParams }: { request: Request; req?: IncomingMessage; connectionParams?: Record<string, unknown> }) => {
         const authorization = connectionParams ? connectionParams.authorization : request.headers.get('authorization');
         const { principal, token } = await authenticate(services, authorization);
@@ -110,6 +116,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
   async function handleHttp(services: AppServices, yoga: YogaServerInstance<ServerContext, Context>, engine: string, req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const pathname = url.pathname;
+    securityHeaders(req, res, pathname);
     if (pathname === '/graphql' || pathname.startsWith('/graphql/')) return yoga(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();

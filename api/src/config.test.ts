@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatLimitsFromEnv, loginProtectionFromEnv, publicUrlFromEnv, socketLimitsFromEnv, trustProxyFromEnv } from './config';
+import { chatLimitsFromEnv, corsOriginsFromEnv, loginProtectionFromEnv, publicUrlFromEnv, socketLimitsFromEnv, trustProxyFromEnv } from './config';
 
 describe('PUBLIC_URL', () => {
   it('is an http(s) base URL without a trailing slash, or null when unset', () => {
@@ -67,5 +67,22 @@ describe('socket limits', () => {
     expect(chatLimitsFromEnv({}).setTypingPerChat).toEqual({ limit: 30, windowSeconds: 10 });
     expect(() => socketLimitsFromEnv({ WS_MAX_CONNECTIONS_PER_IP: 'lots' })).toThrow(/WS_MAX_CONNECTIONS_PER_IP must be a positive whole number/);
     expect(() => chatLimitsFromEnv({ SET_TYPING_LIMIT_PER_CHAT: '-1' })).toThrow(/SET_TYPING_LIMIT_PER_CHAT/);
+  });
+});
+
+describe('CORS_ORIGINS', () => {
+  it('is a comma-separated list of origins, normalised as browsers send them; unset is none', () => {
+    expect(corsOriginsFromEnv(undefined)).toEqual([]);
+    expect(corsOriginsFromEnv(' ')).toEqual([]);
+    expect(corsOriginsFromEnv('https://CRM.example.com, http://localhost:5173/,https://a.example.com:443')).toEqual([
+      'https://crm.example.com',
+      'http://localhost:5173',
+      'https://a.example.com',
+    ]);
+  });
+
+  it('refuses anything that is not an http(s) origin, `null` and `*` included', () => {
+    for (const bad of ['null', '*', 'crm.example.com', 'ftp://example.com', 'https://example.com/app', 'https://example.com?x', 'https://u:p@example.com', 'https://a.example.com,'])
+      expect(() => corsOriginsFromEnv(bad), bad).toThrow(/CORS_ORIGINS must be a comma-separated list of origins/);
   });
 });

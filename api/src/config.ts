@@ -20,6 +20,8 @@ export interface AppConfig {
   trustProxy: TrustProxy;
   /** Base URL visitors' browsers reach this server on (no trailing slash), for embed snippets and links; null: the request's origin. */
   publicUrl: string | null;
+  /** Browser origins (CORS_ORIGINS) whose cross-origin requests may carry credentials; every other origin gets CORS without them. */
+  corsOrigins: string[];
   /** GraphiQL and friendlier logs. */
   development: boolean;
   agentSessionTtlHours: number;
@@ -133,6 +135,22 @@ export function publicUrlFromEnv(value: string | undefined): string | null {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
+/** CORS_ORIGINS: comma-separated http(s) origins such as https://crm.example.com; unset is none. */
+export function corsOriginsFromEnv(value: string | undefined): string[] {
+  if (!value?.trim()) return [];
+  return value.split(',').map((entry) => {
+    const trimmed = entry.trim();
+    let url: URL | null = null;
+    try {
+      url = new URL(trimmed);
+    } catch {}
+    // An origin only: no path, query, fragment or user; `null` and `*` are not origins.
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search || url.hash || url.username || url.password || trimmed.endsWith('?') || trimmed.endsWith('#'))
+      throw new Error(`CORS_ORIGINS must be a comma-separated list of origins such as https://crm.example.com (scheme, host and port only), got "${trimmed}"`);
+    return url.origin;
+  });
+}
+
 const num = (value: string | undefined, fallback: number) => (value === undefined || value === '' ? fallback : Number(value));
 
 function positiveLimit(env: NodeJS.ProcessEnv, name: string, fallback: number, unit = 'calls'): number {
@@ -218,6 +236,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: env.HOST ?? '0.0.0.0',
     trustProxy: trustProxyFromEnv(env.TRUST_PROXY),
     publicUrl: publicUrlFromEnv(env.PUBLIC_URL),
+    corsOrigins: corsOriginsFromEnv(env.CORS_ORIGINS),
     development: env.NODE_ENV !== 'production',
     agentSessionTtlHours: Number(env.AGENT_SESSION_TTL_HOURS ?? 12),
     loginProtection: loginProtectionFromEnv(env),

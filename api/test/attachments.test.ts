@@ -50,7 +50,8 @@ async function upload(
   form.set('0', new File([new Uint8Array(args.bytes)], args.name, { type: args.type ?? 'application/octet-stream' }));
   const response = await fetch(`${app.url}/graphql`, {
     method: 'POST',
-    headers: token ? { authorization: `Bearer ${token}` } : {},
+    // As the widget and the console send it: multipart needs the CSRF header.
+    headers: { 'x-graphql-yoga-csrf': '1', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: form,
   });
   const body = (await response.json()) as GraphqlResult;

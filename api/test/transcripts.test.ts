@@ -117,7 +117,7 @@ describe('sendTranscript', () => {
     form.set('operations', JSON.stringify({ query: `mutation($s: ID!, $f: File!, $c: String!) { sendAttachment(sessionId: $s, file: $f, clientMessageId: $c) { id } }`, variables: { s: sessionId, f: null, c: 'file-1' } }));
     form.set('map', JSON.stringify({ 0: ['variables.f'] }));
     form.set('0', new File([new Uint8Array(pdfBytes())], 'invoice.pdf'));
-    const uploaded = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${visitorToken}` }, body: form }).then((r) => r.json());
+    const uploaded = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${visitorToken}`, 'x-graphql-yoga-csrf': '1' }, body: form }).then((r) => r.json());
     expect(uploaded.errors).toBeUndefined();
 
     const to = `kari+${randomUUID().slice(0, 6)}@example.com`;

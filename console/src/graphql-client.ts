@@ -40,6 +40,9 @@ export function resolveGraphqlEndpoints(endpoint: string, pageUrl: string): Grap
   return { http: http.href, ws: ws.href };
 }
 
+/** The API refuses GET queries and multipart uploads (requests a foreign page can send without a CORS preflight) without this header. */
+export const CSRF_HEADERS = { 'x-graphql-yoga-csrf': '1' };
+
 function authorization(token: string | null | undefined): string | undefined {
   return token ? `Bearer ${token}` : undefined;
 }
@@ -131,7 +134,7 @@ export function createGraphqlConnection(options: GraphqlClientOptions): GraphqlC
     ],
     fetchOptions: () => {
       const value = authorization(getToken());
-      return value ? { headers: { authorization: value } } : {};
+      return { headers: value ? { ...CSRF_HEADERS, authorization: value } : CSRF_HEADERS };
     },
   });
 

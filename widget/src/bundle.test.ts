@@ -44,7 +44,9 @@ describe('built widget.js', () => {
 
     const host = doc.querySelector<HTMLElement>('[data-chat-widget-channel]');
     expect(host?.dataset.chatWidgetChannel).toBe('ch_demo');
-    expect(host?.shadowRoot?.querySelector('style')?.textContent).toContain('.launcher');
+    const sheets = [...(host?.shadowRoot?.adoptedStyleSheets ?? [])];
+    expect(sheets.flatMap((sheet) => [...sheet.cssRules].map((rule) => rule.cssText)).join('\n')).toContain('.launcher');
+    expect(host?.shadowRoot?.querySelector('style')).toBeNull();
     // Styles and markup stay inside the shadow root.
     expect(doc.querySelector('button, style, link')).toBeNull();
     expect(() => {

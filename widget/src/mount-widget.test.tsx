@@ -28,7 +28,9 @@ describe('mountWidget', () => {
     expect(host.dataset.chatWidgetChannel).toBe('ch_test');
     expect(host.shadowRoot).toBe(shadowRoot);
     expect(shadowRoot.mode).toBe('open');
-    const css = shadowRoot.querySelector('style')?.textContent ?? '';
+    // A constructed sheet, not a <style> element: a host page's CSP without style-src 'unsafe-inline' would block that.
+    expect(shadowRoot.querySelector('style')).toBeNull();
+    const css = [...shadowRoot.adoptedStyleSheets].flatMap((sheet) => [...sheet.cssRules].map((rule) => rule.cssText)).join('\n');
     expect(css).toContain('.launcher');
     expect(css).toMatch(/:host\s*{\s*all: initial !important;\s*display: block !important;/);
     // Nothing leaks into the host page's light DOM.

@@ -30,13 +30,15 @@ export function mountWidget({ options, graphqlEndpoint, container }: MountWidget
   host.dataset.chatWidgetChannel = options.channel;
   const shadowRoot = host.attachShadow({ mode: 'open' });
 
-  // A document-level <link>/<style> would not reach inside the shadow root.
-  const style = document.createElement('style');
-  style.textContent = styles;
+  // A document-level <link>/<style> would not reach inside the shadow root. A constructed sheet, unlike
+  // a <style> element, is not inline style to the host page's CSP: no style-src 'unsafe-inline' needed.
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(styles);
+  shadowRoot.adoptedStyleSheets = [sheet];
   const root = document.createElement('div');
   root.className = 'widget';
   for (const type of CONTAINED_EVENTS) root.addEventListener(type, (event) => event.stopPropagation());
-  shadowRoot.append(style, root);
+  shadowRoot.append(root);
   container.append(host);
 
   const tokenKey = `token@${new URL(graphqlEndpoint).origin}`;

@@ -4,6 +4,14 @@ import { embedSnippet } from '../services/channels';
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/** The page's only style; its CSP allows exactly this text, by hash (http/security-headers.ts). */
+export const DEMO_PAGE_STYLE = `
+    body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 3rem auto; padding: 0 1rem; color: #1f2937; }
+    code, pre { background: #f3f4f6; border-radius: 6px; }
+    pre { padding: .75rem; overflow-x: auto; }
+    a[aria-current] { font-weight: 600; }
+  `;
+
 /**
  * A host page embedding the widget exactly as a customer's site would, one page per channel,
  * so a newcomer can chat with themselves (console in one window, this page in another).
@@ -25,12 +33,7 @@ export async function renderDemoPage(prisma: PrismaClient, channelId: string | n
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <link rel="icon" type="image/svg+xml" href="/favicon.svg">
   <title>Widget demo${current ? ` – ${escapeHtml(current.name)}` : ''}</title>
-  <style>
-    body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 3rem auto; padding: 0 1rem; color: #1f2937; }
-    code, pre { background: #f3f4f6; border-radius: 6px; }
-    pre { padding: .75rem; overflow-x: auto; }
-    a[aria-current] { font-weight: 600; }
-  </style>
+  <style>${DEMO_PAGE_STYLE}</style>
 </head>
 <body>
   <h1>Acme Inc. — widget demo</h1>

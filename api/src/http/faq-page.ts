@@ -10,12 +10,13 @@ export interface FaqPage {
   body: string;
 }
 
-// The page runs no script and loads nothing but the site's icon: only its own inline style is allowed.
-const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors *",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-};
+/** The page's only style; its CSP allows exactly this text, by hash (http/security-headers.ts). */
+export const FAQ_PAGE_STYLE = `
+    body { font: 16px/1.6 system-ui, sans-serif; max-width: 42rem; margin: 3rem auto; padding: 0 1rem; color: #1f2937; }
+    h1 { font-size: 1.5rem; line-height: 1.3; }
+    .answer { white-space: pre-wrap; overflow-wrap: anywhere; }
+    .updated { color: #6b7280; font-size: .875rem; }
+  `;
 
 /**
  * The public, read-only page of a FAQ entry, the target of a FAQ sent "as a link" into a chat.
@@ -30,14 +31,14 @@ export async function renderFaqPage(prisma: PrismaClient, id: string): Promise<F
   if (!entry)
     return {
       status: 404,
-      headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS },
+      headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
       body: page('Not found', '<h1>Not found</h1>\n  <p>This FAQ entry does not exist or is not published.</p>'),
     };
   const updated = entry.updatedAt.toISOString();
   return {
     status: 200,
     // Revalidated on every view, so unpublishing takes effect at once.
-    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', ...SECURITY_HEADERS },
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' },
     body: page(
       entry.question,
       `<article>
@@ -58,12 +59,7 @@ function page(title: string, content: string): string {
   <meta name="robots" content="noindex">
   <link rel="icon" type="image/svg+xml" href="/favicon.svg">
   <title>${escapeHtml(title)}</title>
-  <style>
-    body { font: 16px/1.6 system-ui, sans-serif; max-width: 42rem; margin: 3rem auto; padding: 0 1rem; color: #1f2937; }
-    h1 { font-size: 1.5rem; line-height: 1.3; }
-    .answer { white-space: pre-wrap; overflow-wrap: anywhere; }
-    .updated { color: #6b7280; font-size: .875rem; }
-  </style>
+  <style>${FAQ_PAGE_STYLE}</style>
 </head>
 <body>
   ${content}

@@ -42,7 +42,6 @@ export async function sendFile(req: IncomingMessage, res: ServerResponse, file: 
     'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
     'content-length': info.size,
     'cache-control': cacheControl,
-    'x-content-type-options': 'nosniff',
   });
   if (req.method === 'HEAD') res.end();
   else createReadStream(file).pipe(res);
