@@ -327,7 +327,7 @@ export function createChatStore(options: ChatStoreOptions) {
       for (const item of items()) if (item.state === 'failed' && !item.error) void deliver(item);
     }),
   );
-  onCleanup(socket.on('closed', (event) => setCloseCode((event as CloseEvent).code || 1)));
+  onCleanup(socket.on('closed', (event) => setCloseCode((event as CloseEvent).code)));
   onCleanup(() => {
     stopEvents?.();
     stopEvents = null;
