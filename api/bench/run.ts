@@ -121,8 +121,11 @@ function serverEnv(databaseUrl: string | undefined): NodeJS.ProcessEnv {
     START_CHAT_LIMIT_PER_VISITOR: big,
     SEND_MESSAGE_LIMIT_PER_VISITOR: big,
     SEND_MESSAGE_LIMIT_PER_IP: big,
-    LOGIN_RATE_LIMIT_PER_EMAIL: big,
-    LOGIN_RATE_LIMIT_PER_IP: big,
+    LOGIN_FAILS_PER_EMAIL: big,
+    LOGIN_FAILS_PER_IP: big,
+    // Every simulated browser connects from 127.0.0.1.
+    WS_MAX_CONNECTIONS_PER_IP: big,
+    WS_OPERATIONS_PER_SOCKET_PER_MINUTE: big,
     BENCH_TRACE: settings.trace ? '1' : '0',
   };
 }

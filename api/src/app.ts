@@ -4,15 +4,17 @@ import path from 'node:path';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { AppConfig } from './config';
+import type { AppConfig, TrustProxy } from './config';
 import type { Context, Principal } from './context';
 import { createDatabase } from './db/client';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
 import { applyMigrations } from './db/migrate';
 import { AppError, unauthenticated } from './errors';
 import { serveAttachment } from './http/attachment-download';
+import { clientAddress } from './http/client-address';
 import { closeUnauthenticated, createCredentialSockets } from './http/credential-sockets';
 import { useCredentialStreams } from './http/credential-streams';
+import { createSocketLimits } from './http/socket-limits';
 import { renderDemoPage } from './http/demo-page';
 import { renderFaqPage } from './http/faq-page';
 import { graphqlCors, useCsrfHeaderRequired } from './http/cross-site-requests';
@@ -45,10 +47,9 @@ export interface App {
 type ServerContext = { req: IncomingMessage; res: ServerResponse };
 type WsExtra = { request: IncomingMessage; visitorId?: string };
 
-export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return first || req.socket.remoteAddress || 'unknown';
+/** The client address for per-address limits: TRUST_PROXY's hops are skipped, nothing the client wrote is believed. */
+export function clientIp(req: IncomingMessage, trustProxy: TrustProxy): string {
+  return clientAddress(req, trustProxy);
 }
 
 /** Waits until pub/sub delivers; with Redis down the API still starts, reporting degraded health. */
@@ -162,6 +163,9 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
   function attachWebSockets(services: AppServices, yoga: YogaServerInstance<ServerContext, Context>, httpServer: Server) {
     const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
     const credentialSockets = createCredentialSockets(services.bus);
+    const socketLimits = createSocketLimits(config.sockets, config.trustProxy);
+    // Registered before graphql-ws's own listener, so a socket past the cap is closed before it is served.
+    wss.on('connection', socketLimits.admit);
     const disposable = useServer<Record<string, unknown>, WsExtra>(
       {
         execute: (args: any) => args.rootValue.execute(args),
@@ -187,6 +191,8 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
           if (visitorId) services.idle.disconnected(visitorId);
         },
         onSubscribe: async (ctx, _id, params) => {
+          const refused = await socketLimits.checkOperation(ctx.extra.socket, ctx.subscriptions);
+          if (refused) return [...refused];
           const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
             ...ctx,
             req: ctx.extra.request,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatLimitsFromEnv, corsOriginsFromEnv, publicUrlFromEnv } from './config';
+import { chatLimitsFromEnv, corsOriginsFromEnv, loginProtectionFromEnv, publicUrlFromEnv, socketLimitsFromEnv, trustProxyFromEnv } from './config';
 
 describe('PUBLIC_URL', () => {
   it('is an http(s) base URL without a trailing slash, or null when unset', () => {
@@ -26,6 +26,47 @@ describe('per-IP limits of widgetChannel and faqSuggestions', () => {
     for (const bad of ['0', '-5', '2.5', 'many'])
       expect(() => chatLimitsFromEnv({ FAQ_SUGGESTIONS_LIMIT_PER_IP: bad }), bad).toThrow(/FAQ_SUGGESTIONS_LIMIT_PER_IP must be a positive whole number/);
     expect(() => chatLimitsFromEnv({ WIDGET_CHANNEL_LIMIT_PER_IP: '0' })).toThrow(/WIDGET_CHANNEL_LIMIT_PER_IP/);
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  it('is off by default, a hop count, or a list of addresses and ranges; true is one hop', () => {
+    expect(trustProxyFromEnv(undefined)).toBe(false);
+    expect(trustProxyFromEnv('false')).toBe(false);
+    expect(trustProxyFromEnv('0')).toBe(false);
+    expect(trustProxyFromEnv('true')).toBe(1);
+    expect(trustProxyFromEnv('2')).toBe(2);
+    expect(trustProxyFromEnv('loopback, 10.0.0.0/8,uniquelocal , ::1')).toEqual(['loopback', '10.0.0.0/8', 'uniquelocal', '::1']);
+  });
+
+  it('refuses what proxy-addr cannot read, at start', () => {
+    for (const bad of ['yes', '10.0.0.0/33', 'loopback,proxy.example.com', '-1'])
+      expect(() => trustProxyFromEnv(bad), bad).toThrow(/TRUST_PROXY must be false, a hop count, or a comma-separated list/);
+  });
+});
+
+describe('login protection', () => {
+  it('has defaults and refuses bad values and the replaced LOGIN_RATE_LIMIT_* variables', () => {
+    expect(loginProtectionFromEnv({})).toEqual({
+      failsBeforeLockout: 5,
+      lockoutSeconds: 60,
+      maxLockoutSeconds: 3600,
+      failsPerIp: 100,
+      failsPerEmail: 1000,
+      failWindowSeconds: 3600,
+    });
+    expect(() => loginProtectionFromEnv({ LOGIN_FAILS_PER_IP: '0' })).toThrow(/LOGIN_FAILS_PER_IP must be a positive whole number/);
+    expect(() => loginProtectionFromEnv({ LOGIN_LOCKOUT_SECONDS: '600', LOGIN_LOCKOUT_MAX_SECONDS: '60' })).toThrow(/LOGIN_LOCKOUT_MAX_SECONDS/);
+    expect(() => loginProtectionFromEnv({ LOGIN_RATE_LIMIT_PER_EMAIL: '5' })).toThrow(/no longer read/);
+  });
+});
+
+describe('socket limits', () => {
+  it('has defaults and refuses bad values', () => {
+    expect(socketLimitsFromEnv({})).toEqual({ subscriptionsPerSocket: 100, connectionsPerIp: 200, operationsPerSocket: { limit: 300, windowSeconds: 60 } });
+    expect(chatLimitsFromEnv({}).setTypingPerChat).toEqual({ limit: 30, windowSeconds: 10 });
+    expect(() => socketLimitsFromEnv({ WS_MAX_CONNECTIONS_PER_IP: 'lots' })).toThrow(/WS_MAX_CONNECTIONS_PER_IP must be a positive whole number/);
+    expect(() => chatLimitsFromEnv({ SET_TYPING_LIMIT_PER_CHAT: '-1' })).toThrow(/SET_TYPING_LIMIT_PER_CHAT/);
   });
 });
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import proxyaddr from 'proxy-addr';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -11,8 +12,12 @@ export interface AppConfig {
   redisUrl?: string;
   port: number;
   host: string;
-  /** Behind a load balancer: take the client address from X-Forwarded-For (its first entry). */
-  trustProxy: boolean;
+  /**
+   * Which hops in front of the server are proxies whose X-Forwarded-For/-Host/-Proto count: false
+   * (none), a hop count, or addresses/CIDR ranges/`loopback`/`linklocal`/`uniquelocal` (as Express
+   * takes them). `true` is one hop. See `api/src/http/client-address.ts`.
+   */
+  trustProxy: TrustProxy;
   /** Base URL visitors' browsers reach this server on (no trailing slash), for embed snippets and links; null: the request's origin. */
   publicUrl: string | null;
   /** Browser origins (CORS_ORIGINS) whose cross-origin requests may carry credentials; every other origin gets CORS without them. */
@@ -20,14 +25,43 @@ export interface AppConfig {
   /** GraphiQL and friendlier logs. */
   development: boolean;
   agentSessionTtlHours: number;
-  /** Login attempts allowed per window, per email and per IP. */
-  loginRateLimit: { perEmail: number; perIp: number; windowSeconds: number };
+  loginProtection: LoginProtection;
   chat: ChatLimits;
+  sockets: SocketLimits;
   attachments: AttachmentsConfig;
   mail: MailConfig;
   /** Folder holding the built console and widget (defaults to the workspace). */
   staticRoot: string;
   log: (line: string) => void;
+}
+
+export type TrustProxy = boolean | number | readonly string[];
+
+/**
+ * Failed logins are counted, not logins: consecutive failures per (email, client address) lock that
+ * pair out for a while that doubles with each further lock-out, so a brute force from one address
+ * cannot lock the agent out elsewhere. A slow brute force across many emails meets the per-address
+ * limit; one spread over many addresses meets the per-email ceiling. A successful login resets the
+ * pair and gives its attempt back to the other two counters.
+ */
+export interface LoginProtection {
+  failsBeforeLockout: number;
+  lockoutSeconds: number;
+  maxLockoutSeconds: number;
+  failsPerIp: number;
+  failsPerEmail: number;
+  /** How long a failure is counted, by all three counters. */
+  failWindowSeconds: number;
+}
+
+/** Caps on graphql-ws sockets (see `api/src/http/socket-limits.ts`). */
+export interface SocketLimits {
+  /** Running operations (subscriptions, and queries or mutations in flight) on one socket. */
+  subscriptionsPerSocket: number;
+  /** Open sockets from one client address, counted per API instance. */
+  connectionsPerIp: number;
+  /** Operations one socket may start per window; past it the socket is closed with 4290. */
+  operationsPerSocket: { limit: number; windowSeconds: number };
 }
 
 export interface ChatLimits {
@@ -43,6 +77,8 @@ export interface ChatLimits {
   /** The public lookups the widget makes: its channel on every page load, FAQ suggestions before the queue. */
   widgetChannelPerIp: { limit: number; windowSeconds: number };
   faqSuggestionsPerIp: { limit: number; windowSeconds: number };
+  /** setTyping calls per caller and chat. */
+  setTypingPerChat: { limit: number; windowSeconds: number };
 }
 
 export interface AttachmentsConfig {
@@ -127,10 +163,59 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, ran
   return value;
 }
 
-function positiveLimit(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function positiveLimit(env: NodeJS.ProcessEnv, name: string, fallback: number, unit = 'calls'): number {
   const value = num(env[name], fallback);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number of calls, got "${env[name]}"`);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number of ${unit}, got "${env[name]}"`);
   return value;
+}
+
+/** TRUST_PROXY: unset/false, a hop count (`true` is 1), or a comma-separated list for proxy-addr. */
+export function trustProxyFromEnv(value: string | undefined): TrustProxy {
+  const text = value?.trim() ?? '';
+  if (text === '' || text === 'false' || text === '0') return false;
+  // Express's `true` trusts every hop, so the client's own leftmost entry would win: here it is the one proxy in front.
+  if (text === 'true') return 1;
+  if (/^\d+$/.test(text)) return Number(text);
+  const list = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+  try {
+    proxyaddr.compile(list);
+  } catch (error) {
+    throw new Error(
+      `TRUST_PROXY must be false, a hop count, or a comma-separated list of addresses, CIDR ranges, loopback, linklocal or uniquelocal; got "${value}" (${error instanceof Error ? error.message : error})`,
+    );
+  }
+  return list;
+}
+
+const REPLACED_LOGIN_VARIABLES = ['LOGIN_RATE_LIMIT_PER_EMAIL', 'LOGIN_RATE_LIMIT_PER_IP', 'LOGIN_RATE_LIMIT_WINDOW_SECONDS'];
+
+export function loginProtectionFromEnv(env: NodeJS.ProcessEnv): LoginProtection {
+  const replaced = REPLACED_LOGIN_VARIABLES.find((name) => env[name]);
+  if (replaced)
+    throw new Error(
+      `${replaced} is no longer read: login protection counts failed logins (LOGIN_FAILS_BEFORE_LOCKOUT, LOGIN_LOCKOUT_SECONDS, LOGIN_LOCKOUT_MAX_SECONDS, LOGIN_FAILS_PER_IP, LOGIN_FAILS_PER_EMAIL, LOGIN_FAIL_WINDOW_SECONDS; see the README)`,
+    );
+  const protection: LoginProtection = {
+    failsBeforeLockout: positiveLimit(env, 'LOGIN_FAILS_BEFORE_LOCKOUT', 5, 'failed logins'),
+    lockoutSeconds: positiveLimit(env, 'LOGIN_LOCKOUT_SECONDS', 60, 'seconds'),
+    maxLockoutSeconds: positiveLimit(env, 'LOGIN_LOCKOUT_MAX_SECONDS', 3600, 'seconds'),
+    failsPerIp: positiveLimit(env, 'LOGIN_FAILS_PER_IP', 100, 'failed logins'),
+    failsPerEmail: positiveLimit(env, 'LOGIN_FAILS_PER_EMAIL', 1000, 'failed logins'),
+    failWindowSeconds: positiveLimit(env, 'LOGIN_FAIL_WINDOW_SECONDS', 3600, 'seconds'),
+  };
+  if (protection.maxLockoutSeconds < protection.lockoutSeconds)
+    throw new Error(`LOGIN_LOCKOUT_MAX_SECONDS (${protection.maxLockoutSeconds}) must be at least LOGIN_LOCKOUT_SECONDS (${protection.lockoutSeconds})`);
+  return protection;
+}
+
+export function socketLimitsFromEnv(env: NodeJS.ProcessEnv): SocketLimits {
+  return {
+    // The console runs a handful of subscriptions on its socket, the widget two.
+    subscriptionsPerSocket: positiveLimit(env, 'WS_MAX_SUBSCRIPTIONS_PER_SOCKET', 100, 'subscriptions'),
+    // Offices and mobile carriers put many people behind one address.
+    connectionsPerIp: positiveLimit(env, 'WS_MAX_CONNECTIONS_PER_IP', 200, 'connections'),
+    operationsPerSocket: { limit: positiveLimit(env, 'WS_OPERATIONS_PER_SOCKET_PER_MINUTE', 300, 'operations'), windowSeconds: 60 },
+  };
 }
 
 export function chatLimitsFromEnv(env: NodeJS.ProcessEnv): ChatLimits {
@@ -145,6 +230,8 @@ export function chatLimitsFromEnv(env: NodeJS.ProcessEnv): ChatLimits {
     // Generous: every page view of a site asks for its channel, and offices share one address.
     widgetChannelPerIp: { limit: positiveLimit(env, 'WIDGET_CHANNEL_LIMIT_PER_IP', 300), windowSeconds: 60 },
     faqSuggestionsPerIp: { limit: positiveLimit(env, 'FAQ_SUGGESTIONS_LIMIT_PER_IP', 60), windowSeconds: 60 },
+    // The console sends one call when typing starts and one when it stops.
+    setTypingPerChat: { limit: positiveLimit(env, 'SET_TYPING_LIMIT_PER_CHAT', 30), windowSeconds: 10 },
   };
 }
 
@@ -157,17 +244,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: env.REDIS_URL || undefined,
     port,
     host: env.HOST ?? '0.0.0.0',
-    trustProxy: env.TRUST_PROXY === 'true',
+    trustProxy: trustProxyFromEnv(env.TRUST_PROXY),
     publicUrl: publicUrlFromEnv(env.PUBLIC_URL),
     corsOrigins: corsOriginsFromEnv(env.CORS_ORIGINS),
     development: env.NODE_ENV !== 'production',
     agentSessionTtlHours: Number(env.AGENT_SESSION_TTL_HOURS ?? 12),
-    loginRateLimit: {
-      perEmail: Number(env.LOGIN_RATE_LIMIT_PER_EMAIL ?? 5),
-      perIp: Number(env.LOGIN_RATE_LIMIT_PER_IP ?? 20),
-      windowSeconds: Number(env.LOGIN_RATE_LIMIT_WINDOW_SECONDS ?? 300),
-    },
+    loginProtection: loginProtectionFromEnv(env),
     chat: chatLimitsFromEnv(env),
+    sockets: socketLimitsFromEnv(env),
     attachments: attachmentsConfigFromEnv(env, path.resolve(env.DATA_DIR ?? path.join(repoRoot, 'data'))),
     mail: mailConfigFromEnv(env),
     staticRoot: repoRoot,

@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'DELIVERY_FAILED'
   /** A signed-identity check failed: a wrong signature, or an unsigned claim to a verified email (`extensions.reason`). */
   | 'IDENTITY_NOT_VERIFIED'
+  /** A cap that is not a rate was reached (e.g. operations running on one WebSocket; `extensions.limit` names its variable). */
+  | 'LIMIT_EXCEEDED'
   /** A request a browser sends without a CORS preflight (GET, multipart, form) lacked the CSRF header (http/cross-site-requests.ts). */
   | 'CSRF_HEADER_REQUIRED';
 

@@ -17,7 +17,6 @@ beforeAll(async () => {
   const roomy = { limit: 10_000, windowSeconds: 60 };
   app = await startTestApp({
     attachments: { ...configFromEnv({}).attachments, dir: storage.dir },
-    loginRateLimit: { perEmail: 100, perIp: 10_000, windowSeconds: 60 },
     chat: { ...configFromEnv({}).chat, startChatPerIp: roomy, startChatPerVisitor: roomy, sendMessagePerVisitor: roomy, sendMessagePerIp: roomy },
   });
 });

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginProtectionFromEnv, type LoginProtection } from '../src/config';
+import { hashToken } from '../src/services/tokens';
 import { startTestApp, wsRequest, type TestApp } from './harness';
 
 const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token expiresAt agent { id email role } } }`;
@@ -11,10 +13,16 @@ let app: TestApp;
 let admin: Awaited<ReturnType<TestApp['agentWithToken']>>;
 
 beforeAll(async () => {
-  app = await startTestApp({ loginRateLimit: { perEmail: 4, perIp: 1000, windowSeconds: 60 } });
+  app = await startTestApp({ loginProtection: protection({ failsBeforeLockout: 4 }) });
   admin = await app.agentWithToken({ role: 'ADMIN' });
 });
 afterAll(() => app?.stop());
+
+function protection(overrides: Partial<LoginProtection>): LoginProtection {
+  return { ...loginProtectionFromEnv({}), failsPerIp: 1000, ...overrides };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function codeOf(result: { errors?: { extensions?: Record<string, any> }[] }) {
   return result.errors?.[0]?.extensions?.code;
@@ -51,14 +59,14 @@ describe('agent login', () => {
     expect(wrongPassword.data).toBeNull();
   });
 
-  it('rate-limits attempts per email with RATE_LIMITED and a retry-after, even for the right password', async () => {
+  it('locks an email out from the address that failed, with RATE_LIMITED and a retry-after, even for the right password', async () => {
     const { agent, password } = await app.agentWithToken();
     for (let i = 0; i < 4; i++) expect(codeOf(await app.gql(LOGIN, { e: agent.email, p: 'wrong-password!' }))).toBe('UNAUTHENTICATED');
     const limited = await app.gql(LOGIN, { e: agent.email, p: password });
     expect(codeOf(limited)).toBe('RATE_LIMITED');
     expect(limited.errors?.[0]?.extensions?.retryAfter).toBeGreaterThan(0);
     expect(limited.errors?.[0]?.extensions?.retryAfter).toBeLessThanOrEqual(60);
-    // Another email from the same IP is not affected by this email's limit.
+    // Another email from the same IP is not affected by this email's lock-out.
     const other = await app.agentWithToken();
     expect((await app.gql(LOGIN, { e: other.agent.email, p: other.password })).data?.login.token).toBeTruthy();
   });
@@ -71,36 +79,121 @@ describe('agent login', () => {
   });
 });
 
-describe('per-IP login rate limit', () => {
-  it('takes the client address from X-Forwarded-For only with TRUST_PROXY', async () => {
-    const proxied = await startTestApp({ trustProxy: true, loginRateLimit: { perEmail: 100, perIp: 2, windowSeconds: 60 } });
+describe('login protection', () => {
+  const from = (ip: string) => ({ 'x-forwarded-for': ip });
+
+  it('a brute force from one address does not lock the agent out from another', async () => {
+    const proxied = await startTestApp({ trustProxy: 1, loginProtection: protection({ failsBeforeLockout: 3 }) });
     try {
-      const from = (ip: string) => ({ 'x-forwarded-for': `${ip}, 10.0.0.1` });
-      for (let i = 0; i < 2; i++) expect(codeOf(await proxied.gql(LOGIN, { e: `p${i}@example.com`, p: 'whatever-pass' }, null, from('203.0.113.7')))).toBe('UNAUTHENTICATED');
-      expect(codeOf(await proxied.gql(LOGIN, { e: 'p3@example.com', p: 'whatever-pass' }, null, from('203.0.113.7')))).toBe('RATE_LIMITED');
-      expect(codeOf(await proxied.gql(LOGIN, { e: 'p4@example.com', p: 'whatever-pass' }, null, from('198.51.100.9')))).toBe('UNAUTHENTICATED');
+      const { agent, password } = await proxied.agentWithToken();
+      const attack = (p = 'guess-password') => proxied.gql(LOGIN, { e: agent.email, p }, null, from('203.0.113.66'));
+      for (let i = 0; i < 3; i++) expect(codeOf(await attack())).toBe('UNAUTHENTICATED');
+      for (let i = 0; i < 10; i++) {
+        const refused = await attack(i === 9 ? password : undefined);
+        expect(codeOf(refused)).toBe('RATE_LIMITED');
+        expect(refused.errors?.[0]?.extensions?.retryAfter).toBeGreaterThan(0);
+        // The agent, from their own address, in the middle of the attack.
+        if (i === 5) expect((await proxied.gql(LOGIN, { e: agent.email, p: password }, null, from('198.51.100.20'))).data?.login.token).toBeTruthy();
+      }
     } finally {
       await proxied.stop();
     }
-    // Without TRUST_PROXY the header is ignored: a client cannot dodge the limit by inventing addresses.
-    const direct = await startTestApp({ loginRateLimit: { perEmail: 100, perIp: 2, windowSeconds: 60 } });
+  });
+
+  it('locks out for longer after each lock-out, and a success forgets the failures', async () => {
+    const quick = await startTestApp({ loginProtection: protection({ failsBeforeLockout: 2, lockoutSeconds: 1, maxLockoutSeconds: 60 }) });
+    try {
+      const { agent, password } = await quick.agentWithToken();
+      const attempt = (p = 'guess-password') => quick.gql(LOGIN, { e: agent.email, p });
+      // One failure, a success, one failure: the success reset the count, so no lock-out.
+      expect(codeOf(await attempt())).toBe('UNAUTHENTICATED');
+      expect((await attempt(password)).data?.login.token).toBeTruthy();
+      expect(codeOf(await attempt())).toBe('UNAUTHENTICATED');
+      expect(codeOf(await attempt(password))).toBeUndefined();
+
+      const lockOut = async () => {
+        for (let i = 0; i < 2; i++) expect(codeOf(await attempt())).toBe('UNAUTHENTICATED');
+        const refused = await attempt(password);
+        expect(codeOf(refused)).toBe('RATE_LIMITED');
+        return refused.errors![0]!.extensions!.retryAfter as number;
+      };
+      expect(await lockOut()).toBe(1);
+      await sleep(1100);
+      expect(await lockOut()).toBe(2);
+      await sleep(2100);
+      expect(await lockOut()).toBe(4);
+    } finally {
+      await quick.stop();
+    }
+  });
+
+  it('limits failed logins per address across many emails; successful logins do not count', async () => {
+    const limitedApp = await startTestApp({ loginProtection: protection({ failsPerIp: 3 }) });
+    try {
+      for (let i = 0; i < 5; i++) await limitedApp.agentWithToken();
+      for (let i = 0; i < 3; i++) expect(codeOf(await limitedApp.gql(LOGIN, { e: `x${i}@example.com`, p: 'whatever-pass' }))).toBe('UNAUTHENTICATED');
+      const limited = await limitedApp.gql(LOGIN, { e: 'x9@example.com', p: 'whatever-pass' });
+      expect(codeOf(limited)).toBe('RATE_LIMITED');
+      expect(limited.errors?.[0]?.extensions?.retryAfter).toBeGreaterThan(0);
+    } finally {
+      await limitedApp.stop();
+    }
+  });
+
+  it('caps failed logins for one email across all addresses', async () => {
+    const capped = await startTestApp({ trustProxy: 1, loginProtection: protection({ failsBeforeLockout: 100, failsPerEmail: 4 }) });
+    try {
+      const { agent } = await capped.agentWithToken();
+      for (let i = 0; i < 4; i++) expect(codeOf(await capped.gql(LOGIN, { e: agent.email, p: 'guess-password' }, null, from(`192.0.2.${i}`)))).toBe('UNAUTHENTICATED');
+      expect(codeOf(await capped.gql(LOGIN, { e: agent.email, p: 'guess-password' }, null, from('192.0.2.200')))).toBe('RATE_LIMITED');
+    } finally {
+      await capped.stop();
+    }
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  const sessionIp = async (target: TestApp, token: string) =>
+    (await target.services.prisma.agentAuthSession.findUniqueOrThrow({ where: { tokenHash: hashToken(token) } })).ip;
+
+  it('with one hop, the client cannot escape the per-address limit by writing X-Forwarded-For entries', async () => {
+    // The test client is the loopback proxy: it appends the address it saw (203.0.113.7) to what the client sent.
+    const proxied = await startTestApp({ trustProxy: 1, loginProtection: protection({ failsPerIp: 3 }) });
+    try {
+      const forged = (i: number) => ({ 'x-forwarded-for': `10.9.${i}.1, 198.51.100.${i}, 203.0.113.7` });
+      for (let i = 0; i < 3; i++) expect(codeOf(await proxied.gql(LOGIN, { e: `p${i}@example.com`, p: 'whatever-pass' }, null, forged(i)))).toBe('UNAUTHENTICATED');
+      for (let i = 3; i < 40; i++) expect(codeOf(await proxied.gql(LOGIN, { e: `p${i}@example.com`, p: 'whatever-pass' }, null, forged(i)))).toBe('RATE_LIMITED');
+      // Another client behind the same proxy is unaffected.
+      expect(codeOf(await proxied.gql(LOGIN, { e: 'p99@example.com', p: 'whatever-pass' }, null, { 'x-forwarded-for': '203.0.113.8' }))).toBe('UNAUTHENTICATED');
+    } finally {
+      await proxied.stop();
+    }
+  });
+
+  it('with a list, skips only the listed hops', async () => {
+    const listed = await startTestApp({ trustProxy: ['loopback', '198.51.100.0/24'] });
+    try {
+      const login = async (xff: string) => {
+        const { agent, password } = await listed.agentWithToken();
+        const result = await listed.gql(LOGIN, { e: agent.email, p: password }, null, { 'x-forwarded-for': xff });
+        return sessionIp(listed, result.data.login.token);
+      };
+      expect(await login('10.0.0.1, 203.0.113.7, 198.51.100.5')).toBe('203.0.113.7');
+      // 192.0.2.1 is not a listed proxy: it is the client, whatever it claims further left.
+      expect(await login('203.0.113.7, 192.0.2.1, 198.51.100.5')).toBe('192.0.2.1');
+      expect(await login('203.0.113.9')).toBe('203.0.113.9');
+    } finally {
+      await listed.stop();
+    }
+  });
+
+  it('without TRUST_PROXY ignores X-Forwarded-For', async () => {
+    const direct = await startTestApp({ loginProtection: protection({ failsPerIp: 2 }) });
     try {
       for (let i = 0; i < 2; i++) await direct.gql(LOGIN, { e: `d${i}@example.com`, p: 'whatever-pass' }, null, { 'x-forwarded-for': `192.0.2.${i}` });
       expect(codeOf(await direct.gql(LOGIN, { e: 'd9@example.com', p: 'whatever-pass' }, null, { 'x-forwarded-for': '192.0.2.99' }))).toBe('RATE_LIMITED');
     } finally {
       await direct.stop();
-    }
-  });
-
-
-  it('limits one IP across many emails', async () => {
-    const limitedApp = await startTestApp({ loginRateLimit: { perEmail: 100, perIp: 3, windowSeconds: 60 } });
-    try {
-      for (let i = 0; i < 3; i++) expect(codeOf(await limitedApp.gql(LOGIN, { e: `x${i}@example.com`, p: 'whatever-pass' }))).toBe('UNAUTHENTICATED');
-      const limited = await limitedApp.gql(LOGIN, { e: 'x9@example.com', p: 'whatever-pass' });
-      expect(codeOf(limited)).toBe('RATE_LIMITED');
-    } finally {
-      await limitedApp.stop();
     }
   });
 });

@@ -8,7 +8,6 @@ type Errors = { errors?: { extensions?: Record<string, any> }[] };
 const errorOf = (r: Errors) => r.errors?.[0]?.extensions;
 
 const roomy = { limit: 100_000, windowSeconds: 60 };
-const roomyLogins = { perEmail: 5, perIp: 100_000, windowSeconds: 300 };
 const defaults = (): ChatLimits => configFromEnv({}).chat;
 
 const END = `mutation($id: ID!) { endChat(sessionId: $id) { id status endedBy missed endedAt } }`;
@@ -24,7 +23,6 @@ describe('chat lifecycle', () => {
   beforeAll(async () => {
     app = await startTestApp({
       chat: { ...defaults(), startChatPerIp: roomy, startChatPerVisitor: roomy, sendMessagePerVisitor: roomy, sendMessagePerIp: roomy },
-      loginRateLimit: roomyLogins,
     });
   });
   afterAll(() => app?.stop());
@@ -333,7 +331,6 @@ describe('rate limits', () => {
         startChatPerVisitor: { limit: 1, windowSeconds: 60 },
         sendMessagePerVisitor: { limit: 3, windowSeconds: 60 },
       },
-      loginRateLimit: roomyLogins,
     });
   });
   afterAll(() => app?.stop());
@@ -383,7 +380,7 @@ describe('rate limits', () => {
 describe('idle timeout', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ chat: { ...defaults(), idleTimeoutSeconds: 2, idleSweepIntervalSeconds: 0.5 }, loginRateLimit: roomyLogins });
+    app = await startTestApp({ chat: { ...defaults(), idleTimeoutSeconds: 2, idleSweepIntervalSeconds: 0.5 } });
   });
   afterAll(() => app?.stop());
 

@@ -6,7 +6,7 @@ import { createClient, type Client as WsClient } from 'graphql-ws';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { buildApp, type RunningApp } from '../src/app';
-import { configFromEnv, type AppConfig } from '../src/config';
+import { configFromEnv, loginProtectionFromEnv, type AppConfig } from '../src/config';
 import type { Agent, AgentRole } from '../src/generated/prisma/client';
 
 export type TestEngine = 'pglite' | 'postgresql';
@@ -65,8 +65,8 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
     port: 0,
     host: '127.0.0.1',
     development: false,
-    // Tests log in many agents from 127.0.0.1; tests of the limit itself pass their own.
-    loginRateLimit: { perEmail: 5, perIp: 10_000, windowSeconds: 300 },
+    // Tests try wrong passwords from 127.0.0.1 all along; tests of login protection pass their own.
+    loginProtection: { ...loginProtectionFromEnv({}), failsPerIp: 10_000 },
     log: (line) => logs.push(line),
     ...overrides,
   };

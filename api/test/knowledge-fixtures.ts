@@ -40,7 +40,6 @@ export const MESSAGES = `query($id: ID!) { chatSession(id: $id) { messages { mes
 
 /** Every test here logs agents in and starts chats from 127.0.0.1: lift the per-IP limits. */
 export const roomyLimits: Partial<AppConfig> = {
-  loginRateLimit: { perEmail: 100, perIp: 10_000, windowSeconds: 60 },
   chat: {
     ...chatLimitsFromEnv({}),
     startChatPerIp: { limit: 10_000, windowSeconds: 60 },

@@ -71,7 +71,6 @@ beforeAll(async () => {
   app = await startTestApp({
     mail: { ...mailConfigFromEnv({}), smtpUrl: `smtp://127.0.0.1:${smtpPort}`, from: 'Support <support@example.com>' },
     attachments: { ...configFromEnv({}).attachments, dir: storage.dir },
-    loginRateLimit: { perEmail: 100, perIp: 10_000, windowSeconds: 60 },
     chat: { ...configFromEnv({}).chat, startChatPerIp: roomy, startChatPerVisitor: roomy, sendMessagePerVisitor: roomy, sendMessagePerIp: roomy },
   });
 });

@@ -8,7 +8,6 @@ let app: TestApp;
 beforeAll(async () => {
   // Every test starts chats and logs agents in from 127.0.0.1: lift the per-IP limits.
   app = await startTestApp({
-    loginRateLimit: { perEmail: 100, perIp: 10_000, windowSeconds: 60 },
     chat: { ...chatLimitsFromEnv({}), startChatPerIp: { limit: 10_000, windowSeconds: 60 } },
   });
 });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { gql } from '@urql/core';
 import type { RawData } from 'ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGraphqlConnection, resolveGraphqlEndpoints, type SocketStatus } from './graphql-client';
+import { createGraphqlConnection, reconnectDelayMs, resolveGraphqlEndpoints, type SocketStatus } from './graphql-client';
 import { nodeWs, useNodeWebSocketAsGlobal } from './testing/node-websocket';
 
 const { WebSocketServer } = nodeWs;
@@ -80,6 +80,11 @@ async function startRecordingServer(): Promise<RecordingServer> {
         // Like the API: a bad token closes the socket with 4401.
         if ((message.payload as { authorization?: string } | undefined)?.authorization === 'Bearer expired-token') {
           socket.close(4401, 'UNAUTHENTICATED: Session expired.');
+          return;
+        }
+        // Like the API past WS_MAX_CONNECTIONS_PER_IP.
+        if ((message.payload as { authorization?: string } | undefined)?.authorization === 'Bearer limited-token') {
+          socket.close(4290, 'RATE_LIMITED: more than 200 open connections from one address');
           return;
         }
         socket.send(JSON.stringify({ type: 'connection_ack' }));
@@ -228,6 +233,48 @@ describe('createGraphqlClient against a real server', () => {
     expect(server.connectionInitPayloads).toEqual([{ authorization: 'Bearer agent-token' }, { authorization: 'Bearer agent-token' }]);
     live.unsubscribe();
     await socket.dispose();
+  });
+});
+
+describe('a socket the server limits (4290)', () => {
+  let server: RecordingServer;
+  let restoreWebSocket: () => void;
+  beforeAll(async () => {
+    restoreWebSocket = useNodeWebSocketAsGlobal();
+    server = await startRecordingServer();
+  });
+  afterAll(async () => {
+    await server.close();
+    restoreWebSocket();
+  });
+
+  it('is reported as limited, not as a lost session, and is not retried at once', async () => {
+    const statuses: SocketStatus[] = [];
+    const ended: string[] = [];
+    const { client, socket } = createGraphqlConnection({
+      endpoint: server.url,
+      getToken: () => 'limited-token',
+      onSocketStatus: (status) => statuses.push(status),
+      onUnauthenticated: () => ended.push('ended'),
+    });
+    const live = client.subscription(LiveSubscription, {}).subscribe(() => {});
+    await waitUntil(() => statuses.includes('limited'));
+    // A plain loss is retried within about a second; a limited socket waits 22 s or more.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(server.connectionInitPayloads).toHaveLength(1);
+    expect(statuses.at(-1)).toBe('limited');
+    expect(ended).toEqual([]);
+    live.unsubscribe();
+    void socket.dispose();
+  });
+
+  it('backs off from 30 s to 2 minutes (with jitter) after a 4290, against 1 s to 10 s after a loss', () => {
+    for (let i = 0; i < 50; i++) {
+      expect(reconnectDelayMs(0)).toBeLessThanOrEqual(1250);
+      expect(reconnectDelayMs(0, true)).toBeGreaterThanOrEqual(22_500);
+      expect(reconnectDelayMs(10, true)).toBeLessThanOrEqual(150_000);
+      expect(reconnectDelayMs(10, true)).toBeGreaterThanOrEqual(90_000);
+    }
   });
 });
 

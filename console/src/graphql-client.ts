@@ -3,8 +3,11 @@ import { createClient as createWsClient, type Client as WsClient } from 'graphql
 
 /** The server closes a socket whose token is missing, expired or revoked with this code. */
 export const WS_UNAUTHENTICATED = 4401;
+/** The server closes a socket with this code past a limit: too many sockets from one address, or too many operations on one. */
+export const WS_TOO_MANY_REQUESTS = 4290;
 
-export type SocketStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting';
+/** `limited`: the server closed the socket for too many requests; it reconnects after a longer wait. */
+export type SocketStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'limited';
 
 export interface GraphqlClientOptions {
   /** Read on every request and every socket (re)connect, so a later login takes effect. */
@@ -44,9 +47,14 @@ function authorization(token: string | null | undefined): string | undefined {
   return token ? `Bearer ${token}` : undefined;
 }
 
-/** 1 s, 2 s, 4 s… capped at 10 s, with jitter so a restarted server is not hit by every console at once. */
-export function reconnectDelayMs(retries: number): number {
-  return Math.min(10_000, 1000 * 2 ** Math.min(retries, 4)) * (0.75 + Math.random() * 0.5);
+/**
+ * 1 s, 2 s, 4 s… capped at 10 s, with jitter so a restarted server is not hit by every console at
+ * once. After a 4290 (the server is limiting this address or socket) 30 s doubling to 2 minutes:
+ * reconnecting at once would only be refused again.
+ */
+export function reconnectDelayMs(retries: number, limited = false): number {
+  const base = limited ? Math.min(120_000, 30_000 * 2 ** Math.min(retries, 2)) : Math.min(10_000, 1000 * 2 ** Math.min(retries, 4));
+  return base * (0.75 + Math.random() * 0.5);
 }
 
 export function createGraphqlConnection(options: GraphqlClientOptions): GraphqlConnection {
@@ -54,6 +62,7 @@ export function createGraphqlConnection(options: GraphqlClientOptions): GraphqlC
   const urls = resolveGraphqlEndpoints(endpoint, window.location.href);
   let everConnected = false;
   let lost = false;
+  let limited = false;
 
   const socket = createWsClient({
     url: urls.ws,
@@ -66,12 +75,13 @@ export function createGraphqlConnection(options: GraphqlClientOptions): GraphqlC
     // with a token the server refused.
     retryAttempts: Number.POSITIVE_INFINITY,
     shouldRetry: (event) => !(event && typeof event === 'object' && 'code' in event && event.code === WS_UNAUTHENTICATED),
-    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, reconnectDelayMs(retries))),
+    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, reconnectDelayMs(retries, limited))),
     on: {
       connecting: () => options.onSocketStatus?.(lost ? 'reconnecting' : 'connecting'),
       connected: () => {
         const wasLost = lost;
         lost = false;
+        limited = false;
         everConnected = true;
         options.onSocketStatus?.('connected');
         if (wasLost) options.onReconnected?.();
@@ -80,6 +90,12 @@ export function createGraphqlConnection(options: GraphqlClientOptions): GraphqlC
         const code = event && typeof event === 'object' && 'code' in event ? (event as CloseEvent).code : undefined;
         if (code === WS_UNAUTHENTICATED) {
           options.onUnauthenticated?.();
+          return;
+        }
+        limited = code === WS_TOO_MANY_REQUESTS;
+        if (limited) {
+          lost = true;
+          options.onSocketStatus?.('limited');
           return;
         }
         // 1000 is graphql-ws closing an idle lazy socket on purpose; anything else is a loss.

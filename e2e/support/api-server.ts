@@ -75,8 +75,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     SEED_DEMO: options.seedDemo === false ? 'false' : 'true',
     NODE_ENV: 'production',
     // Every browser and API client of a test logs in from 127.0.0.1.
-    LOGIN_RATE_LIMIT_PER_IP: '100000',
-    LOGIN_RATE_LIMIT_PER_EMAIL: '100000',
+    LOGIN_FAILS_PER_IP: '100000',
+    LOGIN_FAILS_PER_EMAIL: '100000',
+    WS_MAX_CONNECTIONS_PER_IP: '100000',
     START_CHAT_LIMIT_PER_IP: '100000',
     SEND_MESSAGE_LIMIT_PER_IP: '100000',
     WIDGET_CHANNEL_LIMIT_PER_IP: '100000',

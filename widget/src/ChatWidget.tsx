@@ -6,6 +6,7 @@ import { ChatView } from './ChatView';
 import { resolvePrefills, type EmbedOptions, type VisitorPrefill } from './embed-options';
 import { focusables, trapTab } from './focus-trap';
 import { FIELD_KEYS, type FieldKey, type VisitorField } from './form-validation';
+import { WS_TOO_MANY_REQUESTS } from './graphql-client';
 import { fill, stringsFor } from './i18n';
 import { Launcher } from './Launcher';
 import { WIDGET_CHANNEL } from './operations';
@@ -253,9 +254,10 @@ export function ChatWidget(props: ChatWidgetProps) {
                   ✕
                 </button>
               </div>
-              <Show when={store.sessionId() && !store.connected()}>
+              <Show when={store.sessionId() && store.closeCode()}>
                 <p class="banner" role="status">
-                  {t().reconnecting}
+                  {/* The server is limiting this address: the socket waits 30 to 60 s before it tries again. */}
+                  {store.closeCode() === WS_TOO_MANY_REQUESTS ? fill(t().rateLimited, { seconds: 60 }) : t().reconnecting}
                 </p>
               </Show>
               <Show when={formError()}>

@@ -167,7 +167,8 @@ export function createChatStore(options: ChatStoreOptions) {
   const [agentReadCursor, setAgentReadCursor] = createSignal(0);
   const [rated, setRated] = createSignal(false);
   const [queue, setQueue] = createSignal<QueueState | null>(null);
-  const [connected, setConnected] = createSignal(true);
+  /** 0 while the socket is up; else the code it closed with (WS_TOO_MANY_REQUESTS: the server is limiting us). */
+  const [closeCode, setCloseCode] = createSignal(0);
 
   const getToken = () => readStored(options.tokenKey) ?? memoryToken;
   function setToken(token: string | null) {
@@ -331,12 +332,12 @@ export function createChatStore(options: ChatStoreOptions) {
   onCleanup(onStoredChange(sessionKey, (id) => (id ? attach(id) : sessionId() && detach())));
   onCleanup(
     socket.on('connected', () => {
-      setConnected(true);
+      setCloseCode(0);
       // Back online: messages that failed for want of a connection go out now (same clientMessageId, stored once).
       for (const item of items()) if (item.state === 'failed' && !item.error) void deliver(item);
     }),
   );
-  onCleanup(socket.on('closed', () => setConnected(false)));
+  onCleanup(socket.on('closed', (event) => setCloseCode((event as CloseEvent).code)));
   onCleanup(() => {
     stopEvents?.();
     stopEvents = null;
@@ -438,7 +439,7 @@ export function createChatStore(options: ChatStoreOptions) {
     visitorReadCursor,
     rated,
     queue,
-    connected,
+    closeCode,
     hasToken: () => !!getToken(),
     freshAttachmentUrl,
     /** Forgets the visitor (a token the server refuses) and their chat. */

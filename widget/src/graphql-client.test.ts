@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { gql } from '@urql/core';
 import type { RawData } from 'ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createGraphqlClient, createSocket, graphqlEndpointFromScriptSrc, toWebSocketUrl } from './graphql-client';
+import { WS_TOO_MANY_REQUESTS, createGraphqlClient, createSocket, graphqlEndpointFromScriptSrc, retryDelayMs, toWebSocketUrl } from './graphql-client';
 
 // vite-plugin-solid adds the `browser` export condition, which Vitest also hands to Node
 // (`--conditions browser`), so `ws` resolves to its throwing browser stub. Load its Node entry.
@@ -64,6 +64,8 @@ interface RecordingServer {
   subscribePayloads: unknown[];
   /** Terminates every open socket, as a network drop would. */
   dropAllSockets(): void;
+  /** Closes every open socket with `code`, as the API does past a limit. */
+  closeAllSockets(code: number, reason: string): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -121,6 +123,9 @@ async function startRecordingServer(): Promise<RecordingServer> {
     subscribePayloads,
     dropAllSockets() {
       for (const socket of wss.clients) socket.terminate();
+    },
+    closeAllSockets(code, reason) {
+      for (const socket of wss.clients) socket.close(code, reason);
     },
     reset() {
       httpAuthorization.length = 0;
@@ -234,5 +239,35 @@ describe('createGraphqlClient against a real server', () => {
     expect(server.subscribePayloads.map((p) => (p as { variables: { after: number } }).variables.after)).toEqual([1, 7]);
     stop();
     await socket.dispose();
+  });
+
+  it('after the server closes the socket for too many requests (4290), waits 30 to 60 s before it reconnects', async () => {
+    const socket = createSocket({ endpoint: endpoint() });
+    const closes: number[] = [];
+    socket.on('closed', (event) => closes.push((event as CloseEvent).code));
+    const stop = socket.subscribe({ query: VISITOR_EVENTS, variables: { after: 1 } }, { next: () => {}, error: () => {}, complete: () => {} });
+    await vi.waitFor(() => expect(server.subscribePayloads).toHaveLength(1));
+
+    server.closeAllSockets(WS_TOO_MANY_REQUESTS, 'RATE_LIMITED: more than 200 open connections from one address');
+    await vi.waitFor(() => expect(closes).toEqual([WS_TOO_MANY_REQUESTS]));
+    // A plain drop is retried within about a second (the test above); this one is not.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(server.connectionInitPayloads).toHaveLength(1);
+    stop();
+    // Disposing waits for the pending reconnect; nothing depends on it here.
+    void socket.dispose();
+  }, 15_000);
+});
+
+describe('retryDelayMs', () => {
+  it('backs off from about 1 s to at most 10 s, and waits 30 to 60 s while the server limits the socket', () => {
+    for (let i = 0; i < 50; i++) {
+      expect(retryDelayMs(0, false)).toBeGreaterThanOrEqual(500);
+      expect(retryDelayMs(0, false)).toBeLessThanOrEqual(1000);
+      expect(retryDelayMs(10, false)).toBeLessThanOrEqual(10_000);
+      const limited = retryDelayMs(0, true);
+      expect(limited).toBeGreaterThanOrEqual(30_000);
+      expect(limited).toBeLessThanOrEqual(60_000);
+    }
   });
 });

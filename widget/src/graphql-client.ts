@@ -24,12 +24,20 @@ function authorization(token: string | null | undefined): string | undefined {
   return token ? `Bearer ${token}` : undefined;
 }
 
+/** The server's close code for too many sockets from one address, or too many operations on one. */
+export const WS_TOO_MANY_REQUESTS = 4290;
+
+/** Jittered wait before reconnect number `retries`: 1 s doubling up to 10 s, or 30 to 60 s while the server limits us. */
+export const retryDelayMs = (retries: number, limited: boolean) => (limited ? 60_000 : Math.min(1000 * 2 ** retries, 10_000)) * (0.5 + Math.random() / 2);
+
 /**
  * The subscription socket. It reconnects for as long as the page is open (backing off up to
- * about 10 s) and re-sends every live subscription with its payload object as it is then, so a
- * caller that keeps `variables.after` current resumes exactly where it left off.
+ * about 10 s; 30 to 60 s after the server closed it for too many requests) and re-sends every live
+ * subscription with its payload object as it is then, so a caller that keeps `variables.after`
+ * current resumes exactly where it left off.
  */
 export function createSocket({ endpoint, getToken = () => null }: GraphqlClientOptions): WsClient {
+  let limited = false;
   return createWsClient({
     url: toWebSocketUrl(endpoint),
     connectionParams: () => {
@@ -38,8 +46,9 @@ export function createSocket({ endpoint, getToken = () => null }: GraphqlClientO
     },
     retryAttempts: Infinity,
     shouldRetry: () => true,
-    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** retries, 10_000) * (0.5 + Math.random() / 2))),
+    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, retryDelayMs(retries, limited))),
     keepAlive: 20_000,
+    on: { closed: (event) => (limited = (event as CloseEvent).code === WS_TOO_MANY_REQUESTS) },
   });
 }
 

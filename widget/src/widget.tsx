@@ -12,7 +12,7 @@ const early: ((w: MountedWidget) => void)[] = [];
 function boot(): void {
   const options = ownScript && readEmbedOptions(ownScript);
   if (!options) {
-    console.warn('[ChatWidget] The widget <script> tag needs a data-channel attribute; not rendering.');
+    console.warn('[ChatWidget] No data-channel on its <script> tag: not rendering.');
     return;
   }
   widget = mountWidget({

@@ -50,7 +50,7 @@ builder.mutationFields((t) => ({
   login: t.field({
     type: LoginPayload,
     description:
-      'Logs an agent in. A wrong password and an unknown email give the same UNAUTHENTICATED error; attempts are rate-limited per email and per IP (RATE_LIMITED with `retryAfter`).',
+      'Logs an agent in. A wrong password and an unknown email give the same UNAUTHENTICATED error. Failed logins lock out the (email, client address) pair, for longer after each lock-out, and are limited per address and per email (RATE_LIMITED with `retryAfter`); a success resets the pair.',
     args: {
       email: t.arg.string({ required: true, description: 'The agent’s email.' }),
       password: t.arg.string({ required: true, description: 'The agent’s password.' }),

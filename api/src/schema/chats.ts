@@ -322,7 +322,8 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) => ctx.services.chats.sendMessage(ctx.principal, ctx.ip, { ...input, sessionId: String(input.sessionId) }),
   }),
   setTyping: t.boolean({
-    description: 'Tells the other side you are (or stopped) typing. Returns false when the chat is not open.',
+    description:
+      'Tells the other side you are (or stopped) typing. Returns false when the chat is not open. Limited per caller and chat (SET_TYPING_LIMIT_PER_CHAT calls per 10 seconds): RATE_LIMITED with `retryAfter`.',
     authScopes: { $any: { agent: true, visitor: true } },
     args: {
       sessionId: t.arg.id({ required: true, description: 'The chat.' }),

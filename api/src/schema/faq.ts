@@ -3,6 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import { builder } from '../builder';
 import type { Context } from '../context';
 import { notFound, validation } from '../errors';
+import { fromTrustedProxy } from '../http/client-address';
 import { isUuid } from '../services/chat-access';
 import {
   FAQ_ENTRY_LIMITS,
@@ -72,7 +73,7 @@ builder.prismaObject('FaqEntry', {
 export function requestOrigin(ctx: Context): string {
   const req = (ctx as Context & { req?: IncomingMessage }).req;
   const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim();
-  const trusted = ctx.services.config.trustProxy;
+  const trusted = fromTrustedProxy(req, ctx.services.config.trustProxy);
   const forwardedProto = trusted ? first(req?.headers['x-forwarded-proto']) : undefined;
   const proto = forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : (req?.socket as TLSSocket | undefined)?.encrypted ? 'https' : 'http';
   const host = (trusted ? first(req?.headers['x-forwarded-host']) : undefined) || req?.headers.host;

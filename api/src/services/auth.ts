@@ -4,7 +4,9 @@ import type { Principal } from '../context';
 import type { EventBus } from '../pubsub';
 import { notFound, rateLimited, unauthenticated, validation } from '../errors';
 import { MAX_PASSWORD_LENGTH, decoyPasswordHash, verifyPassword } from './passwords';
-import type { RateLimiter } from './rate-limiter';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import type { LoginProtection } from '../config';
+import { retryAfterSeconds, type RateLimiter } from './rate-limiter';
 import { announceRevocation } from './revocations';
 import { generateToken, hashToken, parseToken } from './tokens';
 import { cleanText } from './validate';
@@ -13,10 +15,12 @@ export interface AuthOptions {
   agentSessionTtlHours: number;
   /** How stale a visitor's lastSeenAt may get before a request refreshes it. */
   visitorLastSeenPrecisionMs: number;
-  loginRateLimit: { perEmail: number; perIp: number; windowSeconds: number };
+  loginProtection: LoginProtection;
 }
 
 const INVALID_LOGIN = 'Invalid email or password.';
+/** How long lock-outs are remembered for the backoff; a successful login forgets them at once. */
+const LOCKOUT_MEMORY_SECONDS = 24 * 3600;
 // Writing lastUsedAt on every request would turn reads into writes; a minute's precision is enough.
 const LAST_USED_PRECISION_MS = 60_000;
 
@@ -35,24 +39,63 @@ const AGENT_BY_SESSION_TOKEN = {
 const VISITOR_BY_TOKEN = { text: `SELECT * FROM "Visitor" WHERE "tokenHash" = $1` };
 
 export function createAuthService(prisma: PrismaClient, sql: RawSql, rateLimiter: RateLimiter, bus: EventBus, options: AuthOptions) {
+  const protection = options.loginProtection;
+  const failWindow = protection.failWindowSeconds;
+  const failsByPair = rateLimiter.limiter({ name: 'login-fails:email-ip', points: protection.failsBeforeLockout, durationSeconds: failWindow });
+  const failsByIp = rateLimiter.limiter({ name: 'login-fails:ip', points: protection.failsPerIp, durationSeconds: failWindow });
+  const failsByEmail = rateLimiter.limiter({ name: 'login-fails:email', points: protection.failsPerEmail, durationSeconds: failWindow });
+  const lockouts = rateLimiter.limiter({ name: 'login-lockouts:email-ip', points: 1_000_000, durationSeconds: LOCKOUT_MEMORY_SECONDS });
+
+  /**
+   * Takes one attempt from each counter before the password is checked (so parallel guesses
+   * cannot all slip past), or refuses with RATE_LIMITED. A refused attempt gives back what it took:
+   * it tested no password. The pair's counter goes first, so a locked-out attacker's retries do
+   * not use up the agent's per-email ceiling.
+   */
+  async function takeAttempt(keys: { pair: string; ip: string; email: string }) {
+    const counters = [
+      [failsByPair, keys.pair],
+      [failsByIp, keys.ip],
+      [failsByEmail, keys.email],
+    ] as const;
+    let pairAttempt: RateLimiterRes | null = null;
+    for (let i = 0; i < counters.length; i++) {
+      const [limiter, key] = counters[i]!;
+      try {
+        const res = await limiter.consume(key);
+        if (i === 0) pairAttempt = res;
+      } catch (refusal) {
+        await Promise.all(counters.slice(0, i).map(([taken, takenKey]) => taken.reward(takenKey).catch(() => {})));
+        if (refusal instanceof RateLimiterRes) throw rateLimited(retryAfterSeconds(refusal));
+        throw refusal;
+      }
+    }
+    return pairAttempt!;
+  }
+
+  /** The last failure allowed for the pair: lock it out, for twice as long as the lock-out before. */
+  async function lockOut(pair: string): Promise<void> {
+    const count = (await lockouts.consume(pair)).consumedPoints;
+    const seconds = Math.min(protection.maxLockoutSeconds, protection.lockoutSeconds * 2 ** Math.min(count - 1, 30));
+    await failsByPair.block(pair, seconds);
+  }
+
   async function login(input: { email: string; password: string; ip: string; userAgent?: string | null }) {
     const email = input.email.trim().toLowerCase();
-    const { perEmail, perIp, windowSeconds } = options.loginRateLimit;
-    // Both counters are hit before the password is checked, so a locked-out caller learns nothing.
-    const [byEmail, byIp] = await Promise.all([
-      rateLimiter.hit(`login:email:${email}`, perEmail, windowSeconds),
-      rateLimiter.hit(`login:ip:${input.ip}`, perIp, windowSeconds),
-    ]);
-    if (!byEmail.allowed || !byIp.allowed)
-      throw rateLimited(Math.max(byEmail.retryAfterSeconds, byIp.retryAfterSeconds));
+    const emailKey = email.slice(0, 320);
+    const keys = { pair: `${input.ip}|${emailKey}`, ip: input.ip, email: emailKey };
+    const pairAttempt = await takeAttempt(keys);
 
     const agent = email.length <= 254 ? await prisma.agent.findUnique({ where: { email } }) : null;
     const passwordOk =
       input.password.length <= MAX_PASSWORD_LENGTH &&
       (await verifyPassword(input.password, agent?.passwordHash ?? (await decoyPasswordHash)));
-    if (!agent || !passwordOk || !agent.active) throw unauthenticated(INVALID_LOGIN);
+    if (!agent || !passwordOk || !agent.active) {
+      if (pairAttempt.remainingPoints === 0) await lockOut(keys.pair);
+      throw unauthenticated(INVALID_LOGIN);
+    }
 
-    await rateLimiter.reset(`login:email:${email}`);
+    await Promise.all([failsByPair.delete(keys.pair), lockouts.delete(keys.pair), failsByIp.reward(keys.ip), failsByEmail.reward(keys.email)]);
     const token = generateToken('agent');
     const expiresAt = new Date(Date.now() + options.agentSessionTtlHours * 3_600_000);
     const session = await prisma.agentAuthSession.create({

@@ -344,6 +344,9 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
   }
 
   async function setTyping(principal: Principal | null, sessionId: string, isTyping: boolean): Promise<boolean> {
+    // Before any lookup: a flood (aliases in one request) costs a counter each, and fans nothing out past the limit.
+    const caller = principal?.kind === 'visitor' ? `visitor:${principal.visitor.id}` : principal?.kind === 'agent' ? `agent:${principal.agent.id}` : null;
+    if (caller) await enforce(`typing:${caller}:${sessionId.slice(0, 64)}`, limits.setTypingPerChat);
     const session = await findReadableSession(prisma, principal, sessionId);
     if (!ACTIVE_STATUSES.includes(session.status as never)) return false;
     if (principal?.kind === 'visitor') {

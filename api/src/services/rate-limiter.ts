@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { rateLimited } from '../errors';
 
 export interface RateLimitResult {
   allowed: boolean;
-  /** Seconds until the window resets (0 when allowed). */
+  /** Seconds until the key may be used again (0 when allowed). */
   retryAfterSeconds: number;
 }
 
@@ -12,59 +13,73 @@ export interface RateLimit {
   windowSeconds: number;
 }
 
-/** Fixed-window counters. With Redis they are shared by every API instance. */
+export interface LimiterOptions {
+  /** Its own key space (e.g. `login-fails:ip`), so limiters with other points never share counters. */
+  name: string;
+  points: number;
+  durationSeconds: number;
+}
+
+/**
+ * rate-limiter-flexible's fixed-window counters. With Redis they are shared by every API instance;
+ * while Redis is unreachable each instance counts on its own (the insurance limiter), so a Redis
+ * outage does not stop chats, which need only the database.
+ */
 export interface RateLimiter {
+  /** Counts one call against `key` (one key is always used with the same limit and window). */
   hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult>;
-  reset(key: string): Promise<void>;
+  /** A limiter with its own points and window, for callers that also block, reward or delete keys (login protection). */
+  limiter(options: LimiterOptions): RateLimiterAbstract;
 }
 
-export function createMemoryRateLimiter(now: () => number = Date.now): RateLimiter {
-  const windows = new Map<string, { count: number; resetAt: number }>();
+type StoreOptions = { keyPrefix: string; points: number; duration: number };
+
+/** Seconds a refusal tells the client to wait; at least 1. */
+export function retryAfterSeconds(refusal: RateLimiterRes): number {
+  return Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
+}
+
+function createRateLimiter(store: (options: StoreOptions) => RateLimiterAbstract, keyPrefix: string): RateLimiter {
+  const byWindow = new Map<string, RateLimiterAbstract>();
+  const named = new Map<string, RateLimiterAbstract>();
   return {
     async hit(key, limit, windowSeconds) {
-      const t = now();
-      let w = windows.get(key);
-      if (!w || w.resetAt <= t) {
-        w = { count: 0, resetAt: t + windowSeconds * 1000 };
-        windows.set(key, w);
-        if (windows.size > 100_000) for (const [k, v] of windows) if (v.resetAt <= t) windows.delete(k);
+      const id = `${limit}/${windowSeconds}`;
+      let limiter = byWindow.get(id);
+      if (!limiter) byWindow.set(id, (limiter = store({ keyPrefix, points: limit, duration: windowSeconds })));
+      try {
+        await limiter.consume(key);
+        return { allowed: true, retryAfterSeconds: 0 };
+      } catch (refusal) {
+        if (refusal instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: retryAfterSeconds(refusal) };
+        throw refusal;
       }
-      w.count += 1;
-      return w.count <= limit
-        ? { allowed: true, retryAfterSeconds: 0 }
-        : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((w.resetAt - t) / 1000)) };
     },
-    async reset(key) {
-      windows.delete(key);
+    limiter({ name, points, durationSeconds }) {
+      const id = `${name}/${points}/${durationSeconds}`;
+      let limiter = named.get(id);
+      if (!limiter) named.set(id, (limiter = store({ keyPrefix: `${keyPrefix}:${name}`, points, duration: durationSeconds })));
+      return limiter;
     },
   };
 }
 
-const HIT_SCRIPT = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return {count, redis.call('PTTL', KEYS[1])}`;
+export function createMemoryRateLimiter(keyPrefix = 'ratelimit'): RateLimiter {
+  return createRateLimiter((options) => new RateLimiterMemory(options), keyPrefix);
+}
 
-export function createRedisRateLimiter(redis: Redis, keyPrefix = 'ratelimit:'): RateLimiter {
-  // While Redis is unreachable, count per instance instead of failing every limited request
-  // (sendMessage, startChat, login): a Redis outage must not stop chats, which need only the database.
-  const fallback = createMemoryRateLimiter();
-  const down = () => redis.status === 'reconnecting' || redis.status === 'close' || redis.status === 'end';
-  return {
-    async hit(key, limit, windowSeconds) {
-      if (down()) return fallback.hit(key, limit, windowSeconds);
-      const reply = (await redis.eval(HIT_SCRIPT, 1, keyPrefix + key, windowSeconds * 1000).catch(() => null)) as [number, number] | null;
-      if (!reply) return fallback.hit(key, limit, windowSeconds);
-      const [count, ttlMs] = reply;
-      return count <= limit
-        ? { allowed: true, retryAfterSeconds: 0 }
-        : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) };
-    },
-    async reset(key) {
-      await fallback.reset(key);
-      if (!down()) await redis.del(keyPrefix + key).catch(() => {});
-    },
-  };
+export function createRedisRateLimiter(redis: Redis, keyPrefix = 'ratelimit'): RateLimiter {
+  return createRateLimiter(
+    (options) =>
+      new RateLimiterRedis({
+        ...options,
+        storeClient: redis,
+        // Not "ready" (reconnecting, closed): count in memory at once instead of queueing behind the outage.
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new RateLimiterMemory(options),
+      }),
+    keyPrefix,
+  );
 }
 
 /** Counts one call against `key`; past the limit, RATE_LIMITED with the seconds until the window resets. */
