@@ -15,8 +15,11 @@ export interface AppConfig {
   trustProxy: boolean;
   /** Base URL visitors' browsers reach this server on (no trailing slash), for embed snippets and links; null: the request's origin. */
   publicUrl: string | null;
-  /** GraphiQL and friendlier logs. */
+  /** NODE_ENV=development: friendlier logs and GraphQL's "Did you mean …" suggestions. */
   development: boolean;
+  /** GraphiQL on GET /graphql: NODE_ENV=development or GRAPHIQL=true. */
+  graphiql: boolean;
+  graphql: GraphqlLimits;
   agentSessionTtlHours: number;
   /** Login attempts allowed per window, per email and per IP. */
   loginRateLimit: { perEmail: number; perIp: number; windowSeconds: number };
@@ -26,6 +29,24 @@ export interface AppConfig {
   /** Folder holding the built console and widget (defaults to the workspace). */
   staticRoot: string;
   log: (line: string) => void;
+}
+
+/** What one GraphQL request may ask for; past a limit the request is refused before it runs. */
+export interface GraphqlLimits {
+  /** Nesting of selections (fragments count their own levels). */
+  maxDepth: number;
+  maxAliases: number;
+  /** Lexical tokens of the document; the parser stops at the first one past it. */
+  maxTokens: number;
+  maxDirectives: number;
+  /** graphql-armor's cost: a field costs 1 (scalar) or 2 (object) plus 1.5 × its children, times a literal first/last. */
+  maxCost: number;
+  /** List items a query may make the server load: the product of page sizes (first/last, or 20 for an unpaged list) along each path, summed. */
+  maxListItems: number;
+  /** Bytes of a JSON or form-encoded POST body (multipart uploads have ATTACHMENT_MAX_BYTES). */
+  maxBodyBytes: number;
+  /** Who may query __schema and __type: agents and API tokens only, or anyone. */
+  introspection: 'authenticated' | 'public';
 }
 
 export interface ChatLimits {
@@ -105,6 +126,29 @@ function positiveLimit(env: NodeJS.ProcessEnv, name: string, fallback: number): 
   return value;
 }
 
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, unit: string): number {
+  const value = num(env[name], fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number of ${unit}, got "${env[name]}"`);
+  return value;
+}
+
+export function graphqlLimitsFromEnv(env: NodeJS.ProcessEnv): GraphqlLimits {
+  const introspection = env.GRAPHQL_INTROSPECTION || 'authenticated';
+  if (introspection !== 'authenticated' && introspection !== 'public')
+    throw new Error(`GRAPHQL_INTROSPECTION must be "authenticated" or "public", got "${introspection}"`);
+  // Defaults sit well above what the console and the widget send (api/src/http/graphql-limits.test.ts checks every document they send).
+  return {
+    maxDepth: wholeNumber(env, 'GRAPHQL_MAX_DEPTH', 12, 'levels'),
+    maxAliases: wholeNumber(env, 'GRAPHQL_MAX_ALIASES', 20, 'aliases'),
+    maxTokens: wholeNumber(env, 'GRAPHQL_MAX_TOKENS', 3000, 'tokens'),
+    maxDirectives: wholeNumber(env, 'GRAPHQL_MAX_DIRECTIVES', 20, 'directives'),
+    maxCost: wholeNumber(env, 'GRAPHQL_MAX_COST', 50_000, 'cost points'),
+    maxListItems: wholeNumber(env, 'GRAPHQL_MAX_LIST_ITEMS', 50_000, 'list items'),
+    maxBodyBytes: wholeNumber(env, 'GRAPHQL_MAX_BODY_BYTES', 1024 * 1024, 'bytes'),
+    introspection,
+  };
+}
+
 export function chatLimitsFromEnv(env: NodeJS.ProcessEnv): ChatLimits {
   return {
     idleTimeoutSeconds: num(env.IDLE_TIMEOUT_SECONDS, 600),
@@ -131,7 +175,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: env.HOST ?? '0.0.0.0',
     trustProxy: env.TRUST_PROXY === 'true',
     publicUrl: publicUrlFromEnv(env.PUBLIC_URL),
-    development: env.NODE_ENV !== 'production',
+    development: env.NODE_ENV === 'development',
+    graphiql: env.NODE_ENV === 'development' || env.GRAPHIQL === 'true',
+    graphql: graphqlLimitsFromEnv(env),
     agentSessionTtlHours: Number(env.AGENT_SESSION_TTL_HOURS ?? 12),
     loginRateLimit: {
       perEmail: Number(env.LOGIN_RATE_LIMIT_PER_EMAIL ?? 5),
