@@ -11,20 +11,18 @@ const MAX_MESSAGE_LENGTH = 300;
 
 const refusal = (code: ErrorCode, message: string, status = 400) => new AppError(code, message, { http: { status } });
 
-/** An error as a client may see it: with a code from the README's table and a bounded message. */
+/**
+ * An error as a client may see it: with a code from the README's table and a bounded message.
+ * Changed in place, as yoga's own plugins do, so yoga does not log it as a masked unexpected error.
+ */
 export function toClientError(error: GraphQLError, fallbackCode?: ErrorCode): GraphQLError {
-  const code = error.extensions?.code ?? fallbackCode ?? codeOf(error);
-  const message = quoted(error.message, MAX_MESSAGE_LENGTH);
-  if (code === error.extensions?.code && message === error.message) return error;
-  const http = (error.extensions?.http as { status?: number } | undefined) ?? (code === 'BAD_REQUEST' || code === 'BAD_USER_INPUT' ? { status: 400 } : undefined);
-  return new GraphQLError(message, {
-    nodes: error.nodes,
-    source: error.nodes ? undefined : error.source,
-    positions: error.nodes ? undefined : error.positions,
-    path: error.path,
-    originalError: error.originalError,
-    extensions: { ...error.extensions, code, ...(http ? { http } : {}) },
-  });
+  const extensions = error.extensions as Record<string, unknown>;
+  if (!extensions.code) {
+    extensions.code = fallbackCode ?? codeOf(error);
+    if (!extensions.http && (extensions.code === 'BAD_REQUEST' || extensions.code === 'BAD_USER_INPUT')) extensions.http = { status: 400 };
+  }
+  if (error.message.length > MAX_MESSAGE_LENGTH) error.message = quoted(error.message, MAX_MESSAGE_LENGTH);
+  return error;
 }
 
 /** What GraphQL, Pothos and yoga throw without a code. */
