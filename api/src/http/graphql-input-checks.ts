@@ -13,7 +13,7 @@ import {
   visit,
   visitWithTypeInfo,
 } from 'graphql';
-import { type AppError, validation } from '../errors';
+import { AppError, quoted, validation } from '../errors';
 import { isUuid } from '../services/chat-access';
 
 // `String.prototype.isWellFormed` is in Node 20 but not yet in TypeScript's ES2023 lib.
@@ -21,9 +21,16 @@ const isWellFormed = (value: string) => (value as string & { isWellFormed(): boo
 
 const BAD_STRING = 'must not contain NUL characters or unpaired UTF-16 surrogates';
 const BAD_ID = 'is not a valid id';
+const noSuchId = (field: string, value: string) => new AppError('NOT_FOUND', `${field}: ${quoted(value)} was not found.`);
 
-function checkScalar(typeName: string, value: unknown, field: string): AppError | null {
-  if (typeName === 'ID' && (typeof value === 'string' || typeof value === 'number') && !isUuid(String(value))) return validation(field, BAD_ID);
+/**
+ * An id argument names what the operation is about: a malformed one reads like any id that names
+ * nothing (NOT_FOUND). An id inside an input object is a reference the input makes: VALIDATION
+ * naming the field, as a reference to nothing is.
+ */
+function checkScalar(typeName: string, value: unknown, field: string, inInputObject: boolean): AppError | null {
+  if (typeName === 'ID' && (typeof value === 'string' || typeof value === 'number') && !isUuid(String(value)))
+    return inInputObject ? validation(field, BAD_ID) : noSuchId(field, String(value));
   if (typeof value === 'string') return isWellFormed(value) ? null : validation(field, BAD_STRING);
   if (typeName === 'JSON' && value !== null && typeof value === 'object') return checkJson(value, field);
   return null;
@@ -46,18 +53,20 @@ function checkJson(value: object, field: string): AppError | null {
 
 /** A variable's value, walked along its declared type; what does not fit the type is left to GraphQL's own coercion. */
 function checkVariable(value: unknown, type: GraphQLInputType, name: string): AppError | null {
-  const stack: { value: unknown; type: GraphQLInputType; field: string }[] = [{ value, type, field: name }];
+  const stack: { value: unknown; type: GraphQLInputType; field: string; nested: boolean }[] = [{ value, type, field: name, nested: false }];
+  // Fields are named as the services name them: `filter.contactId`, and `contactId` inside `input`.
+  const child = (parent: string, key: string) => (parent === 'input' ? key : `${parent}.${key}`);
   while (stack.length) {
-    const { value, type, field } = stack.pop()!;
+    const { value, type, field, nested } = stack.pop()!;
     if (value === null || value === undefined) continue;
-    if (isNonNullType(type)) stack.push({ value, type: type.ofType, field });
-    else if (isListType(type)) for (const item of Array.isArray(value) ? value : [value]) stack.push({ value: item, type: type.ofType, field });
+    if (isNonNullType(type)) stack.push({ value, type: type.ofType, field, nested });
+    else if (isListType(type)) for (const item of Array.isArray(value) ? value : [value]) stack.push({ value: item, type: type.ofType, field, nested });
     else if (isInputObjectType(type)) {
       if (typeof value !== 'object') continue;
       for (const [key, def] of Object.entries(type.getFields()))
-        if (Object.hasOwn(value, key)) stack.push({ value: (value as Record<string, unknown>)[key], type: def.type, field: key });
+        if (Object.hasOwn(value, key)) stack.push({ value: (value as Record<string, unknown>)[key], type: def.type, field: child(field, key), nested: true });
     } else if (!isEnumType(type)) {
-      const error = checkScalar(type.name, value, field);
+      const error = checkScalar(type.name, value, field, nested);
       if (error) return error;
     }
   }
@@ -67,19 +76,29 @@ function checkVariable(value: unknown, type: GraphQLInputType, name: string): Ap
 /**
  * The one check for hostile strings and malformed ids, before any resolver runs, for HTTP and
  * WebSocket alike: every string (inline or in variables) must be well-formed UTF-16 without NUL
- * (PostgreSQL refuses both), and every ID must be a UUID (all our ids are). A failure is a
- * VALIDATION error naming the argument or input field.
+ * (PostgreSQL refuses both; VALIDATION naming the argument or input field), and every ID must be
+ * a UUID, as all our ids are (see checkScalar for the answer otherwise).
  */
 export function findHostileInput(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): AppError | null {
   const typeInfo = new TypeInfo(schema);
   const names: string[] = [];
+  let objectFields = 0;
   let found: AppError | null = null;
-  const at = () => names[names.length - 1] ?? 'query';
+  const at = () => (names[0] === 'input' ? names.slice(1) : names).join('.') || 'query';
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
       Argument: { enter: (node) => void names.push(node.name.value), leave: () => void names.pop() },
-      ObjectField: { enter: (node) => void names.push(node.name.value), leave: () => void names.pop() },
+      ObjectField: {
+        enter: (node) => {
+          names.push(node.name.value);
+          objectFields += 1;
+        },
+        leave: () => {
+          names.pop();
+          objectFields -= 1;
+        },
+      },
       VariableDefinition(node) {
         const type = typeFromAST(schema, node.type) as GraphQLInputType | undefined;
         const value = variables?.[node.variable.name.value];
@@ -88,12 +107,12 @@ export function findHostileInput(schema: GraphQLSchema, document: DocumentNode, 
       },
       StringValue(node) {
         const type = typeInfo.getInputType();
-        found = checkScalar(type ? getNamedType(type).name : 'String', node.value, at());
+        found = checkScalar(type ? getNamedType(type).name : 'String', node.value, at(), objectFields > 0);
         if (found) return BREAK;
       },
       IntValue(node) {
         const type = typeInfo.getInputType();
-        found = type && getNamedType(type).name === 'ID' ? checkScalar('ID', node.value, at()) : null;
+        found = type && getNamedType(type).name === 'ID' ? checkScalar('ID', node.value, at(), objectFields > 0) : null;
         if (found) return BREAK;
       },
     }),

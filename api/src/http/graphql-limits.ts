@@ -107,13 +107,14 @@ export function graphqlLimitsPlugin(limits: GraphqlLimits, options: { fieldSugge
         if (!valid) setResult(result.map((error) => (error instanceof GraphQLError ? toClientError(error, 'GRAPHQL_VALIDATION_FAILED') : error)));
       };
     },
+    // `data: null`, as when a resolver of the (non-null) root field throws the same error.
     onExecute({ args, setResultAndStopExecution }) {
       const refused = refuseBeforeResolvers(args, limits);
-      if (refused) setResultAndStopExecution({ errors: [refused] });
+      if (refused) setResultAndStopExecution({ data: null, errors: [refused] });
     },
     onSubscribe({ args, setResultAndStopExecution }) {
       const refused = refuseBeforeResolvers(args, limits);
-      if (refused) setResultAndStopExecution({ errors: [refused] });
+      if (refused) setResultAndStopExecution({ data: null, errors: [refused] });
     },
   };
 }
