@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -20,6 +21,7 @@ import { renderFaqPage } from './http/faq-page';
 import { graphqlCors, useCsrfHeaderRequired } from './http/cross-site-requests';
 import { createSecurityHeaders } from './http/security-headers';
 import { sendFile, serveSinglePageApp } from './http/static-files';
+import { graphqlLimitsPlugin, maskError, requestBodyPlugin, socketErrors, toClientError } from './http/graphql-limits';
 import { uploadOptions } from './http/uploads';
 import { schema } from './schema';
 import { createAppServices, type AppServices } from './services/app-services';
@@ -91,14 +93,21 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       schema,
       graphqlEndpoint: '/graphql',
       landingPage: false,
-      graphiql: config.development ? { subscriptionsProtocol: 'WS' } : false,
-      // Unexpected errors become "Unexpected error." with no stack; our AppErrors pass through.
-      maskedErrors: { isDev: false },
+      graphiql: config.graphiql ? { subscriptionsProtocol: 'WS' } : false,
+      // Unexpected errors become "Unexpected error." (INTERNAL_SERVER_ERROR) with no stack; every other error keeps or gets a code.
+      maskedErrors: { isDev: false, maskError },
       logging: config.development ? 'info' : 'warn',
       // Multipart uploads: size limits while parsing, and refusals as VALIDATION errors naming `file`.
-      ...uploads,
+      fetchAPI: uploads.fetchAPI,
+      maxRequestBodySize: uploads.maxRequestBodySize,
       cors: graphqlCors(config.corsOrigins),
-      plugins: [useCsrfHeaderRequired(), ...uploads.plugins, useCredentialStreams(services.bus)],
+      plugins: [
+        useCsrfHeaderRequired(),
+        ...uploads.plugins,
+        requestBodyPlugin(config.graphql.maxBodyBytes),
+        graphqlLimitsPlugin(config.graphql, { fieldSuggestions: config.development }),
+        useCredentialStreams(services.bus),
+      ],
       context: async ({ request, req, connectionParams }: { request: Request; req?: IncomingMessage; connectionParams?: Record<string, unknown> }) => {
         const authorization = connectionParams ? connectionParams.authorization : request.headers.get('authorization');
         const { principal, token } = await authenticate(services, authorization);
@@ -186,6 +195,8 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
             return false;
           }
         },
+        // graphql-ws's own errors ("Unable to identify operation", a failed stream) get a code too.
+        onError: (_ctx, _id, _payload, errors) => socketErrors(errors),
         onClose: (ctx) => {
           const visitorId = (ctx.extra as WsExtra).visitorId;
           if (visitorId) services.idle.disconnected(visitorId);
@@ -199,10 +210,17 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
             socket: ctx.extra.socket,
             params,
           });
+          let document;
+          try {
+            document = parse(params.query);
+          } catch (error) {
+            // A coded refusal (parse error, token or nesting limit) for this operation, not a 4500 close of the socket.
+            return [toClientError(error instanceof GraphQLError ? error : new GraphQLError('The document could not be parsed.'), 'GRAPHQL_PARSE_FAILED')];
+          }
           const args = {
             schema,
             operationName: params.operationName,
-            document: parse(params.query),
+            document,
             variableValues: params.variables,
             contextValue: await contextFactory({ connectionParams: ctx.connectionParams ?? {}, req: ctx.extra.request } as never),
             rootValue: { execute, subscribe },

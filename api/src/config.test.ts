@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatLimitsFromEnv, corsOriginsFromEnv, loginProtectionFromEnv, publicUrlFromEnv, socketLimitsFromEnv, trustProxyFromEnv } from './config';
+import { chatLimitsFromEnv, configFromEnv, corsOriginsFromEnv, graphqlLimitsFromEnv, loginProtectionFromEnv, publicUrlFromEnv, socketLimitsFromEnv, trustProxyFromEnv } from './config';
 
 describe('PUBLIC_URL', () => {
   it('is an http(s) base URL without a trailing slash, or null when unset', () => {
@@ -84,5 +84,27 @@ describe('CORS_ORIGINS', () => {
   it('refuses anything that is not an http(s) origin, `null` and `*` included', () => {
     for (const bad of ['null', '*', 'crm.example.com', 'ftp://example.com', 'https://example.com/app', 'https://example.com?x', 'https://u:p@example.com', 'https://a.example.com,'])
       expect(() => corsOriginsFromEnv(bad), bad).toThrow(/CORS_ORIGINS must be a comma-separated list of origins/);
+  });
+});
+
+describe('GraphQL limits and production defaults', () => {
+  it('has documented defaults, each set by its variable', () => {
+    expect(graphqlLimitsFromEnv({})).toEqual({
+      maxDepth: 12, maxAliases: 20, maxTokens: 3000, maxDirectives: 20, maxCost: 50_000, maxListItems: 50_000, maxBodyBytes: 1_048_576, introspection: 'authenticated',
+    });
+    expect(graphqlLimitsFromEnv({ GRAPHQL_MAX_DEPTH: '8', GRAPHQL_MAX_BODY_BYTES: '2048', GRAPHQL_INTROSPECTION: 'public' })).toMatchObject({ maxDepth: 8, maxBodyBytes: 2048, introspection: 'public' });
+  });
+
+  it('refuses bad values with the variable named', () => {
+    for (const name of ['GRAPHQL_MAX_DEPTH', 'GRAPHQL_MAX_ALIASES', 'GRAPHQL_MAX_TOKENS', 'GRAPHQL_MAX_DIRECTIVES', 'GRAPHQL_MAX_COST', 'GRAPHQL_MAX_LIST_ITEMS', 'GRAPHQL_MAX_BODY_BYTES'])
+      for (const bad of ['0', '-1', '2.5', 'lots']) expect(() => graphqlLimitsFromEnv({ [name]: bad }), `${name}=${bad}`).toThrow(new RegExp(`${name} must be a positive whole number`));
+    expect(() => graphqlLimitsFromEnv({ GRAPHQL_INTROSPECTION: 'yes' })).toThrow(/GRAPHQL_INTROSPECTION must be "authenticated" or "public"/);
+  });
+
+  it('serves GraphiQL and suggestions only in development or when asked for', () => {
+    expect(configFromEnv({})).toMatchObject({ development: false, graphiql: false });
+    expect(configFromEnv({ NODE_ENV: 'production' })).toMatchObject({ development: false, graphiql: false });
+    expect(configFromEnv({ NODE_ENV: 'development' })).toMatchObject({ development: true, graphiql: true });
+    expect(configFromEnv({ NODE_ENV: 'production', GRAPHIQL: 'true' })).toMatchObject({ development: false, graphiql: true });
   });
 });

@@ -22,8 +22,11 @@ export interface AppConfig {
   publicUrl: string | null;
   /** Browser origins (CORS_ORIGINS) whose cross-origin requests may carry credentials; every other origin gets CORS without them. */
   corsOrigins: string[];
-  /** GraphiQL and friendlier logs. */
+  /** NODE_ENV=development: friendlier logs and GraphQL's "Did you mean …" suggestions. */
   development: boolean;
+  /** GraphiQL on GET /graphql: NODE_ENV=development or GRAPHIQL=true. */
+  graphiql: boolean;
+  graphql: GraphqlLimits;
   agentSessionTtlHours: number;
   loginProtection: LoginProtection;
   chat: ChatLimits;
@@ -62,6 +65,24 @@ export interface SocketLimits {
   connectionsPerIp: number;
   /** Operations one socket may start per window; past it the socket is closed with 4290. */
   operationsPerSocket: { limit: number; windowSeconds: number };
+}
+
+/** What one GraphQL request may ask for; past a limit the request is refused before it runs. */
+export interface GraphqlLimits {
+  /** Nesting of selections (fragments count their own levels). */
+  maxDepth: number;
+  maxAliases: number;
+  /** Lexical tokens of the document; the parser stops at the first one past it. */
+  maxTokens: number;
+  maxDirectives: number;
+  /** graphql-armor's cost: a field costs 1 (scalar) or 2 (object) plus 1.5 × its children, times a literal first/last. */
+  maxCost: number;
+  /** List items a query may make the server load: the product of page sizes (first/last, or 20 for an unpaged list) along each path, summed. */
+  maxListItems: number;
+  /** Bytes of a JSON or form-encoded POST body (multipart uploads have ATTACHMENT_MAX_BYTES). */
+  maxBodyBytes: number;
+  /** Who may query __schema and __type: agents and API tokens only, or anyone. */
+  introspection: 'authenticated' | 'public';
 }
 
 export interface ChatLimits {
@@ -218,6 +239,23 @@ export function socketLimitsFromEnv(env: NodeJS.ProcessEnv): SocketLimits {
   };
 }
 
+export function graphqlLimitsFromEnv(env: NodeJS.ProcessEnv): GraphqlLimits {
+  const introspection = env.GRAPHQL_INTROSPECTION || 'authenticated';
+  if (introspection !== 'authenticated' && introspection !== 'public')
+    throw new Error(`GRAPHQL_INTROSPECTION must be "authenticated" or "public", got "${introspection}"`);
+  // Defaults sit well above what the console and the widget send (api/src/http/graphql-limits.test.ts checks every document they send).
+  return {
+    maxDepth: positiveLimit(env, 'GRAPHQL_MAX_DEPTH', 12, 'levels'),
+    maxAliases: positiveLimit(env, 'GRAPHQL_MAX_ALIASES', 20, 'aliases'),
+    maxTokens: positiveLimit(env, 'GRAPHQL_MAX_TOKENS', 3000, 'tokens'),
+    maxDirectives: positiveLimit(env, 'GRAPHQL_MAX_DIRECTIVES', 20, 'directives'),
+    maxCost: positiveLimit(env, 'GRAPHQL_MAX_COST', 50_000, 'cost points'),
+    maxListItems: positiveLimit(env, 'GRAPHQL_MAX_LIST_ITEMS', 50_000, 'list items'),
+    maxBodyBytes: positiveLimit(env, 'GRAPHQL_MAX_BODY_BYTES', 1024 * 1024, 'bytes'),
+    introspection,
+  };
+}
+
 export function chatLimitsFromEnv(env: NodeJS.ProcessEnv): ChatLimits {
   return {
     idleTimeoutSeconds: num(env.IDLE_TIMEOUT_SECONDS, 600),
@@ -247,7 +285,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: trustProxyFromEnv(env.TRUST_PROXY),
     publicUrl: publicUrlFromEnv(env.PUBLIC_URL),
     corsOrigins: corsOriginsFromEnv(env.CORS_ORIGINS),
-    development: env.NODE_ENV !== 'production',
+    development: env.NODE_ENV === 'development',
+    graphiql: env.NODE_ENV === 'development' || env.GRAPHIQL === 'true',
+    graphql: graphqlLimitsFromEnv(env),
     agentSessionTtlHours: Number(env.AGENT_SESSION_TTL_HOURS ?? 12),
     loginProtection: loginProtectionFromEnv(env),
     chat: chatLimitsFromEnv(env),

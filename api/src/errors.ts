@@ -18,7 +18,21 @@ export type ErrorCode =
   /** A cap that is not a rate was reached (e.g. operations running on one WebSocket; `extensions.limit` names its variable). */
   | 'LIMIT_EXCEEDED'
   /** A request a browser sends without a CORS preflight (GET, multipart, form) lacked the CSRF header (http/cross-site-requests.ts). */
-  | 'CSRF_HEADER_REQUIRED';
+  | 'CSRF_HEADER_REQUIRED'
+  /** Past a GraphQL limit (see graphql-limits.ts): the request is refused before it runs. */
+  | 'QUERY_TOO_DEEP'
+  | 'TOO_MANY_ALIASES'
+  | 'TOO_MANY_DIRECTIVES'
+  | 'TOO_MANY_TOKENS'
+  | 'QUERY_TOO_COMPLEX'
+  /** Codes of GraphQL and graphql-yoga themselves, which every error without one of ours gets. */
+  | 'GRAPHQL_PARSE_FAILED'
+  | 'GRAPHQL_VALIDATION_FAILED'
+  | 'BAD_USER_INPUT'
+  | 'BAD_REQUEST'
+  | 'REQUEST_ENTITY_TOO_LARGE'
+  | 'OPERATION_RESOLUTION_FAILURE'
+  | 'INTERNAL_SERVER_ERROR';
 
 export class AppError extends GraphQLError {
   readonly code: ErrorCode;
@@ -33,9 +47,12 @@ export const unauthenticated = (message = 'Authentication required: send a valid
 
 export const forbidden = (message = 'You are not allowed to do this.') => new AppError('FORBIDDEN', message);
 
+/** A client's value quoted in a message, cut to a short prefix: replies never echo unbounded input. */
+export const quoted = (value: string, max = 64) => (value.length > max ? `${value.slice(0, max)}…` : value);
+
 /** Same message whether the row does not exist or belongs to someone else: no hint that it exists. */
 export const notFound = (entity: string, id?: string) =>
-  new AppError('NOT_FOUND', id ? `${entity} ${id} was not found.` : `${entity} was not found.`, { entity });
+  new AppError('NOT_FOUND', id ? `${entity} ${quoted(id)} was not found.` : `${entity} was not found.`, { entity });
 
 export const validation = (field: string, message: string) =>
   new AppError('VALIDATION', `${field}: ${message}`, { field });

@@ -428,7 +428,8 @@ describe('members', () => {
   it('refuses unknown and deactivated agents and unknown channels', async () => {
     const c = await channel();
     expect(errorOf(await app.gql(SET_MEMBER, { c: c.id, a: randomUUID() }, admin.token))).toEqual({ code: 'VALIDATION', field: 'agentId' });
-    expect(errorOf(await app.gql(SET_MEMBER, { c: c.id, a: 'agent-1' }, admin.token))).toEqual({ code: 'VALIDATION', field: 'agentId' });
+    // A malformed id argument names nothing: NOT_FOUND at the edge.
+    expect(errorOf(await app.gql(SET_MEMBER, { c: c.id, a: 'agent-1' }, admin.token))).toEqual({ code: 'NOT_FOUND' });
     expect(errorOf(await app.gql(SET_MEMBER, { c: randomUUID(), a: agent.agent.id }, admin.token))).toEqual({ code: 'NOT_FOUND' });
     const leaver = await app.agentWithToken();
     dataOf(await app.gql(UPDATE_AGENT, { id: leaver.agent.id, input: { active: false } }, admin.token));

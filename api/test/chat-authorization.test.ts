@@ -279,7 +279,7 @@ describe('ids that name nothing', () => {
       const sub = subscribe(app.ws(`Bearer ${token}`), CHAT_EVENTS, { id: 'not-a-uuid', after: 0 });
       const error = await errorOf(sub);
       expect(error?.extensions?.code).toBe('NOT_FOUND');
-      expect(error?.message).toBe('ChatSession not-a-uuid was not found.');
+      expect(error?.message).toBe('id: not-a-uuid was not found.');
       const unknown = subscribe(app.ws(`Bearer ${token}`), CHAT_EVENTS, { id: randomUUID() });
       expect((await errorOf(unknown))?.extensions?.code).toBe('NOT_FOUND');
     }
@@ -439,7 +439,11 @@ describe('getNextInQueue', () => {
     const inForeign = await startChat(app, foreign.channel.id, 'second in line');
     const inMine = await startChat(app, respond.channel.id, 'third in line');
 
-    for (const ids of [[listenOnly.channel.id], [foreign.channel.id], [respond.channel.id, foreign.channel.id], ['not-a-uuid'], [randomUUID()]]) {
+    for (const ids of [['not-a-uuid'], [respond.channel.id, 'not-a-uuid']]) {
+      expect(codeOf(await app.gql(NEXT, { ids }, alice.token)), JSON.stringify(ids)).toBe('NOT_FOUND');
+      expect(codeOf(await app.gql(QUEUE, { ids }, alice.token)), `queue ${JSON.stringify(ids)}`).toBe('NOT_FOUND');
+    }
+    for (const ids of [[listenOnly.channel.id], [foreign.channel.id], [respond.channel.id, foreign.channel.id], [randomUUID()]]) {
       const result = await app.gql(NEXT, { ids }, alice.token);
       expect(codeOf(result), JSON.stringify(ids)).toBe('FORBIDDEN');
       expect(result.errors?.[0]?.message).toBe(`You cannot respond in channel ${ids.find((id) => id !== respond.channel.id)}.`);

@@ -69,7 +69,7 @@ describe('a chat from start to end', () => {
     for (const body of ['', '   \n\t ', '\u0000\u0007'])
       expect((await send(app, visitorToken, sessionId, body)).errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION', field: 'body' });
     expect((await send(app, visitorToken, sessionId, 'x'.repeat(4001))).errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION', field: 'body' });
-    const cleaned = await send(app, visitorToken, sessionId, '  hi\u0000 there\u0007\r\nline two  ');
+    const cleaned = await send(app, visitorToken, sessionId, '  hi\u0001 there\u0007\r\nline two  ');
     expect(cleaned.data.sendMessage.body).toBe('hi there\nline two');
     expect((await send(app, visitorToken, sessionId, 'y'.repeat(4000))).data.sendMessage.body).toHaveLength(4000);
     const badId = await app.gql(SEND, { input: { sessionId, body: 'x', clientMessageId: 'has spaces' } }, visitorToken);

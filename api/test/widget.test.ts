@@ -85,7 +85,8 @@ describe('widgetChannel', () => {
   });
 
   it('has no field that could carry a secret or an internal setting', async () => {
-    const result = await gql(`{ __type(name: "WidgetChannel") { fields { name } } }`, {});
+    // Introspection needs an agent session (anonymous callers are refused by default).
+    const result = await app.gql(`{ __type(name: "WidgetChannel") { fields { name } } }`, {}, (await app.agentWithToken()).token);
     const names = (result.data.__type.fields as { name: string }[]).map((f) => f.name);
     expect(names.filter((name) => /secret|warn|member|agent(?!Photo)|folder|hours/i.test(name))).toEqual([]);
     // Whatever the channel row holds, the secret never appears in the answer.

@@ -1,4 +1,4 @@
-import { AppError, conflict, notFound, validation } from '../errors';
+import { AppError, conflict, notFound, quoted, validation } from '../errors';
 import type { Agent, Channel, ChannelMember, Prisma, PrismaClient, VisitorField, WidgetTheme } from '../generated/prisma/client';
 import type { EventBus } from '../pubsub';
 import { isUuid } from './chat-access';
@@ -85,7 +85,7 @@ export function parseClockTime(value: string, day: string, name: string): number
   const match = CLOCK_TIME.exec(value.trim());
   const minutes = match ? Number(match[1]) * 60 + Number(match[2]) : NaN;
   if (!match || Number(match[2]) > 59 || minutes > MINUTES_PER_DAY)
-    throw validation('openingHours', `${day}: ${name} must be a time from 00:00 to 24:00 written HH:MM, got "${value}"`);
+    throw validation('openingHours', `${day}: ${name} must be a time from 00:00 to 24:00 written HH:MM, got "${quoted(value)}"`);
   return minutes;
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatLimits } from '../config';
 import type { Principal } from '../context';
-import { AppError, conflict, forbidden, validation } from '../errors';
+import { AppError, conflict, forbidden, notFound, validation } from '../errors';
 import type { Agent, ChatSession, Prisma, PrismaClient, Visitor } from '../generated/prisma/client';
 import type { EventBus } from '../pubsub';
 import type { AuthService } from './auth';
@@ -94,7 +94,7 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
     if (principal?.kind === 'visitor') await enforce(`startChat:visitor:${principal.visitor.id}`, limits.startChatPerVisitor);
 
     const channel = isUuid(input.channelId) ? await prisma.channel.findUnique({ where: { id: input.channelId } }) : null;
-    if (!channel) throw new AppError('NOT_FOUND', `Channel ${input.channelId} was not found.`, { entity: 'Channel' });
+    if (!channel) throw notFound('Channel', input.channelId);
     if (channel.archivedAt) throw archivedChannelError(channel.name);
     const fields = cleanVisitorFields(input, channel.prechatEnabled ? channel.prechatRequiredFields : []);
     const body = cleanMessageBody(input.message, 'message');
