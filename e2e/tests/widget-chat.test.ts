@@ -183,9 +183,9 @@ describe('chatting in the widget', () => {
     const rateLimited = { message: 'Too many attempts. Retry after 1 seconds.', extensions: { code: 'RATE_LIMITED', retryAfter: 1 } };
     for (const error of [unexpected, rateLimited]) {
       let failed = 0;
-      // urql sends queries as GET: the operation is in the URL.
-      await page.route(/\/graphql\?/, (route) => {
-        if (failed || !route.request().url().includes('chatSession')) return route.fallback();
+      // The widget POSTs every query as JSON: the operation is in the body.
+      await page.route(/\/graphql$/, (route) => {
+        if (failed || !route.request().postData()?.includes('chatSession')) return route.fallback();
         failed++;
         return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ errors: [error], data: null }) });
       });
@@ -247,7 +247,7 @@ describe('chatting in the widget', () => {
 
     // Someone without a chat there gets no launcher: the channel takes nothing new, not even the offline form.
     const stranger = await newTestPage(browser);
-    const configAnswer = stranger.page.waitForResponse((response) => response.url().startsWith(`${server.url}/graphql?`) && response.url().includes('widgetChannel'));
+    const configAnswer = stranger.page.waitForResponse((response) => response.url() === `${server.url}/graphql` && !!response.request().postData()?.includes('widgetChannel'));
     await stranger.page.goto(`${site.url}/archived-${channel.id}`);
     expect((await (await configAnswer).json()).data.widgetChannel.availability).toEqual({ online: false, reason: 'ARCHIVED' });
     await stranger.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));

@@ -1,4 +1,3 @@
-import type { Client as UrqlClient } from '@urql/core';
 import type { Client as WsClient } from 'graphql-ws';
 import { createEffect, createMemo, createSignal, For, type JSX, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
 import { createChatStore, type WidgetChannel, WidgetError } from './chat-store';
@@ -6,7 +5,7 @@ import { ChatView } from './ChatView';
 import { resolvePrefills, type EmbedOptions, type VisitorPrefill } from './embed-options';
 import { focusables, trapTab } from './focus-trap';
 import { FIELD_KEYS, type FieldKey, type VisitorField } from './form-validation';
-import { WS_TOO_MANY_REQUESTS } from './graphql-client';
+import { WS_TOO_MANY_REQUESTS, type GraphqlClient } from './graphql-client';
 import { fill, stringsFor } from './i18n';
 import { Launcher } from './Launcher';
 import { WIDGET_CHANNEL } from './operations';
@@ -32,7 +31,7 @@ export interface WidgetControls {
 export interface ChatWidgetProps {
   options: EmbedOptions;
   endpoint: string;
-  client: UrqlClient;
+  client: GraphqlClient;
   socket: WsClient;
   controls: WidgetControls;
 }
@@ -73,11 +72,11 @@ export function ChatWidget(props: ChatWidgetProps) {
   let launcherBox: HTMLDivElement | undefined;
 
   async function loadConfig(): Promise<void> {
-    const result = await props.client.query<{ widgetChannel: WidgetChannel }>(WIDGET_CHANNEL, { id: props.options.channel }).toPromise();
+    const { data, errors } = await props.client<{ widgetChannel: WidgetChannel }>(WIDGET_CHANNEL, { id: props.options.channel });
     // A token the server no longer knows (revoked, or from a database since reset) refuses every request: start afresh.
-    if (result.error?.graphQLErrors[0]?.extensions.code === 'UNAUTHENTICATED' && store.hasToken()) return store.resetVisitor(), loadConfig();
-    if (result.data) setConfig(result.data.widgetChannel);
-    else if (!config()) console.warn(`[ChatWidget] Channel ${props.options.channel} could not be loaded: ${result.error?.message ?? 'no data'}`);
+    if (errors?.[0]?.extensions?.code === 'UNAUTHENTICATED' && store.hasToken()) return store.resetVisitor(), loadConfig();
+    if (data) setConfig(data.widgetChannel);
+    else if (!config()) console.warn(`[ChatWidget] Channel ${props.options.channel} could not be loaded: ${errors?.[0]?.message ?? 'no data'}`);
   }
 
   onMount(async () => {

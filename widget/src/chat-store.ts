@@ -1,12 +1,12 @@
-import type { Client as UrqlClient, CombinedError } from '@urql/core';
 import type { Client as WsClient } from 'graphql-ws';
 import { batch, createEffect, createSignal, onCleanup } from 'solid-js';
 import type { VisitorPrefill } from './embed-options';
 import type { VisitorField } from './form-validation';
+import type { GraphqlClient, GraphqlError } from './graphql-client';
 import { fill, type Strings } from './i18n';
 import * as ops from './operations';
 import { onStoredChange, readStored, writeStored } from './storage';
-import { uploadFile, type GraphqlResponse } from './upload';
+import { uploadFile } from './upload';
 
 export interface WidgetChannel {
   id: string;
@@ -116,8 +116,9 @@ export class WidgetError extends Error {
   }
 }
 
-function toWidgetError(error: CombinedError | GraphqlResponse<unknown>['errors']): WidgetError {
-  const first = Array.isArray(error) ? error[0] : error?.graphQLErrors[0];
+/** The first GraphQL error says why; none at all means no answer (graphql-client and upload make one with code NETWORK). */
+export function toWidgetError(errors: GraphqlError[] | undefined): WidgetError {
+  const first = errors?.[0];
   if (first) return new WidgetError(first.message, String(first.extensions?.code ?? 'ERROR'), first.extensions ?? {});
   return new WidgetError('Network error', 'NETWORK');
 }
@@ -140,7 +141,7 @@ const backoff = (attempt: number) => Math.min(1000 * 2 ** attempt, 30_000);
 export interface ChatStoreOptions {
   channelId: string;
   endpoint: string;
-  client: UrqlClient;
+  client: GraphqlClient;
   socket: WsClient;
   /** The visitor token: shared by every channel of this API on the site. */
   tokenKey: string;
@@ -176,10 +177,11 @@ export function createChatStore(options: ChatStoreOptions) {
     writeStored(options.tokenKey, token);
   }
 
-  async function run<T>(query: string, variables: Record<string, unknown>, kind: 'query' | 'mutation' = 'mutation'): Promise<T> {
-    const result = await client[kind](query, variables).toPromise();
-    if (result.error) throw toWidgetError(result.error);
-    return result.data as T;
+  /** A query or mutation; its first GraphQL error, if any, is thrown even beside data. */
+  async function run<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+    const { data, errors } = await client<T>(query, variables);
+    if (errors?.[0]) throw toWidgetError(errors);
+    return data as T;
   }
 
   // ───── The conversation, from the event log ─────
@@ -209,7 +211,7 @@ export function createChatStore(options: ChatStoreOptions) {
   /** A fresh signed link for an attachment whose link expired; the message shows it from now on. */
   async function freshAttachmentUrl(item: ChatItem, attachmentId: string): Promise<string | undefined> {
     type Page = { chatSession: { messages: { messages: { attachments: Attachment[] }[] } } };
-    const page = await run<Page>(ops.FRESH_LINKS, { id: sessionId(), b: item.cursor! + 1 }, 'query');
+    const page = await run<Page>(ops.FRESH_LINKS, { id: sessionId(), b: item.cursor! + 1 });
     const fresh = page.chatSession.messages.messages[0]?.attachments ?? [];
     const attachments = item.attachments?.map((a) => ({ ...a, url: fresh.find((f) => f.id === a.id)?.url ?? a.url }));
     updateItem(item.id, { attachments });
@@ -312,7 +314,7 @@ export function createChatStore(options: ChatStoreOptions) {
     const id = readStored(sessionKey);
     if (!id || !getToken()) return;
     try {
-      const { chatSession } = await run<{ chatSession: { status: string; endedAt: string | null } }>(ops.SESSION_STATE, { id }, 'query');
+      const { chatSession } = await run<{ chatSession: { status: string; endedAt: string | null } }>(ops.SESSION_STATE, { id });
       const windowMs = (options.config()?.reopenWindowMinutes ?? 30) * 60_000;
       const over =
         chatSession.status === 'OFFLINE' ||
@@ -502,7 +504,6 @@ export function createChatStore(options: ChatStoreOptions) {
       const data = await run<{ faqSuggestions: { id: string; question: string; answer: string }[] }>(
         ops.FAQ_SUGGESTIONS,
         { channelId, question: question.slice(0, 500) },
-        'query',
       );
       return data.faqSuggestions;
     },

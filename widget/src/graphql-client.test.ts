@@ -2,9 +2,9 @@ import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import { gql } from '@urql/core';
 import type { RawData } from 'ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { toWidgetError } from './chat-store';
 import { WS_TOO_MANY_REQUESTS, createGraphqlClient, createSocket, graphqlEndpointFromScriptSrc, retryDelayMs, toWebSocketUrl } from './graphql-client';
 
 // vite-plugin-solid adds the `browser` export condition, which Vitest also hands to Node
@@ -29,11 +29,7 @@ function useWsAsGlobalWebSocket(): () => void {
   };
 }
 
-const PingQuery = gql`
-  query Ping {
-    ping
-  }
-`;
+const PING = 'query Ping($n:Int){ping(n:$n)}';
 
 const VISITOR_EVENTS = 'subscription VisitorEvents { visitorEvent }';
 
@@ -45,17 +41,38 @@ function subscribeOnce(socket: ReturnType<typeof createSocket>): Promise<unknown
   });
 }
 
+/** What one HTTP request carried. */
+interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** How the HTTP side answers: status, content type and body text. */
+interface HttpAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+const PONG: HttpAnswer = { status: 200, contentType: 'application/graphql-response+json; charset=utf-8', body: JSON.stringify({ data: { ping: 'pong' } }) };
+
 /**
- * A real GraphQL endpoint on 127.0.0.1: HTTP at /graphql answers `{ ping: 'pong' }`, and a
- * WebSocket at /graphql speaks just enough graphql-transport-ws (ack, one `next`, `complete`).
- * It records what the client sent so the tests can assert on the wire, not on our own code.
+ * A real GraphQL endpoint on 127.0.0.1: HTTP at /graphql answers `{ ping: 'pong' }` (or whatever
+ * `answer` is set to), and a WebSocket at /graphql speaks just enough graphql-transport-ws (ack,
+ * one `next`, `complete`). It records what the client sent so the tests can assert on the wire,
+ * not on our own code.
  */
 interface RecordingServer {
   /** Origin the server listens on, e.g. `http://127.0.0.1:12345`. */
   origin: string;
+  /** Every HTTP request to /graphql, in order. */
+  httpRequests: RecordedRequest[];
   /** `authorization` header of each HTTP request (undefined when absent). */
-  httpAuthorization: (string | undefined)[];
-  httpPaths: string[];
+  readonly httpAuthorization: (string | undefined)[];
+  /** The answer to every following HTTP request; `reset` puts back PONG. */
+  answer: HttpAnswer;
   /** `payload` of each `connection_init` message, one per socket. */
   connectionInitPayloads: unknown[];
   /** Resolves when the n-th socket (0-based) has closed. */
@@ -71,8 +88,7 @@ interface RecordingServer {
 }
 
 async function startRecordingServer(): Promise<RecordingServer> {
-  const httpAuthorization: (string | undefined)[] = [];
-  const httpPaths: string[] = [];
+  const httpRequests: RecordedRequest[] = [];
   const connectionInitPayloads: unknown[] = [];
   const socketClosed: Promise<void>[] = [];
   const subscribePayloads: unknown[] = [];
@@ -82,12 +98,13 @@ async function startRecordingServer(): Promise<RecordingServer> {
       res.writeHead(404).end();
       return;
     }
-    httpAuthorization.push(req.headers.authorization);
-    httpPaths.push(req.url);
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ data: { ping: 'pong' } }));
+      httpRequests.push({ method: req.method!, path: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString() });
+      const { status, contentType, body } = recording.answer;
+      res.writeHead(status, { 'content-type': contentType });
+      res.end(body);
     });
   });
 
@@ -114,10 +131,13 @@ async function startRecordingServer(): Promise<RecordingServer> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
-  return {
+  const recording: RecordingServer = {
     origin: `http://127.0.0.1:${port}`,
-    httpAuthorization,
-    httpPaths,
+    httpRequests,
+    get httpAuthorization() {
+      return httpRequests.map((request) => request.headers.authorization as string | undefined);
+    },
+    answer: PONG,
     connectionInitPayloads,
     socketClosed,
     subscribePayloads,
@@ -128,8 +148,8 @@ async function startRecordingServer(): Promise<RecordingServer> {
       for (const socket of wss.clients) socket.close(code, reason);
     },
     reset() {
-      httpAuthorization.length = 0;
-      httpPaths.length = 0;
+      httpRequests.length = 0;
+      recording.answer = PONG;
       connectionInitPayloads.length = 0;
       socketClosed.length = 0;
       subscribePayloads.length = 0;
@@ -141,6 +161,7 @@ async function startRecordingServer(): Promise<RecordingServer> {
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
   };
+  return recording;
 }
 
 describe('graphql endpoints', () => {
@@ -175,30 +196,94 @@ describe('createGraphqlClient against a real server', () => {
   // What the embed does: the API that served widget.js also serves /graphql.
   const endpoint = () => graphqlEndpointFromScriptSrc(`${server.origin}/static/widget.js?v=3`);
 
-  it('sends a bearer token on HTTP requests only once one exists, read per request', async () => {
+  it('POSTs {query, variables} as JSON with the CSRF header, and a bearer token only once one exists, read per request', async () => {
     let token: string | null = null;
     const client = createGraphqlClient({ endpoint: endpoint(), getToken: () => token });
-    const ping = () => client.query(PingQuery, {}, { requestPolicy: 'network-only' }).toPromise();
 
-    const anonymous = await ping();
-    expect(anonymous.error).toBeUndefined();
-    expect(anonymous.data).toEqual({ ping: 'pong' });
+    const anonymous = await client(PING, { n: 1 });
+    expect(anonymous).toEqual({ data: { ping: 'pong' } });
 
     token = 'visitor-token';
-    await ping();
+    expect(await client(PING, { n: 2 })).toEqual({ data: { ping: 'pong' } });
     token = 'rotated-token';
-    await ping();
+    // The same document again: no cache, it goes to the server.
+    await client(PING, { n: 2 });
 
-    expect(server.httpPaths).toHaveLength(3);
-    for (const path of server.httpPaths) expect(path).toMatch(/^\/graphql(\?|$)/);
+    expect(server.httpRequests).toHaveLength(3);
+    server.httpRequests.forEach((request, i) => {
+      expect(request.method).toBe('POST');
+      expect(request.path).toBe('/graphql');
+      expect(request.headers['x-graphql-yoga-csrf']).toBe('1');
+      expect(request.headers['content-type']).toBe('application/json');
+      expect(request.headers.accept).toBe('application/graphql-response+json, application/json');
+      expect(JSON.parse(request.body)).toEqual({ query: PING, variables: { n: Math.min(i + 1, 2) } });
+    });
     expect(server.httpAuthorization).toEqual([undefined, 'Bearer visitor-token', 'Bearer rotated-token']);
+  });
+
+  it('returns GraphQL errors with their code and extensions, with any status, and beside data', async () => {
+    const client = createGraphqlClient({ endpoint: endpoint(), getToken: () => 'revoked-token' });
+    const notFound = { message: 'Chat not found', extensions: { code: 'NOT_FOUND' } };
+
+    server.answer = { status: 200, contentType: 'application/json', body: JSON.stringify({ data: null, errors: [notFound] }) };
+    expect(await client(PING)).toEqual({ data: null, errors: [notFound] });
+
+    // What Yoga sends for a refused token under application/graphql-response+json.
+    const unauthenticated = { message: 'Not signed in', extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } };
+    server.answer = { status: 401, contentType: 'application/graphql-response+json', body: JSON.stringify({ errors: [unauthenticated] }) };
+    expect(await client(PING)).toEqual({ errors: [unauthenticated] });
+
+    const limited = { message: 'Too many requests', extensions: { code: 'RATE_LIMITED', retryAfter: 12 } };
+    server.answer = { status: 200, contentType: 'application/json', body: JSON.stringify({ data: { ping: 'pong' }, errors: [limited, notFound] }) };
+    expect(await client(PING)).toEqual({ data: { ping: 'pong' }, errors: [limited, notFound] });
+
+    expect(server.httpAuthorization).toEqual(['Bearer revoked-token', 'Bearer revoked-token', 'Bearer revoked-token']);
+  });
+
+  it('answers NETWORK when there is no GraphQL answer: a proxy’s 502 page, a 5xx without errors, a non-JSON 200, no server', async () => {
+    const client = createGraphqlClient({ endpoint: endpoint() });
+    const network = { errors: [{ message: 'Network error', extensions: { code: 'NETWORK' } }] };
+
+    server.answer = { status: 502, contentType: 'text/html', body: '<html><body><h1>502 Bad Gateway</h1></body></html>' };
+    expect(await client(PING)).toEqual(network);
+    server.answer = { status: 503, contentType: 'application/json', body: JSON.stringify({ data: { ping: 'pong' } }) };
+    expect(await client(PING)).toEqual(network);
+    server.answer = { status: 200, contentType: 'text/plain', body: 'pong' };
+    expect(await client(PING)).toEqual(network);
+    server.answer = { status: 200, contentType: 'application/json', body: 'null' };
+    expect(await client(PING)).toEqual(network);
+    expect(server.httpRequests).toHaveLength(4);
+
+    // A port nothing listens on: the connection is refused.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    expect(await createGraphqlClient({ endpoint: `http://127.0.0.1:${port}/graphql` })(PING)).toEqual(network);
+  });
+
+  it('makes the widget error from the first GraphQL error’s message and code, or NETWORK without an answer', async () => {
+    const client = createGraphqlClient({ endpoint: endpoint() });
+    server.answer = {
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify({ errors: [{ message: 'Slow down', extensions: { code: 'RATE_LIMITED', retryAfter: 3 } }, { message: 'Second', extensions: { code: 'FORBIDDEN' } }] }),
+    };
+    const limited = toWidgetError((await client(PING)).errors);
+    expect([limited.message, limited.code, limited.extensions.retryAfter]).toEqual(['Slow down', 'RATE_LIMITED', 3]);
+
+    server.answer = { status: 200, contentType: 'application/json', body: JSON.stringify({ errors: [{ message: 'Boom' }] }) };
+    expect(toWidgetError((await client(PING)).errors)).toMatchObject({ message: 'Boom', code: 'ERROR' });
+
+    server.answer = { status: 502, contentType: 'text/html', body: '<h1>Bad Gateway</h1>' };
+    expect(toWidgetError((await client(PING)).errors)).toMatchObject({ message: 'Network error', code: 'NETWORK' });
   });
 
   it('works without getToken: no authorization anywhere', async () => {
     const client = createGraphqlClient({ endpoint: endpoint() });
     const socket = createSocket({ endpoint: endpoint() });
 
-    const query = await client.query(PingQuery, {}, { requestPolicy: 'network-only' }).toPromise();
+    const query = await client(PING);
     const subscription = await subscribeOnce(socket);
 
     expect(query.data).toEqual({ ping: 'pong' });

@@ -1,5 +1,4 @@
-// Only @urql/core and the graphql-ws client: this ships inside every host page.
-import { Client, fetchExchange } from '@urql/core';
+// fetch and the graphql-ws client only: this ships inside every host page.
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 
 export interface GraphqlClientOptions {
@@ -52,16 +51,45 @@ export function createSocket({ endpoint, getToken = () => null }: GraphqlClientO
   });
 }
 
-export function createGraphqlClient({ endpoint, getToken = () => null }: GraphqlClientOptions): Client {
-  return new Client({
-    url: endpoint,
-    // Every read is live data (queue, availability): no document cache.
-    requestPolicy: 'network-only',
-    exchanges: [fetchExchange],
-    fetchOptions: () => {
+export interface GraphqlError {
+  message: string;
+  extensions?: Record<string, unknown>;
+}
+
+/** A GraphQL response body. */
+export interface GraphqlResult<T> {
+  data?: T | null;
+  errors?: GraphqlError[];
+}
+
+/** Sends one query or mutation. Never rejects: a failure without a GraphQL answer is the error code NETWORK. */
+export type GraphqlClient = <T>(query: string, variables?: Record<string, unknown>) => Promise<GraphqlResult<T>>;
+
+/**
+ * Queries and mutations over HTTP: POST `{query, variables}` as JSON, no cache (every read is live
+ * data: queue, availability). The server parses and validates every document.
+ */
+export function createGraphqlClient({ endpoint, getToken = () => null }: GraphqlClientOptions): GraphqlClient {
+  return async (query, variables) => {
+    try {
       const value = authorization(getToken());
-      // The API refuses GET queries (which a foreign page can send without a CORS preflight) without this header.
-      return { headers: { 'x-graphql-yoga-csrf': '1', ...(value ? { authorization: value } : {}) } };
-    },
-  });
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json',
+          // Yoga's CSRF prevention refuses requests without it that a foreign page could send without a CORS preflight.
+          'x-graphql-yoga-csrf': '1',
+          ...(value ? { authorization: value } : {}),
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      const result = await response.json();
+      // GraphQL errors with any status (a 4xx answer carries them too); data only from a 2xx answer.
+      if (result.errors?.[0] || (response.ok && result.data)) return result;
+    } catch {
+      // No connection, or a body that is not JSON (a proxy's 502 page).
+    }
+    return { errors: [{ message: 'Network error', extensions: { code: 'NETWORK' } }] };
+  };
 }

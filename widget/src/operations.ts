@@ -1,6 +1,6 @@
 // The GraphQL operations the widget sends, written without optional spaces (bytes in every host
-// page). Plain strings: @urql/core parses them, and the
-// bundle carries no GraphQL parser of its own.
+// page). Plain strings sent as they are: the server parses them, and the bundle carries no GraphQL
+// parser. operations.test.ts checks each against schema.graphql.
 
 const MESSAGE_FIELDS = `id cursor authorKind systemType body clientMessageId createdAt author{displayName photoUrl}attachments{id fileName contentType size width height isImage url}`;
 

@@ -1,7 +1,4 @@
-export interface GraphqlResponse<T> {
-  data?: T | null;
-  errors?: { message: string; extensions?: Record<string, unknown> }[];
-}
+import type { GraphqlResult } from './graphql-client';
 
 /**
  * A GraphQL multipart request (one file at `variables.file`) over XMLHttpRequest, the one browser
@@ -16,7 +13,7 @@ export function uploadFile<T>(
   variables: Record<string, unknown>,
   file: File,
   onProgress: (fraction: number) => void,
-): Promise<GraphqlResponse<T>> {
+): Promise<GraphqlResult<T>> {
   const form = new FormData();
   form.append('operations', JSON.stringify({ query, variables: { ...variables, file: null } }));
   form.append('map', JSON.stringify({ 0: ['variables.file'] }));
@@ -25,13 +22,13 @@ export function uploadFile<T>(
     const xhr = new XMLHttpRequest();
     const failed = () => resolve({ errors: [{ message: `HTTP ${xhr.status}`, extensions: { code: xhr.status && xhr.status < 500 ? 'HTTP' : 'NETWORK', status: xhr.status } }] });
     xhr.open('POST', endpoint);
-    // Multipart is a request any page can send without a preflight: the API wants proof it is not one (as graphql-client's GET queries).
+    // Multipart is a request any page can send without a preflight: the API wants proof it is not one (graphql-client sends it too).
     xhr.setRequestHeader('x-graphql-yoga-csrf', '1');
     if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
     xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
     xhr.onload = () => {
       try {
-        resolve(JSON.parse(xhr.responseText) as GraphqlResponse<T>);
+        resolve(JSON.parse(xhr.responseText) as GraphqlResult<T>);
       } catch {
         failed();
       }
