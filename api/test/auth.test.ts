@@ -370,7 +370,7 @@ describe('API tokens', () => {
       expect((await app.gql(CHAT_SESSION, { id: mine.session.id }, mine.visitorToken)).data?.chatSession.id).toBe(mine.session.id);
 
       const other = await app.gql(CHAT_SESSION, { id: theirs.session.id }, mine.visitorToken);
-      expect(codeOf(other)).toBe('FORBIDDEN');
+      expect(codeOf(other)).toBe('NOT_FOUND');
       expect(other.data).toBeNull();
       // Visitors cannot reach agent-only fields.
       expect(codeOf(await app.gql(`{ agents { id } }`, {}, mine.visitorToken))).toBe('FORBIDDEN');

@@ -69,8 +69,9 @@ describe('chat lifecycle', () => {
       expect(errorOf(await startRaw({ channelId: lenient.channel.id, message: '   ' }))).toMatchObject({ code: 'VALIDATION', field: 'message' });
     });
 
-    it('answers NOT_FOUND for an unknown channel, and FORBIDDEN to an agent', async () => {
-      for (const channelId of [randomUUID(), 'not-a-channel']) expect(errorOf(await startRaw({ channelId }))?.code).toBe('NOT_FOUND');
+    it('answers NOT_FOUND for an unknown channel, VALIDATION for a malformed one (an id inside an input), and FORBIDDEN to an agent', async () => {
+      expect(errorOf(await startRaw({ channelId: randomUUID() }))?.code).toBe('NOT_FOUND');
+      expect(errorOf(await startRaw({ channelId: 'not-a-channel' }))).toMatchObject({ code: 'VALIDATION', field: 'channelId' });
       const { channel, agents } = await channelWithAgents(app, { a: { canRespond: true } });
       expect(errorOf(await startRaw({ channelId: channel.id }, agents.a!.token))?.code).toBe('FORBIDDEN');
     });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../src/config';
+import { CSRF_HEADER } from '../src/http/cross-site-requests';
 import { channelWithAgents, startChat } from './chat-fixtures';
 import { startTestApp, wsRequest, type TestApp } from './harness';
 
@@ -23,7 +24,7 @@ async function post(app: TestApp, body: string, headers: Record<string, string> 
 }
 
 async function get(app: TestApp, params: Record<string, string>): Promise<RawResult> {
-  const response = await fetch(`${app.url}/graphql?${new URLSearchParams(params)}`, { headers: { accept: 'application/graphql-response+json' } });
+  const response = await fetch(`${app.url}/graphql?${new URLSearchParams(params)}`, { headers: { accept: 'application/graphql-response+json', [CSRF_HEADER]: '1' } });
   const text = await response.text();
   return { status: response.status, body: JSON.parse(text), text };
 }

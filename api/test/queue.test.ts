@@ -295,7 +295,7 @@ describe('queueStatus', () => {
     const theirs = await startChat(app, channel.id, 'theirs');
     const denied = subscribe(app.ws(`Bearer ${mine.visitorToken}`), QUEUE_STATUS, { id: theirs.sessionId });
     const { errors } = await denied.ended;
-    expect((errors?.[0] as any)?.extensions?.code).toBe('FORBIDDEN');
+    expect((errors?.[0] as any)?.extensions?.code).toBe('NOT_FOUND');
     expect(denied.values()).toHaveLength(0);
   });
 });

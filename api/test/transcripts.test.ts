@@ -189,7 +189,7 @@ describe('sendTranscript', () => {
     expect(badZone.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION', field: 'timeZone' });
 
     const other = await startChat(app, channel.id, 'Someone else');
-    expect(codeOf(await app.gql(SEND_TRANSCRIPT, { id: sessionId, email: 'thief@example.com' }, other.visitorToken))).toBe('FORBIDDEN');
+    expect(codeOf(await app.gql(SEND_TRANSCRIPT, { id: sessionId, email: 'thief@example.com' }, other.visitorToken))).toBe('NOT_FOUND');
     const outsider = await app.agentWithToken();
     expect(codeOf(await app.gql(SEND_TRANSCRIPT, { id: sessionId, email: 'thief@example.com' }, outsider.token))).toBe('NOT_FOUND');
     // A channel member without listen-in cannot read an active chat, so cannot mail it either.
