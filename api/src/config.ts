@@ -35,10 +35,29 @@ export interface AppConfig {
   mail: MailConfig;
   /** Folder holding the built console and widget (defaults to the workspace). */
   staticRoot: string;
+  /** LOG_LEVEL: pino's level for the JSON logs (pretty-printed when NODE_ENV=development). */
+  logLevel: LogLevel;
+  metrics: MetricsConfig;
+  /** SHUTDOWN_GRACE_SECONDS: how long SIGTERM waits for in-flight requests before the process exits anyway. */
+  shutdownGraceSeconds: number;
+  /** GRAPHQL_COMPRESS_MIN_BYTES: GraphQL JSON responses at least this large are compressed (br/gzip by Accept-Encoding). */
+  compressMinBytes: number;
   log: (line: string) => void;
 }
 
 export type TrustProxy = boolean | number | readonly string[];
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** GET /metrics (Prometheus): with a token on the main port, or without one on a separate loopback port; otherwise off. */
+export interface MetricsConfig {
+  /** METRICS_TOKEN: the bearer token /metrics requires on the main port; null: not served there. */
+  token: string | null;
+  /** METRICS_PORT: a second listener on METRICS_HOST serving /metrics without a token; null: none. */
+  port: number | null;
+  /** METRICS_HOST: where METRICS_PORT listens (loopback unless set). */
+  host: string;
+}
 
 /**
  * Failed logins are counted, not logins: consecutive failures per (email, client address) lock that
@@ -100,6 +119,10 @@ export interface ChatLimits {
   faqSuggestionsPerIp: { limit: number; windowSeconds: number };
   /** setTyping calls per caller and chat. */
   setTypingPerChat: { limit: number; windowSeconds: number };
+  /** The offline form (leave a message while no agent is online), per client address. */
+  offlineFormPerIp: { limit: number; windowSeconds: number };
+  /** identifyVisitor calls per visitor. */
+  identifyPerVisitor: { limit: number; windowSeconds: number };
 }
 
 export interface AttachmentsConfig {
@@ -270,6 +293,8 @@ export function chatLimitsFromEnv(env: NodeJS.ProcessEnv): ChatLimits {
     faqSuggestionsPerIp: { limit: positiveLimit(env, 'FAQ_SUGGESTIONS_LIMIT_PER_IP', 60), windowSeconds: 60 },
     // The console sends one call when typing starts and one when it stops.
     setTypingPerChat: { limit: positiveLimit(env, 'SET_TYPING_LIMIT_PER_CHAT', 30), windowSeconds: 10 },
+    offlineFormPerIp: { limit: positiveLimit(env, 'OFFLINE_FORM_LIMIT_PER_IP', 5), windowSeconds: 600 },
+    identifyPerVisitor: { limit: positiveLimit(env, 'IDENTIFY_LIMIT_PER_VISITOR', 10), windowSeconds: 60 },
   };
 }
 
@@ -295,6 +320,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     attachments: attachmentsConfigFromEnv(env, path.resolve(env.DATA_DIR ?? path.join(repoRoot, 'data'))),
     mail: mailConfigFromEnv(env),
     staticRoot: repoRoot,
+    logLevel: (env.LOG_LEVEL as LogLevel | undefined) || 'info',
+    metrics: {
+      token: env.METRICS_TOKEN || null,
+      port: env.METRICS_PORT ? Number(env.METRICS_PORT) : null,
+      host: env.METRICS_HOST || '127.0.0.1',
+    },
+    shutdownGraceSeconds: num(env.SHUTDOWN_GRACE_SECONDS, 10),
+    compressMinBytes: num(env.GRAPHQL_COMPRESS_MIN_BYTES, 1024),
     log: (line) => console.log(line),
   };
 }
