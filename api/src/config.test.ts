@@ -1,5 +1,16 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chatLimitsFromEnv, configFromEnv, corsOriginsFromEnv, graphqlLimitsFromEnv, loginProtectionFromEnv, publicUrlFromEnv, socketLimitsFromEnv, trustProxyFromEnv } from './config';
+import {
+  ConfigError,
+  configSchema,
+  configVariableNames,
+  repoRoot,
+  secretConfigVariables,
+  chatLimitsFromEnv,
+  configFromEnv, corsOriginsFromEnv, graphqlLimitsFromEnv, loginProtectionFromEnv, publicUrlFromEnv, socketLimitsFromEnv, trustProxyFromEnv,
+} from './config';
+import { MIN_PASSWORD_LENGTH } from './services/passwords';
 
 describe('PUBLIC_URL', () => {
   it('is an http(s) base URL without a trailing slash, or null when unset', () => {
@@ -106,5 +117,132 @@ describe('GraphQL limits and production defaults', () => {
     expect(configFromEnv({ NODE_ENV: 'production' })).toMatchObject({ development: false, graphiql: false });
     expect(configFromEnv({ NODE_ENV: 'development' })).toMatchObject({ development: true, graphiql: true });
     expect(configFromEnv({ NODE_ENV: 'production', GRAPHIQL: 'true' })).toMatchObject({ development: false, graphiql: true });
+  });
+});
+
+function problemsOf(env: NodeJS.ProcessEnv): ConfigError['problems'] {
+  try {
+    configFromEnv(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('the configuration was accepted');
+}
+
+describe('the configuration schema', () => {
+  it('refuses IDLE_TIMEOUT_SECONDS=ten and SEND_MESSAGE_LIMIT_PER_VISITOR=-3 together, naming each variable, its value and what is expected', () => {
+    const problems = problemsOf({ IDLE_TIMEOUT_SECONDS: 'ten', SEND_MESSAGE_LIMIT_PER_VISITOR: '-3', PORT: '4000' });
+    expect(problems.map((problem) => problem.variable)).toEqual(['IDLE_TIMEOUT_SECONDS', 'SEND_MESSAGE_LIMIT_PER_VISITOR']);
+    expect(problems[0]!.message).toBe('IDLE_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 604800, got "ten"');
+    expect(problems[1]!.message).toBe('SEND_MESSAGE_LIMIT_PER_VISITOR must be a positive whole number of messages, got "-3"');
+  });
+
+  it('refuses a non-number in every numeric variable, by name', () => {
+    const numeric = configVariableNames.filter((name) => typeof configSchema.shape[name as keyof typeof configSchema.shape].safeParse(undefined).data === 'number');
+    expect(numeric.length).toBeGreaterThan(35);
+    for (const name of numeric) {
+      const problems = problemsOf({ [name]: 'lots' });
+      expect(problems, name).toHaveLength(1);
+      expect(problems[0]!.message, name).toMatch(new RegExp(`^${name} must be .*, got "lots"$`));
+      expect(() => configFromEnv({ [name]: '2.5' }), name).toThrow(ConfigError);
+    }
+  });
+
+  it('checks URL formats, enums, flags and emails', () => {
+    const cases: Record<string, string> = {
+      DATABASE_URL: 'mysql://root@db/livechat',
+      REDIS_URL: 'http://redis:6379',
+      SMTP_URL: 'mail.example.com',
+      PUBLIC_URL: 'chat.example.com',
+      LOG_LEVEL: 'verbose',
+      NODE_ENV: 'staging',
+      GRAPHIQL: 'yes',
+      SEED_DEMO: 'no',
+      ADMIN_EMAIL: 'admin',
+      METRICS_PORT: '70000',
+      GRAPHQL_INTROSPECTION: 'open',
+    };
+    const problems = problemsOf(cases);
+    expect(problems.map((problem) => problem.variable).sort()).toEqual(Object.keys(cases).sort());
+    expect(problems.find((problem) => problem.variable === 'LOG_LEVEL')?.message).toBe('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"');
+    expect(problems.find((problem) => problem.variable === 'REDIS_URL')?.message).toMatch(/^REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(configFromEnv({ DATABASE_URL: 'postgresql://u:p@db:5432/livechat', REDIS_URL: 'rediss://cache:6380', SMTP_URL: 'smtps://mail:465', LOG_LEVEL: 'debug', SEED_DEMO: 'false', METRICS_PORT: '9464' })).toMatchObject({
+      databaseUrl: 'postgresql://u:p@db:5432/livechat',
+      redisUrl: 'rediss://cache:6380',
+      mail: { smtpUrl: 'smtps://mail:465' },
+      logLevel: 'debug',
+      seed: { demoContent: false },
+      metrics: { port: 9464 },
+    });
+  });
+
+  it('never prints a secret’s value, even a wrong one', () => {
+    const env = { METRICS_TOKEN: 'short-tok', ATTACHMENT_URL_SECRET: 'tiny', ADMIN_PASSWORD: 'hunter2', DATABASE_URL: 'mysql://root:pa55word@db/x', SMTP_URL: 'ftp://u:mailpass@x' };
+    let message = '';
+    try {
+      configFromEnv(env);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/Invalid configuration \(5 variables\)/);
+    for (const [name, value] of Object.entries(env)) {
+      expect(secretConfigVariables).toContain(name);
+      expect(message).toContain(`${name} must be`);
+      expect(message).not.toContain(value);
+      expect(message).toContain(`a hidden value of ${value.length} characters`);
+    }
+    expect(message).not.toMatch(/hunter2|pa55word|mailpass/);
+  });
+
+  it('asks of ADMIN_PASSWORD what agents’ passwords need', () => {
+    expect(MIN_PASSWORD_LENGTH).toBe(10);
+    expect(problemsOf({ ADMIN_PASSWORD: 'x'.repeat(MIN_PASSWORD_LENGTH - 1) })[0]!.variable).toBe('ADMIN_PASSWORD');
+    expect(configFromEnv({ ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'x'.repeat(MIN_PASSWORD_LENGTH) }).seed).toEqual({ adminEmail: 'boss@example.com', adminPassword: 'x'.repeat(MIN_PASSWORD_LENGTH), demoContent: true });
+  });
+
+  it('takes an empty value as unset, and ignores variables it does not read', () => {
+    const defaults = configFromEnv({});
+    expect(configFromEnv({ PORT: '', IDLE_TIMEOUT_SECONDS: ' ', LOG_LEVEL: '', HOME: '/root', PATH: '/usr/bin' })).toEqual({ ...defaults, log: expect.any(Function) });
+    expect(defaults).toMatchObject({ port: 4000, logLevel: 'info', shutdownGraceSeconds: 10, compressMinBytes: 1024, metrics: { token: null, port: null, host: '127.0.0.1' } });
+  });
+
+  it('moves the offline-form and identify limits into the configuration', () => {
+    expect(configFromEnv({}).chat).toMatchObject({ offlineFormPerIp: { limit: 5, windowSeconds: 600 }, identifyPerVisitor: { limit: 10, windowSeconds: 60 } });
+    expect(configFromEnv({ OFFLINE_FORM_LIMIT_PER_IP: '2', IDENTIFY_LIMIT_PER_VISITOR: '4' }).chat).toMatchObject({ offlineFormPerIp: { limit: 2 }, identifyPerVisitor: { limit: 4 } });
+  });
+});
+
+/** The README's configuration table: each row names one or more `VARIABLES` and their `defaults`. */
+function readmeConfigurationRows() {
+  const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## Configuration\n'), readme.indexOf('\n## ', readme.indexOf('\n## Configuration\n') + 5));
+  return section
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .map((line) => {
+      const [names = '', defaults = ''] = line.split(' | ');
+      return { names: [...names.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((match) => match[1]!), defaults: [...defaults.matchAll(/`([^`]*)`/g)].map((match) => match[1]!), defaultCell: defaults };
+    });
+}
+
+describe('the README’s configuration table', () => {
+  it('lists exactly the variables of the schema', () => {
+    const documented = readmeConfigurationRows().flatMap((row) => row.names);
+    expect(new Set(documented).size).toBe(documented.length);
+    expect([...documented].sort()).toEqual([...configVariableNames].sort());
+  });
+
+  it('gives each variable the schema’s default', () => {
+    for (const row of readmeConfigurationRows()) {
+      const defaults = row.names.map((name) => configSchema.shape[name as keyof typeof configSchema.shape].safeParse(undefined).data);
+      if (defaults.every((value) => value === undefined || (Array.isArray(value) && value.length === 0) || value === false)) continue;
+      // One default per variable, in order, or one for them all.
+      const documented = row.defaults.length === 1 ? row.names.map(() => row.defaults[0]) : row.defaults;
+      defaults.forEach((value, index) => {
+        if (value === undefined || value === null) expect(row.defaultCell, row.names[index]).toMatch(/unset|^`\.\/data`|</);
+        else expect(documented[index], row.names[index]).toBe(String(value));
+      });
+    }
   });
 });

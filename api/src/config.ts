@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import proxyaddr from 'proxy-addr';
+import { z } from 'zod';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -42,7 +43,17 @@ export interface AppConfig {
   shutdownGraceSeconds: number;
   /** GRAPHQL_COMPRESS_MIN_BYTES: GraphQL JSON responses at least this large are compressed (br/gzip by Accept-Encoding). */
   compressMinBytes: number;
+  seed: SeedConfig;
   log: (line: string) => void;
+}
+
+/** What the first start creates (see `api/src/seed.ts`). */
+export interface SeedConfig {
+  /** ADMIN_EMAIL and ADMIN_PASSWORD: the first admin, when no agent exists yet. */
+  adminEmail: string | null;
+  adminPassword: string | null;
+  /** SEED_DEMO: demo channels, templates and FAQ on a new embedded database. */
+  demoContent: boolean;
 }
 
 export type TrustProxy = boolean | number | readonly string[];
@@ -147,27 +158,6 @@ export interface MailConfig {
   transcriptPerIp: { limit: number; windowSeconds: number };
 }
 
-export function attachmentsConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string): AttachmentsConfig {
-  const maxBytes = num(env.ATTACHMENT_MAX_BYTES, 10 * 1024 * 1024);
-  if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new Error(`ATTACHMENT_MAX_BYTES must be a positive whole number of bytes, got "${env.ATTACHMENT_MAX_BYTES}"`);
-  return {
-    dir: path.resolve(env.ATTACHMENTS_DIR || path.join(dataDir, 'attachments')),
-    maxBytes,
-    urlSecret: env.ATTACHMENT_URL_SECRET || null,
-    urlTtlSeconds: wholeNumber(env, 'ATTACHMENT_URL_TTL_SECONDS', 300, { min: 10, max: 86_400, unit: 'seconds' }),
-    maxImageSide: wholeNumber(env, 'ATTACHMENT_MAX_IMAGE_SIDE', 16_384, { min: 1, max: 1_000_000, unit: 'pixels' }),
-  };
-}
-
-export function mailConfigFromEnv(env: NodeJS.ProcessEnv): MailConfig {
-  return {
-    smtpUrl: env.SMTP_URL || null,
-    from: env.MAIL_FROM || 'Live chat <no-reply@localhost>',
-    transcriptPerSession: { limit: num(env.TRANSCRIPT_LIMIT_PER_SESSION, 3), windowSeconds: 3600 },
-    transcriptPerIp: { limit: num(env.TRANSCRIPT_LIMIT_PER_IP, 20), windowSeconds: 3600 },
-  };
-}
-
 /** PUBLIC_URL as an http(s) base URL without a trailing slash; unset is null. */
 export function publicUrlFromEnv(value: string | undefined): string | null {
   if (!value) return null;
@@ -198,21 +188,6 @@ export function corsOriginsFromEnv(value: string | undefined): string[] {
   });
 }
 
-const num = (value: string | undefined, fallback: number) => (value === undefined || value === '' ? fallback : Number(value));
-
-function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, range: { min: number; max: number; unit: string }): number {
-  const value = num(env[name], fallback);
-  if (!Number.isInteger(value) || value < range.min || value > range.max)
-    throw new Error(`${name} must be a whole number of ${range.unit} from ${range.min} to ${range.max}, got "${env[name]}"`);
-  return value;
-}
-
-function positiveLimit(env: NodeJS.ProcessEnv, name: string, fallback: number, unit = 'calls'): number {
-  const value = num(env[name], fallback);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number of ${unit}, got "${env[name]}"`);
-  return value;
-}
-
 /** TRUST_PROXY: unset/false, a hop count (`true` is 1), or a comma-separated list for proxy-addr. */
 export function trustProxyFromEnv(value: string | undefined): TrustProxy {
   const text = value?.trim() ?? '';
@@ -231,103 +206,262 @@ export function trustProxyFromEnv(value: string | undefined): TrustProxy {
   return list;
 }
 
-const REPLACED_LOGIN_VARIABLES = ['LOGIN_RATE_LIMIT_PER_EMAIL', 'LOGIN_RATE_LIMIT_PER_IP', 'LOGIN_RATE_LIMIT_WINDOW_SECONDS'];
+// ---------------------------------------------------------------------------------------------
+// The schema: every environment variable the server reads, with its type, default and range.
+// A value that is set but empty counts as unset, as shells and compose files often pass "".
 
-export function loginProtectionFromEnv(env: NodeJS.ProcessEnv): LoginProtection {
-  const replaced = REPLACED_LOGIN_VARIABLES.find((name) => env[name]);
-  if (replaced)
-    throw new Error(
-      `${replaced} is no longer read: login protection counts failed logins (LOGIN_FAILS_BEFORE_LOCKOUT, LOGIN_LOCKOUT_SECONDS, LOGIN_LOCKOUT_MAX_SECONDS, LOGIN_FAILS_PER_IP, LOGIN_FAILS_PER_EMAIL, LOGIN_FAIL_WINDOW_SECONDS; see the README)`,
-    );
-  const protection: LoginProtection = {
-    failsBeforeLockout: positiveLimit(env, 'LOGIN_FAILS_BEFORE_LOCKOUT', 5, 'failed logins'),
-    lockoutSeconds: positiveLimit(env, 'LOGIN_LOCKOUT_SECONDS', 60, 'seconds'),
-    maxLockoutSeconds: positiveLimit(env, 'LOGIN_LOCKOUT_MAX_SECONDS', 3600, 'seconds'),
-    failsPerIp: positiveLimit(env, 'LOGIN_FAILS_PER_IP', 100, 'failed logins'),
-    failsPerEmail: positiveLimit(env, 'LOGIN_FAILS_PER_EMAIL', 1000, 'failed logins'),
-    failWindowSeconds: positiveLimit(env, 'LOGIN_FAIL_WINDOW_SECONDS', 3600, 'seconds'),
-  };
-  if (protection.maxLockoutSeconds < protection.lockoutSeconds)
-    throw new Error(`LOGIN_LOCKOUT_MAX_SECONDS (${protection.maxLockoutSeconds}) must be at least LOGIN_LOCKOUT_SECONDS (${protection.lockoutSeconds})`);
-  return protection;
+const unsetIfBlank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+/** A whole number from `min` to `max`; the message says what is expected, in the variable's unit. */
+function wholeNumber(fallback: number, min: number, max: number, unit: string) {
+  const expected = max >= 1_000_000_000 && min === 1 ? `must be a positive whole number of ${unit}` : `must be a whole number of ${unit} from ${min} to ${max}`;
+  return z.preprocess(unsetIfBlank, z.coerce.number({ error: expected }).int({ error: expected }).min(min, { error: expected }).max(max, { error: expected }).default(fallback));
 }
 
-export function socketLimitsFromEnv(env: NodeJS.ProcessEnv): SocketLimits {
-  return {
+/** A positive limit (a rate-limit count, a size): at least 1, no practical ceiling. */
+const positive = (fallback: number, unit = 'calls') => wholeNumber(fallback, 1, 1_000_000_000, unit);
+
+const optionalPort = z.preprocess(unsetIfBlank, z.coerce.number({ error: 'must be a port number from 0 to 65535' }).int({ error: 'must be a port number from 0 to 65535' }).min(0, { error: 'must be a port number from 0 to 65535' }).max(65535, { error: 'must be a port number from 0 to 65535' }).optional());
+
+function flag(fallback: boolean) {
+  return z.preprocess(unsetIfBlank, z.enum(['true', 'false'], { error: 'must be true or false' }).optional()).transform((value) => (value === undefined ? fallback : value === 'true'));
+}
+
+/** A URL whose scheme is one of `schemes` (e.g. postgres:// or postgresql://). */
+function url(schemes: string[], example: string) {
+  const expected = `must be a ${schemes.map((scheme) => `${scheme}://`).join(' or ')} URL such as ${example}`;
+  return z.preprocess(unsetIfBlank, z.url({ protocol: new RegExp(`^(${schemes.join('|')})$`), error: expected }).optional());
+}
+
+const text = () => z.preprocess(unsetIfBlank, z.string().optional());
+const textOr = (fallback: string) => text().transform((value) => value ?? fallback);
+
+/** One of the hand-written parsers above, its error becoming the variable's issue. */
+function parsedBy<T>(parse: (value: string | undefined) => T) {
+  return z.preprocess(unsetIfBlank, z.string().optional()).transform((value, ctx): T => {
+    try {
+      return parse(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  });
+}
+
+const secret = (minLength: number, what: string) =>
+  z.preprocess(unsetIfBlank, z.string().min(minLength, { error: `must be at least ${minLength} characters (${what})` }).optional());
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.preprocess(unsetIfBlank, z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).optional()),
+    PORT: wholeNumber(4000, 0, 65535, 'port (0 picks a free one)'),
+    HOST: textOr('0.0.0.0'),
+    TRUST_PROXY: parsedBy(trustProxyFromEnv),
+    PUBLIC_URL: parsedBy(publicUrlFromEnv),
+    CORS_ORIGINS: parsedBy(corsOriginsFromEnv),
+    DATABASE_URL: url(['postgres', 'postgresql'], 'postgresql://user:password@db:5432/livechat'),
+    DATA_DIR: text(),
+    REDIS_URL: url(['redis', 'rediss'], 'redis://redis:6379'),
+    ADMIN_EMAIL: z.preprocess(unsetIfBlank, z.email({ error: 'must be an email address' }).optional()),
+    // The agents' minimum, MIN_PASSWORD_LENGTH in services/passwords.ts (config.test.ts keeps them equal).
+    ADMIN_PASSWORD: secret(10, 'the first admin’s password'),
+    SEED_DEMO: flag(true),
+    GRAPHIQL: flag(false),
+    LOG_LEVEL: z.preprocess(unsetIfBlank, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info')),
+    AGENT_SESSION_TTL_HOURS: wholeNumber(12, 1, 8760, 'hours'),
+    IDLE_TIMEOUT_SECONDS: wholeNumber(600, 1, 604_800, 'seconds'),
+    IDLE_SWEEP_INTERVAL_SECONDS: wholeNumber(30, 1, 3600, 'seconds'),
+    REOPEN_WINDOW_MINUTES: wholeNumber(30, 0, 10_080, 'minutes'),
+    START_CHAT_LIMIT_PER_IP: positive(10),
+    START_CHAT_LIMIT_PER_VISITOR: positive(5),
+    SEND_MESSAGE_LIMIT_PER_VISITOR: positive(20, 'messages'),
+    SEND_MESSAGE_LIMIT_PER_IP: positive(200, 'messages'),
+    WIDGET_CHANNEL_LIMIT_PER_IP: positive(300),
+    FAQ_SUGGESTIONS_LIMIT_PER_IP: positive(60),
+    SET_TYPING_LIMIT_PER_CHAT: positive(30),
+    OFFLINE_FORM_LIMIT_PER_IP: positive(5, 'forms'),
+    IDENTIFY_LIMIT_PER_VISITOR: positive(10),
+    ATTACHMENTS_DIR: text(),
+    ATTACHMENT_MAX_BYTES: positive(10 * 1024 * 1024, 'bytes'),
+    ATTACHMENT_URL_SECRET: secret(16, 'the key that signs download URLs'),
+    ATTACHMENT_URL_TTL_SECONDS: wholeNumber(300, 10, 86_400, 'seconds'),
+    ATTACHMENT_MAX_IMAGE_SIDE: wholeNumber(16_384, 1, 1_000_000, 'pixels'),
+    SMTP_URL: url(['smtp', 'smtps'], 'smtp://user:password@mail.example.com:587'),
+    MAIL_FROM: textOr('Live chat <no-reply@localhost>'),
+    TRANSCRIPT_LIMIT_PER_SESSION: positive(3, 'emails'),
+    TRANSCRIPT_LIMIT_PER_IP: positive(20, 'emails'),
+    GRAPHQL_MAX_DEPTH: positive(12, 'levels'),
+    GRAPHQL_MAX_ALIASES: positive(20, 'aliases'),
+    GRAPHQL_MAX_TOKENS: positive(3000, 'tokens'),
+    GRAPHQL_MAX_DIRECTIVES: positive(20, 'directives'),
+    GRAPHQL_MAX_COST: positive(50_000, 'cost points'),
+    GRAPHQL_MAX_LIST_ITEMS: positive(50_000, 'list items'),
+    GRAPHQL_MAX_BODY_BYTES: positive(1024 * 1024, 'bytes'),
+    GRAPHQL_INTROSPECTION: z.preprocess(unsetIfBlank, z.enum(['authenticated', 'public'], { error: 'must be "authenticated" or "public"' }).default('authenticated')),
+    GRAPHQL_COMPRESS_MIN_BYTES: wholeNumber(1024, 0, 1_000_000_000, 'bytes'),
+    LOGIN_FAILS_BEFORE_LOCKOUT: positive(5, 'failed logins'),
+    LOGIN_LOCKOUT_SECONDS: positive(60, 'seconds'),
+    LOGIN_LOCKOUT_MAX_SECONDS: positive(3600, 'seconds'),
+    LOGIN_FAILS_PER_IP: positive(100, 'failed logins'),
+    LOGIN_FAILS_PER_EMAIL: positive(1000, 'failed logins'),
+    LOGIN_FAIL_WINDOW_SECONDS: positive(3600, 'seconds'),
     // The console runs a handful of subscriptions on its socket, the widget two.
-    subscriptionsPerSocket: positiveLimit(env, 'WS_MAX_SUBSCRIPTIONS_PER_SOCKET', 100, 'subscriptions'),
+    WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positive(100, 'subscriptions'),
     // Offices and mobile carriers put many people behind one address.
-    connectionsPerIp: positiveLimit(env, 'WS_MAX_CONNECTIONS_PER_IP', 200, 'connections'),
-    operationsPerSocket: { limit: positiveLimit(env, 'WS_OPERATIONS_PER_SOCKET_PER_MINUTE', 300, 'operations'), windowSeconds: 60 },
-  };
+    WS_MAX_CONNECTIONS_PER_IP: positive(200, 'connections'),
+    WS_OPERATIONS_PER_SOCKET_PER_MINUTE: positive(300, 'operations'),
+    METRICS_TOKEN: secret(16, 'the bearer token scrapers send to /metrics'),
+    METRICS_PORT: optionalPort,
+    METRICS_HOST: textOr('127.0.0.1'),
+    SHUTDOWN_GRACE_SECONDS: wholeNumber(10, 1, 600, 'seconds'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.LOGIN_LOCKOUT_MAX_SECONDS < env.LOGIN_LOCKOUT_SECONDS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LOGIN_LOCKOUT_MAX_SECONDS'],
+        message: `LOGIN_LOCKOUT_MAX_SECONDS (${env.LOGIN_LOCKOUT_MAX_SECONDS}) must be at least LOGIN_LOCKOUT_SECONDS (${env.LOGIN_LOCKOUT_SECONDS})`,
+      });
+  });
+
+export type ConfigEnv = z.output<typeof configSchema>;
+
+/** Every variable the server reads: the compose file, the README table and tests check against it. */
+export const configVariableNames: readonly string[] = Object.keys(configSchema.shape);
+
+/** Variables whose values are never printed: not in configuration errors, not in logs. URLs count, as they carry passwords. */
+export const secretConfigVariables: readonly string[] = ['ADMIN_PASSWORD', 'ATTACHMENT_URL_SECRET', 'METRICS_TOKEN', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL'];
+
+/** Variables an earlier version read: set, they stop the start, so a deployment does not silently lose its settings. */
+const retiredVariables: Record<string, string> = Object.fromEntries(
+  ['LOGIN_RATE_LIMIT_PER_EMAIL', 'LOGIN_RATE_LIMIT_PER_IP', 'LOGIN_RATE_LIMIT_WINDOW_SECONDS'].map((name) => [
+    name,
+    `${name} is no longer read: login protection counts failed logins (LOGIN_FAILS_BEFORE_LOCKOUT, LOGIN_LOCKOUT_SECONDS, LOGIN_LOCKOUT_MAX_SECONDS, LOGIN_FAILS_PER_IP, LOGIN_FAILS_PER_EMAIL, LOGIN_FAIL_WINDOW_SECONDS; see the README)`,
+  ]),
+);
+
+export interface ConfigProblem {
+  variable: string;
+  /** The whole sentence: the variable, what it must be, and the value (hidden for secrets). */
+  message: string;
 }
 
-export function graphqlLimitsFromEnv(env: NodeJS.ProcessEnv): GraphqlLimits {
-  const introspection = env.GRAPHQL_INTROSPECTION || 'authenticated';
-  if (introspection !== 'authenticated' && introspection !== 'public')
-    throw new Error(`GRAPHQL_INTROSPECTION must be "authenticated" or "public", got "${introspection}"`);
-  // Defaults sit well above what the console and the widget send (api/src/http/graphql-limits.test.ts checks every document they send).
-  return {
-    maxDepth: positiveLimit(env, 'GRAPHQL_MAX_DEPTH', 12, 'levels'),
-    maxAliases: positiveLimit(env, 'GRAPHQL_MAX_ALIASES', 20, 'aliases'),
-    maxTokens: positiveLimit(env, 'GRAPHQL_MAX_TOKENS', 3000, 'tokens'),
-    maxDirectives: positiveLimit(env, 'GRAPHQL_MAX_DIRECTIVES', 20, 'directives'),
-    maxCost: positiveLimit(env, 'GRAPHQL_MAX_COST', 50_000, 'cost points'),
-    maxListItems: positiveLimit(env, 'GRAPHQL_MAX_LIST_ITEMS', 50_000, 'list items'),
-    maxBodyBytes: positiveLimit(env, 'GRAPHQL_MAX_BODY_BYTES', 1024 * 1024, 'bytes'),
-    introspection,
-  };
+/** Thrown by `configFromEnv` with every bad variable at once; main prints `message` and exits 1. */
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(`Invalid configuration (${problems.length} ${problems.length === 1 ? 'variable' : 'variables'}):\n${problems.map((problem) => `  - ${problem.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
 }
 
-export function chatLimitsFromEnv(env: NodeJS.ProcessEnv): ChatLimits {
-  return {
-    idleTimeoutSeconds: num(env.IDLE_TIMEOUT_SECONDS, 600),
-    idleSweepIntervalSeconds: num(env.IDLE_SWEEP_INTERVAL_SECONDS, 30),
-    reopenWindowMinutes: num(env.REOPEN_WINDOW_MINUTES, 30),
-    startChatPerIp: { limit: num(env.START_CHAT_LIMIT_PER_IP, 10), windowSeconds: 60 },
-    startChatPerVisitor: { limit: num(env.START_CHAT_LIMIT_PER_VISITOR, 5), windowSeconds: 60 },
-    sendMessagePerVisitor: { limit: num(env.SEND_MESSAGE_LIMIT_PER_VISITOR, 20), windowSeconds: 10 },
-    sendMessagePerIp: { limit: num(env.SEND_MESSAGE_LIMIT_PER_IP, 200), windowSeconds: 10 },
-    // Generous: every page view of a site asks for its channel, and offices share one address.
-    widgetChannelPerIp: { limit: positiveLimit(env, 'WIDGET_CHANNEL_LIMIT_PER_IP', 300), windowSeconds: 60 },
-    faqSuggestionsPerIp: { limit: positiveLimit(env, 'FAQ_SUGGESTIONS_LIMIT_PER_IP', 60), windowSeconds: 60 },
-    // The console sends one call when typing starts and one when it stops.
-    setTypingPerChat: { limit: positiveLimit(env, 'SET_TYPING_LIMIT_PER_CHAT', 30), windowSeconds: 10 },
-    offlineFormPerIp: { limit: positiveLimit(env, 'OFFLINE_FORM_LIMIT_PER_IP', 5), windowSeconds: 600 },
-    identifyPerVisitor: { limit: positiveLimit(env, 'IDENTIFY_LIMIT_PER_VISITOR', 10), windowSeconds: 60 },
-  };
+function shownValue(variable: string, value: string | undefined): string {
+  if (value === undefined) return 'unset';
+  if (secretConfigVariables.includes(variable)) return `a hidden value of ${value.length} characters`;
+  return `"${value.length > 200 ? `${value.slice(0, 200)}…` : value}"`;
 }
+
+/** Validates every variable of `env`; throws one ConfigError naming each bad one. */
+export function parseConfigEnv(env: NodeJS.ProcessEnv): ConfigEnv {
+  const problems: ConfigProblem[] = Object.entries(retiredVariables)
+    .filter(([name]) => env[name])
+    .map(([variable, message]) => ({ variable, message }));
+  const result = configSchema.safeParse(env);
+  if (!result.success)
+    for (const issue of result.error.issues) {
+      const variable = String(issue.path[0] ?? 'environment');
+      // The hand-written parsers and cross-field checks already name the variable and the value.
+      const message = issue.message.startsWith(variable)
+        ? issue.message
+        : `${variable} ${issue.message}, got ${shownValue(variable, env[variable])}`;
+      problems.push({ variable, message });
+    }
+  if (problems.length || !result.success) throw new ConfigError(problems);
+  return result.data;
+}
+
+const perMinute = (limit: number) => ({ limit, windowSeconds: 60 });
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const port = Number(env.PORT ?? 4000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  const e = parseConfigEnv(env);
+  const dataDir = path.resolve(e.DATA_DIR ?? path.join(repoRoot, 'data'));
   return {
-    databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: path.resolve(env.DATA_DIR ?? path.join(repoRoot, 'data')),
-    redisUrl: env.REDIS_URL || undefined,
-    port,
-    host: env.HOST ?? '0.0.0.0',
-    trustProxy: trustProxyFromEnv(env.TRUST_PROXY),
-    publicUrl: publicUrlFromEnv(env.PUBLIC_URL),
-    corsOrigins: corsOriginsFromEnv(env.CORS_ORIGINS),
-    development: env.NODE_ENV === 'development',
-    graphiql: env.NODE_ENV === 'development' || env.GRAPHIQL === 'true',
-    graphql: graphqlLimitsFromEnv(env),
-    agentSessionTtlHours: Number(env.AGENT_SESSION_TTL_HOURS ?? 12),
-    loginProtection: loginProtectionFromEnv(env),
-    chat: chatLimitsFromEnv(env),
-    sockets: socketLimitsFromEnv(env),
-    attachments: attachmentsConfigFromEnv(env, path.resolve(env.DATA_DIR ?? path.join(repoRoot, 'data'))),
-    mail: mailConfigFromEnv(env),
-    staticRoot: repoRoot,
-    logLevel: (env.LOG_LEVEL as LogLevel | undefined) || 'info',
-    metrics: {
-      token: env.METRICS_TOKEN || null,
-      port: env.METRICS_PORT ? Number(env.METRICS_PORT) : null,
-      host: env.METRICS_HOST || '127.0.0.1',
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    redisUrl: e.REDIS_URL,
+    port: e.PORT,
+    host: e.HOST,
+    trustProxy: e.TRUST_PROXY,
+    publicUrl: e.PUBLIC_URL,
+    corsOrigins: e.CORS_ORIGINS,
+    development: e.NODE_ENV === 'development',
+    graphiql: e.NODE_ENV === 'development' || e.GRAPHIQL,
+    // Defaults sit well above what the console and the widget send (api/src/http/graphql-limits.test.ts checks every document they send).
+    graphql: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxListItems: e.GRAPHQL_MAX_LIST_ITEMS,
+      maxBodyBytes: e.GRAPHQL_MAX_BODY_BYTES,
+      introspection: e.GRAPHQL_INTROSPECTION,
     },
-    shutdownGraceSeconds: num(env.SHUTDOWN_GRACE_SECONDS, 10),
-    compressMinBytes: num(env.GRAPHQL_COMPRESS_MIN_BYTES, 1024),
+    agentSessionTtlHours: e.AGENT_SESSION_TTL_HOURS,
+    loginProtection: {
+      failsBeforeLockout: e.LOGIN_FAILS_BEFORE_LOCKOUT,
+      lockoutSeconds: e.LOGIN_LOCKOUT_SECONDS,
+      maxLockoutSeconds: e.LOGIN_LOCKOUT_MAX_SECONDS,
+      failsPerIp: e.LOGIN_FAILS_PER_IP,
+      failsPerEmail: e.LOGIN_FAILS_PER_EMAIL,
+      failWindowSeconds: e.LOGIN_FAIL_WINDOW_SECONDS,
+    },
+    chat: {
+      idleTimeoutSeconds: e.IDLE_TIMEOUT_SECONDS,
+      idleSweepIntervalSeconds: e.IDLE_SWEEP_INTERVAL_SECONDS,
+      reopenWindowMinutes: e.REOPEN_WINDOW_MINUTES,
+      startChatPerIp: perMinute(e.START_CHAT_LIMIT_PER_IP),
+      startChatPerVisitor: perMinute(e.START_CHAT_LIMIT_PER_VISITOR),
+      sendMessagePerVisitor: { limit: e.SEND_MESSAGE_LIMIT_PER_VISITOR, windowSeconds: 10 },
+      sendMessagePerIp: { limit: e.SEND_MESSAGE_LIMIT_PER_IP, windowSeconds: 10 },
+      // Generous: every page view of a site asks for its channel, and offices share one address.
+      widgetChannelPerIp: perMinute(e.WIDGET_CHANNEL_LIMIT_PER_IP),
+      faqSuggestionsPerIp: perMinute(e.FAQ_SUGGESTIONS_LIMIT_PER_IP),
+      // The console sends one call when typing starts and one when it stops.
+      setTypingPerChat: { limit: e.SET_TYPING_LIMIT_PER_CHAT, windowSeconds: 10 },
+      offlineFormPerIp: { limit: e.OFFLINE_FORM_LIMIT_PER_IP, windowSeconds: 600 },
+      identifyPerVisitor: perMinute(e.IDENTIFY_LIMIT_PER_VISITOR),
+    },
+    sockets: {
+      subscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      connectionsPerIp: e.WS_MAX_CONNECTIONS_PER_IP,
+      operationsPerSocket: perMinute(e.WS_OPERATIONS_PER_SOCKET_PER_MINUTE),
+    },
+    attachments: {
+      dir: path.resolve(e.ATTACHMENTS_DIR ?? path.join(dataDir, 'attachments')),
+      maxBytes: e.ATTACHMENT_MAX_BYTES,
+      urlSecret: e.ATTACHMENT_URL_SECRET ?? null,
+      urlTtlSeconds: e.ATTACHMENT_URL_TTL_SECONDS,
+      maxImageSide: e.ATTACHMENT_MAX_IMAGE_SIDE,
+    },
+    mail: {
+      smtpUrl: e.SMTP_URL ?? null,
+      from: e.MAIL_FROM,
+      transcriptPerSession: { limit: e.TRANSCRIPT_LIMIT_PER_SESSION, windowSeconds: 3600 },
+      transcriptPerIp: { limit: e.TRANSCRIPT_LIMIT_PER_IP, windowSeconds: 3600 },
+    },
+    staticRoot: repoRoot,
+    logLevel: e.LOG_LEVEL,
+    metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null, host: e.METRICS_HOST },
+    shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
+    compressMinBytes: e.GRAPHQL_COMPRESS_MIN_BYTES,
+    seed: { adminEmail: e.ADMIN_EMAIL ?? null, adminPassword: e.ADMIN_PASSWORD ?? null, demoContent: e.SEED_DEMO },
     log: (line) => console.log(line),
   };
 }
+
+// Parts of the configuration, for tests and scripts that need one part with its defaults.
+export const chatLimitsFromEnv = (env: NodeJS.ProcessEnv): ChatLimits => configFromEnv(env).chat;
+export const loginProtectionFromEnv = (env: NodeJS.ProcessEnv): LoginProtection => configFromEnv(env).loginProtection;
+export const socketLimitsFromEnv = (env: NodeJS.ProcessEnv): SocketLimits => configFromEnv(env).sockets;
+export const graphqlLimitsFromEnv = (env: NodeJS.ProcessEnv): GraphqlLimits => configFromEnv(env).graphql;
+export const mailConfigFromEnv = (env: NodeJS.ProcessEnv): MailConfig => configFromEnv(env).mail;

@@ -1,17 +1,24 @@
 import { buildApp } from './app';
-import { configFromEnv } from './config';
+import { type AppConfig, ConfigError, configFromEnv } from './config';
 import { DataDirLockedError } from './db/embedded';
 import { seedOnFirstStart } from './seed';
 
-const config = configFromEnv();
+let config: AppConfig;
+try {
+  config = configFromEnv();
+} catch (error) {
+  // Every bad variable at once, with what it must be; secrets' values are not shown. Nothing listens yet.
+  console.error(error instanceof ConfigError ? error.message : `Invalid configuration: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
 const engine = config.databaseUrl ? 'postgresql' : 'pglite';
 const app = buildApp(config, {
   beforeListen: (services) =>
     seedOnFirstStart(services, {
       engine,
-      adminEmail: process.env.ADMIN_EMAIL || undefined,
-      adminPassword: process.env.ADMIN_PASSWORD || undefined,
-      demoContent: process.env.SEED_DEMO !== 'false',
+      adminEmail: config.seed.adminEmail ?? undefined,
+      adminPassword: config.seed.adminPassword ?? undefined,
+      demoContent: config.seed.demoContent,
       log: config.log,
     }),
 });

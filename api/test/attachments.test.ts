@@ -87,11 +87,11 @@ describe('configuration', () => {
     const set = configFromEnv({
       DATA_DIR: '/srv/lc',
       ATTACHMENT_MAX_BYTES: '2048',
-      ATTACHMENT_URL_SECRET: 's3cret',
+      ATTACHMENT_URL_SECRET: 'a-signing-key-for-download-urls',
       ATTACHMENT_URL_TTL_SECONDS: '60',
       ATTACHMENT_MAX_IMAGE_SIDE: '8000',
     });
-    expect(set.attachments).toEqual({ dir: '/srv/lc/attachments', maxBytes: 2048, urlSecret: 's3cret', urlTtlSeconds: 60, maxImageSide: 8000 });
+    expect(set.attachments).toEqual({ dir: '/srv/lc/attachments', maxBytes: 2048, urlSecret: 'a-signing-key-for-download-urls', urlTtlSeconds: 60, maxImageSide: 8000 });
     expect(configFromEnv({ ATTACHMENTS_DIR: '/mnt/files' }).attachments.dir).toBe('/mnt/files');
     expect(() => configFromEnv({ ATTACHMENT_MAX_BYTES: '10MB' })).toThrow(/ATTACHMENT_MAX_BYTES/);
     expect(() => configFromEnv({ ATTACHMENT_URL_TTL_SECONDS: '5m' })).toThrow(/ATTACHMENT_URL_TTL_SECONDS must be a whole number of seconds/);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Prisma, PrismaClient } from '../src/generated/prisma/client';
 import { signIdentity } from '../src/services/identity';
 import { channelWithAgents, gqlFromNewAddresses } from './chat-fixtures';
+import { configFromEnv } from '../src/config';
 import { startTestApp, subscribe, type GraphqlResult, type TestApp } from './harness';
 
 const STATUS = `query($id: ID!) { channelIdentityVerification(channelId: $id) { channelId enabled secretChangedAt } }`;
@@ -24,7 +25,8 @@ let gql: ReturnType<typeof gqlFromNewAddresses>;
 
 beforeAll(async () => {
   // Each call comes from its own address: per-IP limits stay out of the way.
-  app = await startTestApp({ trustProxy: true });
+  // IDENTIFY_LIMIT_PER_VISITOR is 10 by default; the configured value is the one enforced.
+  app = await startTestApp({ trustProxy: true, chat: configFromEnv({ IDENTIFY_LIMIT_PER_VISITOR: '6' }).chat });
   prisma = app.services.prisma;
   admin = await app.agentWithToken({ role: 'ADMIN' });
   gql = gqlFromNewAddresses(app, '198.51.100');
@@ -360,9 +362,9 @@ describe('identifyVisitor', () => {
     const results: GraphqlResult[] = [];
     for (let i = 0; i < 12; i++) results.push(await gql(IDENTIFY, { input: { channelId: channel.id, name: `Name ${i}` } }, token));
     const limited = results.filter((r) => errorOf(r)?.extensions?.code === 'RATE_LIMITED');
-    // Three calls above already counted against the 10 per minute.
-    expect(results.filter((r) => !r.errors)).toHaveLength(7);
-    expect(limited).toHaveLength(5);
+    // Three calls above already counted against IDENTIFY_LIMIT_PER_VISITOR (6 per minute here).
+    expect(results.filter((r) => !r.errors)).toHaveLength(3);
+    expect(limited).toHaveLength(9);
     expect(errorOf(limited[0]!)?.extensions?.retryAfter).toBeGreaterThan(0);
   });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, Prisma, PrismaClient, VisitorField } from '../src/generated/prisma/client';
+import { configFromEnv } from '../src/config';
 import { createRequest } from '../src/services/requests';
 import { startTestApp, type TestApp } from './harness';
 
@@ -21,7 +22,8 @@ let ipCounter = 0;
 
 beforeAll(async () => {
   // Trusting X-Forwarded-For lets each test submit from its own address, under its own rate limit.
-  app = await startTestApp({ trustProxy: true });
+  // OFFLINE_FORM_LIMIT_PER_IP is 5 by default; a deployment's own value is the one enforced.
+  app = await startTestApp({ trustProxy: true, chat: configFromEnv({ OFFLINE_FORM_LIMIT_PER_IP: '3' }).chat });
   prisma = app.services.prisma;
   channel = await newChannel();
 });
@@ -202,11 +204,11 @@ describe('submitOfflineForm', () => {
     });
   });
 
-  it('allows 5 submissions per client address per 10 minutes, then RATE_LIMITED with retryAfter', async () => {
+  it('allows OFFLINE_FORM_LIMIT_PER_IP (here 3) submissions per client address per 10 minutes, then RATE_LIMITED with retryAfter', async () => {
     const ip = freshIp();
     // Rejected submissions count too, so the limit cannot be probed for free.
     expect(errorOf(await submit({ email: 'bad' }, { ip }))?.code).toBe('VALIDATION');
-    for (let i = 0; i < 4; i++) expect((await submit({ message: `ok ${i}` }, { ip })).errors).toBeUndefined();
+    for (let i = 0; i < 2; i++) expect((await submit({ message: `ok ${i}` }, { ip })).errors).toBeUndefined();
     const before = await prisma.chatSession.count();
     const limited = await submit({ message: 'one too many' }, { ip });
     expect(errorOf(limited)).toMatchObject({ code: 'RATE_LIMITED' });

@@ -1,4 +1,5 @@
 import { builder } from '../builder';
+import { configFromEnv } from '../config';
 import type { Prisma, Request } from '../generated/prisma/client';
 import { RequestPriority, RequestSource, RequestStatus } from '../generated/prisma/enums';
 import { notFound } from '../errors';
@@ -6,7 +7,6 @@ import { isUuid } from '../services/chat-access';
 import { cleanId, searchWords } from '../services/contacts';
 import {
   OFFLINE_FORM_LIMITS,
-  OFFLINE_FORM_RATE_LIMIT,
   REQUEST_LIMITS,
   createRequestFromChat,
   createRequestWithOutcome,
@@ -16,6 +16,9 @@ import {
   updateRequest,
 } from '../services/requests';
 import { checkedPageSize } from './contacts';
+
+// Descriptions give the defaults; a deployment may set other limits.
+const defaults = configFromEnv({}).chat;
 
 const RequestStatusEnum = builder.enumType(RequestStatus, {
   name: 'RequestStatus',
@@ -304,13 +307,14 @@ builder.mutationFields((t) => ({
   }),
   submitOfflineForm: t.field({
     type: OfflineFormPayload,
-    description: `Sends the offline form of a channel: records a missed chat and, when the channel is set to, creates a request whose number the visitor is shown. Needs no credentials; with a visitor token that visitor is reused. A field the channel requires but the form lacks gives VALIDATION naming it; an archived channel gives CHANNEL_OFFLINE (reason ARCHIVED). Limited to ${OFFLINE_FORM_RATE_LIMIT.perIp} per ${OFFLINE_FORM_RATE_LIMIT.windowSeconds / 60} minutes per client address (RATE_LIMITED with \`retryAfter\`).`,
+    description: `Sends the offline form of a channel: records a missed chat and, when the channel is set to, creates a request whose number the visitor is shown. Needs no credentials; with a visitor token that visitor is reused. A field the channel requires but the form lacks gives VALIDATION naming it; an archived channel gives CHANNEL_OFFLINE (reason ARCHIVED). Limited per client address, by default to ${defaults.offlineFormPerIp.limit} per ${defaults.offlineFormPerIp.windowSeconds / 60} minutes (OFFLINE_FORM_LIMIT_PER_IP), then RATE_LIMITED with \`retryAfter\`.`,
     args: { input: t.arg({ type: OfflineFormInputType, required: true, description: 'The form as the visitor filled it in.' }) },
     resolve: async (_root, { input }, ctx) => {
       const result = await submitOfflineForm(
         {
           prisma: ctx.prisma,
           rateLimiter: ctx.services.rateLimiter,
+          limitPerIp: ctx.services.config.chat.offlineFormPerIp,
           createVisitor: ctx.services.auth.createVisitor,
           storeVisitorMessage: (tx, session, body) => ctx.services.chats.appendMessage(tx, session, { authorKind: 'VISITOR', body, clientMessageId: null }),
           events: ctx.services.events,

@@ -1,11 +1,11 @@
 import { builder } from '../builder';
+import { configFromEnv } from '../config';
 import type { ChannelAvailability } from '../services/availability';
 import type { Context } from '../context';
 import {
   channelIdentitySecret,
   channelIdentityVerification,
   disableChannelIdentityVerification,
-  IDENTIFY_RATE_LIMIT,
   identifyVisitor,
   rotateChannelIdentitySecret,
   widgetChannel,
@@ -17,6 +17,9 @@ import {
 import { VisitorFieldEnum, WidgetThemeEnum } from './channels';
 import { VisitorRef } from './chats';
 import { enforceRateLimit } from '../services/rate-limiter';
+
+// Descriptions give the defaults; a deployment may set other limits.
+const defaults = configFromEnv({}).chat;
 
 export const ChannelOfflineReasonEnum = builder.enumType('ChannelOfflineReason', {
   description:
@@ -175,12 +178,12 @@ builder.mutationFields((t) => ({
   }),
   identifyVisitor: t.field({
     type: VisitorRef,
-    description: `The website says who the visitor is, during a chat (\`ChatWidget.identify()\`). Visitor tokens only, with an open (queued or active) chat in the channel, else FORBIDDEN. The email that will be shown (the given one, else the visitor’s) is checked in this channel and, when it changes, in the channels of the visitor’s other open chats: a signed email becomes verified in this channel; an unsigned claim to a verified email fails with IDENTITY_NOT_VERIFIED. Agents of the visitor’s open chats get a VISITOR_UPDATED event when anything they see changed. At most ${IDENTIFY_RATE_LIMIT.limit} per minute per visitor.`,
+    description: `The website says who the visitor is, during a chat (\`ChatWidget.identify()\`). Visitor tokens only, with an open (queued or active) chat in the channel, else FORBIDDEN. The email that will be shown (the given one, else the visitor’s) is checked in this channel and, when it changes, in the channels of the visitor’s other open chats: a signed email becomes verified in this channel; an unsigned claim to a verified email fails with IDENTITY_NOT_VERIFIED. Agents of the visitor’s open chats get a VISITOR_UPDATED event when anything they see changed. At most ${defaults.identifyPerVisitor.limit} per minute per visitor by default (IDENTIFY_LIMIT_PER_VISITOR), then RATE_LIMITED with \`retryAfter\`.`,
     authScopes: { visitor: true },
     args: { input: t.arg({ type: IdentifyVisitorInput, required: true, description: 'What the website knows.' }) },
     resolve: (_root, { input }, ctx) => {
       const visitor = ctx.principal?.kind === 'visitor' ? ctx.principal.visitor : null;
-      return identifyVisitor({ ...identityDeps(ctx), rateLimiter: ctx.services.rateLimiter }, visitor!, { ...input, channelId: String(input.channelId) });
+      return identifyVisitor({ ...identityDeps(ctx), rateLimiter: ctx.services.rateLimiter, limitPerVisitor: ctx.services.config.chat.identifyPerVisitor }, visitor!, { ...input, channelId: String(input.channelId) });
     },
   }),
 }));

@@ -18,7 +18,7 @@ import type { ChatEventLog } from './chat-events';
 import { checkIdentityClaim, saveVisitorIdentity } from './identity';
 import { AGENT_ONLY_SYSTEM_TYPES } from './chat-dto';
 import type { ChatService } from './chats';
-import { enforceRateLimit, type RateLimiter } from './rate-limiter';
+import { enforceRateLimit, type RateLimit, type RateLimiter } from './rate-limiter';
 import { cleanEmail, cleanOptionalText, cleanText } from './validate';
 import { VISITOR_FIELD_LIMITS, cleanVisitorFields, type VisitorFieldsInput } from './visitor-fields';
 
@@ -159,8 +159,6 @@ export async function createRequestWithOutcome(db: PrismaClient | Prisma.Transac
 }
 
 export const OFFLINE_FORM_LIMITS = { ...VISITOR_FIELD_LIMITS, message: 4000, title: 120 } as const;
-/** Offline-form submissions allowed per client IP per window. */
-export const OFFLINE_FORM_RATE_LIMIT = { perIp: 5, windowSeconds: 600 } as const;
 
 export interface OfflineFormInput extends VisitorFieldsInput {
   channelId: string;
@@ -182,6 +180,8 @@ export interface OfflineFormResult {
 export interface OfflineFormDeps {
   prisma: PrismaClient;
   rateLimiter: RateLimiter;
+  /** Submissions per client address (OFFLINE_FORM_LIMIT_PER_IP). */
+  limitPerIp: RateLimit;
   createVisitor: AuthService['createVisitor'];
   /** Stores the visitor's message in the offline session (through the chat event log), inside the transaction. */
   storeVisitorMessage: (tx: Prisma.TransactionClient, session: ChatSession, body: string) => Promise<unknown>;
@@ -211,7 +211,7 @@ export function titleFromMessage(message: string): string {
  */
 export async function submitOfflineForm(deps: OfflineFormDeps, caller: OfflineFormCaller, input: OfflineFormInput): Promise<OfflineFormResult> {
   const { prisma } = deps;
-  await enforceRateLimit(deps.rateLimiter, `offline:ip:${caller.ip}`, { limit: OFFLINE_FORM_RATE_LIMIT.perIp, windowSeconds: OFFLINE_FORM_RATE_LIMIT.windowSeconds });
+  await enforceRateLimit(deps.rateLimiter, `offline:ip:${caller.ip}`, deps.limitPerIp);
 
   const channel = isUuid(input.channelId)
     ? await prisma.channel.findUnique({

@@ -5,7 +5,7 @@ import { isUuid } from './chat-access';
 import type { ChatEventLog } from './chat-events';
 import type { ChatService } from './chats';
 import { appendVisitorUpdated, checkIdentityClaim, generateIdentitySecret, OPEN_CHAT_STATUSES, saveVisitorIdentity, type VisitorInChannel } from './identity';
-import { enforceRateLimit, type RateLimiter } from './rate-limiter';
+import { enforceRateLimit, type RateLimit, type RateLimiter } from './rate-limiter';
 import { cleanVisitorFields, type VisitorFieldsInput } from './visitor-fields';
 
 /**
@@ -49,9 +49,6 @@ export interface WidgetSettings {
   reopenWindowMinutes: number;
   maxAttachmentBytes: number;
 }
-
-/** Visitors' identify calls per visitor per minute. */
-export const IDENTIFY_RATE_LIMIT = { limit: 10, windowSeconds: 60 } as const;
 
 export async function widgetChannel(prisma: PrismaClient, channelId: string, settings: WidgetSettings): Promise<WidgetChannelConfig> {
   // An archived channel is still shown (offline, reason ARCHIVED): visitors must get back to their open chats there.
@@ -181,12 +178,12 @@ export interface IdentifyVisitorInput extends Omit<VisitorFieldsInput, 'country'
  * those of the visitor's other open chats; agents of the open chats are told of any change.
  */
 export async function identifyVisitor(
-  deps: IdentityDeps & { rateLimiter: RateLimiter },
+  deps: IdentityDeps & { rateLimiter: RateLimiter; limitPerVisitor: RateLimit },
   visitor: Visitor,
   input: IdentifyVisitorInput,
 ): Promise<VisitorInChannel> {
   const { prisma, events, chats } = deps;
-  await enforceRateLimit(deps.rateLimiter, `identify:visitor:${visitor.id}`, IDENTIFY_RATE_LIMIT);
+  await enforceRateLimit(deps.rateLimiter, `identify:visitor:${visitor.id}`, deps.limitPerVisitor);
   const fields = cleanVisitorFields(input, []);
   const channel = await findAnyChannel(prisma, input.channelId);
   const open = await prisma.chatSession.findFirst({
