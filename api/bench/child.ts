@@ -59,7 +59,11 @@ export async function startChild(name: string, script: string, env: NodeJS.Proce
   });
 
   let exited = false;
-  const exitedPromise = new Promise<void>((resolve) => proc.once('exit', () => ((exited = true), resolve())));
+  const exitedPromise = new Promise<void>((resolve) => proc.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
   const pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   proc.on('message', (message: ChildReply | ChildReady) => {
@@ -70,7 +74,7 @@ export async function startChild(name: string, script: string, env: NodeJS.Proce
     if (message.ok) waiter.resolve(message.value);
     else waiter.reject(new Error(`${name} ${message.error}`));
   });
-  exitedPromise.then(() => {
+  void exitedPromise.then(() => {
     for (const waiter of pending.values()) waiter.reject(new Error(`${name} exited\n${tail.join('\n')}`));
     pending.clear();
   });
@@ -83,7 +87,7 @@ export async function startChild(name: string, script: string, env: NodeJS.Proce
         resolve(message);
       }
     });
-    exitedPromise.then(() => {
+    void exitedPromise.then(() => {
       clearTimeout(timer);
       reject(new Error(`${name} exited during start (code ${proc.exitCode})\n${tail.join('\n')}`));
     });
@@ -107,8 +111,14 @@ export async function startChild(name: string, script: string, env: NodeJS.Proce
           reject(new Error(`${name} ${op} timed out`));
         }, timeoutMs);
         pending.set(id, {
-          resolve: (v) => (clearTimeout(timer), resolve(v)),
-          reject: (e) => (clearTimeout(timer), reject(e)),
+          resolve: (v) => {
+            clearTimeout(timer);
+            resolve(v);
+          },
+          reject: (e) => {
+            clearTimeout(timer);
+            reject(e);
+          },
         });
         proc.send({ id, op, args } satisfies ChildRequest);
       });

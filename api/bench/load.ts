@@ -73,7 +73,7 @@ export function httpClient(baseUrl: string, maxSockets = 256): HttpClient {
             res.on('end', () => {
               try {
                 resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-              } catch (error) {
+              } catch {
                 reject(new Error(`HTTP ${res.statusCode}: unparseable body`));
               }
             });
@@ -188,7 +188,7 @@ interface Party {
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const { chats, rate, seconds, log } = options;
   const total = Math.max(1, Math.round(rate * seconds));
-  const wsUrl = options.url.replace(/^http/, 'ws') + '/graphql';
+  const wsUrl = `${options.url.replace(/^http/, 'ws')}/graphql`;
   const http = httpClient(options.url);
 
   const otherLat = new Float64Array(total).fill(NaN);

@@ -22,7 +22,7 @@ function packageOf(url: string, name: string): string {
   if (pnpm) return pnpm[2]!;
   const plain = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (plain) return plain[1]!;
-  if (url.startsWith('node:')) return 'node:' + url.slice(5).split('/')[0];
+  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
   if (url.includes('/api/src/generated/')) return 'api/src/generated (prisma client)';
   if (url.includes('/api/src/')) return 'api/src';
   if (url.startsWith('wasm://')) return 'wasm';

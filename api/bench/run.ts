@@ -59,11 +59,11 @@ process.stdout.on('error', () => cleanup().finally(() => process.exit(1)));
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
   process.once(signal, () => {
     console.error(`\n${signal}: stopping servers and dropping the bench database…`);
-    cleanup().finally(() => process.exit(130));
+    void cleanup().finally(() => process.exit(130));
   });
 const watchdog = setTimeout(() => {
   console.error(`bench exceeded BENCH_TIMEOUT_SECONDS=${settings.timeoutS}; aborting`);
-  cleanup().finally(() => process.exit(2));
+  void cleanup().finally(() => process.exit(2));
 }, settings.timeoutS * 1000);
 watchdog.unref();
 
@@ -163,7 +163,7 @@ async function queueContention(server: BenchChild): Promise<QueueResult> {
       // Bounded: no agent can need more calls than there are chats, plus the final null.
       for (let i = 0; i <= settings.queueChats + 1; i++) {
         const t0 = performance.now();
-        let r;
+        let r: Awaited<ReturnType<typeof client.post<{ getNextInQueue: { id: string; status: string } | null }>>>;
         try {
           r = await client.post(NEXT, { ids: [channelId] }, agent.token);
         } catch (e) {

@@ -168,7 +168,7 @@ async function countMessages(args: { channelId: string; prefix: string }) {
   const rows = await running.services.prisma.$queryRaw<{ authorKind: string; n: number }[]>`
     SELECT m."authorKind"::text AS "authorKind", count(*)::int AS n
     FROM "Message" m JOIN "ChatSession" s ON s.id = m."sessionId"
-    WHERE s."channelId" = ${args.channelId}::uuid AND m.body LIKE ${args.prefix + '%'}
+    WHERE s."channelId" = ${args.channelId}::uuid AND m.body LIKE ${`${args.prefix}%`}
     GROUP BY 1`;
   return Object.fromEntries(rows.map((r) => [r.authorKind, r.n]));
 }

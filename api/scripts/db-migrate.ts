@@ -26,7 +26,7 @@ async function migrateEmbeddedDatabase(): Promise<void> {
   const repoRoot = path.resolve(defaultMigrationsDir, '../..');
   const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(repoRoot, 'data'));
   console.log(`DATABASE_URL is not set: migrating the embedded database in ${dataDir}`);
-  let embedded;
+  let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>>;
   try {
     embedded = await startEmbeddedPostgres({ dataDir });
   } catch (error) {

@@ -104,12 +104,15 @@ export interface RowInput {
 export function readHeader(header: string[]): { columns: Map<Column, number>; ignored: string[] } {
   const columns = new Map<Column, number>();
   const ignored: string[] = [];
-  header.forEach((name, index) => {
+  for (const [index, name] of header.entries()) {
     const column = COLUMNS.find((c) => c.toLowerCase() === name.trim().toLowerCase());
-    if (!column) return void ignored.push(name.trim());
+    if (!column) {
+      ignored.push(name.trim());
+      continue;
+    }
     if (columns.has(column)) throw new Error(`column "${column}" appears twice in the header`);
     columns.set(column, index);
-  });
+  }
   const missing = REQUIRED_COLUMNS.filter((c) => !columns.has(c));
   if (missing.length) throw new Error(`the header lacks the required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
   return { columns, ignored };

@@ -23,5 +23,5 @@ export const schema = builder.toSchema({ sortSchema: true });
 
 /** The SDL checked in as `schema.graphql`. */
 export function printSortedSchema(): string {
-  return printSchema(lexicographicSortSchema(schema)) + '\n';
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAT_EVENTS, NEXT, SEND, channelWithAgents, send, startChat } from './chat-fixtures';
 import { chatLimitsFromEnv } from '../src/config';
-import { startTestApp, subscribe, type TestApp } from './harness';
+import { startTestApp, subscribe, type GraphqlResult, type TestApp } from './harness';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -162,7 +162,7 @@ describe("the agent's photo on messages", () => {
       // The plain-SQL send path must store UTC like Prisma does, whatever the process's time zone.
       const zone = process.env.TZ;
       process.env.TZ = 'Asia/Tokyo';
-      let sent;
+      let sent: GraphqlResult<any>;
       try {
         sent = await app.gql(SEND_WITH_PHOTO, { input: { sessionId, body: 'With or without a face', clientMessageId: randomUUID() } }, agents.alice!.token);
       } finally {

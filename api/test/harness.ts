@@ -95,7 +95,7 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
     gql,
     ws(authorization) {
       const client = createClient({
-        url: running.url.replace('http', 'ws') + '/graphql',
+        url: `${running.url.replace('http', 'ws')}/graphql`,
         webSocketImpl: WebSocket,
         connectionParams: authorization ? { authorization } : {},
         retryAttempts: 0,
@@ -191,7 +191,13 @@ export function subscribe<T = any>(client: WsClient, query: string, variables?: 
       const seen = values().find(predicate);
       if (seen !== undefined) return Promise.resolve(seen);
       return new Promise<T>((resolve, reject) => {
-        const waiter = { predicate, resolve: (v: T) => (clearTimeout(timer), resolve(v)) };
+        const waiter = {
+          predicate,
+          resolve: (v: T) => {
+            clearTimeout(timer);
+            resolve(v);
+          },
+        };
         const timer = setTimeout(() => {
           waiters.splice(waiters.indexOf(waiter), 1);
           reject(new Error(`timed out after ${timeoutMs} ms; received ${JSON.stringify(values()).slice(0, 2000)}`));

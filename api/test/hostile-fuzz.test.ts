@@ -34,18 +34,18 @@ const uuid = '0196b7a0-0000-7000-8000-000000000000';
 const hostileString = fc.constantFrom('hello', '', 'a\u0000b', 'x\ud800y', '\udc00', 'ü'.repeat(300), "' OR '1'='1", '%00', 'x'.repeat(5000), '<script>');
 const wrongType = fc.constantFrom<unknown>('text', 7, -1, 2 ** 31, 1.5, true, null, {}, [], [[[]]], { nested: { a: 1 } });
 
-function valueOf(type: GraphQLInputType, depth = 0): fc.Arbitrary<unknown> {
-  if (isNonNullType(type)) return valueOf(type.ofType, depth);
+function arbitraryValue(type: GraphQLInputType, depth = 0): fc.Arbitrary<unknown> {
+  if (isNonNullType(type)) return arbitraryValue(type.ofType, depth);
   const right = rightValueOf(type, depth);
   return fc.oneof({ weight: 6, arbitrary: right }, { weight: 1, arbitrary: wrongType });
 }
 
 function rightValueOf(type: GraphQLInputType, depth: number): fc.Arbitrary<unknown> {
-  if (isListType(type)) return depth > 3 ? fc.constant([]) : fc.array(valueOf(type.ofType, depth + 1), { maxLength: 3 });
+  if (isListType(type)) return depth > 3 ? fc.constant([]) : fc.array(arbitraryValue(type.ofType, depth + 1), { maxLength: 3 });
   if (isInputObjectType(type)) {
     if (depth > 3) return fc.constant({});
     const fields = Object.values(type.getFields());
-    return fc.record(Object.fromEntries(fields.map((field) => [field.name, valueOf(field.type, depth + 1)])), {
+    return fc.record(Object.fromEntries(fields.map((field) => [field.name, arbitraryValue(field.type, depth + 1)])), {
       requiredKeys: fields.filter((field) => isNonNullType(field.type)).map((field) => field.name),
     });
   }
@@ -91,7 +91,7 @@ function schemaOperation(): fc.Arbitrary<{ query: string; variables: Record<stri
   return fc.constantFrom(...roots).chain(({ kind, field }) =>
     fc
       .tuple(
-        fc.record(Object.fromEntries(field.args.map((arg) => [arg.name, valueOf(arg.type)])), {
+        fc.record(Object.fromEntries(field.args.map((arg) => [arg.name, arbitraryValue(arg.type)])), {
           requiredKeys: field.args.filter((arg) => isNonNullType(arg.type)).map((arg) => arg.name),
         }),
         fc.boolean(),

@@ -116,7 +116,7 @@ describe('the site icon', () => {
 describe('graceful shutdown', () => {
   it('closes open WebSockets with 1001 and frees the port', async () => {
     const app = await startTestApp();
-    const socket = new WebSocket(app.url.replace('http', 'ws') + '/graphql', 'graphql-transport-ws');
+    const socket = new WebSocket(`${app.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
     await app.stop();

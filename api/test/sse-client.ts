@@ -26,8 +26,7 @@ export function sseSubscribe(baseUrl: string, query: string, variables: Record<s
       const { done, value } = await reader.read();
       if (done) break;
       buffer += decoder.decode(value, { stream: true });
-      let boundary: number;
-      while ((boundary = buffer.indexOf('\n\n')) >= 0) {
+      for (let boundary = buffer.indexOf('\n\n'); boundary >= 0; boundary = buffer.indexOf('\n\n')) {
         const block = buffer.slice(0, boundary);
         buffer = buffer.slice(boundary + 2);
         const event = /^event: (.*)$/m.exec(block)?.[1];

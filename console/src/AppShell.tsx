@@ -40,10 +40,10 @@ function SignedInShell(props: ParentProps<{ token: string }>) {
             <h2>Could not load your account</h2>
             <p class="muted">{errorMessage(me.error)}</p>
             <div class="row">
-              <button class="button button-primary" onClick={() => refetch()}>
+              <button type="button" class="button button-primary" onClick={() => refetch()}>
                 Try again
               </button>
-              <button class="button" onClick={() => session.signOut()}>
+              <button type="button" class="button" onClick={() => session.signOut()}>
                 Sign out
               </button>
             </div>
@@ -118,7 +118,7 @@ function Chrome(props: ParentProps) {
               <div class="empty-state" role="alert">
                 <h2>This part of the console failed</h2>
                 <p class="muted">{errorMessage(error)}</p>
-                <button class="button button-primary" onClick={reset}>
+                <button type="button" class="button button-primary" onClick={reset}>
                   Reload this view
                 </button>
               </div>

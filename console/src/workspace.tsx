@@ -103,7 +103,7 @@ export function WorkspaceProvider(props: ParentProps<{ me: Me }>) {
   let refreshing: Promise<void> | null = null;
   let refreshAgain = false;
   function refreshMyChats(): Promise<void> {
-    if (refreshing) {
+    if (refreshing !== null) {
       refreshAgain = true;
       return refreshing;
     }

@@ -107,7 +107,7 @@ describe('pages under their Content-Security-Policy', () => {
     }
   });
 
-  async function chatInWidget(testPage: TestPage, url: string, channelId: string, agent: ApiAgent) {
+  async function chatInWidget(testPage: TestPage, url: string, _channelId: string, agent: ApiAgent) {
     const { page } = testPage;
     await page.goto(url);
     const widget = widgetOn(page);

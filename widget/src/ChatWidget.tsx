@@ -74,14 +74,16 @@ export function ChatWidget(props: ChatWidgetProps) {
   async function loadConfig(): Promise<void> {
     const { data, errors } = await props.client<{ widgetChannel: WidgetChannel }>(WIDGET_CHANNEL, { id: props.options.channel });
     // A token the server no longer knows (revoked, or from a database since reset) refuses every request: start afresh.
-    if (errors?.[0]?.extensions?.code === 'UNAUTHENTICATED' && store.hasToken()) return store.resetVisitor(), loadConfig();
+    if (errors?.[0]?.extensions?.code === 'UNAUTHENTICATED' && store.hasToken()) {
+      store.resetVisitor();
+      return loadConfig();
+    }
     if (data) setConfig(data.widgetChannel);
     else if (!config()) console.warn(`[ChatWidget] Channel ${props.options.channel} could not be loaded: ${errors?.[0]?.message ?? 'no data'}`);
   }
 
-  onMount(async () => {
-    await loadConfig();
-    if (config()) await store.resume();
+  onMount(() => {
+    void loadConfig().then(() => config() && store.resume());
   });
 
   const onVisibility = () => setVisible(document.visibilityState !== 'hidden');

@@ -18,7 +18,7 @@ export function Launcher(props: LauncherProps) {
       </svg>
       <span>{props.label}</span>
       <Show when={!props.open && props.unread > 0}>
-        <span class="badge" aria-label={props.unreadLabel}>
+        <span class="badge" role="img" aria-label={props.unreadLabel}>
           {props.unread}
         </span>
       </Show>

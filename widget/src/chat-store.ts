@@ -126,7 +126,7 @@ export function toWidgetError(errors: GraphqlError[] | undefined): WidgetError {
 /** Random enough to be unique per visitor; works on plain-http pages where crypto.randomUUID is missing. */
 export function newClientMessageId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return 'w' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `w${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
 const AGENT_CHANGE_TYPES = ['TRANSFERRED', 'TAKEN_OVER'];
@@ -293,7 +293,7 @@ export function createChatStore(options: ChatStoreOptions) {
           // A refused token (close code 4401) or a chat we may no longer read: start over. Anything else: follow again, backing off.
           const code = (error as CloseEvent)?.code;
           if (code === 4401) setToken(null);
-          if (code === 4401 || GONE.includes((error as { extensions?: { code?: string } }[])[0]?.extensions?.code!)) forget();
+          if (code === 4401 || GONE.includes((error as { extensions?: { code?: string } }[])[0]?.extensions?.code ?? '')) forget();
           else followAgain(backoff(failures++));
         },
         // The server ends a stream it cannot continue without a gap: pick it up again from the cursor.

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noDocumentCookie: these tests set the host page's cookies that resolvePrefill reads
 import { afterEach, describe, expect, it } from 'vitest';
 import { readEmbedOptions, resolvePrefill, resolvePrefills } from './embed-options';
 

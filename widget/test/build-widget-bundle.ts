@@ -23,7 +23,7 @@ export default async function buildWidgetBundle(project: TestProject): Promise<v
   const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
   const files = outputs.flatMap((output) => output.output);
   const bundle = files.find((file) => file.fileName === 'widget.js');
-  if (!bundle || bundle.type !== 'chunk') throw new Error('widget.js was not produced');
+  if (bundle?.type !== 'chunk') throw new Error('widget.js was not produced');
   if (files.length !== 1) throw new Error(`Expected only widget.js, got ${files.map((f) => f.fileName).join(', ')}`);
   project.provide('widgetBundle', bundle.code);
 }

@@ -77,7 +77,7 @@ export function requestOrigin(ctx: Context): string {
   const forwardedProto = trusted ? first(req?.headers['x-forwarded-proto']) : undefined;
   const proto = forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : (req?.socket as TLSSocket | undefined)?.encrypted ? 'https' : 'http';
   const host = (trusted ? first(req?.headers['x-forwarded-host']) : undefined) || req?.headers.host;
-  return `${proto}://${host && /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : 'localhost'}`;
+  return `${proto}://${host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : 'localhost'}`;
 }
 
 /** Where visitors' browsers reach this server: PUBLIC_URL when configured, else the request's origin. */

@@ -67,6 +67,7 @@ export const tooLarge = (maxBytes: number) => validation('file', `is larger than
 export function cleanFileName(raw: string): string {
   let name = (raw.split(/[\\/]/).pop() ?? '')
     .normalize('NFC')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control and bidi characters are removed from file names
     .replace(/[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069"]/g, '')
     .replace(/\s+/g, ' ')
     .trim();

@@ -35,6 +35,7 @@ export type AgentSignal = { reason: 'chats' | 'transfer' | 'presence' | 'channel
  * Strips control characters (keeping newlines and tabs), trims, and enforces 1–4000 characters.
  */
 export function cleanMessageBody(body: string, field = 'body'): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
   const cleaned = body.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '').replace(/\r\n?/g, '\n').trim();
   if (cleaned === '') throw validation(field, 'must not be empty');
   if (cleaned.length > MAX_MESSAGE_LENGTH) throw validation(field, `must be at most ${MAX_MESSAGE_LENGTH} characters`);

@@ -74,8 +74,14 @@ export function signalStream<S, T>(bus: EventBus, options: SignalStreamOptions<S
         yield await options.compute(signals);
         if (options.coalesceMs > 0 && !signal.aborted)
           await new Promise<void>((resolve) => {
-            const onAbort = () => (clearTimeout(timer), resolve());
-            const timer = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), options.coalesceMs);
+            const onAbort = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+            const timer = setTimeout(() => {
+              signal.removeEventListener('abort', onAbort);
+              resolve();
+            }, options.coalesceMs);
             signal.addEventListener('abort', onAbort, { once: true });
           });
       }

@@ -234,7 +234,9 @@ export function createQueueService(prisma: PrismaClient, events: ChatEventLog, b
         for (const agentId of [t.fromAgentId, t.toAgentId])
           bus.publish('agent', agentId, { reason: 'transfer', sessionId: t.sessionId, transferId: t.id } satisfies AgentSignal);
     });
-    return () => announcements.forEach((announce) => announce());
+    return () => {
+      for (const announce of announcements) announce();
+    };
   }
 
   return { claimNext, accept, queueFor, waiting, statusOf, averageWaitSeconds, respondableChannels, watchedChannels, releaseAgent };

@@ -91,7 +91,10 @@ export function createCredentialWatch(bus: EventBus) {
       end(message);
     }
     let ends = watching.get(key);
-    if (!ends) watching.set(key, (ends = new Set()));
+    if (!ends) {
+      ends = new Set();
+      watching.set(key, ends);
+    }
     ends.add(endOnce);
 
     const watchExpiry = () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors';
+import type { AppError } from '../errors';
 import { MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_QUERY_WORDS, MAX_SEARCH_RESULTS, cleanSearch, searchQueryWords } from './text-search';
 
 describe('searchQueryWords', () => {

@@ -5,6 +5,7 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Trims, rejects empty (when required) and enforces a maximum length. */
 export function cleanText(field: string, value: string, opts: { max: number; required?: boolean }): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
   const trimmed = value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').trim();
   if (opts.required !== false && trimmed === '') throw validation(field, 'must not be empty');
   if (trimmed.length > opts.max) throw validation(field, `must be at most ${opts.max} characters`);

@@ -34,7 +34,7 @@ export function CopyableCode(props: CopyableCodeProps) {
 
   return (
     <div class="copyable">
-      <pre class="copyable-code" classList={{ 'is-wrapped': !!props.wrap }} tabindex="0" aria-label={props.label}>
+      <pre class="copyable-code" classList={{ 'is-wrapped': !!props.wrap }} tabindex="0" role="region" aria-label={props.label}>
         <code id={codeId} ref={code}>
           {props.value}
         </code>

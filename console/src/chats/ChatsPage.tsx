@@ -74,7 +74,7 @@ export function ChatsPage() {
         <header class="chats-sidebar-header">
           <div class="row row-between">
             <h1 id="chats-title">Chats</h1>
-            <button class="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => setHelpOpen(true)}>
+            <button type="button" class="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => setHelpOpen(true)}>
               <KeyboardIcon />
             </button>
           </div>
@@ -82,7 +82,7 @@ export function ChatsPage() {
             <span class="queue-count" role="status" aria-live="polite">
               <strong>{inQueue()}</strong> in queue
             </span>
-            <button class="button button-primary" disabled={taking() || inQueue() === 0} onClick={getNext} aria-keyshortcuts="Alt+N" title="Take the visitor who has waited longest (Alt+N)">
+            <button type="button" class="button button-primary" disabled={taking() || inQueue() === 0} onClick={getNext} aria-keyshortcuts="Alt+N" title="Take the visitor who has waited longest (Alt+N)">
               {taking() ? 'Taking…' : 'Get next in queue'}
             </button>
           </div>

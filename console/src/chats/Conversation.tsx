@@ -231,7 +231,7 @@ export function Conversation(props: ConversationProps) {
       setError(errorMessage(caught));
     }
   }
-  onMount(load);
+  onMount(() => void load());
 
   return (
     <Switch>
@@ -239,7 +239,7 @@ export function Conversation(props: ConversationProps) {
         <div class="conversation-empty" role="alert">
           <h2>Could not open this chat</h2>
           <p class="muted">{error()}</p>
-          <button class="button button-primary" onClick={load}>
+          <button type="button" class="button button-primary" onClick={load}>
             Try again
           </button>
         </div>
@@ -569,26 +569,26 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
           </div>
           <StatusPill mode={mode()} status={state.status} />
           <div class="conversation-actions" role="toolbar" aria-label="Chat actions">
-            <button class="button panel-toggle" aria-expanded={panelOpen()} aria-controls="contact-panel" onClick={() => setPanelOpen(!panelOpen())}>
+            <button type="button" class="button panel-toggle" aria-expanded={panelOpen()} aria-controls="contact-panel" onClick={() => setPanelOpen(!panelOpen())}>
               Contact
             </button>
             <Show when={mode() === 'handling'}>
-              <button class="button" disabled={busy() || !!session().pendingTransfer} onClick={() => setDialog('transfer')}>
+              <button type="button" class="button" disabled={busy() || !!session().pendingTransfer} onClick={() => setDialog('transfer')}>
                 Transfer
               </button>
             </Show>
             <Show when={mode() !== 'queued'}>
-              <button class="button" disabled={busy()} onClick={() => setDialog('request')}>
+              <button type="button" class="button" disabled={busy()} onClick={() => setDialog('request')}>
                 Create request
               </button>
             </Show>
             <Show when={mode() === 'listening' && isManager()}>
-              <button class="button" disabled={busy()} onClick={() => act(() => runMutation(client, TakeOverMutation, { sessionId: props.sessionId }), 'You took over the chat.')}>
+              <button type="button" class="button" disabled={busy()} onClick={() => act(() => runMutation(client, TakeOverMutation, { sessionId: props.sessionId }), 'You took over the chat.')}>
                 Take over
               </button>
             </Show>
             <Show when={mode() === 'handling' || (isManager() && (mode() === 'listening' || mode() === 'queued'))}>
-              <button class="button button-danger" disabled={busy()} onClick={() => setDialog('end')}>
+              <button type="button" class="button button-danger" disabled={busy()} onClick={() => setDialog('end')}>
                 End chat
               </button>
             </Show>
@@ -615,7 +615,7 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
         <Show when={streamError()}>
           <p class="notice notice-error conversation-notice" role="alert">
             Live updates stopped: {streamError()}{' '}
-            <button class="link-button" onClick={() => window.location.reload()}>
+            <button type="button" class="link-button" onClick={() => window.location.reload()}>
               Reload
             </button>
           </p>
@@ -713,10 +713,10 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
           onClose={() => setDialog(null)}
           footer={
             <>
-              <button class="button" onClick={() => setDialog(null)}>
+              <button type="button" class="button" onClick={() => setDialog(null)}>
                 Keep chatting
               </button>
-              <button
+              <button type="button"
                 class="button button-danger"
                 disabled={busy()}
                 onClick={() => {
@@ -762,7 +762,7 @@ function ConversationBanner(props: {
           <span>
             Waiting for <strong>{transfer()!.toAgent.name}</strong> to accept the transfer (offered {formatRelative(transfer()!.createdAt)}). The chat stays yours until then.
           </span>
-          <button class="button button-small" disabled={props.busy} onClick={() => props.onCancelTransfer(transfer()!.id)}>
+          <button type="button" class="button button-small" disabled={props.busy} onClick={() => props.onCancelTransfer(transfer()!.id)}>
             Cancel transfer
           </button>
         </div>
@@ -774,10 +774,10 @@ function ConversationBanner(props: {
             <strong>{transfer()!.fromAgent.name}</strong> wants to transfer this chat to you.
             <Show when={transfer()!.note}> “{transfer()!.note}”</Show>
           </span>
-          <button class="button button-primary button-small" disabled={props.busy} onClick={() => props.onAnswerTransfer(transfer()!.id, true)}>
+          <button type="button" class="button button-primary button-small" disabled={props.busy} onClick={() => props.onAnswerTransfer(transfer()!.id, true)}>
             Accept
           </button>
-          <button class="button button-small" disabled={props.busy} onClick={() => props.onAnswerTransfer(transfer()!.id, false)}>
+          <button type="button" class="button button-small" disabled={props.busy} onClick={() => props.onAnswerTransfer(transfer()!.id, false)}>
             Reject
           </button>
         </div>
@@ -785,7 +785,7 @@ function ConversationBanner(props: {
       <Match when={props.mode === 'queued'}>
         <div class="conversation-banner banner-info" role="status">
           <span>This visitor is waiting in the queue.</span>
-          <button class="button button-primary button-small" disabled={props.busy} onClick={() => props.onAcceptQueued()}>
+          <button type="button" class="button button-primary button-small" disabled={props.busy} onClick={() => props.onAcceptQueued()}>
             Answer
           </button>
         </div>

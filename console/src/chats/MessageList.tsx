@@ -115,7 +115,7 @@ export function MessageList(props: MessageListProps) {
               </span>
             </Match>
             <Match when={props.state.hasMore}>
-              <button class="button button-ghost button-small" onClick={() => props.onLoadOlder()}>
+              <button type="button" class="button button-ghost button-small" onClick={() => props.onLoadOlder()}>
                 Load earlier messages
               </button>
             </Match>
@@ -167,7 +167,7 @@ export function MessageList(props: MessageListProps) {
         </Show>
       </div>
       <Show when={unseenBelow()}>
-        <button class="new-messages-pill" onClick={scrollToBottom}>
+        <button type="button" class="new-messages-pill" onClick={scrollToBottom}>
           New messages ↓
         </button>
       </Show>
@@ -248,10 +248,10 @@ function OutgoingItem(props: { message: OutgoingMessage; onRetry(id: string): vo
           <span class="send-error" role="alert">
             Not sent: {m().error}
           </span>
-          <button class="link-button" onClick={() => props.onRetry(m().clientMessageId)}>
+          <button type="button" class="link-button" onClick={() => props.onRetry(m().clientMessageId)}>
             Retry
           </button>
-          <button class="link-button link-button-muted" onClick={() => props.onDiscard(m().clientMessageId)}>
+          <button type="button" class="link-button link-button-muted" onClick={() => props.onDiscard(m().clientMessageId)}>
             Discard
           </button>
         </Show>

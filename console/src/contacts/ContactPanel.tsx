@@ -280,7 +280,7 @@ function FindContact(props: { sessionId: string; session: ConversationSession; c
         <div class="panel-section-header">
           <h3 class="panel-section-title">Contact</h3>
           <Show when={props.canCancel}>
-            <button class="link-button" onClick={() => props.onCancel()}>
+            <button type="button" class="link-button" onClick={() => props.onCancel()}>
               Cancel
             </button>
           </Show>
@@ -331,7 +331,7 @@ function FindContact(props: { sessionId: string; session: ConversationSession; c
             </Match>
           </Switch>
         </Show>
-        <button class="button button-block" onClick={() => setCreating(true)}>
+        <button type="button" class="button button-block" onClick={() => setCreating(true)}>
           + Create contact from this chat
         </button>
       </section>
@@ -352,7 +352,7 @@ function ContactRow(props: { contact: ContactSummary; reason?: string; busy: boo
           <span class="tag">{props.reason}</span>
         </Show>
       </span>
-      <button class="button button-small" disabled={props.busy} aria-label={`Link ${props.contact.name || props.contact.email} to this chat`} onClick={() => props.onLink()}>
+      <button type="button" class="button button-small" disabled={props.busy} aria-label={`Link ${props.contact.name || props.contact.email} to this chat`} onClick={() => props.onLink()}>
         {props.busy ? 'Linking…' : 'Link'}
       </button>
     </li>
@@ -467,7 +467,7 @@ function LinkedContact(props: { id: string; version: number; onChange(): void; o
       <Match when={details.error}>
         <section class="panel-section">
           <ErrorNotice error={details.error} />
-          <button class="button button-small" onClick={() => refetch()}>
+          <button type="button" class="button button-small" onClick={() => refetch()}>
             Try again
           </button>
         </section>
@@ -479,10 +479,10 @@ function LinkedContact(props: { id: string; version: number; onChange(): void; o
               <div class="panel-section-header">
                 <h3 class="panel-section-title">Contact</h3>
                 <div class="row">
-                  <button class="link-button" onClick={() => props.onChange()}>
+                  <button type="button" class="link-button" onClick={() => props.onChange()}>
                     Change
                   </button>
-                  <button class="link-button link-button-muted" onClick={() => props.onUnlink()}>
+                  <button type="button" class="link-button link-button-muted" onClick={() => props.onUnlink()}>
                     Unlink
                   </button>
                 </div>
@@ -627,7 +627,7 @@ function NewFollowUpForm(props: { contactId: string; onCreated(): void }) {
   const [due, setDue] = createSignal(tomorrow);
   const [error, setError] = createSignal<string | null>(null);
   return (
-    <Show when={open()} fallback={<button class="button button-small" onClick={() => setOpen(true)}>+ Follow-up</button>}>
+    <Show when={open()} fallback={<button type="button" class="button button-small" onClick={() => setOpen(true)}>+ Follow-up</button>}>
       <form
         class="stack inline-form"
         onSubmit={async (e) => {
@@ -673,7 +673,7 @@ function NewSaleForm(props: { contactId: string; onCreated(): void }) {
   const [currency, setCurrency] = createSignal('EUR');
   const [error, setError] = createSignal<string | null>(null);
   return (
-    <Show when={open()} fallback={<button class="button button-small" onClick={() => setOpen(true)}>+ Sale</button>}>
+    <Show when={open()} fallback={<button type="button" class="button button-small" onClick={() => setOpen(true)}>+ Sale</button>}>
       <form
         class="stack inline-form"
         onSubmit={async (e) => {

@@ -13,7 +13,7 @@ export function loadChannelSelection(): string[] | null {
 }
 
 export function saveChannelSelection(ids: string[] | null) {
-  if (ids && ids.length) localStorage.setItem(storageKey, JSON.stringify(ids));
+  if (ids?.length) localStorage.setItem(storageKey, JSON.stringify(ids));
   else localStorage.removeItem(storageKey);
 }
 

@@ -4,7 +4,7 @@ import { apiErrorFrom, errorMessage, runMutation, runQuery } from '../api';
 import { createNow } from '../ui/clock';
 import { graphql, type ResultOf } from '../graphql';
 import { useRuntime } from '../runtime';
-import { formatClock, formatDuration, formatRelative, visitorLabel } from '../ui/format';
+import { formatClock, formatRelative, visitorLabel } from '../ui/format';
 import { showToast } from '../ui/toasts';
 import { useWorkspace } from '../workspace';
 import { ChannelFilter, loadChannelSelection, saveChannelSelection } from './ChannelFilter';
@@ -206,7 +206,7 @@ export function DashboardPage() {
                               <WarningIcon />
                             </Show>
                           </span>
-                          <button
+                          <button type="button"
                             class="button button-primary button-small"
                             disabled={accepting() !== null}
                             aria-label={`Answer ${visitorLabel(item.session.visitor)}`}
@@ -250,12 +250,12 @@ export function DashboardPage() {
                           <Show
                             when={chat.agent?.id !== workspace.me()?.id}
                             fallback={
-                              <button class="button button-small" onClick={() => navigate(`/chats/${chat.id}`)}>
+                              <button type="button" class="button button-small" onClick={() => navigate(`/chats/${chat.id}`)}>
                                 Open
                               </button>
                             }
                           >
-                            <button
+                            <button type="button"
                               class="button button-small"
                               disabled={!listenable()(chat.channel.id)}
                               aria-label={`Listen in to ${visitorLabel(chat.visitor)} with ${chat.agent?.displayName ?? 'an agent'}`}

@@ -35,7 +35,7 @@ export function StatTiles(props: { stats: Stats | undefined; elapsedSeconds: num
         {(tile) => (
           <li class="stat-tile" classList={{ 'stat-tile-alert': !!props.stats && tile.tone?.(props.stats) === 'alert' }}>
             <span class="stat-label">{tile.label}</span>
-            <span class="stat-value">{props.stats ? tile.value(props.stats, props.elapsedSeconds) : <span class="skeleton-text" aria-label="Loading" />}</span>
+            <span class="stat-value">{props.stats ? tile.value(props.stats, props.elapsedSeconds) : <span class="skeleton-text" role="img" aria-label="Loading" />}</span>
             <span class="stat-hint">
               {tile.hint}
               {tile.label === 'Average rating' && props.stats ? ` (${props.stats.ratingsToday})` : ''}

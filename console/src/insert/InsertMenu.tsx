@@ -269,6 +269,7 @@ export function InsertMenu(props: InsertMenuProps) {
                     </div>
                     <For each={group.options}>
                       {(option) => (
+                        // biome-ignore lint/a11y/useKeyWithClickEvents: a combobox option: the search input keeps focus and handles the keys (aria-activedescendant)
                         <div
                           id={optionId(option)}
                           role="option"

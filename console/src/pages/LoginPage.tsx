@@ -19,7 +19,7 @@ const LoginMutation = graphql(`
 
 /** Only same-app paths: a `next` pointing elsewhere would turn the login page into an open redirect. */
 export function safeNextPath(next: string | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/dashboard';
+  return next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/dashboard';
 }
 
 export function LoginPage() {

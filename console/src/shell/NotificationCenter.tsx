@@ -145,10 +145,10 @@ export function NotificationCenter() {
               <span>
                 <strong>{warning.visitor}</strong> has waited over {formatDuration(warning.minutes * 60)} in {warning.channel}.
               </span>
-              <button class="button button-small" onClick={() => navigate('/dashboard')}>
+              <button type="button" class="button button-small" onClick={() => navigate('/dashboard')}>
                 Go to the queue
               </button>
-              <button class="icon-button" aria-label="Dismiss warning" onClick={() => setWarnings((list) => list.filter((w) => w !== warning))}>
+              <button type="button" class="icon-button" aria-label="Dismiss warning" onClick={() => setWarnings((list) => list.filter((w) => w !== warning))}>
                 ×
               </button>
             </div>

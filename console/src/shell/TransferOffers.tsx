@@ -85,13 +85,13 @@ function TransferOfferCard(props: { chat: ChatListItem }) {
           <blockquote class="transfer-note">“{transfer().note}”</blockquote>
         </Show>
         <div class="row">
-          <button class="button button-primary" disabled={busy()} onClick={() => answer(true)}>
+          <button type="button" class="button button-primary" disabled={busy()} onClick={() => answer(true)}>
             Accept
           </button>
-          <button class="button" disabled={busy()} onClick={() => answer(false)}>
+          <button type="button" class="button" disabled={busy()} onClick={() => answer(false)}>
             Reject
           </button>
-          <button class="button button-ghost" onClick={() => navigate(`/chats/${props.chat.id}`)}>
+          <button type="button" class="button button-ghost" onClick={() => navigate(`/chats/${props.chat.id}`)}>
             Preview
           </button>
         </div>

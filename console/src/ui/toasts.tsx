@@ -31,7 +31,7 @@ export function ToastRegion() {
             <span class="toast-message">{toast.message}</span>
             <Show when={toast.action}>
               {(action) => (
-                <button
+                <button type="button"
                   class="button button-small"
                   onClick={() => {
                     action().run();
@@ -42,7 +42,7 @@ export function ToastRegion() {
                 </button>
               )}
             </Show>
-            <button class="icon-button" aria-label="Dismiss" onClick={() => dismissToast(toast.id)}>
+            <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => dismissToast(toast.id)}>
               ×
             </button>
           </div>

@@ -148,6 +148,7 @@ function ChannelEditor(props: { id: string }) {
                 <p class="notice notice-warning">This channel is archived: its widget takes no new chats. Restore it at the bottom of the page.</p>
               </Show>
               <div class="channel-editor">
+                {/* biome-ignore lint/a11y/useKeyWithClickEvents: the click lands on the links inside, which keyboards follow with Enter (the hash change moves focus too) */}
                 <nav class="section-nav" aria-label="Channel sections" onClick={focusLinkedSection}>
                   <ul>
                     {CHANNEL_SECTIONS.map((section) => (

@@ -119,7 +119,7 @@ export function IdentitySection(props: { channelId: string }) {
                   </div>
                 }
               >
-                <>
+                
                   <p class="row">
                     <span class="tag tag-success">On</span>
                     <Show when={current().secretChangedAt}>
@@ -146,7 +146,7 @@ export function IdentitySection(props: { channelId: string }) {
                       Turn off…
                     </button>
                   </div>
-                </>
+                
               </Show>
             )}
           </Match>
