@@ -23,7 +23,7 @@ import { createSecurityHeaders } from './http/security-headers';
 import { sendFile, serveSinglePageApp } from './http/static-files';
 import { graphqlLimitsPlugin, maskError, requestBodyPlugin, socketErrors, toClientError } from './http/graphql-limits';
 import { uploadOptions } from './http/uploads';
-import { countWebSockets, createMetricsEndpoint, useGraphqlMetrics } from './http/metrics';
+import { checkMetricsConfig, countRefusedOperation, countWebSockets, createMetricsEndpoint, useGraphqlMetrics } from './http/metrics';
 import { createMetrics } from './metrics';
 import { schema } from './schema';
 import { createAppServices, type AppServices } from './services/app-services';
@@ -213,7 +213,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
         },
         onSubscribe: async (ctx, _id, params) => {
           const refused = await socketLimits.checkOperation(ctx.extra.socket, ctx.subscriptions);
-          if (refused) return [...refused];
+          if (refused) return countRefusedOperation(services.metrics, params.operationName, refused);
           const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
             ...ctx,
             req: ctx.extra.request,
@@ -255,6 +255,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       let databaseUrl = config.databaseUrl;
       const engine = databaseUrl ? 'postgresql' : 'pglite';
       try {
+        checkMetricsConfig(config.metrics);
         if (!databaseUrl) {
           embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log: config.log });
           databaseUrl = embedded.url;

@@ -113,6 +113,13 @@ export function useGraphqlMetrics(metrics: Metrics): Plugin<{ req?: IncomingMess
   };
 }
 
+/** A WebSocket operation refused by a socket limit before yoga saw it: counted as outcome "refused". */
+export function countRefusedOperation(metrics: Metrics, operationName: string | null | undefined, errors: readonly GraphQLError[]): GraphQLError[] {
+  metrics.graphqlRequests.inc({ operation: metrics.operationLabel(operationName), type: 'unknown', outcome: 'refused' });
+  for (const error of errors) metrics.graphqlErrors.inc({ code: metrics.errorCodeLabel(clientCode(error)) });
+  return [...errors];
+}
+
 /** Keeps the open-WebSockets gauge. */
 export function countWebSockets(wss: WebSocketServer, metrics: Metrics): void {
   wss.on('connection', (socket) => {
@@ -140,7 +147,6 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest();
  * token is required only when the host is not loopback.
  */
 export function createMetricsEndpoint(config: MetricsConfig, metrics: Metrics) {
-  checkMetricsConfig(config);
   const tokenHash = config.token ? sha256(config.token) : null;
   let listener: Server | null = null;
 
@@ -172,6 +178,7 @@ export function createMetricsEndpoint(config: MetricsConfig, metrics: Metrics) {
     },
     /** Opens METRICS_PORT when configured; resolves with its /metrics URL, or null. */
     async listen(): Promise<string | null> {
+      checkMetricsConfig(config);
       if (config.port == null) return null;
       const requireToken = !isLoopbackHost(config.host);
       const server = createServer((req, res) => {
