@@ -87,7 +87,7 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     const sessionId: string = started.data.startChat.session.id;
 
     // The agent listens in over a real WebSocket.
-    const agentSocket = app.ws(`Bearer ${agents.alice.token}`);
+    const agentSocket = app.ws(`Bearer ${agents.alice!.token}`);
     const watch = subscribe(agentSocket, WATCH, { id: sessionId, after: 0 });
     await watch.waitFor((event) => event.chatEvents.message?.body === 'Hello, I need help');
     // A second operation on a socket capped at one running operation is refused.
@@ -129,7 +129,7 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     expect(sample(text, 'livechat_db_pool_requests_waiting')).toBe(0);
 
     // SSE streams are counted while open.
-    const sse = sseSubscribe(app.url, WATCH, { id: sessionId, after: 0 }, agents.alice.token);
+    const sse = sseSubscribe(app.url, WATCH, { id: sessionId, after: 0 }, agents.alice!.token);
     await sse.waitFor((result) => result.data?.chatEvents?.message?.body === 'Hello, I need help');
     const withSse = await scrape();
     expect(sample(withSse, 'livechat_sse_streams_open')).toBe(1);
