@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
 import { configFromEnv } from '../src/config';
 import { channelWithAgents } from './chat-fixtures';
-import { startTestApp, subscribe, type TestApp } from './harness';
+import { redisUrl, startTestApp, subscribe, type TestApp } from './harness';
 import { sseSubscribe } from './sse-client';
 
 const START_CHAT = `mutation StartChat($input: StartChatInput!) { startChat(input: $input) { visitorToken session { id } } }`;
@@ -151,6 +151,30 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     const text = await scrape();
     expect(sample(text, 'livechat_graphql_requests_total', { operation: name.slice(0, 64), outcome: 'ok' })).toBe(1);
     expect(text).not.toContain(name.slice(0, 65));
+  });
+});
+
+describe('pub/sub lag through Redis', () => {
+  const token = `metrics-${randomBytes(12).toString('hex')}`;
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ redisUrl, metrics: { token, port: null, host: '127.0.0.1' } });
+  });
+  afterAll(() => app?.stop());
+
+  it('observes the publish-to-delivery time of events that went through Redis', async () => {
+    const { channel, agents } = await channelWithAgents(app, { alice: { canRespond: true } });
+    const started = await app.gql(START_CHAT, { input: { channelId: channel.id, message: 'Through Redis' } });
+    const sessionId: string = started.data.startChat.session.id;
+    const watch = subscribe(app.ws(`Bearer ${agents.alice!.token}`), WATCH, { id: sessionId, after: 0 });
+    await watch.waitFor((event) => event.chatEvents.message?.body === 'Through Redis');
+    const sent = await app.gql(SEND, { input: { sessionId, body: 'live', clientMessageId: randomUUID() } }, started.data.startChat.visitorToken);
+    expect(sent.errors).toBeUndefined();
+    await watch.waitFor((event) => event.chatEvents.message?.body === 'live');
+    const text = await (await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+    expect(sample(text, 'livechat_pubsub_delivery_lag_seconds_count', { topic: 'chat' })).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'livechat_pubsub_delivery_lag_seconds_bucket', { topic: 'chat', le: '+Inf' })).toBeGreaterThanOrEqual(1);
+    watch.stop();
   });
 });
 
