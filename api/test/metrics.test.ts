@@ -104,6 +104,8 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     await watch.waitFor((event) => event.chatEvents.message?.body === `message ${SEND_MESSAGE_LIMIT}`);
     const invalid = await app.gql(`query Broken { noSuchField }`);
     expect(invalid.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const badToken = await app.gql(`query WithBadToken { __typename }`, {}, 'not-a-token');
+    expect(badToken.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
     const text = await scrape();
     expect(sample(text, 'livechat_graphql_requests_total', { operation: 'StartChat', type: 'mutation', outcome: 'ok' })).toBe(1);
@@ -115,6 +117,9 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     expect(sample(text, 'livechat_graphql_errors_total', { code: 'RATE_LIMITED' })).toBe(1);
     expect(sample(text, 'livechat_graphql_errors_total', { code: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
     expect(sample(text, 'livechat_graphql_errors_total', { code: 'LIMIT_EXCEEDED' })).toBe(1);
+    expect(sample(text, 'livechat_graphql_errors_total', { code: 'UNAUTHENTICATED' })).toBe(1);
+    expect(sample(text, 'livechat_graphql_requests_total', { operation: 'WithBadToken', outcome: 'refused' })).toBe(1);
+    expect(sample(text, 'livechat_graphql_requests_total', { operation: 'WatchChat', outcome: 'refused' })).toBeUndefined();
     expect(sample(text, 'livechat_messages_stored_total', { author: 'VISITOR' })).toBe(SEND_MESSAGE_LIMIT + 1);
     expect(sample(text, 'livechat_rate_limit_refusals_total', { limit: 'sendMessage:visitor' })).toBe(1);
     expect(sample(text, 'livechat_rate_limit_refusals_total', { limit: 'ws:subscriptionsPerSocket' })).toBe(1);

@@ -40,21 +40,43 @@ export function useGraphqlMetrics(metrics: Metrics): Plugin<{ req?: IncomingMess
     record({ operation, type, outcome: 'invalid' });
     countErrors(errors);
   };
+  // HTTP requests the parse, validate or execute hooks counted; the others failed in between (a bad
+  // token while building the context, for example) and are counted when yoga sends their result.
+  const counted = new WeakSet<Request>();
+  const operationNames = new WeakMap<Request, string | null | undefined>();
+  // Not `instanceof Request`: yoga's fetch API (multipart uploads) brings its own Request class.
+  const requestOf = (context: unknown) => {
+    const request = (context as { request?: unknown } | undefined)?.request;
+    return typeof request === 'object' && request !== null ? (request as Request) : null;
+  };
+  const seen = (context: unknown) => {
+    const request = requestOf(context);
+    if (request) counted.add(request);
+  };
 
   return {
-    onParse() {
+    onParams({ request, params }) {
+      operationNames.set(request, params.operationName);
+    },
+    onParse({ context }) {
       return ({ result }) => {
-        if (result instanceof Error) refused('unparsed', 'unknown', [result]);
+        const request = requestOf(context);
+        if (result instanceof Error) {
+          seen(context);
+          refused('unparsed', 'unknown', [result]);
+        } else if (result && request) operationNames.set(request, operationOf(result, operationNames.get(request)).name);
       };
     },
-    onValidate({ params }) {
+    onValidate({ params, context }) {
       return ({ valid, result }) => {
         if (valid) return;
+        seen(context);
         const { name, type } = operationOf(params.documentAST, undefined);
         refused(metrics.operationLabel(name), type, result);
       };
     },
     onExecute({ args }) {
+      seen(args.contextValue);
       const started = performance.now();
       const { name, type } = operationOf(args.document, args.operationName);
       const operation = metrics.operationLabel(name);
@@ -73,6 +95,7 @@ export function useGraphqlMetrics(metrics: Metrics): Plugin<{ req?: IncomingMess
       };
     },
     onSubscribe({ args }) {
+      seen(args.contextValue);
       const started = performance.now();
       const { name } = operationOf(args.document, args.operationName);
       const operation = metrics.operationLabel(name);
@@ -103,6 +126,13 @@ export function useGraphqlMetrics(metrics: Metrics): Plugin<{ req?: IncomingMess
           countErrors([error]);
         },
       };
+    },
+    onResultProcess({ request, result }) {
+      if (counted.has(request) || Array.isArray(result) || isAsyncIterable(result)) return;
+      const errors = (result as ExecutionResult).errors;
+      if (!errors?.length) return;
+      metrics.graphqlRequests.inc({ operation: metrics.operationLabel(operationNames.get(request)), type: 'unknown', outcome: 'refused' });
+      countErrors(errors);
     },
     onResponse({ response, serverContext }) {
       const res = (serverContext as { res?: ServerResponse }).res;
