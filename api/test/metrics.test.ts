@@ -48,6 +48,7 @@ describe('GET /metrics with METRICS_TOKEN', () => {
       metrics: { token, port: null, host: '127.0.0.1' },
       chat: { ...defaults.chat, sendMessagePerVisitor: { limit: SEND_MESSAGE_LIMIT, windowSeconds: 60 } },
       sockets: { ...defaults.sockets, subscriptionsPerSocket: 1 },
+      loginProtection: { ...defaults.loginProtection, failsBeforeLockout: 2, failsPerIp: 10_000 },
     });
   });
   afterAll(() => app?.stop());
@@ -148,6 +149,16 @@ describe('GET /metrics with METRICS_TOKEN', () => {
       scrape,
       (t) => sample(t, 'livechat_sse_streams_open') === 0 && sample(t, 'livechat_graphql_subscriptions_active') === 0 && sample(t, 'livechat_websockets_open') === 0,
     );
+  });
+
+  it('counts login lock-outs by their limiter', async () => {
+    const { agent } = await app.agentWithToken();
+    const login = () => app.gql(`mutation Login($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: agent.email, p: 'wrong password' });
+    for (let i = 0; i < 2; i++) expect((await login()).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await login()).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    const text = await scrape();
+    expect(sample(text, 'livechat_rate_limit_refusals_total', { limit: 'login-fails:email-ip' })).toBe(1);
+    expect(sample(text, 'livechat_graphql_requests_total', { operation: 'Login', outcome: 'error' })).toBe(3);
   });
 
   it('caps operation names: long names are cut to 64 characters', async () => {
