@@ -63,8 +63,10 @@ function createRateLimiter(store: (options: StoreOptions) => RateLimiterAbstract
     },
     limiter({ name, points, durationSeconds }) {
       const id = `${name}/${points}/${durationSeconds}`;
-      let limiter = named.get(id);
-      if (!limiter) named.set(id, (limiter = countRefusals(store({ keyPrefix: `${keyPrefix}:${name}`, points, duration: durationSeconds }), () => onRefused(name))));
+      const existing = named.get(id);
+      if (existing) return existing;
+      const limiter = countRefusals(store({ keyPrefix: `${keyPrefix}:${name}`, points, duration: durationSeconds }), () => onRefused(name));
+      named.set(id, limiter);
       return limiter;
     },
   };
