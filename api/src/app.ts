@@ -23,6 +23,8 @@ import { createSecurityHeaders } from './http/security-headers';
 import { sendFile, serveSinglePageApp } from './http/static-files';
 import { graphqlLimitsPlugin, maskError, requestBodyPlugin, socketErrors, toClientError } from './http/graphql-limits';
 import { uploadOptions } from './http/uploads';
+import { checkMetricsConfig, countRefusedOperation, countWebSockets, createMetricsEndpoint, useGraphqlMetrics } from './http/metrics';
+import { createMetrics } from './metrics';
 import { schema } from './schema';
 import { createAppServices, type AppServices } from './services/app-services';
 import { isUuid } from './services/chat-access';
@@ -39,6 +41,8 @@ export interface RunningApp {
   port: number;
   services: AppServices;
   databaseEngine: 'pglite' | 'postgresql';
+  /** http://host:port/metrics of the METRICS_PORT listener; null without one. */
+  metricsUrl: string | null;
 }
 
 export interface App {
@@ -68,7 +72,10 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
   let wsServer: WebSocketServer | null = null;
   let disposeWs: (() => Promise<void> | void) | null = null;
   let stopping: Promise<void> | null = null;
+  let metricsUrl: string | null = null;
   const securityHeaders = createSecurityHeaders(config);
+  const metrics = createMetrics();
+  const metricsEndpoint = createMetricsEndpoint(config.metrics, metrics);
 
   async function authenticate(services: AppServices, authorization: unknown): Promise<{ principal: Principal | null; token: string | null }> {
     const token = typeof authorization === 'string' ? bearerFrom(authorization) : null;
@@ -107,6 +114,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
         requestBodyPlugin(config.graphql.maxBodyBytes),
         graphqlLimitsPlugin(config.graphql, { fieldSuggestions: config.development }),
         useCredentialStreams(services.bus),
+        useGraphqlMetrics(services.metrics),
       ],
       context: async ({ request, req, connectionParams }: { request: Request; req?: IncomingMessage; connectionParams?: Record<string, unknown> }) => {
         const authorization = connectionParams ? connectionParams.authorization : request.headers.get('authorization');
@@ -138,6 +146,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       res.end(JSON.stringify(report));
       return;
     }
+    if (pathname === '/metrics' && (await metricsEndpoint.serveOnMainPort(req, res))) return;
     if (pathname.startsWith('/attachments/')) return serveAttachment(services, req, res, url);
     if (pathname === '/') {
       res.writeHead(302, { location: '/console/' }).end();
@@ -172,7 +181,8 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
   function attachWebSockets(services: AppServices, yoga: YogaServerInstance<ServerContext, Context>, httpServer: Server) {
     const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
     const credentialSockets = createCredentialSockets(services.bus);
-    const socketLimits = createSocketLimits(config.sockets, config.trustProxy);
+    const socketLimits = createSocketLimits(config.sockets, config.trustProxy, services.metrics.rateLimitRefused);
+    countWebSockets(wss, services.metrics);
     // Registered before graphql-ws's own listener, so a socket past the cap is closed before it is served.
     wss.on('connection', socketLimits.admit);
     const disposable = useServer<Record<string, unknown>, WsExtra>(
@@ -203,7 +213,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
         },
         onSubscribe: async (ctx, _id, params) => {
           const refused = await socketLimits.checkOperation(ctx.extra.socket, ctx.subscriptions);
-          if (refused) return [...refused];
+          if (refused) return countRefusedOperation(services.metrics, params.operationName, refused);
           const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
             ...ctx,
             req: ctx.extra.request,
@@ -245,12 +255,13 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       let databaseUrl = config.databaseUrl;
       const engine = databaseUrl ? 'postgresql' : 'pglite';
       try {
+        checkMetricsConfig(config.metrics);
         if (!databaseUrl) {
           embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log: config.log });
           databaseUrl = embedded.url;
         }
         await applyMigrations(databaseUrl, { log: config.log });
-        services = createAppServices(createDatabase(databaseUrl, { embedded: engine === 'pglite' }), config);
+        services = createAppServices(createDatabase(databaseUrl, { embedded: engine === 'pglite', metrics: metrics.database }), config, metrics);
         await waitForBus(services, config.log);
         await options.beforeListen?.(services);
         services.idle.start();
@@ -270,19 +281,21 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
           server!.once('error', reject);
           server!.listen(config.port, config.host, () => resolve());
         });
+        metricsUrl = await metricsEndpoint.listen();
       } catch (error) {
         await this.stop();
         throw error;
       }
       const { port } = server.address() as AddressInfo;
       const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-      return { url: `http://${host}:${port}`, port, services: services!, databaseEngine: engine };
+      return { url: `http://${host}:${port}`, port, services: services!, databaseEngine: engine, metricsUrl };
     },
 
     stop() {
       stopping ??= (async () => {
         for (const client of wsServer?.clients ?? []) client.close(1001, 'Server shutting down');
         await disposeWs?.();
+        await metricsEndpoint.close();
         if (server) {
           const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
           server.closeAllConnections();

@@ -18,6 +18,12 @@ const TOPICS: readonly BusTopic[] = ['chat', 'channel', 'agent', 'credentials'];
 const CHANNEL_PREFIX = 'livechat:';
 
 type Listener = (payload: unknown) => void;
+type Envelope = { key: string; payload: unknown; publishedAt?: number };
+
+export interface BusMetrics {
+  /** Seconds from publish to delivery on this instance, per topic. */
+  delivered(topic: BusTopic, lagSeconds: number): void;
+}
 
 export interface EventBus {
   kind: 'memory' | 'redis';
@@ -34,13 +40,15 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-export function createEventBus(redisUrl?: string): EventBus {
+export function createEventBus(redisUrl?: string, metrics?: BusMetrics): EventBus {
   const listeners = new Map<string, Set<Listener>>();
   const resyncListeners = new Set<() => void>();
   const routeKey = (topic: string, key: string) => `${topic}\u0000${key}`;
 
-  function deliver(topic: string, detail: { key: string; payload: unknown } | null) {
+  function deliver(topic: BusTopic, detail: Envelope | null) {
     if (!detail) return;
+    // Wall-clock time, so the lag across instances (through Redis) counts too.
+    if (metrics && typeof detail.publishedAt === 'number') metrics.delivered(topic, Math.max(0, Date.now() - detail.publishedAt) / 1000);
     const set = listeners.get(routeKey(topic, detail.key));
     if (set) for (const listener of [...set]) listener(detail.payload);
   }
@@ -70,8 +78,9 @@ export function createEventBus(redisUrl?: string): EventBus {
       status: () => 'ready',
       ready: Promise.resolve(),
       publish: (topic, key, payload) => {
+        const detail: Envelope = { key, payload, publishedAt: Date.now() };
         // Asynchronous like Redis, so publishers never run subscriber code inside their own call.
-        queueMicrotask(() => target.dispatchEvent(new CustomEvent(topic, { detail: { key, payload } })));
+        queueMicrotask(() => target.dispatchEvent(new CustomEvent(topic, { detail })));
       },
       listen,
       onResync,
@@ -106,7 +115,7 @@ export function createEventBus(redisUrl?: string): EventBus {
     status: () => (subscribeClient.status !== 'ready' ? subscribeClient.status : publishClient.status),
     ready: subscribeClient.subscribe(...channels).then(() => undefined),
     publish: (topic, key, payload) => {
-      target.dispatchEvent(new CustomEvent(CHANNEL_PREFIX + topic, { detail: { key, payload } }));
+      target.dispatchEvent(new CustomEvent(CHANNEL_PREFIX + topic, { detail: { key, payload, publishedAt: Date.now() } satisfies Envelope }));
     },
     listen,
     onResync,

@@ -21,7 +21,7 @@ function closeTooMany(socket: WebSocket, reason: string) {
  * Caps on graphql-ws sockets: open sockets per client address (counted per API instance), running
  * operations per socket, and operations started per socket per window.
  */
-export function createSocketLimits(limits: SocketLimits, trustProxy: TrustProxy) {
+export function createSocketLimits(limits: SocketLimits, trustProxy: TrustProxy, onRefused: (limit: string) => void = () => {}) {
   const openByAddress = new Map<string, number>();
   const operations = new RateLimiterMemory({ points: limits.operationsPerSocket.limit, duration: limits.operationsPerSocket.windowSeconds });
   const socketKeys = new WeakMap<WebSocket, string>();
@@ -32,6 +32,7 @@ export function createSocketLimits(limits: SocketLimits, trustProxy: TrustProxy)
     const address = clientAddress(request, trustProxy);
     const open = openByAddress.get(address) ?? 0;
     if (open >= limits.connectionsPerIp) {
+      onRefused('ws:connectionsPerIp');
       closeTooMany(socket, `more than ${limits.connectionsPerIp} open connections from one address`);
       return;
     }
@@ -55,16 +56,19 @@ export function createSocketLimits(limits: SocketLimits, trustProxy: TrustProxy)
     try {
       await operations.consume(key);
     } catch {
+      onRefused('ws:operationsPerSocket');
       closeTooMany(socket, `more than ${limits.operationsPerSocket.limit} operations in ${window} s on one connection`);
       return [rateLimited(window)];
     }
-    if (Object.keys(running).length > limits.subscriptionsPerSocket)
+    if (Object.keys(running).length > limits.subscriptionsPerSocket) {
+      onRefused('ws:subscriptionsPerSocket');
       return [
         new AppError('LIMIT_EXCEEDED', `At most ${limits.subscriptionsPerSocket} operations can run at once on one connection; complete one first.`, {
           limit: 'WS_MAX_SUBSCRIPTIONS_PER_SOCKET',
           max: limits.subscriptionsPerSocket,
         }),
       ];
+    }
     return null;
   }
 

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config';
 import type { Database, RawSql } from '../db/client';
+import { createMetrics, type Metrics } from '../metrics';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createEventBus, type EventBus } from '../pubsub';
 import { createAgentService, type AgentService } from './agents';
@@ -23,6 +24,8 @@ export interface AppServices {
   config: AppConfig;
   bus: EventBus;
   rateLimiter: RateLimiter;
+  /** This instance's Prometheus metrics (GET /metrics). */
+  metrics: Metrics;
   auth: AuthService;
   agents: AgentService;
   channels: ChannelService;
@@ -36,18 +39,18 @@ export interface AppServices {
   close(): Promise<void>;
 }
 
-export function createAppServices(database: Database, config: AppConfig): AppServices {
+export function createAppServices(database: Database, config: AppConfig, metrics: Metrics = createMetrics()): AppServices {
   const { prisma, sql } = database;
-  const bus = createEventBus(config.redisUrl);
+  const bus = createEventBus(config.redisUrl, { delivered: (topic, lagSeconds) => metrics.pubsubLag.observe({ topic }, lagSeconds) });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : null;
   redis?.on('error', () => {});
-  const rateLimiter = redis ? createRedisRateLimiter(redis) : createMemoryRateLimiter();
+  const rateLimiter = redis ? createRedisRateLimiter(redis, undefined, metrics.rateLimitRefused) : createMemoryRateLimiter(undefined, metrics.rateLimitRefused);
   const auth = createAuthService(prisma, sql, rateLimiter, bus, {
     ...config,
     // A visitor's lastSeenAt must be fresher than the idle timeout, or active visitors would look gone.
     visitorLastSeenPrecisionMs: Math.min(30_000, (config.chat.idleTimeoutSeconds * 1000) / 3),
   });
-  const events = createChatEventLog(prisma, sql, bus);
+  const events = createChatEventLog(prisma, sql, bus, (event) => metrics.messagesStored.inc({ author: event.message?.authorKind ?? 'unknown' }));
   const chats = createChatService({ prisma, events, bus, rateLimiter, auth, limits: config.chat });
   const queue = createQueueService(prisma, events, bus, chats);
   return {
@@ -56,6 +59,7 @@ export function createAppServices(database: Database, config: AppConfig): AppSer
     config,
     bus,
     rateLimiter,
+    metrics,
     auth,
     agents: createAgentService(prisma, bus, queue),
     channels: createChannelService(prisma, bus),

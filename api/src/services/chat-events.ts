@@ -45,7 +45,7 @@ const MAX_FRUITLESS_CATCH_UPS = 5;
  * The per-session event log behind `chatEvents`: every stored event gets the next cursor of its
  * session, in the same transaction that changes the session, and is published only after commit.
  */
-export function createChatEventLog(prisma: PrismaClient, sql: RawSql, bus: EventBus) {
+export function createChatEventLog(prisma: PrismaClient, sql: RawSql, bus: EventBus, onMessageStored: (event: ChatEventDto) => void = () => {}) {
   /** Appends an event inside `tx`, optionally changing the session in the same statement. */
   async function append(tx: Tx, sessionId: string, draft: ChatEventDraft, sessionUpdate: Prisma.ChatSessionUpdateInput = {}): Promise<ChatEventDto> {
     const createdAt = new Date();
@@ -98,7 +98,11 @@ export function createChatEventLog(prisma: PrismaClient, sql: RawSql, bus: Event
 
   /** Publishes committed events in order. */
   function publish(events: ChatEventDto[]) {
-    for (const event of events) bus.publish('chat', event.sessionId, event);
+    for (const event of events) {
+      // Only committed events are published, so this counts each stored message once.
+      if (event.type === 'MESSAGE' && event.cursor != null) onMessageStored(event);
+      bus.publish('chat', event.sessionId, event);
+    }
   }
 
   /** Typing and other transient signals: delivered live, never stored, no cursor. */

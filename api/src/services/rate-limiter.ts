@@ -39,7 +39,10 @@ export function retryAfterSeconds(refusal: RateLimiterRes): number {
   return Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
 }
 
-function createRateLimiter(store: (options: StoreOptions) => RateLimiterAbstract, keyPrefix: string): RateLimiter {
+/** Told of every refusal: the key for hit(), the limiter's name for limiter(). */
+export type OnRateLimitRefused = (limit: string) => void;
+
+function createRateLimiter(store: (options: StoreOptions) => RateLimiterAbstract, keyPrefix: string, onRefused: OnRateLimitRefused = () => {}): RateLimiter {
   const byWindow = new Map<string, RateLimiterAbstract>();
   const named = new Map<string, RateLimiterAbstract>();
   return {
@@ -51,24 +54,40 @@ function createRateLimiter(store: (options: StoreOptions) => RateLimiterAbstract
         await limiter.consume(key);
         return { allowed: true, retryAfterSeconds: 0 };
       } catch (refusal) {
-        if (refusal instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: retryAfterSeconds(refusal) };
+        if (refusal instanceof RateLimiterRes) {
+          onRefused(key);
+          return { allowed: false, retryAfterSeconds: retryAfterSeconds(refusal) };
+        }
         throw refusal;
       }
     },
     limiter({ name, points, durationSeconds }) {
       const id = `${name}/${points}/${durationSeconds}`;
-      let limiter = named.get(id);
-      if (!limiter) named.set(id, (limiter = store({ keyPrefix: `${keyPrefix}:${name}`, points, duration: durationSeconds })));
+      const existing = named.get(id);
+      if (existing) return existing;
+      const limiter = countRefusals(store({ keyPrefix: `${keyPrefix}:${name}`, points, duration: durationSeconds }), () => onRefused(name));
+      named.set(id, limiter);
       return limiter;
     },
   };
 }
 
-export function createMemoryRateLimiter(keyPrefix = 'ratelimit'): RateLimiter {
-  return createRateLimiter((options) => new RateLimiterMemory(options), keyPrefix);
+/** A consume() past the points rejects with a RateLimiterRes: that is a refusal. */
+function countRefusals(limiter: RateLimiterAbstract, refused: () => void): RateLimiterAbstract {
+  const consume = limiter.consume.bind(limiter);
+  limiter.consume = (...args: Parameters<RateLimiterAbstract['consume']>) =>
+    consume(...args).catch((rejection: unknown) => {
+      if (rejection instanceof RateLimiterRes) refused();
+      throw rejection;
+    });
+  return limiter;
 }
 
-export function createRedisRateLimiter(redis: Redis, keyPrefix = 'ratelimit'): RateLimiter {
+export function createMemoryRateLimiter(keyPrefix = 'ratelimit', onRefused?: OnRateLimitRefused): RateLimiter {
+  return createRateLimiter((options) => new RateLimiterMemory(options), keyPrefix, onRefused);
+}
+
+export function createRedisRateLimiter(redis: Redis, keyPrefix = 'ratelimit', onRefused?: OnRateLimitRefused): RateLimiter {
   return createRateLimiter(
     (options) =>
       new RateLimiterRedis({
@@ -79,6 +98,7 @@ export function createRedisRateLimiter(redis: Redis, keyPrefix = 'ratelimit'): R
         insuranceLimiter: new RateLimiterMemory(options),
       }),
     keyPrefix,
+    onRefused,
   );
 }
 
