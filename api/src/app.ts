@@ -23,6 +23,10 @@ import { createSecurityHeaders } from './http/security-headers';
 import { sendFile, serveSinglePageApp } from './http/static-files';
 import { graphqlLimitsPlugin, maskError, requestBodyPlugin, socketErrors, toClientError } from './http/graphql-limits';
 import { uploadOptions } from './http/uploads';
+import { createHealthChecks, sendHealth, type HealthChecks } from './http/health';
+import { operationLogsPlugin } from './http/operation-logs';
+import { createHttpDrain } from './http/shutdown';
+import { loggerIntoLines, requestIdOf, type Logger } from './logger';
 import { schema } from './schema';
 import { createAppServices, type AppServices } from './services/app-services';
 import { isUuid } from './services/chat-access';
@@ -31,6 +35,8 @@ import { bearerFrom } from './services/tokens';
 export interface AppOptions {
   /** Runs after migrations and before the port opens: seeding, for example. */
   beforeListen?: (services: AppServices) => Promise<void>;
+  /** Where the JSON logs go; without one they are lines passed to `config.log`. */
+  logger?: Logger;
 }
 
 export interface RunningApp {
@@ -43,7 +49,8 @@ export interface RunningApp {
 
 export interface App {
   start(): Promise<RunningApp>;
-  stop(): Promise<void>;
+  /** Drains (503 on /health, sockets closed with 1001, in-flight requests finished) for up to `graceMs`, then closes. */
+  stop(options?: { graceMs?: number }): Promise<void>;
 }
 
 type ServerContext = { req: IncomingMessage; res: ServerResponse };
@@ -69,22 +76,13 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
   let disposeWs: (() => Promise<void> | void) | null = null;
   let stopping: Promise<void> | null = null;
   const securityHeaders = createSecurityHeaders(config);
+  const logger = options.logger ?? loggerIntoLines(config);
+  const httpDrain = createHttpDrain();
 
   async function authenticate(services: AppServices, authorization: unknown): Promise<{ principal: Principal | null; token: string | null }> {
     const token = typeof authorization === 'string' ? bearerFrom(authorization) : null;
     if (authorization != null && typeof authorization !== 'string') throw unauthenticated('Malformed token.');
     return { principal: token ? await services.auth.authenticate(token) : null, token };
-  }
-
-  async function health(services: AppServices, engine: string) {
-    const started = performance.now();
-    const database = await services.prisma
-      .$queryRaw`SELECT 1`
-      .then(() => ({ ok: true, engine, latencyMs: Math.round((performance.now() - started) * 10) / 10 }))
-      .catch((error: unknown) => ({ ok: false, engine, error: error instanceof Error ? error.message.split('\n')[0] : 'unknown' }));
-    const busStatus = services.bus.status();
-    const pubsub = { ok: busStatus === 'ready', kind: services.bus.kind, status: busStatus };
-    return { status: database.ok && pubsub.ok ? 'ok' : 'degraded', database, pubsub };
   }
 
   function createYogaServer(services: AppServices): YogaServerInstance<ServerContext, Context> {
@@ -96,7 +94,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       graphiql: config.graphiql ? { subscriptionsProtocol: 'WS' } : false,
       // Unexpected errors become "Unexpected error." (INTERNAL_SERVER_ERROR) with no stack; every other error keeps or gets a code.
       maskedErrors: { isDev: false, maskError },
-      logging: config.development ? 'info' : 'warn',
+      logging: logger.child({ component: 'yoga' }, { level: config.development ? 'info' : 'warn' }),
       // Multipart uploads: size limits while parsing, and refusals as VALIDATION errors naming `file`.
       fetchAPI: uploads.fetchAPI,
       maxRequestBodySize: uploads.maxRequestBodySize,
@@ -107,6 +105,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
         requestBodyPlugin(config.graphql.maxBodyBytes),
         graphqlLimitsPlugin(config.graphql, { fieldSuggestions: config.development }),
         useCredentialStreams(services.bus),
+        operationLogsPlugin(logger),
       ],
       context: async ({ request, req, connectionParams }: { request: Request; req?: IncomingMessage; connectionParams?: Record<string, unknown> }) => {
         const authorization = connectionParams ? connectionParams.authorization : request.headers.get('authorization');
@@ -123,21 +122,19 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
     });
   }
 
-  async function handleHttp(services: AppServices, yoga: YogaServerInstance<ServerContext, Context>, engine: string, req: IncomingMessage, res: ServerResponse) {
+  async function handleHttp(services: AppServices, yoga: YogaServerInstance<ServerContext, Context>, healthChecks: HealthChecks, req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const pathname = url.pathname;
     securityHeaders(req, res, pathname);
+    if (httpDrain.refuse(req, res, pathname)) return;
     if (pathname === '/graphql' || pathname.startsWith('/graphql/')) return yoga(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    if (pathname === '/health') {
-      const report = await health(services, engine);
-      res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify(report));
-      return;
-    }
+    if (pathname === '/health') return sendHealth(res, await healthChecks.summary(), req.method === 'HEAD');
+    if (pathname === '/health/live') return sendHealth(res, healthChecks.live(), req.method === 'HEAD');
+    if (pathname === '/health/ready') return sendHealth(res, await healthChecks.ready(), req.method === 'HEAD');
     if (pathname.startsWith('/attachments/')) return serveAttachment(services, req, res, url);
     if (pathname === '/') {
       res.writeHead(302, { location: '/console/' }).end();
@@ -173,6 +170,14 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
     const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
     const credentialSockets = createCredentialSockets(services.bus);
     const socketLimits = createSocketLimits(config.sockets, config.trustProxy);
+    // Each socket's id (from its upgrade request) is on its log lines; while draining, new sockets go elsewhere.
+    wss.on('connection', (socket, request) => {
+      const socketLog = logger.child({ reqId: requestIdOf(request) });
+      if (httpDrain.draining) socket.close(1001, 'Server shutting down');
+      else socketLog.info('websocket opened');
+      const opened = performance.now();
+      socket.once('close', (code) => socketLog.info({ code, durationMs: Math.round(performance.now() - opened) }, 'websocket closed'));
+    });
     // Registered before graphql-ws's own listener, so a socket past the cap is closed before it is served.
     wss.on('connection', socketLimits.admit);
     const disposable = useServer<Record<string, unknown>, WsExtra>(
@@ -240,6 +245,15 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
     };
   }
 
+  // Path only: query strings carry signed attachment URLs.
+  function logHttpRequest(req: IncomingMessage, res: ServerResponse, reqId: string) {
+    const started = performance.now();
+    res.once('close', () => {
+      const path = (req.url ?? '/').split('?')[0];
+      logger.info({ reqId, method: req.method, path, status: res.statusCode, durationMs: Math.round((performance.now() - started) * 10) / 10, ...(res.writableFinished ? {} : { aborted: true }) }, 'http request');
+    });
+  }
+
   return {
     async start() {
       let databaseUrl = config.databaseUrl;
@@ -251,14 +265,19 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
         }
         await applyMigrations(databaseUrl, { log: config.log });
         services = createAppServices(createDatabase(databaseUrl, { embedded: engine === 'pglite' }), config);
+        const healthChecks = createHealthChecks(services, engine, () => httpDrain.draining);
         await waitForBus(services, config.log);
         await options.beforeListen?.(services);
         services.idle.start();
         const yoga = createYogaServer(services);
         const running = services;
         server = createServer((req, res) => {
-          handleHttp(running, yoga, engine, req, res).catch((error: unknown) => {
-            config.log(`HTTP handler failed: ${error instanceof Error ? error.message : String(error)}`);
+          const reqId = requestIdOf(req);
+          res.setHeader('x-request-id', reqId);
+          httpDrain.track(res);
+          logHttpRequest(req, res, reqId);
+          handleHttp(running, yoga, healthChecks, req, res).catch((error: unknown) => {
+            logger.error({ reqId, err: { name: error instanceof Error ? error.name : typeof error } }, 'HTTP handler failed');
             if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
             res.end('Internal error');
           });
@@ -279,15 +298,15 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       return { url: `http://${host}:${port}`, port, services: services!, databaseEngine: engine };
     },
 
-    stop() {
+    stop({ graceMs = config.shutdownGraceSeconds * 1000 } = {}) {
       stopping ??= (async () => {
+        // Leaves a little of the grace for closing the database and flushing the logs.
+        const deadline = performance.now() + Math.max(0, graceMs - 500);
+        const draining = httpDrain.drain(server, deadline);
         for (const client of wsServer?.clients ?? []) client.close(1001, 'Server shutting down');
         await disposeWs?.();
-        if (server) {
-          const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
-          server.closeAllConnections();
-          await closed;
-        }
+        const { unfinished } = await draining;
+        if (unfinished > 0) logger.warn({ unfinished }, 'shutdown grace ran out with requests still running');
         if (services) {
           services.idle.stop();
           await services.close();
