@@ -8,7 +8,9 @@ type LoggedContext = Partial<Context> & { req?: IncomingMessage };
 
 function operationOf(document: DocumentNode, operationName?: string | null) {
   const operation = getOperationAST(document, operationName ?? undefined);
-  return { operation: operation?.name?.value ?? operationName ?? null, operationType: operation?.operation ?? null };
+  // Anonymous documents are told apart by their top-level fields (names only, never arguments).
+  const rootFields = operation?.selectionSet.selections.flatMap((s) => (s.kind === 'Field' ? [s.name.value] : [])).slice(0, 10) ?? [];
+  return { operation: operation?.name?.value ?? operationName ?? null, operationType: operation?.operation ?? null, rootFields };
 }
 
 function errorCodes(errors: readonly GraphQLError[] | undefined): string[] {
