@@ -30,7 +30,9 @@ try {
   const running = await app.start();
   const where = engine === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL from DATABASE_URL';
   // The e2e harness (e2e/support/api-server.ts) finds the URL in this message: keep "Live chat API on <url> ".
-  logger.info(
+  // Written at any LOG_LEVEL but silent: an operator at `warn` still learns where it listens.
+  const startupLogger = config.logLevel === 'silent' || logger.isLevelEnabled('info') ? logger : logger.child({}, { level: 'info' });
+  startupLogger.info(
     {
       url: running.url,
       console: `${running.url}/console/`,
