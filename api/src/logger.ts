@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { AppConfig } from './config';
 
@@ -41,7 +42,17 @@ export const REDACTED_PATHS = [
 
 /** Pretty lines for a person at a terminal in development; JSON lines everywhere else. */
 export function wantsPrettyLogs(config: Pick<AppConfig, 'development'>, env: NodeJS.ProcessEnv = process.env, isTty = Boolean(process.stdout.isTTY)): boolean {
-  return env.NODE_ENV === 'development' || (config.development && isTty);
+  return (env.NODE_ENV === 'development' || (config.development && isTty)) && prettyPrinterInstalled();
+}
+
+// pino-pretty is a dev dependency: a production install without it logs JSON whatever NODE_ENV says.
+function prettyPrinterInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
