@@ -277,7 +277,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
           httpDrain.track(res);
           logHttpRequest(req, res, reqId);
           handleHttp(running, yoga, healthChecks, req, res).catch((error: unknown) => {
-            logger.error({ reqId, err: { name: error instanceof Error ? error.name : typeof error } }, 'HTTP handler failed');
+            logger.error({ reqId, path: (req.url ?? '/').split('?')[0], error: error instanceof Error ? error.message.split('\n')[0] : String(error) }, 'HTTP handler failed');
             if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
             res.end('Internal error');
           });
