@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { GraphQLError } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -25,6 +25,10 @@ import { graphqlLimitsPlugin, maskError, requestBodyPlugin, socketErrors, toClie
 import { uploadOptions } from './http/uploads';
 import { checkMetricsConfig, countRefusedOperation, countWebSockets, createMetricsEndpoint, useGraphqlMetrics } from './http/metrics';
 import { createMetrics } from './metrics';
+import { createHealthChecks, sendHealth, type HealthChecks } from './http/health';
+import { operationLogsPlugin } from './http/operation-logs';
+import { createHttpDrain } from './http/shutdown';
+import { loggerIntoLines, requestIdOf, type Logger } from './logger';
 import { schema } from './schema';
 import { createAppServices, type AppServices } from './services/app-services';
 import { isUuid } from './services/chat-access';
@@ -33,6 +37,8 @@ import { bearerFrom } from './services/tokens';
 export interface AppOptions {
   /** Runs after migrations and before the port opens: seeding, for example. */
   beforeListen?: (services: AppServices) => Promise<void>;
+  /** Where the JSON logs go; without one they are lines passed to `config.log`. */
+  logger?: Logger;
 }
 
 export interface RunningApp {
@@ -47,10 +53,12 @@ export interface RunningApp {
 
 export interface App {
   start(): Promise<RunningApp>;
-  stop(): Promise<void>;
+  /** Drains (503 on /health, sockets closed with 1001, in-flight requests finished) for up to `graceMs`, then closes. */
+  stop(options?: { graceMs?: number }): Promise<void>;
 }
 
 type ServerContext = { req: IncomingMessage; res: ServerResponse };
+type Enveloped = Pick<ReturnType<YogaServerInstance<ServerContext, Context>['getEnveloped']>, 'execute' | 'subscribe'>;
 type WsExtra = { request: IncomingMessage; visitorId?: string };
 
 /** The client address for per-address limits: TRUST_PROXY's hops are skipped, nothing the client wrote is believed. */
@@ -76,22 +84,13 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
   const securityHeaders = createSecurityHeaders(config);
   const metrics = createMetrics();
   const metricsEndpoint = createMetricsEndpoint(config.metrics, metrics);
+  const logger = options.logger ?? loggerIntoLines(config);
+  const httpDrain = createHttpDrain();
 
   async function authenticate(services: AppServices, authorization: unknown): Promise<{ principal: Principal | null; token: string | null }> {
     const token = typeof authorization === 'string' ? bearerFrom(authorization) : null;
     if (authorization != null && typeof authorization !== 'string') throw unauthenticated('Malformed token.');
     return { principal: token ? await services.auth.authenticate(token) : null, token };
-  }
-
-  async function health(services: AppServices, engine: string) {
-    const started = performance.now();
-    const database = await services.prisma
-      .$queryRaw`SELECT 1`
-      .then(() => ({ ok: true, engine, latencyMs: Math.round((performance.now() - started) * 10) / 10 }))
-      .catch((error: unknown) => ({ ok: false, engine, error: error instanceof Error ? error.message.split('\n')[0] : 'unknown' }));
-    const busStatus = services.bus.status();
-    const pubsub = { ok: busStatus === 'ready', kind: services.bus.kind, status: busStatus };
-    return { status: database.ok && pubsub.ok ? 'ok' : 'degraded', database, pubsub };
   }
 
   function createYogaServer(services: AppServices): YogaServerInstance<ServerContext, Context> {
@@ -103,7 +102,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       graphiql: config.graphiql ? { subscriptionsProtocol: 'WS' } : false,
       // Unexpected errors become "Unexpected error." (INTERNAL_SERVER_ERROR) with no stack; every other error keeps or gets a code.
       maskedErrors: { isDev: false, maskError },
-      logging: config.development ? 'info' : 'warn',
+      logging: logger.child({ component: 'yoga' }, { level: config.development ? 'info' : 'warn' }),
       // Multipart uploads: size limits while parsing, and refusals as VALIDATION errors naming `file`.
       fetchAPI: uploads.fetchAPI,
       maxRequestBodySize: uploads.maxRequestBodySize,
@@ -115,6 +114,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
         graphqlLimitsPlugin(config.graphql, { fieldSuggestions: config.development }),
         useCredentialStreams(services.bus),
         useGraphqlMetrics(services.metrics),
+        operationLogsPlugin(logger),
       ],
       context: async ({ request, req, connectionParams }: { request: Request; req?: IncomingMessage; connectionParams?: Record<string, unknown> }) => {
         const authorization = connectionParams ? connectionParams.authorization : request.headers.get('authorization');
@@ -131,21 +131,19 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
     });
   }
 
-  async function handleHttp(services: AppServices, yoga: YogaServerInstance<ServerContext, Context>, engine: string, req: IncomingMessage, res: ServerResponse) {
+  async function handleHttp(services: AppServices, yoga: YogaServerInstance<ServerContext, Context>, healthChecks: HealthChecks, req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const pathname = url.pathname;
     securityHeaders(req, res, pathname);
+    if (httpDrain.refuse(req, res, pathname)) return;
     if (pathname === '/graphql' || pathname.startsWith('/graphql/')) return yoga(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    if (pathname === '/health') {
-      const report = await health(services, engine);
-      res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify(report));
-      return;
-    }
+    if (pathname === '/health') return sendHealth(res, await healthChecks.summary(), req.method === 'HEAD');
+    if (pathname === '/health/live') return sendHealth(res, healthChecks.live(), req.method === 'HEAD');
+    if (pathname === '/health/ready') return sendHealth(res, await healthChecks.ready(), req.method === 'HEAD');
     if (pathname === '/metrics' && (await metricsEndpoint.serveOnMainPort(req, res))) return;
     if (pathname.startsWith('/attachments/')) return serveAttachment(services, req, res, url);
     if (pathname === '/') {
@@ -183,12 +181,21 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
     const credentialSockets = createCredentialSockets(services.bus);
     const socketLimits = createSocketLimits(config.sockets, config.trustProxy, services.metrics.rateLimitRefused);
     countWebSockets(wss, services.metrics);
+    // Each socket's id (from its upgrade request) is on its log lines; while draining, new sockets go elsewhere.
+    wss.on('connection', (socket, request) => {
+      const socketLog = logger.child({ reqId: requestIdOf(request) });
+      if (httpDrain.draining) socket.close(1001, 'Server shutting down');
+      else socketLog.info('websocket opened');
+      const opened = performance.now();
+      socket.once('close', (code) => socketLog.info({ code, durationMs: Math.round(performance.now() - opened) }, 'websocket closed'));
+    });
     // Registered before graphql-ws's own listener, so a socket past the cap is closed before it is served.
     wss.on('connection', socketLimits.admit);
     const disposable = useServer<Record<string, unknown>, WsExtra>(
       {
-        execute: (args: any) => args.rootValue.execute(args),
-        subscribe: (args: any) => args.rootValue.subscribe(args),
+        // onSubscribe below puts yoga's enveloped execute and subscribe in rootValue.
+        execute: (args: ExecutionArgs) => (args.rootValue as Enveloped).execute(args),
+        subscribe: (args: ExecutionArgs) => (args.rootValue as Enveloped).subscribe(args),
         onConnect: async (ctx) => {
           try {
             const { principal } = await authenticate(services, ctx.connectionParams?.authorization);
@@ -220,7 +227,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
             socket: ctx.extra.socket,
             params,
           });
-          let document;
+          let document: DocumentNode;
           try {
             document = parse(params.query);
           } catch (error) {
@@ -250,6 +257,15 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
     };
   }
 
+  // Path only: query strings carry signed attachment URLs.
+  function logHttpRequest(req: IncomingMessage, res: ServerResponse, reqId: string) {
+    const started = performance.now();
+    res.once('close', () => {
+      const path = (req.url ?? '/').split('?')[0];
+      logger.info({ reqId, method: req.method, path, status: res.statusCode, durationMs: Math.round((performance.now() - started) * 10) / 10, ...(res.writableFinished ? {} : { aborted: true }) }, 'http request');
+    });
+  }
+
   return {
     async start() {
       let databaseUrl = config.databaseUrl;
@@ -262,14 +278,19 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
         }
         await applyMigrations(databaseUrl, { log: config.log });
         services = createAppServices(createDatabase(databaseUrl, { embedded: engine === 'pglite', metrics: metrics.database }), config, metrics);
+        const healthChecks = createHealthChecks(services, engine, () => httpDrain.draining);
         await waitForBus(services, config.log);
         await options.beforeListen?.(services);
         services.idle.start();
         const yoga = createYogaServer(services);
         const running = services;
         server = createServer((req, res) => {
-          handleHttp(running, yoga, engine, req, res).catch((error: unknown) => {
-            config.log(`HTTP handler failed: ${error instanceof Error ? error.message : String(error)}`);
+          const reqId = requestIdOf(req);
+          res.setHeader('x-request-id', reqId);
+          httpDrain.track(res);
+          logHttpRequest(req, res, reqId);
+          handleHttp(running, yoga, healthChecks, req, res).catch((error: unknown) => {
+            logger.error({ reqId, path: (req.url ?? '/').split('?')[0], error: error instanceof Error ? error.message.split('\n')[0] : String(error) }, 'HTTP handler failed');
             if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
             res.end('Internal error');
           });
@@ -291,16 +312,16 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       return { url: `http://${host}:${port}`, port, services: services!, databaseEngine: engine, metricsUrl };
     },
 
-    stop() {
+    stop({ graceMs = config.shutdownGraceSeconds * 1000 } = {}) {
       stopping ??= (async () => {
+        // Leaves a little of the grace for closing the database and flushing the logs.
+        const deadline = performance.now() + Math.max(0, graceMs - 500);
+        const draining = httpDrain.drain(server, deadline);
         for (const client of wsServer?.clients ?? []) client.close(1001, 'Server shutting down');
         await disposeWs?.();
+        const { unfinished } = await draining;
+        if (unfinished > 0) logger.warn({ unfinished }, 'shutdown grace ran out with requests still running');
         await metricsEndpoint.close();
-        if (server) {
-          const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
-          server.closeAllConnections();
-          await closed;
-        }
         if (services) {
           services.idle.stop();
           await services.close();

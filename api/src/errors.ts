@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'LIMIT_EXCEEDED'
   /** A request a browser sends without a CORS preflight (GET, multipart, form) lacked the CSRF header (http/cross-site-requests.ts). */
   | 'CSRF_HEADER_REQUIRED'
+  /** The instance is draining for shutdown (SIGTERM): retry on another instance. */
+  | 'SHUTTING_DOWN'
   /** Past a GraphQL limit (see graphql-limits.ts): the request is refused before it runs. */
   | 'QUERY_TOO_DEEP'
   | 'TOO_MANY_ALIASES'

@@ -56,7 +56,10 @@ export function createEventBus(redisUrl?: string, metrics?: BusMetrics): EventBu
   function listen(topic: BusTopic, key: string, listener: Listener) {
     const k = routeKey(topic, key);
     let set = listeners.get(k);
-    if (!set) listeners.set(k, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      listeners.set(k, set);
+    }
     set.add(listener);
     return () => {
       set.delete(listener);
@@ -105,7 +108,9 @@ export function createEventBus(redisUrl?: string, metrics?: BusMetrics): EventBu
     lostConnection = false;
     // Resubscribe explicitly and wait for it, so the catch-up read starts after delivery resumed.
     subscribeClient.subscribe(...channels).then(
-      () => resyncListeners.forEach((listener) => listener()),
+      () => {
+        for (const listener of resyncListeners) listener();
+      },
       () => {},
     );
   });

@@ -8,6 +8,8 @@ export interface SeedOptions {
   /** Demo channels, templates and FAQ on an empty embedded database. */
   demoContent: boolean;
   log: (line: string) => void;
+  /** Where the generated admin password is shown, once; main writes it to stderr, outside the JSON logs. Default: `log`. */
+  showGeneratedPassword?: (text: string) => void;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function seedOnFirstStart(services: AppServices, options: SeedOptio
   }
   const admin = await services.agents.create({ email, password, name: 'Admin', nickname: 'Admin', role: 'ADMIN' });
   if (!options.adminPassword) {
-    options.log(
+    (options.showGeneratedPassword ?? options.log)(
       [
         '',
         '  First start: created the admin account. This password is shown once; change it after logging in.',

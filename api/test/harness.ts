@@ -65,6 +65,8 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
     port: 0,
     host: '127.0.0.1',
     development: false,
+    // The per-request JSON lines would interleave with what tests capture from config.log; logs.postgresql.test.ts checks them.
+    logLevel: 'warn',
     // Tests try wrong passwords from 127.0.0.1 all along; tests of login protection pass their own.
     loginProtection: { ...loginProtectionFromEnv({}), failsPerIp: 10_000 },
     log: (line) => logs.push(line),

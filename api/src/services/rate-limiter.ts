@@ -49,7 +49,10 @@ function createRateLimiter(store: (options: StoreOptions) => RateLimiterAbstract
     async hit(key, limit, windowSeconds) {
       const id = `${limit}/${windowSeconds}`;
       let limiter = byWindow.get(id);
-      if (!limiter) byWindow.set(id, (limiter = store({ keyPrefix, points: limit, duration: windowSeconds })));
+      if (!limiter) {
+        limiter = store({ keyPrefix, points: limit, duration: windowSeconds });
+        byWindow.set(id, limiter);
+      }
       try {
         await limiter.consume(key);
         return { allowed: true, retryAfterSeconds: 0 };
