@@ -1,18 +1,19 @@
 import { copyFile } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 
-// `pnpm --filter api build`: src/main.ts bundled to dist/main.js for plain `node`. Dependencies stay
-// external (node_modules is there at runtime), so only our own code, with the generated Prisma client, is bundled.
+// The API as plain Node ESM in dist/: one bundle of our own code (the generated Prisma client included),
+// every package left to node_modules.
 export default defineConfig({
-  entry: ['src/main.ts'],
+  entry: { main: 'src/main.ts' },
+  outDir: 'dist',
   format: ['esm'],
   target: 'node20',
   platform: 'node',
-  outDir: 'dist',
   sourcemap: true,
   clean: true,
   splitting: false,
-  // The embedded database's worker is loaded by URL beside the bundle (db/embedded.ts), not imported.
+  skipNodeModulesBundle: true,
+  // embedded.ts starts this worker by a URL relative to its own module, which is dist/main.js once bundled.
   onSuccess: async () => {
     await copyFile('src/db/embedded-worker.mjs', 'dist/embedded-worker.mjs');
   },
