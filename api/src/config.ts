@@ -1,9 +1,9 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
-import { findRepoRoot } from './repo-root';
 
-export const repoRoot = findRepoRoot(import.meta.url);
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface AppConfig {
   /** PostgreSQL URL; when absent the API runs embedded PGlite in `dataDir`. */

@@ -76,7 +76,7 @@ afterAll(() => rm(dataDir, { recursive: true, force: true }));
 describe('the start script (NODE_ENV unset)', () => {
   let api: StartedApi;
   beforeAll(async () => {
-    expect(startScript).toContain('node dist/main.js');
+    expect(startScript).toMatch(/\bnode .*dist\/main\.js/);
     api = await startCompiledApi(startScript, { NODE_OPTIONS: printNodeEnv });
   });
   afterAll(() => api?.stop());
