@@ -59,6 +59,7 @@ async function misspelledFieldError(url: string): Promise<{ message: string; ext
 }
 
 // Node loads this before the bundle and prints the NODE_ENV the process really got.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: the child's node evaluates it, not this file
 const printNodeEnv = '--import=data:text/javascript,console.log(`NODE_ENV=${process.env.NODE_ENV}`)';
 
 let startScript: string;
