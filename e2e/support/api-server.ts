@@ -45,14 +45,16 @@ export interface ApiServer {
 }
 
 /**
- * Runs the real API the way `pnpm start` does (`node --import tsx api/src/main.ts`) as a child
+ * Runs the real API the way `pnpm start` does (`node dist/main.js`, the compiled API) as a child
  * process on embedded PGlite in a data folder of its own, and resolves once it prints its URL.
- * The console and widget are served from their dist folders: build them first
- * (`pnpm build`; `pnpm test` does it).
+ * The API, console and widget are served from their dist folders: build them first
+ * (`pnpm build`, which skips what is up to date; `pnpm test` does it).
  */
 export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServer> {
   if (options.requireBuiltConsole !== false && !existsSync(path.join(repoRoot, 'console/dist/index.html')))
     throw new Error('console/dist is missing: run `pnpm build` (or `pnpm --filter console build`) before the e2e tests.');
+  if (!existsSync(path.join(apiDir, 'dist/main.js')))
+    throw new Error('api/dist/main.js is missing: run `pnpm build` (or `pnpm --filter api build`) before the e2e tests.');
 
   const ownsDataDir = !options.dataDir;
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'lc-e2e-')));
@@ -86,7 +88,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   });
 
   async function start(): Promise<void> {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const proc = spawn(process.execPath, ['--enable-source-maps', 'dist/main.js'], {
       cwd: apiDir,
       env: { ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,11 +3,11 @@
 // exactly as `prisma migrate` makes them, so the stock CLI works on the same database.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { findRepoRoot } from '../repo-root';
 import { withSchemaEngine, type MigrationList } from './schema-engine';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const repoRoot = findRepoRoot(import.meta.url);
 export const defaultMigrationsDir = path.join(repoRoot, 'prisma', 'migrations');
 export const defaultSchemaPath = path.join(repoRoot, 'prisma', 'schema.prisma');
 
