@@ -1,11 +1,13 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
+import { compression } from 'vite-plugin-compression2';
 import solid from 'vite-plugin-solid';
 
 const apiOrigin = 'http://127.0.0.1:4000';
 
 export default defineConfig({
-  plugins: [solid()],
+  // Brotli and gzip beside every built file, at the highest level: the API serves them by Accept-Encoding.
+  plugins: [solid(), compression({ algorithms: ['brotliCompress', 'gzip'], threshold: 0 })],
   // The API serves the built console under /console/.
   base: '/console/',
   server: {

@@ -1,9 +1,11 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
+import { compression } from 'vite-plugin-compression2';
 import solid from 'vite-plugin-solid';
 
 export default defineConfig({
-  plugins: [solid()],
+  // Brotli and gzip beside every built file, at the highest level: the API serves them by Accept-Encoding.
+  plugins: [solid(), compression({ algorithms: ['brotliCompress', 'gzip'], threshold: 0 })],
   build: {
     // One classic script for `<script src=".../widget.js" defer>`; the IIFE's `name` is the only global it creates.
     lib: {

@@ -20,7 +20,8 @@ import { renderDemoPage } from './http/demo-page';
 import { renderFaqPage } from './http/faq-page';
 import { graphqlCors, useCsrfHeaderRequired } from './http/cross-site-requests';
 import { createSecurityHeaders } from './http/security-headers';
-import { sendFile, serveSinglePageApp } from './http/static-files';
+import { createGraphqlCompression } from './http/graphql-compression';
+import { REVALIDATE, sendFile, serveSinglePageApp } from './http/static-files';
 import { graphqlLimitsPlugin, maskError, requestBodyPlugin, socketErrors, toClientError } from './http/graphql-limits';
 import { uploadOptions } from './http/uploads';
 import { checkMetricsConfig, countRefusedOperation, countWebSockets, createMetricsEndpoint, useGraphqlMetrics } from './http/metrics';
@@ -82,6 +83,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
   let stopping: Promise<void> | null = null;
   let metricsUrl: string | null = null;
   const securityHeaders = createSecurityHeaders(config);
+  const compressGraphql = createGraphqlCompression(config.compressMinBytes);
   const metrics = createMetrics();
   const metricsEndpoint = createMetricsEndpoint(config.metrics, metrics);
   const logger = options.logger ?? loggerIntoLines(config);
@@ -136,7 +138,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
     const pathname = url.pathname;
     securityHeaders(req, res, pathname);
     if (httpDrain.refuse(req, res, pathname)) return;
-    if (pathname === '/graphql' || pathname.startsWith('/graphql/')) return yoga(req, res);
+    if (pathname === '/graphql' || pathname.startsWith('/graphql/')) return compressGraphql(req, res, () => yoga(req, res));
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
@@ -159,7 +161,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       if (await sendFile(req, res, path.join(config.staticRoot, 'console/dist/favicon.svg'), 'public, max-age=86400')) return;
     }
     if (pathname === '/widget.js') {
-      if (await sendFile(req, res, path.join(config.staticRoot, 'widget/dist/widget.js'), 'public, max-age=300')) return;
+      if (await sendFile(req, res, path.join(config.staticRoot, 'widget/dist/widget.js'), REVALIDATE)) return;
     }
     if (pathname === '/demo' || pathname.startsWith('/demo/')) {
       const channelId = pathname.split('/')[2] ?? '';

@@ -21,7 +21,8 @@ export default async function buildWidgetBundle(project: TestProject): Promise<v
     process.env.NODE_ENV = nodeEnv;
   }
   const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
-  const files = outputs.flatMap((output) => output.output);
+  // The precompressed copies (.br, .gz) the build writes beside it are the same bundle.
+  const files = outputs.flatMap((output) => output.output).filter((file) => !/\.(br|gz)$/.test(file.fileName));
   const bundle = files.find((file) => file.fileName === 'widget.js');
   if (bundle?.type !== 'chunk') throw new Error('widget.js was not produced');
   if (files.length !== 1) throw new Error(`Expected only widget.js, got ${files.map((f) => f.fileName).join(', ')}`);

@@ -1,5 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { safeJoin } from './static-files';
+import { acceptedEncodings, safeJoin } from './static-files';
 
 describe('safeJoin', () => {
   const root = '/srv/app';
@@ -12,5 +13,21 @@ describe('safeJoin', () => {
       expect(safeJoin(root, evil)?.startsWith('/srv/app/') ?? true, evil).toBe(true);
     expect(safeJoin(root, 'a\0b')).toBeNull();
     expect(safeJoin(root, '%E0%A4%A')).toBeNull();
+  });
+});
+
+describe('acceptedEncodings', () => {
+  const asked = (header: string | undefined) => acceptedEncodings({ headers: header === undefined ? {} : { 'accept-encoding': header } } as IncomingMessage);
+  it('puts br first on a tie, as browsers list gzip before it', () => {
+    expect(asked('gzip, deflate, br')).toEqual(['br', 'gzip', 'identity']);
+    expect(asked('gzip, deflate, br, zstd')).toEqual(['br', 'gzip', 'identity']);
+    expect(asked('*')).toEqual(['br', 'gzip', 'identity']);
+  });
+  it('honours q-values, refusals and their absence', () => {
+    expect(asked('gzip;q=0.5, br;q=0.4')).toEqual(['gzip', 'br', 'identity']);
+    expect(asked('br;q=0, gzip')).toEqual(['gzip', 'identity']);
+    expect(asked('gzip;q=0, br;q=0')).toEqual(['identity']);
+    expect(asked('br, identity;q=0')).toEqual(['br']);
+    expect(asked('')).toEqual(['identity']);
   });
 });
