@@ -75,7 +75,7 @@ describe('health endpoints', () => {
       const login = await fresh(running.url, 'POST', JSON.stringify({ query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', variables: { e: agent.email, p: password } }));
       const token: string = JSON.parse(login.text).data.login.token;
 
-      const socket = createClient({ url: running.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+      const socket = createClient({ url: `${running.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
       const closed = new Promise<number>((resolve) => socket.on('closed', (event) => resolve((event as { code: number }).code)));
       const feed = subscribe(socket, `subscription { agentEvents { reasons } }`);
       await feed.waitFor((e) => e.agentEvents.reasons.includes('initial'));

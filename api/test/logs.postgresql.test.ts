@@ -75,7 +75,7 @@ describe('structured logs of a running API', () => {
     expect((await gql(SEND, { input: { sessionId, body: httpBody, clientMessageId: randomUUID() } }, visitorToken)).body.errors).toBeUndefined();
 
     // Over a WebSocket: the socket's operations carry the socket's id.
-    const socket = createClient({ url: api.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${visitorToken}` }, retryAttempts: 0 });
+    const socket = createClient({ url: `${api.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${visitorToken}` }, retryAttempts: 0 });
     const events = subscribe(socket, CHAT_EVENTS, { id: sessionId, after: 0 });
     const wsBody = `over the socket ${unique()}`;
     secrets.push(wsBody);

@@ -71,7 +71,7 @@ function follow(sessionId: string, visitorToken: string): Follower {
   const follower = { bodies: new Set<string>(), bodiesOnB: new Set<string>(), lastCursor: 0, closeCodes: [] as number[], resumed: false } as Follower;
   const connect = (base: string, onB: boolean) => {
     const client = createClient({
-      url: base.replace('http', 'ws') + '/graphql',
+      url: `${base.replace('http', 'ws')}/graphql`,
       webSocketImpl: WebSocket,
       connectionParams: { authorization: `Bearer ${visitorToken}` },
       retryAttempts: 0,

@@ -84,7 +84,7 @@ export async function sendFile(req: IncomingMessage, res: ServerResponse, file: 
   };
   if (chosen.encoding) headers['content-encoding'] = chosen.encoding;
   const ifNoneMatch = req.headers['if-none-match'];
-  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+  if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
     res.writeHead(304, headers).end();
     return true;
   }
