@@ -34,7 +34,15 @@ const schema = createSchema({
         cursors.set(input.sessionId, cursor);
         const createdAt = new Date().toISOString();
         // The author is not known without auth; the load generator tells sides apart by its own bookkeeping.
-        const message: Message = { id: randomUUID(), sessionId: input.sessionId, cursor, authorKind: 'VISITOR', body: input.body, clientMessageId: input.clientMessageId, createdAt };
+        const message: Message = {
+          id: randomUUID(),
+          sessionId: input.sessionId,
+          cursor,
+          authorKind: 'VISITOR',
+          body: input.body,
+          clientMessageId: input.clientMessageId,
+          createdAt,
+        };
         pubsub.publish('chat', input.sessionId, { cursor, type: 'MESSAGE', sessionId: input.sessionId, createdAt, message });
         return message;
       },
@@ -57,7 +65,12 @@ const disposable = useServer(
     execute: (args: any) => args.rootValue.execute(args),
     subscribe: (args: any) => args.rootValue.subscribe(args),
     onSubscribe: async (ctx, _id, params) => {
-      const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
+      const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+        ...ctx,
+        req: ctx.extra.request,
+        socket: ctx.extra.socket,
+        params,
+      });
       const args = {
         schema,
         operationName: params.operationName,

@@ -38,7 +38,13 @@ export function killAllChildrenNow() {
   }
 }
 
-export async function startChild(name: string, script: string, env: NodeJS.ProcessEnv, extraExecArgv: string[] = [], startTimeoutMs = 120_000): Promise<BenchChild> {
+export async function startChild(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  extraExecArgv: string[] = [],
+  startTimeoutMs = 120_000,
+): Promise<BenchChild> {
   const proc: ChildProcess = fork(path.join(benchDir, script), [], {
     // One node process (no tsx CLI wrapper), so proc.pid is the process whose RSS we read.
     // --expose-gc: the bench collects garbage before reading an idle RSS (op "gc").
@@ -59,7 +65,8 @@ export async function startChild(name: string, script: string, env: NodeJS.Proce
   });
 
   let exited = false;
-  const exitedPromise = new Promise<void>((resolve) => proc.once('exit', () => {
+  const exitedPromise = new Promise<void>((resolve) =>
+    proc.once('exit', () => {
       exited = true;
       resolve();
     }),

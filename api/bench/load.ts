@@ -21,10 +21,18 @@ export interface ChatPair {
   agentToken: string | null;
 }
 
-export interface Percentiles { count: number; p50: number; p90: number; p99: number; max: number }
+export interface Percentiles {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
 
 export function percentiles(values: ArrayLike<number>): Percentiles {
-  const sorted = Array.from(values).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  const sorted = Array.from(values)
+    .filter((v) => !Number.isNaN(v))
+    .sort((a, b) => a - b);
   const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : NaN);
   return { count: sorted.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted.length ? sorted[sorted.length - 1]! : NaN };
 }
@@ -32,7 +40,11 @@ export function percentiles(values: ArrayLike<number>): Percentiles {
 // --- HTTP with keep-alive: one agent for the whole run, so connections are reused.
 
 export interface HttpClient {
-  post<T = any>(query: string, variables: Record<string, unknown>, token: string | null): Promise<{ status: number; body: { data?: T; errors?: { message: string; extensions?: any }[] } }>;
+  post<T = any>(
+    query: string,
+    variables: Record<string, unknown>,
+    token: string | null,
+  ): Promise<{ status: number; body: { data?: T; errors?: { message: string; extensions?: any }[] } }>;
   /** TCP connections opened so far (reuse keeps this near the concurrency, not the request count). */
   connectionsOpened(): number;
   /** Requests re-sent because a kept-alive socket was closed by the server just as it was reused. */
@@ -52,49 +64,50 @@ export function httpClient(baseUrl: string, maxSockets = 256): HttpClient {
       const payload = JSON.stringify({ query, variables });
       // Node's documented keep-alive race: the server closes an idle socket as the agent reuses it.
       // Retrying then is safe here: every mutation the bench sends is idempotent (clientMessageId).
-      const attempt = (retry: boolean): Promise<any> => new Promise((resolve, reject) => {
-        const req = http.request(
-          {
-            agent,
-            host: url.hostname,
-            port: url.port,
-            path: url.pathname,
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              accept: 'application/graphql-response+json, application/json',
-              'content-length': Buffer.byteLength(payload),
-              ...(token ? { authorization: `Bearer ${token}` } : {}),
+      const attempt = (retry: boolean): Promise<any> =>
+        new Promise((resolve, reject) => {
+          const req = http.request(
+            {
+              agent,
+              host: url.hostname,
+              port: url.port,
+              path: url.pathname,
+              method: 'POST',
+              headers: {
+                'content-type': 'application/json',
+                accept: 'application/graphql-response+json, application/json',
+                'content-length': Buffer.byteLength(payload),
+                ...(token ? { authorization: `Bearer ${token}` } : {}),
+              },
             },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => {
-              try {
-                resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-              } catch {
-                reject(new Error(`HTTP ${res.statusCode}: unparseable body`));
-              }
-            });
-            res.on('error', reject);
-          },
-        );
-        req.on('socket', (socket) => {
-          if (!seen.has(socket)) {
-            seen.add(socket);
-            opened += 1;
-          }
+            (res) => {
+              const chunks: Buffer[] = [];
+              res.on('data', (c: Buffer) => chunks.push(c));
+              res.on('end', () => {
+                try {
+                  resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+                } catch {
+                  reject(new Error(`HTTP ${res.statusCode}: unparseable body`));
+                }
+              });
+              res.on('error', reject);
+            },
+          );
+          req.on('socket', (socket) => {
+            if (!seen.has(socket)) {
+              seen.add(socket);
+              opened += 1;
+            }
+          });
+          req.setTimeout(60_000, () => req.destroy(new Error('HTTP request timed out after 60 s')));
+          req.on('error', (error: NodeJS.ErrnoException) => {
+            if (retry && req.reusedSocket && error.code === 'ECONNRESET') {
+              retries += 1;
+              resolve(attempt(false));
+            } else reject(error);
+          });
+          req.end(payload);
         });
-        req.setTimeout(60_000, () => req.destroy(new Error('HTTP request timed out after 60 s')));
-        req.on('error', (error: NodeJS.ErrnoException) => {
-          if (retry && req.reusedSocket && error.code === 'ECONNRESET') {
-            retries += 1;
-            resolve(attempt(false));
-          } else reject(error);
-        });
-        req.end(payload);
-      });
       return attempt(true);
     },
     connectionsOpened: () => opened,
@@ -300,7 +313,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       const cold = chats.map((_, c) => c).filter((c) => warmSeen[c] !== 3);
       if (cold.length === 0) break;
       if (round > 6)
-        throw new Error(`${options.label}: ${cold.length} chats never delivered a warm-up message to both sockets (${warmupErrors} failed sends: ${warmupErrorSamples.join('; ')})`);
+        throw new Error(
+          `${options.label}: ${cold.length} chats never delivered a warm-up message to both sockets (${warmupErrors} failed sends: ${warmupErrorSamples.join('; ')})`,
+        );
       const roundStarted = performance.now();
       let next = 0;
       const inflight: Promise<unknown>[] = [];
@@ -311,9 +326,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
             const c = cold[next++]!;
             inflight.push(
               http
-                .post(SEND_MESSAGE, { input: { sessionId: chats[c]!.sessionId, body: `warm:${c}`, clientMessageId: `warm-${c}-${round}` } }, chats[c]!.visitorToken)
+                .post(
+                  SEND_MESSAGE,
+                  { input: { sessionId: chats[c]!.sessionId, body: `warm:${c}`, clientMessageId: `warm-${c}-${round}` } },
+                  chats[c]!.visitorToken,
+                )
                 .then(
-                  (r) => r.body.errors && warmupError(`${r.body.errors[0]!.message}${r.body.errors[0]!.extensions?.code ? ` (${r.body.errors[0]!.extensions.code})` : ''}`),
+                  (r) =>
+                    r.body.errors &&
+                    warmupError(`${r.body.errors[0]!.message}${r.body.errors[0]!.extensions?.code ? ` (${r.body.errors[0]!.extensions.code})` : ''}`),
                   (e: Error) => warmupError(e.message),
                 ),
             );
@@ -366,7 +387,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       .then(
         (r) => {
           httpLat[i] = Number(process.hrtime.bigint() - t0) / 1e6;
-          if (r.status !== 200 || r.body.errors || !r.body.data) recordError(`HTTP ${r.status}: ${r.body.errors?.[0]?.message ?? 'no data'}${r.body.errors?.[0]?.extensions?.code ? ` (${r.body.errors[0].extensions.code})` : ''}`);
+          if (r.status !== 200 || r.body.errors || !r.body.data)
+            recordError(
+              `HTTP ${r.status}: ${r.body.errors?.[0]?.message ?? 'no data'}${r.body.errors?.[0]?.extensions?.code ? ` (${r.body.errors[0].extensions.code})` : ''}`,
+            );
           else sentOk += 1;
         },
         (e: Error) => recordError(e.message),

@@ -31,7 +31,12 @@ const settings = {
   queueAgents: int('BENCH_QUEUE_AGENTS', 50),
   queueChats: int('BENCH_QUEUE_CHATS', 1000),
   postgresUrl: env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
-  skip: new Set((env.BENCH_SKIP ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+  skip: new Set(
+    (env.BENCH_SKIP ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ),
   profile: env.BENCH_PROFILE === '1',
   trace: env.BENCH_TRACE === '1',
   timeoutS: int('BENCH_TIMEOUT_SECONDS', 600),
@@ -147,7 +152,10 @@ interface QueueResult {
 
 async function queueContention(server: BenchChild): Promise<QueueResult> {
   log(`\n== Queue contention: ${settings.queueAgents} agents, ${settings.queueChats} queued chats`);
-  const { channelId, agents } = await server.call<{ channelId: string; agents: { id: string; token: string }[] }>('setupChannel', { agents: settings.queueAgents, label: 'queue' });
+  const { channelId, agents } = await server.call<{ channelId: string; agents: { id: string; token: string }[] }>('setupChannel', {
+    agents: settings.queueAgents,
+    label: 'queue',
+  });
   const setupStarted = performance.now();
   await server.call('startChats', { channelId, count: settings.queueChats });
   log(`  ${settings.queueChats} chats queued in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
@@ -219,7 +227,21 @@ async function benchBare(): Promise<LoadResult> {
   log(`  pid ${bare.pid} on ${bare.url}, RSS ${mb(rssAtStartKiB)} after start`);
   const chats: ChatPair[] = Array.from({ length: settings.chats }, () => ({ sessionId: crypto.randomUUID(), visitorToken: null, agentToken: null }));
   try {
-    return { rssAtStartKiB, ...(await runLoad({ label: 'bare relay', url: bare.url, chats, rate: settings.rate, seconds: settings.seconds, drainMs: settings.drainMs, rssKiB: bare.rssKiB, cpuMs: bare.cpuMs, gc: () => bare.call('gc'), log })) };
+    return {
+      rssAtStartKiB,
+      ...(await runLoad({
+        label: 'bare relay',
+        url: bare.url,
+        chats,
+        rate: settings.rate,
+        seconds: settings.seconds,
+        drainMs: settings.drainMs,
+        rssKiB: bare.rssKiB,
+        cpuMs: bare.cpuMs,
+        gc: () => bare.call('gc'),
+        log,
+      })),
+    };
   } finally {
     await bare.stop();
   }
@@ -236,7 +258,9 @@ async function benchOurs(): Promise<{
   engine: string;
 }> {
   const databaseUrl = settings.engine === 'postgresql' ? await createDatabase() : undefined;
-  log(`\n== Our API (${settings.engine === 'postgresql' ? `PostgreSQL, fresh database ${new URL(databaseUrl!).pathname.slice(1)}` : 'embedded PGlite in memory'})`);
+  log(
+    `\n== Our API (${settings.engine === 'postgresql' ? `PostgreSQL, fresh database ${new URL(databaseUrl!).pathname.slice(1)}` : 'embedded PGlite in memory'})`,
+  );
   const profileDir = path.join(benchDir, 'profiles');
   let load: LoadResult | null = null;
   let stored: Record<string, number> | null = null;
@@ -253,7 +277,10 @@ async function benchOurs(): Promise<{
     rssAtStartKiB = server.rssKiB();
     log(`  pid ${server.pid} on ${server.url} (engine ${server.engine}), RSS ${mb(rssAtStartKiB)} after start`);
     try {
-      const { channelId, agents } = await server.call<{ channelId: string; agents: { id: string; token: string }[] }>('setupChannel', { agents: settings.chats, label: 'load' });
+      const { channelId, agents } = await server.call<{ channelId: string; agents: { id: string; token: string }[] }>('setupChannel', {
+        agents: settings.chats,
+        label: 'load',
+      });
       log(`  channel and ${agents.length} Present agents created in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
       const started = await server.call<{ sessionId: string; visitorToken: string }[]>('startChats', {
         channelId,
@@ -263,7 +290,16 @@ async function benchOurs(): Promise<{
       const chats: ChatPair[] = started.map((chat, i) => ({ sessionId: chat.sessionId, visitorToken: chat.visitorToken, agentToken: agents[i]!.token }));
       log(`  ${chats.length} chats started and accepted; set-up took ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
       load = await runLoad({
-        label: 'our API', url: server.url, chats, rate: settings.rate, seconds: settings.seconds, drainMs: settings.drainMs, rssKiB: server.rssKiB, cpuMs: server.cpuMs, gc: () => server.call('gc'), log,
+        label: 'our API',
+        url: server.url,
+        chats,
+        rate: settings.rate,
+        seconds: settings.seconds,
+        drainMs: settings.drainMs,
+        rssKiB: server.rssKiB,
+        cpuMs: server.cpuMs,
+        gc: () => server.call('gc'),
+        log,
         beforeMeasure: async () => {
           if (databaseUrl) await settleDatabase(databaseUrl);
           if (settings.trace) await server.call('traceReset');
@@ -326,7 +362,10 @@ function loadTable(results: LoadResult[]) {
     ['server CPU during load', (r) => (r.serverCpuCores === null ? '–' : `${r.serverCpuCores.toFixed(2)} cores`)],
     ['server CPU per message', (r) => (r.serverCpuMsPerMessage === null ? '–' : `${r.serverCpuMsPerMessage.toFixed(2)} ms`)],
     ['load generator CPU / loop p99', (r) => `${r.loadgenCpuCores.toFixed(2)} cores / ${ms(r.loadgenLoopDelayP99Ms)} ms`],
-    ['machine busy (all procs) / load', (r) => `${r.machineBusyCores === null ? '–' : r.machineBusyCores.toFixed(2)} of ${r.machineCores} cores / ${r.loadAverage1m.toFixed(1)}`],
+    [
+      'machine busy (all procs) / load',
+      (r) => `${r.machineBusyCores === null ? '–' : r.machineBusyCores.toFixed(2)} of ${r.machineCores} cores / ${r.loadAverage1m.toFixed(1)}`,
+    ],
     ['sockets connected in', (r) => `${(r.socketsConnectMs / 1000).toFixed(1)} s`],
   ];
   const width = 34;
@@ -344,7 +383,9 @@ async function main() {
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const busyAfter = machineBusyMs();
   const idleBusy = busyBefore !== null && busyAfter !== null ? (busyAfter - busyBefore) / 2000 : null;
-  log(`Before the bench, other processes kept ${idleBusy === null ? '?' : idleBusy.toFixed(2)} of ${os.cpus().length} cores busy (load average ${os.loadavg()[0]!.toFixed(1)}).`);
+  log(
+    `Before the bench, other processes kept ${idleBusy === null ? '?' : idleBusy.toFixed(2)} of ${os.cpus().length} cores busy (load average ${os.loadavg()[0]!.toFixed(1)}).`,
+  );
   if (idleBusy !== null && idleBusy > 0.25 * os.cpus().length) log('  WARNING: the machine is already busy; latencies will be inflated and noisy.');
   let bare: LoadResult | null = null;
   let bareError: string | null = null;
@@ -361,8 +402,7 @@ async function main() {
   const loads = [ours.load, bare].filter((r): r is LoadResult => r !== null);
   if (loads.length) loadTable(loads);
   for (const r of loads) for (const sample of r.errorSamples) log(`  ${r.label} error sample: ${sample}`);
-  if (ours.stored && ours.load)
-    log(`\nStored bench messages in the database: ${JSON.stringify(ours.stored)} (sent OK ${ours.load.sentOk})`);
+  if (ours.stored && ours.load) log(`\nStored bench messages in the database: ${JSON.stringify(ours.stored)} (sent OK ${ours.load.sentOk})`);
 
   const verdicts: { name: string; pass: boolean; detail: string }[] = [];
   if (bareError) verdicts.push({ name: 'bare relay run', pass: false, detail: bareError.split('\n')[0]! });
@@ -385,8 +425,16 @@ async function main() {
   if (ours.load && bare) {
     const p50 = ours.load.latencyOther.p50 / bare.latencyOther.p50;
     const p99 = ours.load.latencyOther.p99 / bare.latencyOther.p99;
-    verdicts.push({ name: `p50 ours/bare ≤ ${TARGETS.p50Ratio}×`, pass: bareKeptUp && p50 <= TARGETS.p50Ratio, detail: `${p50.toFixed(2)}× (${ms(ours.load.latencyOther.p50)} vs ${ms(bare.latencyOther.p50)} ms)` });
-    verdicts.push({ name: `p99 ours/bare ≤ ${TARGETS.p99Ratio}×`, pass: bareKeptUp && p99 <= TARGETS.p99Ratio, detail: `${p99.toFixed(2)}× (${ms(ours.load.latencyOther.p99)} vs ${ms(bare.latencyOther.p99)} ms)` });
+    verdicts.push({
+      name: `p50 ours/bare ≤ ${TARGETS.p50Ratio}×`,
+      pass: bareKeptUp && p50 <= TARGETS.p50Ratio,
+      detail: `${p50.toFixed(2)}× (${ms(ours.load.latencyOther.p50)} vs ${ms(bare.latencyOther.p50)} ms)`,
+    });
+    verdicts.push({
+      name: `p99 ours/bare ≤ ${TARGETS.p99Ratio}×`,
+      pass: bareKeptUp && p99 <= TARGETS.p99Ratio,
+      detail: `${p99.toFixed(2)}× (${ms(ours.load.latencyOther.p99)} vs ${ms(bare.latencyOther.p99)} ms)`,
+    });
   }
   if (ours.load) {
     const lost = ours.load.sentOk - ours.load.deliveredOther;
@@ -397,7 +445,8 @@ async function main() {
       detail: `sent ${ours.load.attempted}, OK ${ours.load.sentOk}, stored ${storedTotal}, delivered other ${ours.load.deliveredOther}, own ${ours.load.deliveredOwn}, errors ${ours.load.errors}`,
     });
   }
-  if (bare) verdicts.push({ name: 'nothing lost (bare)', pass: bare.lost === 0 && bare.errors === 0, detail: `sent ${bare.sentOk}, delivered ${bare.deliveredOther}` });
+  if (bare)
+    verdicts.push({ name: 'nothing lost (bare)', pass: bare.lost === 0 && bare.errors === 0, detail: `sent ${bare.sentOk}, delivered ${bare.deliveredOther}` });
   if (ours.queue) {
     const q = ours.queue;
     log(
@@ -406,15 +455,27 @@ async function main() {
     );
     log(`  database: ${JSON.stringify(q.db)}`);
     for (const sample of q.errorSamples) log(`  queue error sample: ${sample}`);
-    verdicts.push({ name: 'queue: each chat claimed exactly once, all claimed', pass: q.ok, detail: `${q.claims}/${q.queued} claimed, max AGENT_JOINED per chat ${q.db.maxJoinsPerSession}` });
+    verdicts.push({
+      name: 'queue: each chat claimed exactly once, all claimed',
+      pass: q.ok,
+      detail: `${q.claims}/${q.queued} claimed, max AGENT_JOINED per chat ${q.db.maxJoinsPerSession}`,
+    });
   }
   if (ours.trace && ours.load) {
-    const t = ours.trace as { statements: { sql: string; count: number; totalMs: number }[]; eventLoopDelayMs: Record<string, number>; poolWait: Record<string, number> };
-    log(`\nServer event-loop delay during load (ms): ${JSON.stringify(t.eventLoopDelayMs, (_k, v) => (typeof v === 'number' ? Math.round(v * 100) / 100 : v))}`);
+    const t = ours.trace as {
+      statements: { sql: string; count: number; totalMs: number }[];
+      eventLoopDelayMs: Record<string, number>;
+      poolWait: Record<string, number>;
+    };
+    log(
+      `\nServer event-loop delay during load (ms): ${JSON.stringify(t.eventLoopDelayMs, (_k, v) => (typeof v === 'number' ? Math.round(v * 100) / 100 : v))}`,
+    );
     log(`Connection-pool waits: ${JSON.stringify(t.poolWait, (_k, v) => (typeof v === 'number' ? Math.round(v * 100) / 100 : v))}`);
     log(`SQL during the measured load (${ours.load.attempted} sendMessage calls), by total time:`);
     for (const row of t.statements.slice(0, 15))
-      log(`  ${String(row.count).padStart(7)}× ${(row.count / ours.load.attempted).toFixed(2).padStart(5)}/msg ${ms(row.totalMs / row.count).padStart(6)} ms avg  ${row.sql}`);
+      log(
+        `  ${String(row.count).padStart(7)}× ${(row.count / ours.load.attempted).toFixed(2).padStart(5)}/msg ${ms(row.totalMs / row.count).padStart(6)} ms avg  ${row.sql}`,
+      );
   }
   log('');
   for (const v of verdicts) log(`${v.pass ? 'PASS' : 'FAIL'}  ${pad(v.name, 52)} ${v.detail}`);

@@ -214,11 +214,14 @@ export async function importRequests(opts: { file: string; url: string; token: s
   // Fails fast on a wrong token or scope, instead of once per row.
   const who = await gql<{ viewer: { kind: string; scopes: string[] } }>(`{ viewer { kind scopes } }`);
   if (who.errors?.length) throw new FatalError(`the server refused the token: ${who.errors[0]!.message}`);
-  if (who.data?.viewer.kind !== 'API_TOKEN') throw new FatalError(`the token is not an API token (it is ${who.data?.viewer.kind ?? 'unknown'}); create one with the REQUESTS_WRITE scope`);
-  if (!who.data.viewer.scopes.includes('REQUESTS_WRITE')) throw new FatalError(`the API token lacks the REQUESTS_WRITE scope (it has ${who.data.viewer.scopes.join(', ') || 'none'})`);
+  if (who.data?.viewer.kind !== 'API_TOKEN')
+    throw new FatalError(`the token is not an API token (it is ${who.data?.viewer.kind ?? 'unknown'}); create one with the REQUESTS_WRITE scope`);
+  if (!who.data.viewer.scopes.includes('REQUESTS_WRITE'))
+    throw new FatalError(`the API token lacks the REQUESTS_WRITE scope (it has ${who.data.viewer.scopes.join(', ') || 'none'})`);
 
   out(`Importing ${rows.length} row${rows.length === 1 ? '' : 's'} from ${opts.file} into ${url}`);
-  if (ignored.length) out(`Ignoring column${ignored.length === 1 ? '' : 's'} ${ignored.map((c) => `"${c}"`).join(', ')}: the columns are ${COLUMNS.join(', ')}.`);
+  if (ignored.length)
+    out(`Ignoring column${ignored.length === 1 ? '' : 's'} ${ignored.map((c) => `"${c}"`).join(', ')}: the columns are ${COLUMNS.join(', ')}.`);
   const summary: ImportSummary = { created: 0, skipped: 0, failed: 0 };
   const failedRows: number[] = [];
   const pad = String(rows.length).length;

@@ -133,7 +133,13 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
     });
   }
 
-  async function handleHttp(services: AppServices, yoga: YogaServerInstance<ServerContext, Context>, healthChecks: HealthChecks, req: IncomingMessage, res: ServerResponse) {
+  async function handleHttp(
+    services: AppServices,
+    yoga: YogaServerInstance<ServerContext, Context>,
+    healthChecks: HealthChecks,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const pathname = url.pathname;
     securityHeaders(req, res, pathname);
@@ -264,7 +270,17 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
     const started = performance.now();
     res.once('close', () => {
       const path = (req.url ?? '/').split('?')[0];
-      logger.info({ reqId, method: req.method, path, status: res.statusCode, durationMs: Math.round((performance.now() - started) * 10) / 10, ...(res.writableFinished ? {} : { aborted: true }) }, 'http request');
+      logger.info(
+        {
+          reqId,
+          method: req.method,
+          path,
+          status: res.statusCode,
+          durationMs: Math.round((performance.now() - started) * 10) / 10,
+          ...(res.writableFinished ? {} : { aborted: true }),
+        },
+        'http request',
+      );
     });
   }
 
@@ -292,7 +308,10 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
           httpDrain.track(res);
           logHttpRequest(req, res, reqId);
           handleHttp(running, yoga, healthChecks, req, res).catch((error: unknown) => {
-            logger.error({ reqId, path: (req.url ?? '/').split('?')[0], error: error instanceof Error ? error.message.split('\n')[0] : String(error) }, 'HTTP handler failed');
+            logger.error(
+              { reqId, path: (req.url ?? '/').split('?')[0], error: error instanceof Error ? error.message.split('\n')[0] : String(error) },
+              'HTTP handler failed',
+            );
             if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
             res.end('Internal error');
           });

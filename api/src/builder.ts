@@ -33,8 +33,7 @@ export const builder = new SchemaBuilder<{
   scopeAuth: {
     authorizeOnSubscribe: true,
     // No credentials at all is UNAUTHENTICATED; valid credentials lacking a permission is FORBIDDEN.
-    unauthorizedError: (_parent, ctx, _info, result) =>
-      ctx.principal ? forbidden(describeMissingPermission(result.failure)) : unauthenticated(),
+    unauthorizedError: (_parent, ctx, _info, result) => (ctx.principal ? forbidden(describeMissingPermission(result.failure)) : unauthenticated()),
     authScopes: (ctx) => ({
       agent: ctx.principal?.kind === 'agent',
       admin: ctx.principal?.kind === 'agent' && ctx.principal.agent.role === 'ADMIN',

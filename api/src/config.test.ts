@@ -8,7 +8,13 @@ import {
   repoRoot,
   secretConfigVariables,
   chatLimitsFromEnv,
-  configFromEnv, corsOriginsFromEnv, graphqlLimitsFromEnv, loginProtectionFromEnv, publicUrlFromEnv, socketLimitsFromEnv, trustProxyFromEnv,
+  configFromEnv,
+  corsOriginsFromEnv,
+  graphqlLimitsFromEnv,
+  loginProtectionFromEnv,
+  publicUrlFromEnv,
+  socketLimitsFromEnv,
+  trustProxyFromEnv,
 } from './config';
 import { MIN_PASSWORD_LENGTH } from './services/passwords';
 
@@ -93,7 +99,16 @@ describe('CORS_ORIGINS', () => {
   });
 
   it('refuses anything that is not an http(s) origin, `null` and `*` included', () => {
-    for (const bad of ['null', '*', 'crm.example.com', 'ftp://example.com', 'https://example.com/app', 'https://example.com?x', 'https://u:p@example.com', 'https://a.example.com,'])
+    for (const bad of [
+      'null',
+      '*',
+      'crm.example.com',
+      'ftp://example.com',
+      'https://example.com/app',
+      'https://example.com?x',
+      'https://u:p@example.com',
+      'https://a.example.com,',
+    ])
       expect(() => corsOriginsFromEnv(bad), bad).toThrow(/CORS_ORIGINS must be a comma-separated list of origins/);
   });
 });
@@ -101,14 +116,34 @@ describe('CORS_ORIGINS', () => {
 describe('GraphQL limits and production defaults', () => {
   it('has documented defaults, each set by its variable', () => {
     expect(graphqlLimitsFromEnv({})).toEqual({
-      maxDepth: 12, maxAliases: 20, maxTokens: 3000, maxDirectives: 20, maxCost: 50_000, maxListItems: 50_000, maxBodyBytes: 1_048_576, introspection: 'authenticated',
+      maxDepth: 12,
+      maxAliases: 20,
+      maxTokens: 3000,
+      maxDirectives: 20,
+      maxCost: 50_000,
+      maxListItems: 50_000,
+      maxBodyBytes: 1_048_576,
+      introspection: 'authenticated',
     });
-    expect(graphqlLimitsFromEnv({ GRAPHQL_MAX_DEPTH: '8', GRAPHQL_MAX_BODY_BYTES: '2048', GRAPHQL_INTROSPECTION: 'public' })).toMatchObject({ maxDepth: 8, maxBodyBytes: 2048, introspection: 'public' });
+    expect(graphqlLimitsFromEnv({ GRAPHQL_MAX_DEPTH: '8', GRAPHQL_MAX_BODY_BYTES: '2048', GRAPHQL_INTROSPECTION: 'public' })).toMatchObject({
+      maxDepth: 8,
+      maxBodyBytes: 2048,
+      introspection: 'public',
+    });
   });
 
   it('refuses bad values with the variable named', () => {
-    for (const name of ['GRAPHQL_MAX_DEPTH', 'GRAPHQL_MAX_ALIASES', 'GRAPHQL_MAX_TOKENS', 'GRAPHQL_MAX_DIRECTIVES', 'GRAPHQL_MAX_COST', 'GRAPHQL_MAX_LIST_ITEMS', 'GRAPHQL_MAX_BODY_BYTES'])
-      for (const bad of ['0', '-1', '2.5', 'lots']) expect(() => graphqlLimitsFromEnv({ [name]: bad }), `${name}=${bad}`).toThrow(new RegExp(`${name} must be a positive whole number`));
+    for (const name of [
+      'GRAPHQL_MAX_DEPTH',
+      'GRAPHQL_MAX_ALIASES',
+      'GRAPHQL_MAX_TOKENS',
+      'GRAPHQL_MAX_DIRECTIVES',
+      'GRAPHQL_MAX_COST',
+      'GRAPHQL_MAX_LIST_ITEMS',
+      'GRAPHQL_MAX_BODY_BYTES',
+    ])
+      for (const bad of ['0', '-1', '2.5', 'lots'])
+        expect(() => graphqlLimitsFromEnv({ [name]: bad }), `${name}=${bad}`).toThrow(new RegExp(`${name} must be a positive whole number`));
     expect(() => graphqlLimitsFromEnv({ GRAPHQL_INTROSPECTION: 'yes' })).toThrow(/GRAPHQL_INTROSPECTION must be "authenticated" or "public"/);
   });
 
@@ -139,7 +174,9 @@ describe('the configuration schema', () => {
   });
 
   it('refuses a non-number in every numeric variable, by name', () => {
-    const numeric = configVariableNames.filter((name) => typeof configSchema.shape[name as keyof typeof configSchema.shape].safeParse(undefined).data === 'number');
+    const numeric = configVariableNames.filter(
+      (name) => typeof configSchema.shape[name as keyof typeof configSchema.shape].safeParse(undefined).data === 'number',
+    );
     expect(numeric.length).toBeGreaterThan(35);
     for (const name of numeric) {
       const problems = problemsOf({ [name]: 'lots' });
@@ -165,9 +202,20 @@ describe('the configuration schema', () => {
     };
     const problems = problemsOf(cases);
     expect(problems.map((problem) => problem.variable).sort()).toEqual(Object.keys(cases).sort());
-    expect(problems.find((problem) => problem.variable === 'LOG_LEVEL')?.message).toBe('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"');
+    expect(problems.find((problem) => problem.variable === 'LOG_LEVEL')?.message).toBe(
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"',
+    );
     expect(problems.find((problem) => problem.variable === 'REDIS_URL')?.message).toMatch(/^REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
-    expect(configFromEnv({ DATABASE_URL: 'postgresql://u:p@db:5432/livechat', REDIS_URL: 'rediss://cache:6380', SMTP_URL: 'smtps://mail:465', LOG_LEVEL: 'debug', SEED_DEMO: 'false', METRICS_PORT: '9464' })).toMatchObject({
+    expect(
+      configFromEnv({
+        DATABASE_URL: 'postgresql://u:p@db:5432/livechat',
+        REDIS_URL: 'rediss://cache:6380',
+        SMTP_URL: 'smtps://mail:465',
+        LOG_LEVEL: 'debug',
+        SEED_DEMO: 'false',
+        METRICS_PORT: '9464',
+      }),
+    ).toMatchObject({
       databaseUrl: 'postgresql://u:p@db:5432/livechat',
       redisUrl: 'rediss://cache:6380',
       mail: { smtpUrl: 'smtps://mail:465' },
@@ -178,7 +226,13 @@ describe('the configuration schema', () => {
   });
 
   it('never prints a secret’s value, even a wrong one', () => {
-    const env = { METRICS_TOKEN: 'short-tok', ATTACHMENT_URL_SECRET: 'tiny', ADMIN_PASSWORD: 'hunter2', DATABASE_URL: 'mysql://root:pa55word@db/x', SMTP_URL: 'ftp://u:mailpass@x' };
+    const env = {
+      METRICS_TOKEN: 'short-tok',
+      ATTACHMENT_URL_SECRET: 'tiny',
+      ADMIN_PASSWORD: 'hunter2',
+      DATABASE_URL: 'mysql://root:pa55word@db/x',
+      SMTP_URL: 'ftp://u:mailpass@x',
+    };
     let message = '';
     try {
       configFromEnv(env);
@@ -198,18 +252,34 @@ describe('the configuration schema', () => {
   it('asks of ADMIN_PASSWORD what agents’ passwords need', () => {
     expect(MIN_PASSWORD_LENGTH).toBe(10);
     expect(problemsOf({ ADMIN_PASSWORD: 'x'.repeat(MIN_PASSWORD_LENGTH - 1) })[0]!.variable).toBe('ADMIN_PASSWORD');
-    expect(configFromEnv({ ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'x'.repeat(MIN_PASSWORD_LENGTH) }).seed).toEqual({ adminEmail: 'boss@example.com', adminPassword: 'x'.repeat(MIN_PASSWORD_LENGTH), demoContent: true });
+    expect(configFromEnv({ ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'x'.repeat(MIN_PASSWORD_LENGTH) }).seed).toEqual({
+      adminEmail: 'boss@example.com',
+      adminPassword: 'x'.repeat(MIN_PASSWORD_LENGTH),
+      demoContent: true,
+    });
   });
 
   it('takes an empty value as unset, and ignores variables it does not read', () => {
     const defaults = configFromEnv({});
-    expect(configFromEnv({ PORT: '', IDLE_TIMEOUT_SECONDS: ' ', LOG_LEVEL: '', HOME: '/root', PATH: '/usr/bin' })).toEqual({ ...defaults, log: expect.any(Function) });
-    expect(defaults).toMatchObject({ port: 4000, logLevel: 'info', shutdownGraceSeconds: 10, compressMinBytes: 1024, metrics: { token: null, port: null, host: '127.0.0.1' } });
+    expect(configFromEnv({ PORT: '', IDLE_TIMEOUT_SECONDS: ' ', LOG_LEVEL: '', HOME: '/root', PATH: '/usr/bin' })).toEqual({
+      ...defaults,
+      log: expect.any(Function),
+    });
+    expect(defaults).toMatchObject({
+      port: 4000,
+      logLevel: 'info',
+      shutdownGraceSeconds: 10,
+      compressMinBytes: 1024,
+      metrics: { token: null, port: null, host: '127.0.0.1' },
+    });
   });
 
   it('moves the offline-form and identify limits into the configuration', () => {
     expect(configFromEnv({}).chat).toMatchObject({ offlineFormPerIp: { limit: 5, windowSeconds: 600 }, identifyPerVisitor: { limit: 10, windowSeconds: 60 } });
-    expect(configFromEnv({ OFFLINE_FORM_LIMIT_PER_IP: '2', IDENTIFY_LIMIT_PER_VISITOR: '4' }).chat).toMatchObject({ offlineFormPerIp: { limit: 2 }, identifyPerVisitor: { limit: 4 } });
+    expect(configFromEnv({ OFFLINE_FORM_LIMIT_PER_IP: '2', IDENTIFY_LIMIT_PER_VISITOR: '4' }).chat).toMatchObject({
+      offlineFormPerIp: { limit: 2 },
+      identifyPerVisitor: { limit: 4 },
+    });
   });
 });
 
@@ -222,7 +292,11 @@ function readmeConfigurationRows() {
     .filter((line) => line.startsWith('| `'))
     .map((line) => {
       const [names = '', defaults = ''] = line.split(' | ');
-      return { names: [...names.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((match) => match[1]!), defaults: [...defaults.matchAll(/`([^`]*)`/g)].map((match) => match[1]!), defaultCell: defaults };
+      return {
+        names: [...names.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((match) => match[1]!),
+        defaults: [...defaults.matchAll(/`([^`]*)`/g)].map((match) => match[1]!),
+        defaultCell: defaults,
+      };
     });
 }
 

@@ -182,7 +182,17 @@ export function corsOriginsFromEnv(value: string | undefined): string[] {
       url = new URL(trimmed);
     } catch {}
     // An origin only: no path, query, fragment or user; `null` and `*` are not origins.
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search || url.hash || url.username || url.password || trimmed.endsWith('?') || trimmed.endsWith('#'))
+    if (
+      !url ||
+      (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+      url.pathname !== '/' ||
+      url.search ||
+      url.hash ||
+      url.username ||
+      url.password ||
+      trimmed.endsWith('?') ||
+      trimmed.endsWith('#')
+    )
       throw new Error(`CORS_ORIGINS must be a comma-separated list of origins such as https://crm.example.com (scheme, host and port only), got "${trimmed}"`);
     return url.origin;
   });
@@ -195,7 +205,10 @@ export function trustProxyFromEnv(value: string | undefined): TrustProxy {
   // Express's `true` trusts every hop, so the client's own leftmost entry would win: here it is the one proxy in front.
   if (text === 'true') return 1;
   if (/^\d+$/.test(text)) return Number(text);
-  const list = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const list = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   try {
     proxyaddr.compile(list);
   } catch (error) {
@@ -215,16 +228,29 @@ const unsetIfBlank = (value: unknown) => (typeof value === 'string' && value.tri
 /** A whole number from `min` to `max`; the message says what is expected, in the variable's unit. */
 function wholeNumber(fallback: number, min: number, max: number, unit: string) {
   const expected = max >= 1_000_000_000 && min === 1 ? `must be a positive whole number of ${unit}` : `must be a whole number of ${unit} from ${min} to ${max}`;
-  return z.preprocess(unsetIfBlank, z.coerce.number({ error: expected }).int({ error: expected }).min(min, { error: expected }).max(max, { error: expected }).default(fallback));
+  return z.preprocess(
+    unsetIfBlank,
+    z.coerce.number({ error: expected }).int({ error: expected }).min(min, { error: expected }).max(max, { error: expected }).default(fallback),
+  );
 }
 
 /** A positive limit (a rate-limit count, a size): at least 1, no practical ceiling. */
 const positive = (fallback: number, unit = 'calls') => wholeNumber(fallback, 1, 1_000_000_000, unit);
 
-const optionalPort = z.preprocess(unsetIfBlank, z.coerce.number({ error: 'must be a port number from 0 to 65535' }).int({ error: 'must be a port number from 0 to 65535' }).min(0, { error: 'must be a port number from 0 to 65535' }).max(65535, { error: 'must be a port number from 0 to 65535' }).optional());
+const optionalPort = z.preprocess(
+  unsetIfBlank,
+  z.coerce
+    .number({ error: 'must be a port number from 0 to 65535' })
+    .int({ error: 'must be a port number from 0 to 65535' })
+    .min(0, { error: 'must be a port number from 0 to 65535' })
+    .max(65535, { error: 'must be a port number from 0 to 65535' })
+    .optional(),
+);
 
 function flag(fallback: boolean) {
-  return z.preprocess(unsetIfBlank, z.enum(['true', 'false'], { error: 'must be true or false' }).optional()).transform((value) => (value === undefined ? fallback : value === 'true'));
+  return z
+    .preprocess(unsetIfBlank, z.enum(['true', 'false'], { error: 'must be true or false' }).optional())
+    .transform((value) => (value === undefined ? fallback : value === 'true'));
 }
 
 /** A URL whose scheme is one of `schemes` (e.g. postgres:// or postgresql://). */
@@ -249,7 +275,13 @@ function parsedBy<T>(parse: (value: string | undefined) => T) {
 }
 
 const secret = (minLength: number, what: string) =>
-  z.preprocess(unsetIfBlank, z.string().min(minLength, { error: `must be at least ${minLength} characters (${what})` }).optional());
+  z.preprocess(
+    unsetIfBlank,
+    z
+      .string()
+      .min(minLength, { error: `must be at least ${minLength} characters (${what})` })
+      .optional(),
+  );
 
 export const configSchema = z
   .object({
@@ -267,7 +299,12 @@ export const configSchema = z
     ADMIN_PASSWORD: secret(10, 'the first admin’s password'),
     SEED_DEMO: flag(true),
     GRAPHIQL: flag(false),
-    LOG_LEVEL: z.preprocess(unsetIfBlank, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info')),
+    LOG_LEVEL: z.preprocess(
+      unsetIfBlank,
+      z
+        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
+        .default('info'),
+    ),
     AGENT_SESSION_TTL_HOURS: wholeNumber(12, 1, 8760, 'hours'),
     IDLE_TIMEOUT_SECONDS: wholeNumber(600, 1, 604_800, 'seconds'),
     IDLE_SWEEP_INTERVAL_SECONDS: wholeNumber(30, 1, 3600, 'seconds'),
@@ -297,7 +334,10 @@ export const configSchema = z
     GRAPHQL_MAX_COST: positive(50_000, 'cost points'),
     GRAPHQL_MAX_LIST_ITEMS: positive(50_000, 'list items'),
     GRAPHQL_MAX_BODY_BYTES: positive(1024 * 1024, 'bytes'),
-    GRAPHQL_INTROSPECTION: z.preprocess(unsetIfBlank, z.enum(['authenticated', 'public'], { error: 'must be "authenticated" or "public"' }).default('authenticated')),
+    GRAPHQL_INTROSPECTION: z.preprocess(
+      unsetIfBlank,
+      z.enum(['authenticated', 'public'], { error: 'must be "authenticated" or "public"' }).default('authenticated'),
+    ),
     GRAPHQL_COMPRESS_MIN_BYTES: wholeNumber(1024, 0, 1_000_000_000, 'bytes'),
     LOGIN_FAILS_BEFORE_LOCKOUT: positive(5, 'failed logins'),
     LOGIN_LOCKOUT_SECONDS: positive(60, 'seconds'),
@@ -349,7 +389,9 @@ export interface ConfigProblem {
 /** Thrown by `configFromEnv` with every bad variable at once; main prints `message` and exits 1. */
 export class ConfigError extends Error {
   constructor(readonly problems: ConfigProblem[]) {
-    super(`Invalid configuration (${problems.length} ${problems.length === 1 ? 'variable' : 'variables'}):\n${problems.map((problem) => `  - ${problem.message}`).join('\n')}`);
+    super(
+      `Invalid configuration (${problems.length} ${problems.length === 1 ? 'variable' : 'variables'}):\n${problems.map((problem) => `  - ${problem.message}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -370,9 +412,7 @@ export function parseConfigEnv(env: NodeJS.ProcessEnv): ConfigEnv {
     for (const issue of result.error.issues) {
       const variable = String(issue.path[0] ?? 'environment');
       // The hand-written parsers and cross-field checks already name the variable and the value.
-      const message = issue.message.startsWith(variable)
-        ? issue.message
-        : `${variable} ${issue.message}, got ${shownValue(variable, env[variable])}`;
+      const message = issue.message.startsWith(variable) ? issue.message : `${variable} ${issue.message}, got ${shownValue(variable, env[variable])}`;
       problems.push({ variable, message });
     }
   if (problems.length || !result.success) throw new ConfigError(problems);

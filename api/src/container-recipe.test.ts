@@ -12,7 +12,25 @@ import { findRepoRoot } from './repo-root';
 const repoRoot = findRepoRoot(import.meta.url);
 const read = (file: string) => readFile(path.join(repoRoot, file), 'utf8');
 
-const dockerfileKeywords = new Set(['FROM', 'RUN', 'CMD', 'LABEL', 'EXPOSE', 'ENV', 'ADD', 'COPY', 'ENTRYPOINT', 'VOLUME', 'USER', 'WORKDIR', 'ARG', 'ONBUILD', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL']);
+const dockerfileKeywords = new Set([
+  'FROM',
+  'RUN',
+  'CMD',
+  'LABEL',
+  'EXPOSE',
+  'ENV',
+  'ADD',
+  'COPY',
+  'ENTRYPOINT',
+  'VOLUME',
+  'USER',
+  'WORKDIR',
+  'ARG',
+  'ONBUILD',
+  'STOPSIGNAL',
+  'HEALTHCHECK',
+  'SHELL',
+]);
 
 /** `NODE_ENV=${NODE_ENV:-production} exec node dist/main.js` → the environment defaults and ['node', 'dist/main.js']. */
 function splitStartScript(script: string): { env: Record<string, string>; argv: string[] } {
@@ -28,7 +46,9 @@ function splitStartScript(script: string): { env: Record<string, string>; argv: 
 
 /** compose's ${NAME:-default} and ${NAME:?message}: the default, or a stand-in value that satisfies the schema. */
 function interpolate(value: string): string {
-  return value.replace(/\$\{(\w+)(?::?([-?])([^}]*))?\}/g, (_all, _name: string, kind?: string, rest?: string) => (kind === '-' ? (rest ?? '') : 'a-value-long-enough-for-any-secret'));
+  return value.replace(/\$\{(\w+)(?::?([-?])([^}]*))?\}/g, (_all, _name: string, kind?: string, rest?: string) =>
+    kind === '-' ? (rest ?? '') : 'a-value-long-enough-for-any-secret',
+  );
 }
 
 describe('Dockerfile', async () => {
@@ -44,8 +64,14 @@ describe('Dockerfile', async () => {
     for (const instruction of instructions) expect(dockerfileKeywords, `line ${instruction.getRange().start.line + 1}`).toContain(instruction.getKeyword());
     expect(froms.length).toBeGreaterThanOrEqual(4);
     // The runtime starts from a slim Node image (an ARG default before the first FROM, or written out), not from a stage with the dev dependencies.
-    const globalArgs = Object.fromEntries(dockerfile.getInitialARGs().flatMap((arg) => arg.getProperties().map((property) => [property.getName(), property.getValue() ?? ''])));
-    const runtimeImage = dockerfile.getFROMs().at(-1)!.getImage()!.replace(/\$\{?(\w+)\}?/g, (_all, name: string) => globalArgs[name] ?? '');
+    const globalArgs = Object.fromEntries(
+      dockerfile.getInitialARGs().flatMap((arg) => arg.getProperties().map((property) => [property.getName(), property.getValue() ?? ''])),
+    );
+    const runtimeImage = dockerfile
+      .getFROMs()
+      .at(-1)!
+      .getImage()!
+      .replace(/\$\{?(\w+)\}?/g, (_all, name: string) => globalArgs[name] ?? '');
     expect(runtimeImage).toMatch(/^node:[^\s]*slim/);
   });
 
@@ -63,7 +89,10 @@ describe('Dockerfile', async () => {
     expect((cmd as JSONInstruction).getJSONStrings().map((argument) => argument.getJSONValue())).toEqual(argv);
     expect(runtimeOnes('WORKDIR').at(-1)?.getArgumentsContent()).toBe('/app/api');
     const imageEnv = Object.fromEntries(
-      dockerfile.getENVs().filter((instruction) => runtime.includes(instruction)).flatMap((instruction) => instruction.getProperties().map((property) => [property.getName(), property.getValue()])),
+      dockerfile
+        .getENVs()
+        .filter((instruction) => runtime.includes(instruction))
+        .flatMap((instruction) => instruction.getProperties().map((property) => [property.getName(), property.getValue()])),
     );
     expect(env.NODE_ENV).toBe('production');
     expect(imageEnv.NODE_ENV).toBe(env.NODE_ENV);
@@ -71,7 +100,9 @@ describe('Dockerfile', async () => {
 });
 
 describe('compose.yaml', async () => {
-  const compose = parseYaml(await read('compose.yaml')) as { services: Record<string, { environment?: Record<string, string | number | boolean>; depends_on?: Record<string, unknown> }> };
+  const compose = parseYaml(await read('compose.yaml')) as {
+    services: Record<string, { environment?: Record<string, string | number | boolean>; depends_on?: Record<string, unknown> }>;
+  };
 
   it('has the API with PostgreSQL and Redis', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgres', 'redis']);

@@ -56,16 +56,14 @@ export const quoted = (value: string, max = 64) => (value.length > max ? `${valu
 export const notFound = (entity: string, id?: string) =>
   new AppError('NOT_FOUND', id ? `${entity} ${quoted(id)} was not found.` : `${entity} was not found.`, { entity });
 
-export const validation = (field: string, message: string) =>
-  new AppError('VALIDATION', `${field}: ${message}`, { field });
+export const validation = (field: string, message: string) => new AppError('VALIDATION', `${field}: ${message}`, { field });
 
 export const rateLimited = (retryAfterSeconds: number) =>
   new AppError('RATE_LIMITED', `Too many attempts. Retry after ${retryAfterSeconds} seconds.`, {
     retryAfter: retryAfterSeconds,
   });
 
-export const conflict = (message: string, field?: string) =>
-  new AppError('CONFLICT', message, field ? { field } : {});
+export const conflict = (message: string, field?: string) => new AppError('CONFLICT', message, field ? { field } : {});
 
 /** The scope-auth failure tree, as much of it as we need to explain what was missing. */
 type AuthFailureLike =

@@ -59,14 +59,22 @@ function prettyPrinterInstalled(): boolean {
  * The process's logger: JSON lines on stdout (or `destination`), at `config.logLevel`.
  * With pretty output, pino-pretty (a dev dependency) runs in a transport worker.
  */
-export function createLogger(config: Pick<AppConfig, 'logLevel' | 'development'>, destination?: DestinationStream, pretty = !destination && wantsPrettyLogs(config)): Logger {
+export function createLogger(
+  config: Pick<AppConfig, 'logLevel' | 'development'>,
+  destination?: DestinationStream,
+  pretty = !destination && wantsPrettyLogs(config),
+): Logger {
   const options = {
     level: config.logLevel,
     base: { service: 'livechat-api' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  if (pretty) return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } });
+  if (pretty)
+    return pino({
+      ...options,
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } },
+    });
   return pino(options, destination ?? pino.destination({ dest: 1, sync: true }));
 }
 

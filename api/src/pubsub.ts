@@ -74,8 +74,7 @@ export function createEventBus(redisUrl?: string, metrics?: BusMetrics): EventBu
 
   if (!redisUrl) {
     const target = new EventTarget();
-    for (const topic of TOPICS)
-      target.addEventListener(topic, (event) => deliver(topic, (event as CustomEvent).detail));
+    for (const topic of TOPICS) target.addEventListener(topic, (event) => deliver(topic, (event as CustomEvent).detail));
     return {
       kind: 'memory',
       status: () => 'ready',
@@ -97,8 +96,7 @@ export function createEventBus(redisUrl?: string, metrics?: BusMetrics): EventBu
   const subscribeClient = new Redis(redisUrl, options);
   for (const client of [publishClient, subscribeClient]) client.on('error', () => {});
   const target = createRedisEventTarget({ publishClient, subscribeClient });
-  for (const topic of TOPICS)
-    target.addEventListener(CHANNEL_PREFIX + topic, (event) => deliver(topic, (event as CustomEvent).detail));
+  for (const topic of TOPICS) target.addEventListener(CHANNEL_PREFIX + topic, (event) => deliver(topic, (event as CustomEvent).detail));
   const channels = TOPICS.map((t) => CHANNEL_PREFIX + t);
 
   let lostConnection = false;

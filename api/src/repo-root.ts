@@ -12,7 +12,10 @@ export function findRepoRoot(moduleUrl: string): string {
   for (;;) {
     if (existsSync(path.join(dir, 'pnpm-workspace.yaml'))) return dir;
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`No pnpm-workspace.yaml above ${fileURLToPath(moduleUrl)}: the API must run inside the workspace layout (api/, prisma/, console/dist, widget/dist).`);
+    if (parent === dir)
+      throw new Error(
+        `No pnpm-workspace.yaml above ${fileURLToPath(moduleUrl)}: the API must run inside the workspace layout (api/, prisma/, console/dist, widget/dist).`,
+      );
     dir = parent;
   }
 }

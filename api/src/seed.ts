@@ -50,9 +50,24 @@ export async function seedOnFirstStart(services: AppServices, options: SeedOptio
   const faqFolder = await prisma.faqFolder.create({ data: { name: 'Getting started' } });
   await prisma.faqEntry.createMany({
     data: [
-      { folderId: faqFolder.id, published: true, question: 'How do I reset my password?', answer: 'Open Settings → Account → Reset password, and follow the link we email you.' },
-      { folderId: faqFolder.id, published: true, question: 'Which payment methods do you accept?', answer: 'We accept card payments, invoices for annual plans, and bank transfer in the EU.' },
-      { folderId: faqFolder.id, published: true, question: 'How do I export my data?', answer: 'Admins can export everything as CSV under Settings → Data export.' },
+      {
+        folderId: faqFolder.id,
+        published: true,
+        question: 'How do I reset my password?',
+        answer: 'Open Settings → Account → Reset password, and follow the link we email you.',
+      },
+      {
+        folderId: faqFolder.id,
+        published: true,
+        question: 'Which payment methods do you accept?',
+        answer: 'We accept card payments, invoices for annual plans, and bank transfer in the EU.',
+      },
+      {
+        folderId: faqFolder.id,
+        published: true,
+        question: 'How do I export my data?',
+        answer: 'Admins can export everything as CSV under Settings → Data export.',
+      },
       { folderId: faqFolder.id, published: false, question: 'Draft: upcoming pricing changes', answer: 'Not published yet.' },
     ],
   });

@@ -17,10 +17,17 @@ const SESSION = `query($id: ID!) { chatSession(id: $id) {
 } }`;
 
 type ChatEventData = {
-  chatEvents: { type: string; status: string | null; message: { authorKind: string; systemType: string | null; body: string } | null; transfer: { id: string; status: string } | null };
+  chatEvents: {
+    type: string;
+    status: string | null;
+    message: { authorKind: string; systemType: string | null; body: string } | null;
+    transfer: { id: string; status: string } | null;
+  };
 };
 type QueueStatusData = { queueStatus: { sessionId: string; status: string; position: number | null; queueLength: number } };
-type AgentEventData = { agentEvents: { reasons: string[]; sessionIds: string[]; transferIds: string[]; badges: { incoming: number; myChats: number; transfersToMe: number } } };
+type AgentEventData = {
+  agentEvents: { reasons: string[]; sessionIds: string[]; transferIds: string[]; badges: { incoming: number; myChats: number; transfersToMe: number } };
+};
 
 let app: TestApp;
 let admin: AgentFixture;
@@ -66,7 +73,10 @@ describe('deactivating an agent', () => {
 
     // The visitor reads why, sees the chat waiting again, and gets a place in line.
     const notice = await visitorEvents.waitFor((d) => d.chatEvents.message?.systemType === 'RETURNED_TO_QUEUE');
-    expect(notice.chatEvents.message).toMatchObject({ authorKind: 'SYSTEM', body: `${leaver.agent.name} is no longer available, so the chat is back in the queue. The next free agent will answer.` });
+    expect(notice.chatEvents.message).toMatchObject({
+      authorKind: 'SYSTEM',
+      body: `${leaver.agent.name} is no longer available, so the chat is back in the queue. The next free agent will answer.`,
+    });
     await visitorEvents.waitFor((d) => d.chatEvents.type === 'STATUS_CHANGED' && d.chatEvents.status === 'QUEUED');
     const place = await visitorQueue.waitFor((d) => d.queueStatus.status === 'QUEUED');
     expect(place.queueStatus.position).toBeGreaterThanOrEqual(1);
@@ -83,7 +93,11 @@ describe('deactivating an agent', () => {
     expect(await transferStatus(offeredToLeaver.sessionId)).toEqual([{ id: incoming.id, status: 'CANCELLED' }]);
     const cancelled = await colleagueChat.waitFor((d) => d.chatEvents.type === 'TRANSFER_CANCELLED');
     expect(cancelled.chatEvents.transfer).toEqual({ id: incoming.id, status: 'CANCELLED' });
-    expect(dataOf(await app.gql(SESSION, { id: offeredToLeaver.sessionId }, colleague.token)).chatSession).toMatchObject({ status: 'ACTIVE', agent: { id: colleague.agent.id }, pendingTransfer: null });
+    expect(dataOf(await app.gql(SESSION, { id: offeredToLeaver.sessionId }, colleague.token)).chatSession).toMatchObject({
+      status: 'ACTIVE',
+      agent: { id: colleague.agent.id },
+      pendingTransfer: null,
+    });
     await colleagueEvents.waitFor((d) => d.agentEvents.transferIds.includes(incoming.id));
     await colleagueEvents.waitFor((d) => d.agentEvents.reasons.includes('queue') && d.agentEvents.sessionIds.includes(waiting.sessionId));
     await colleagueEvents.waitFor((d) => d.agentEvents.badges.incoming === 2);
@@ -91,8 +105,15 @@ describe('deactivating an agent', () => {
     // The next free agent answers, and the visitor sees them join.
     const taken = dataOf(await app.gql(NEXT, {}, colleague.token)).getNextInQueue;
     expect(taken).toEqual({ id: waiting.sessionId, status: 'ACTIVE', agent: { id: colleague.agent.id } });
-    await visitorEvents.waitFor((d) => d.chatEvents.type === 'STATUS_CHANGED' && d.chatEvents.status === 'ACTIVE' && visitorEvents.values().some((v) => v.chatEvents.message?.systemType === 'RETURNED_TO_QUEUE'));
-    await visitorQueue.waitFor((d) => d.queueStatus.status === 'ACTIVE' && d.queueStatus.position === null && visitorQueue.values().some((v) => v.queueStatus.status === 'QUEUED'));
+    await visitorEvents.waitFor(
+      (d) =>
+        d.chatEvents.type === 'STATUS_CHANGED' &&
+        d.chatEvents.status === 'ACTIVE' &&
+        visitorEvents.values().some((v) => v.chatEvents.message?.systemType === 'RETURNED_TO_QUEUE'),
+    );
+    await visitorQueue.waitFor(
+      (d) => d.queueStatus.status === 'ACTIVE' && d.queueStatus.position === null && visitorQueue.values().some((v) => v.queueStatus.status === 'QUEUED'),
+    );
 
     for (const sub of [visitorEvents, visitorQueue, colleagueEvents, colleagueChat]) {
       expect(sub.results.filter((r) => r.errors)).toEqual([]);
@@ -113,7 +134,10 @@ describe('deactivating an agent', () => {
     await expect(app.services.queue.accept(stale, queued.sessionId)).rejects.toMatchObject(deactivated);
     await expect(app.services.transfers.takeOver(stale, handled.sessionId)).rejects.toMatchObject(deactivated);
     expect(dataOf(await app.gql(SESSION, { id: queued.sessionId }, admin.token)).chatSession).toMatchObject({ status: 'QUEUED', agent: null });
-    expect(dataOf(await app.gql(SESSION, { id: handled.sessionId }, admin.token)).chatSession).toMatchObject({ status: 'ACTIVE', agent: { id: agents.colleague!.agent.id } });
+    expect(dataOf(await app.gql(SESSION, { id: handled.sessionId }, admin.token)).chatSession).toMatchObject({
+      status: 'ACTIVE',
+      agent: { id: agents.colleague!.agent.id },
+    });
   });
 
   it('changes nothing for the chats of an agent whose other details change, or who is deactivated again', async () => {

@@ -43,7 +43,9 @@ describe('agent notification settings', () => {
     for (const field of ['notifyBrowser', 'notifySound', 'notifyManagerWarnings']) {
       const read = await app.gql(MEMBERS(field), { id: channel.id }, other.token);
       expect(read.data?.channel ?? null).toBeNull();
-      expect(read.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['FORBIDDEN', ['channel', 'members', await ownerIndex(other.token), 'agent', field]]]);
+      expect(read.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([
+        ['FORBIDDEN', ['channel', 'members', await ownerIndex(other.token), 'agent', field]],
+      ]);
     }
 
     const changed = await app.gql(UPDATE, { id: owner.agent.id, input: { notifySound: false } }, other.token);

@@ -83,7 +83,13 @@ async function activeChat() {
 describe('configuration', () => {
   it('defaults to 10 MB in <DATA_DIR>/attachments, and reads the variables', () => {
     const defaults = configFromEnv({});
-    expect(defaults.attachments).toMatchObject({ dir: path.join(repoRoot, 'data', 'attachments'), maxBytes: MAX_BYTES, urlSecret: null, urlTtlSeconds: 300, maxImageSide: 16_384 });
+    expect(defaults.attachments).toMatchObject({
+      dir: path.join(repoRoot, 'data', 'attachments'),
+      maxBytes: MAX_BYTES,
+      urlSecret: null,
+      urlTtlSeconds: 300,
+      maxImageSide: 16_384,
+    });
     const set = configFromEnv({
       DATA_DIR: '/srv/lc',
       ATTACHMENT_MAX_BYTES: '2048',
@@ -91,7 +97,13 @@ describe('configuration', () => {
       ATTACHMENT_URL_TTL_SECONDS: '60',
       ATTACHMENT_MAX_IMAGE_SIDE: '8000',
     });
-    expect(set.attachments).toEqual({ dir: '/srv/lc/attachments', maxBytes: 2048, urlSecret: 'a-signing-key-for-download-urls', urlTtlSeconds: 60, maxImageSide: 8000 });
+    expect(set.attachments).toEqual({
+      dir: '/srv/lc/attachments',
+      maxBytes: 2048,
+      urlSecret: 'a-signing-key-for-download-urls',
+      urlTtlSeconds: 60,
+      maxImageSide: 8000,
+    });
     expect(configFromEnv({ ATTACHMENTS_DIR: '/mnt/files' }).attachments.dir).toBe('/mnt/files');
     expect(() => configFromEnv({ ATTACHMENT_MAX_BYTES: '10MB' })).toThrow(/ATTACHMENT_MAX_BYTES/);
     expect(() => configFromEnv({ ATTACHMENT_URL_TTL_SECONDS: '5m' })).toThrow(/ATTACHMENT_URL_TTL_SECONDS must be a whole number of seconds/);
@@ -152,7 +164,9 @@ describe('sending files', () => {
     const response = await download(file.url.split('?')[0], agents.owner!.token);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pdf');
-    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="Tilbud _ _r_ (2026).pdf"; filename*=UTF-8''Tilbud%20%E2%80%93%20%C3%86r%C3%B8%20%282026%29.pdf`);
+    expect(response.headers.get('content-disposition')).toBe(
+      `attachment; filename="Tilbud _ _r_ (2026).pdf"; filename*=UTF-8''Tilbud%20%E2%80%93%20%C3%86r%C3%B8%20%282026%29.pdf`,
+    );
     expect(Buffer.from(await response.arrayBuffer()).equals(pdf)).toBe(true);
 
     const cases = [
@@ -160,7 +174,13 @@ describe('sending files', () => {
       { name: 'wave.gif', bytes: gifBytes(30, 20), contentType: 'image/gif', width: 30, height: 20 },
       { name: 'photo.webp', bytes: webpBytes(320, 200), contentType: 'image/webp', width: 320, height: 200 },
       { name: 'notes.csv', bytes: Buffer.from('name,email\nÅse,ase@example.com\n'), contentType: 'text/csv; charset=utf-8', width: null, height: null },
-      { name: 'Quote.DOCX', bytes: docxBytes(), contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', width: null, height: null },
+      {
+        name: 'Quote.DOCX',
+        bytes: docxBytes(),
+        contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        width: null,
+        height: null,
+      },
     ];
     for (const c of cases) {
       const result = await upload(agents.owner!.token, { sessionId, bytes: c.bytes, name: c.name });
@@ -238,14 +258,33 @@ describe('refused uploads', () => {
       { name: 'huge.pdf', bytes: Buffer.concat([pdfBytes(), Buffer.alloc(MAX_BYTES)]), message: /^file: is larger than the 10 MB limit$/, status: 413 },
       { name: 'exactly-over.txt', bytes: Buffer.alloc(MAX_BYTES + 1, 'a'), message: /^file: is larger than the 10 MB limit$/, status: 413 },
       { name: 'setup.exe', bytes: exe, message: /^file: \.exe files are not allowed; allowed are PNG, JPEG/ },
-      { name: 'logo.svg', bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), type: 'image/svg+xml', message: /^file: \.svg files are not allowed/ },
+      {
+        name: 'logo.svg',
+        bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        type: 'image/svg+xml',
+        message: /^file: \.svg files are not allowed/,
+      },
       { name: 'page.html', bytes: Buffer.from('<html><script>alert(1)</script></html>'), type: 'text/html', message: /^file: \.html files are not allowed/ },
       { name: 'README', bytes: Buffer.from('hello'), message: /^file: the name must end with an extension/ },
       { name: 'invoice.pdf', bytes: exe, type: 'application/pdf', message: /^file: “invoice\.pdf” is a Windows executable, which is not allowed/ },
-      { name: 'photo.png', bytes: pdfBytes(), type: 'image/png', message: /^file: “photo\.png” is a PDF document, not a PNG image: its extension must be \.pdf$/ },
-      { name: 'photo.jpg', bytes: pngBytes(4, 4), type: 'image/jpeg', message: /^file: “photo\.jpg” is a PNG image, not a JPEG image: its extension must be \.png$/ },
+      {
+        name: 'photo.png',
+        bytes: pdfBytes(),
+        type: 'image/png',
+        message: /^file: “photo\.png” is a PDF document, not a PNG image: its extension must be \.pdf$/,
+      },
+      {
+        name: 'photo.jpg',
+        bytes: pngBytes(4, 4),
+        type: 'image/jpeg',
+        message: /^file: “photo\.jpg” is a PNG image, not a JPEG image: its extension must be \.png$/,
+      },
       { name: 'data.csv', bytes: Buffer.from([0x61, 0x2c, 0x00, 0x62]), message: /^file: “data\.csv” is of an unrecognised type/ },
-      { name: 'archive.docx', bytes: Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(100)]), message: /^file: “archive\.docx” is a ZIP archive, which is not allowed/ },
+      {
+        name: 'archive.docx',
+        bytes: Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(100)]),
+        message: /^file: “archive\.docx” is a ZIP archive, which is not allowed/,
+      },
       { name: 'broken.png', bytes: pngBytes(4, 4).subarray(0, 16), message: /^file: “broken\.png” is damaged/ },
       { name: 'empty.txt', bytes: new Uint8Array(0), message: /^file: the file is empty$/ },
     ];
@@ -303,7 +342,10 @@ describe('refused uploads', () => {
           },
         }),
     };
-    await expect(app.services.attachments.store(liar)).rejects.toMatchObject({ message: 'file: is larger than the 10 MB limit', extensions: { code: 'VALIDATION', field: 'file' } });
+    await expect(app.services.attachments.store(liar)).rejects.toMatchObject({
+      message: 'file: is larger than the 10 MB limit',
+      extensions: { code: 'VALIDATION', field: 'file' },
+    });
     // Reading stopped one chunk past the limit instead of draining 50 MB.
     expect(sent).toBeLessThanOrEqual(MAX_BYTES + 2 * chunk.length);
     expect(await storedFiles()).toEqual(before);
@@ -389,7 +431,10 @@ describe('downloads', () => {
     expect((await download(await handedOutAgo(290))).status).toBe(200);
     const tooOld = await download(await handedOutAgo(300 + 75 + 1));
     expect(tooOld.status).toBe(401);
-    expect((await tooOld.json()).errors[0]).toEqual({ message: 'This download link has expired: load the message again for a fresh link.', extensions: { code: 'UNAUTHENTICATED' } });
+    expect((await tooOld.json()).errors[0]).toEqual({
+      message: 'This download link has expired: load the message again for a fresh link.',
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
     // A fresh link from the API works again.
     const again = await app.gql(MESSAGES, { id: sessionId }, visitorToken);
     const freshUrl = again.data.chatSession.messages.messages.find((m: any) => m.attachments.length).attachments[0].url;
@@ -407,7 +452,12 @@ describe('downloads', () => {
     const id = new URL(url, app.url).pathname.split('/')[2]!;
     const token = new URL(url, app.url).searchParams.get('token')!;
     expect(await second.verifyToken(id, token)).toBe('valid');
-    expect(await second.verifyToken(id, token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')))).toBe('invalid');
+    expect(
+      await second.verifyToken(
+        id,
+        token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+      ),
+    ).toBe('invalid');
     // ATTACHMENT_URL_SECRET, when set, is the key instead: links signed with the generated one no longer work.
     const configured = createAttachmentService({ ...deps, config: { ...app.config.attachments, urlSecret: 'from-the-environment' } });
     expect(await configured.verifyToken(id, token)).toBe('invalid');
@@ -418,7 +468,10 @@ describe('downloads', () => {
 describe('events', () => {
   it('text messages carry an empty attachment list in events', async () => {
     const { agents, sessionId, visitorToken } = await activeChat();
-    const events = subscribe(app.ws(`Bearer ${agents.owner!.token}`), CHAT_EVENTS.replace('clientMessageId', 'clientMessageId attachments { id }'), { id: sessionId, after: 0 });
+    const events = subscribe(app.ws(`Bearer ${agents.owner!.token}`), CHAT_EVENTS.replace('clientMessageId', 'clientMessageId attachments { id }'), {
+      id: sessionId,
+      after: 0,
+    });
     await send(app, visitorToken, sessionId, 'just text');
     const got = await events.waitFor((d) => d.chatEvents.message?.body === 'just text');
     expect(got.chatEvents.message.attachments).toEqual([]);

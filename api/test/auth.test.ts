@@ -144,7 +144,8 @@ describe('login protection', () => {
     const capped = await startTestApp({ trustProxy: 1, loginProtection: protection({ failsBeforeLockout: 100, failsPerEmail: 4 }) });
     try {
       const { agent } = await capped.agentWithToken();
-      for (let i = 0; i < 4; i++) expect(codeOf(await capped.gql(LOGIN, { e: agent.email, p: 'guess-password' }, null, from(`192.0.2.${i}`)))).toBe('UNAUTHENTICATED');
+      for (let i = 0; i < 4; i++)
+        expect(codeOf(await capped.gql(LOGIN, { e: agent.email, p: 'guess-password' }, null, from(`192.0.2.${i}`)))).toBe('UNAUTHENTICATED');
       expect(codeOf(await capped.gql(LOGIN, { e: agent.email, p: 'guess-password' }, null, from('192.0.2.200')))).toBe('RATE_LIMITED');
     } finally {
       await capped.stop();
@@ -161,10 +162,14 @@ describe('TRUST_PROXY', () => {
     const proxied = await startTestApp({ trustProxy: 1, loginProtection: protection({ failsPerIp: 3 }) });
     try {
       const forged = (i: number) => ({ 'x-forwarded-for': `10.9.${i}.1, 198.51.100.${i}, 203.0.113.7` });
-      for (let i = 0; i < 3; i++) expect(codeOf(await proxied.gql(LOGIN, { e: `p${i}@example.com`, p: 'whatever-pass' }, null, forged(i)))).toBe('UNAUTHENTICATED');
-      for (let i = 3; i < 40; i++) expect(codeOf(await proxied.gql(LOGIN, { e: `p${i}@example.com`, p: 'whatever-pass' }, null, forged(i)))).toBe('RATE_LIMITED');
+      for (let i = 0; i < 3; i++)
+        expect(codeOf(await proxied.gql(LOGIN, { e: `p${i}@example.com`, p: 'whatever-pass' }, null, forged(i)))).toBe('UNAUTHENTICATED');
+      for (let i = 3; i < 40; i++)
+        expect(codeOf(await proxied.gql(LOGIN, { e: `p${i}@example.com`, p: 'whatever-pass' }, null, forged(i)))).toBe('RATE_LIMITED');
       // Another client behind the same proxy is unaffected.
-      expect(codeOf(await proxied.gql(LOGIN, { e: 'p99@example.com', p: 'whatever-pass' }, null, { 'x-forwarded-for': '203.0.113.8' }))).toBe('UNAUTHENTICATED');
+      expect(codeOf(await proxied.gql(LOGIN, { e: 'p99@example.com', p: 'whatever-pass' }, null, { 'x-forwarded-for': '203.0.113.8' }))).toBe(
+        'UNAUTHENTICATED',
+      );
     } finally {
       await proxied.stop();
     }
@@ -354,7 +359,13 @@ describe('API tokens', () => {
     expect(codeOf(revoked)).toBe('UNAUTHENTICATED');
     expect(revoked.errors?.[0]?.message).toMatch(/revoked/);
 
-    const expiring = (await app.gql(CREATE_API_TOKEN, { input: { name: 'expiring', scopes: ['CHATS_READ'], expiresAt: new Date(Date.now() + 60_000).toISOString() } }, admin.token)).data.createApiToken;
+    const expiring = (
+      await app.gql(
+        CREATE_API_TOKEN,
+        { input: { name: 'expiring', scopes: ['CHATS_READ'], expiresAt: new Date(Date.now() + 60_000).toISOString() } },
+        admin.token,
+      )
+    ).data.createApiToken;
     await app.services.prisma.apiToken.update({ where: { id: expiring.apiToken.id }, data: { expiresAt: new Date(Date.now() - 1) } });
     const expired = await app.gql(VIEWER, {}, expiring.token);
     expect(expired.errors?.[0]?.message).toMatch(/expired/);

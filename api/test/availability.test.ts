@@ -59,7 +59,7 @@ describe('channelAvailability', () => {
   it('throws NOT_FOUND for an unknown or malformed channel id', async () => {
     expect(await notFoundCode(channelAvailability(prisma, randomUUID()))).toBe('NOT_FOUND');
     expect(await notFoundCode(channelAvailability(prisma, 'not-a-uuid'))).toBe('NOT_FOUND');
-    expect(await notFoundCode(channelAvailability(prisma, "'; DROP TABLE \"Channel\"; --"))).toBe('NOT_FOUND');
+    expect(await notFoundCode(channelAvailability(prisma, '\'; DROP TABLE "Channel"; --'))).toBe('NOT_FOUND');
   });
 
   it('is OUTSIDE_OPENING_HOURS outside the hours in the channel time zone, even with agents Present', async () => {

@@ -65,7 +65,9 @@ describe('security headers', () => {
       expect(csp.get('object-src')).toEqual(["'none'"]);
       expect(csp.get('base-uri')).toEqual(["'none'"]);
       // 'self' does not cover ws: in every browser: the socket's origin as this request reached it, and PUBLIC_URL's.
-      expect(csp.get('connect-src')).toEqual(expect.arrayContaining(["'self'", `ws://${host}`, `wss://${host}`, 'https://chat.example.com', 'wss://chat.example.com']));
+      expect(csp.get('connect-src')).toEqual(
+        expect.arrayContaining(["'self'", `ws://${host}`, `wss://${host}`, 'https://chat.example.com', 'wss://chat.example.com']),
+      );
       // Attachments (this origin), agent photos and channel logos (any http(s) URL), previews of uploads (blob:).
       expect(csp.get('img-src')).toEqual(expect.arrayContaining(["'self'", 'blob:', 'https:']));
       expect(response.headers.get('x-frame-options')).toBe('DENY');
@@ -119,7 +121,11 @@ describe('security headers', () => {
 
   it('sends nosniff, no-referrer and no framing on /graphql, /health, widget.js and 404s', async () => {
     const responses = {
-      graphql: await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) }),
+      graphql: await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      }),
       health: await fetch(`${app.url}/health`),
       widget: await fetch(`${app.url}/widget.js`),
       missing: await fetch(`${app.url}/nope`),
@@ -179,8 +185,7 @@ describe('CORS on /graphql', () => {
   });
 
   it('gives the `null` origin (sandboxed frames, file: pages) no credentials', async () => {
-    for (const response of [await preflight('null'), await startChatFrom('null')])
-      expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+    for (const response of [await preflight('null'), await startChatFrom('null')]) expect(response.headers.get('access-control-allow-credentials')).toBeNull();
   });
 
   it('allows credentials only for a CORS_ORIGINS origin', async () => {
@@ -275,7 +280,9 @@ describe('CSRF prevention on /graphql', () => {
     expect(withHeader.status).toBe(200);
     expect((await withHeader.json()).data.widgetChannel.id).toBe(channelId);
 
-    const json = await app.gql(`query($id: ID!) { widgetChannel(channelId: $id) { id } }`, { id: channelId }, null, { accept: 'application/graphql-response+json' });
+    const json = await app.gql(`query($id: ID!) { widgetChannel(channelId: $id) { id } }`, { id: channelId }, null, {
+      accept: 'application/graphql-response+json',
+    });
     expect(json.status).toBe(200);
     expect(json.data.widgetChannel.id).toBe(channelId);
   });

@@ -53,7 +53,8 @@ describe('authorization', () => {
       [SET_MEMBER, { c: c.id, a: agent.agent.id, flags: { isManager: true } }],
       [REMOVE_MEMBER, { c: c.id, a: admin.agent.id }],
     ] as const) {
-      for (const token of [agent.token, visitorToken, chatsToken]) expect(errorOf(await app.gql(query, variables, token)), query).toEqual({ code: 'FORBIDDEN' });
+      for (const token of [agent.token, visitorToken, chatsToken])
+        expect(errorOf(await app.gql(query, variables, token)), query).toEqual({ code: 'FORBIDDEN' });
       expect(errorOf(await app.gql(query, variables)), query).toEqual({ code: 'UNAUTHENTICATED' });
     }
     expect(dataOf(await app.gql(GET, { id: c.id }, admin.token)).channel).toMatchObject({ name: c.name, archivedAt: null, members: [] });
@@ -62,7 +63,11 @@ describe('authorization', () => {
   it('shows settings to members and admins; other agents get NOT_FOUND; visitors and tokens see the name but not the settings', async () => {
     const { channel: c, agents } = await channelWithAgents(app, { member: { canRespond: true } });
     const member = agents.member!;
-    expect(dataOf(await app.gql(GET, { id: c.id }, member.token)).channel).toMatchObject({ id: c.id, widgetColor: '#2563eb', members: [{ agent: { id: member.agent.id } }] });
+    expect(dataOf(await app.gql(GET, { id: c.id }, member.token)).channel).toMatchObject({
+      id: c.id,
+      widgetColor: '#2563eb',
+      members: [{ agent: { id: member.agent.id } }],
+    });
     expect(errorOf(await app.gql(GET, { id: c.id }, agent.token))).toEqual({ code: 'NOT_FOUND' });
     expect(errorOf(await app.gql(GET, { id: randomUUID() }, admin.token))).toEqual({ code: 'NOT_FOUND' });
     expect(errorOf(await app.gql(GET, { id: 'not-an-id' }, admin.token))).toEqual({ code: 'NOT_FOUND' });
@@ -70,7 +75,8 @@ describe('authorization', () => {
 
     // Through a chat, a visitor (and a CHATS_READ token) reaches the channel: the name, not the settings.
     const chat = await startChat(app, c.id);
-    const through = (fields: string, token: string) => app.gql(`query($id: ID!) { chatSession(id: $id) { channel { ${fields} } } }`, { id: chat.sessionId }, token);
+    const through = (fields: string, token: string) =>
+      app.gql(`query($id: ID!) { chatSession(id: $id) { channel { ${fields} } } }`, { id: chat.sessionId }, token);
     for (const token of [chat.visitorToken, chatsToken]) {
       expect(dataOf(await through('name', token)).chatSession.channel).toEqual({ name: c.name });
       for (const field of ['widgetColor', 'embedSnippet', 'members { canRespond }', 'welcomeMessage', 'openingHours { opensAt }'])
@@ -170,12 +176,27 @@ describe('settings', () => {
   it('updates only what is given; null turns optional settings off', async () => {
     const c = await channel({ warnAgentsAfterMinutes: 3, widgetLogoUrl: 'https://example.com/a.png', offlineAfterQueueLength: 5, description: 'Before' });
     const updated = dataOf(
-      await app.gql(UPDATE, { id: c.id, input: { warnAgentsAfterMinutes: null, widgetLogoUrl: '', offlineAfterQueueLength: null, widgetColor: '#123456', description: '' } }, admin.token),
+      await app.gql(
+        UPDATE,
+        { id: c.id, input: { warnAgentsAfterMinutes: null, widgetLogoUrl: '', offlineAfterQueueLength: null, widgetColor: '#123456', description: '' } },
+        admin.token,
+      ),
     ).updateChannel;
-    expect(updated).toEqual({ ...c, warnAgentsAfterMinutes: null, widgetLogoUrl: null, offlineAfterQueueLength: null, widgetColor: '#123456', description: '' });
+    expect(updated).toEqual({
+      ...c,
+      warnAgentsAfterMinutes: null,
+      widgetLogoUrl: null,
+      offlineAfterQueueLength: null,
+      widgetColor: '#123456',
+      description: '',
+    });
     // Opening hours given replace every day; left out they stay.
     const withHours = dataOf(
-      await app.gql(UPDATE, { id: c.id, input: { openingHoursEnabled: true, openingHours: [{ weekday: 'SUNDAY', opensAt: '10:00', closesAt: '14:00' }] } }, admin.token),
+      await app.gql(
+        UPDATE,
+        { id: c.id, input: { openingHoursEnabled: true, openingHours: [{ weekday: 'SUNDAY', opensAt: '10:00', closesAt: '14:00' }] } },
+        admin.token,
+      ),
     ).updateChannel;
     expect(withHours.openingHours).toEqual([{ weekday: 'SUNDAY', opensAt: '10:00', closesAt: '14:00', breakStartsAt: null, breakEndsAt: null }]);
     const renamed = dataOf(await app.gql(UPDATE, { id: c.id, input: { name: `  ${c.name} renamed  ` } }, admin.token)).updateChannel;
@@ -201,7 +222,15 @@ describe('settings', () => {
       [{ openingHours: [{ weekday: 'MONDAY', opensAt: '17:00', closesAt: '09:00' }] }, 'openingHours'],
       [{ openingHours: [{ weekday: 'MONDAY', opensAt: '09:00', closesAt: '17:00', breakStartsAt: '12:00' }] }, 'openingHours'],
       [{ openingHours: [{ weekday: 'MONDAY', opensAt: '09:00', closesAt: '17:00', breakStartsAt: '08:00', breakEndsAt: '10:00' }] }, 'openingHours'],
-      [{ openingHours: [{ weekday: 'MONDAY', opensAt: '09:00', closesAt: '17:00' }, { weekday: 'MONDAY', opensAt: '10:00', closesAt: '11:00' }] }, 'openingHours'],
+      [
+        {
+          openingHours: [
+            { weekday: 'MONDAY', opensAt: '09:00', closesAt: '17:00' },
+            { weekday: 'MONDAY', opensAt: '10:00', closesAt: '11:00' },
+          ],
+        },
+        'openingHours',
+      ],
       [{ openingHoursEnabled: true, openingHours: [] }, 'openingHours'],
       [{ openingHoursEnabled: true }, 'openingHours'],
       [{ warnAgentsAfterMinutes: 0 }, 'warnAgentsAfterMinutes'],
@@ -232,7 +261,10 @@ describe('settings', () => {
     }
     expect(dataOf(await app.gql(GET, { id: c.id }, admin.token)).channel).toEqual(c);
     // The same checks guard creation.
-    expect(errorOf(await app.gql(CREATE, { input: { name: unique(), widgetColor: 'red' } }, admin.token))).toEqual({ code: 'VALIDATION', field: 'widgetColor' });
+    expect(errorOf(await app.gql(CREATE, { input: { name: unique(), widgetColor: 'red' } }, admin.token))).toEqual({
+      code: 'VALIDATION',
+      field: 'widgetColor',
+    });
     // GraphQL itself refuses unknown enum values.
     expect((await app.gql(UPDATE, { id: c.id, input: { widgetTheme: 'NEON' } }, admin.token)).errors).toBeDefined();
   });
@@ -247,9 +279,14 @@ describe('settings', () => {
     const first = await channel();
     const second = await channel();
     expect(errorOf(await app.gql(CREATE, { input: { name: first.name.toUpperCase() } }, admin.token))).toEqual({ code: 'CONFLICT', field: 'name' });
-    expect(errorOf(await app.gql(UPDATE, { id: second.id, input: { name: ` ${first.name.toLowerCase()} ` } }, admin.token))).toEqual({ code: 'CONFLICT', field: 'name' });
+    expect(errorOf(await app.gql(UPDATE, { id: second.id, input: { name: ` ${first.name.toLowerCase()} ` } }, admin.token))).toEqual({
+      code: 'CONFLICT',
+      field: 'name',
+    });
     // Renaming to its own name (another case) is no clash.
-    expect(dataOf(await app.gql(UPDATE, { id: first.id, input: { name: first.name.toUpperCase() } }, admin.token)).updateChannel.name).toBe(first.name.toUpperCase());
+    expect(dataOf(await app.gql(UPDATE, { id: first.id, input: { name: first.name.toUpperCase() } }, admin.token)).updateChannel.name).toBe(
+      first.name.toUpperCase(),
+    );
   });
 
   it('keeps names unique regardless of case when two admins create or rename at the same moment', async () => {
@@ -341,9 +378,13 @@ describe('archive and delete', () => {
       const started = await app.gql(START_CHAT, { input: { channelId: c.id, message: 'Hi' } }, token);
       expect(started.errors?.[0]?.extensions).toEqual(archivedRefusal);
       expect(started.errors?.[0]?.message).toBe(`${c.name} is archived: it takes no new chats and no offline forms.`);
-      const offline = await app.gql(`mutation($input: OfflineFormInput!) { submitOfflineForm(input: $input) { requestNumber } }`, {
-        input: { channelId: c.id, message: 'Call me', email: 'a@example.com' },
-      }, token);
+      const offline = await app.gql(
+        `mutation($input: OfflineFormInput!) { submitOfflineForm(input: $input) { requestNumber } }`,
+        {
+          input: { channelId: c.id, message: 'Call me', email: 'a@example.com' },
+        },
+        token,
+      );
       expect(offline.errors?.[0]?.extensions).toEqual(archivedRefusal);
     }
     // The widget still finds the channel, offline for that reason, and the visitor goes on in their open chat.
@@ -352,7 +393,11 @@ describe('archive and delete', () => {
     const resumed = dataOf(await app.gql(`query($id: ID!) { chatSession(id: $id) { id status } }`, { id: open.sessionId }, open.visitorToken));
     expect(resumed.chatSession).toEqual({ id: open.sessionId, status: 'QUEUED' });
     expect(dataOf(await send(app, open.visitorToken, open.sessionId, 'Still there?')).sendMessage.body).toBe('Still there?');
-    const identified = await app.gql(`mutation($input: IdentifyVisitorInput!) { identifyVisitor(input: $input) { name } }`, { input: { channelId: c.id, name: 'Archie' } }, open.visitorToken);
+    const identified = await app.gql(
+      `mutation($input: IdentifyVisitorInput!) { identifyVisitor(input: $input) { name } }`,
+      { input: { channelId: c.id, name: 'Archie' } },
+      open.visitorToken,
+    );
     expect(dataOf(identified).identifyVisitor).toEqual({ name: 'Archie' });
     const ids = async (token: string, all?: boolean) => dataOf(await app.gql(LIST, { all }, token)).channels.map((x: { id: string }) => x.id);
     expect(await ids(admin.token)).not.toContain(c.id);
@@ -392,11 +437,20 @@ describe('members', () => {
     await events.waitFor((e) => e.agentEvents.reasons.includes('initial'));
 
     const added = dataOf(await app.gql(SET_MEMBER, { c: c.id, a: joiner.agent.id, flags: { canListenIn: true } }, admin.token)).setChannelMember;
-    expect(added).toEqual({ agent: { id: joiner.agent.id }, channel: { id: c.id }, canRespond: true, getsNotifications: true, canListenIn: true, isManager: false });
+    expect(added).toEqual({
+      agent: { id: joiner.agent.id },
+      channel: { id: c.id },
+      canRespond: true,
+      getsNotifications: true,
+      canListenIn: true,
+      isManager: false,
+    });
     await events.waitFor((e) => e.agentEvents.reasons.includes('channels'));
     expect(dataOf(await app.gql(GET, { id: c.id }, joiner.token)).channel.id).toBe(c.id);
 
-    const changed = dataOf(await app.gql(SET_MEMBER, { c: c.id, a: joiner.agent.id, flags: { canRespond: false, isManager: true } }, admin.token)).setChannelMember;
+    const changed = dataOf(
+      await app.gql(SET_MEMBER, { c: c.id, a: joiner.agent.id, flags: { canRespond: false, isManager: true } }, admin.token),
+    ).setChannelMember;
     expect(changed).toMatchObject({ canRespond: false, getsNotifications: true, canListenIn: true, isManager: true });
     // No flags given: nothing changes (and no duplicate membership).
     expect(dataOf(await app.gql(SET_MEMBER, { c: c.id, a: joiner.agent.id }, admin.token)).setChannelMember).toEqual(changed);
@@ -453,12 +507,23 @@ describe('agents administration', () => {
     const target = await app.agentWithToken();
     const email = `renamed-${randomUUID().slice(0, 6)}@example.com`;
     expect(dataOf(await app.gql(UPDATE_AGENT, { id: target.agent.id, input: { email: email.toUpperCase() } }, admin.token)).updateAgent.email).toBe(email);
-    expect(errorOf(await app.gql(UPDATE_AGENT, { id: target.agent.id, input: { email: 'nope' } }, admin.token))).toEqual({ code: 'VALIDATION', field: 'email' });
+    expect(errorOf(await app.gql(UPDATE_AGENT, { id: target.agent.id, input: { email: 'nope' } }, admin.token))).toEqual({
+      code: 'VALIDATION',
+      field: 'email',
+    });
     const other = await app.agentWithToken();
     expect(errorOf(await app.gql(UPDATE_AGENT, { id: other.agent.id, input: { email } }, admin.token))).toEqual({ code: 'CONFLICT', field: 'email' });
-    expect(errorOf(await app.gql(UPDATE_AGENT, { id: target.agent.id, input: { email: 'me@example.com' } }, target.token))).toEqual({ code: 'VALIDATION', field: 'email' });
-    expect(errorOf(await app.gql(UPDATE_AGENT, { id: target.agent.id, input: { photoUrl: 'data:image/png;base64,AAAA' } }, target.token))).toEqual({ code: 'VALIDATION', field: 'photoUrl' });
-    expect(dataOf(await app.gql(UPDATE_AGENT, { id: target.agent.id, input: { photoUrl: 'https://example.com/me.jpg' } }, target.token)).updateAgent.photoUrl).toBe('https://example.com/me.jpg');
+    expect(errorOf(await app.gql(UPDATE_AGENT, { id: target.agent.id, input: { email: 'me@example.com' } }, target.token))).toEqual({
+      code: 'VALIDATION',
+      field: 'email',
+    });
+    expect(errorOf(await app.gql(UPDATE_AGENT, { id: target.agent.id, input: { photoUrl: 'data:image/png;base64,AAAA' } }, target.token))).toEqual({
+      code: 'VALIDATION',
+      field: 'photoUrl',
+    });
+    expect(
+      dataOf(await app.gql(UPDATE_AGENT, { id: target.agent.id, input: { photoUrl: 'https://example.com/me.jpg' } }, target.token)).updateAgent.photoUrl,
+    ).toBe('https://example.com/me.jpg');
     // The new email logs in.
     const login = await app.gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: email, p: target.password });
     expect(login.errors).toBeUndefined();
@@ -481,16 +546,40 @@ describe('mutation answers', () => {
     try {
       const joiner = await app.agentWithToken();
       const nested = `id name openingHours { weekday } members { agent { id name } canRespond }`;
-      const created = dataOf(await app.gql(`mutation($input: CreateChannelInput!) { createChannel(input: $input) { ${nested} } }`, { input: { name: unique() } }, admin.token)).createChannel;
-      const updated = dataOf(await app.gql(`mutation($id: ID!) { updateChannel(id: $id, input: { description: "Orders" }) { ${nested} } }`, { id: created.id }, admin.token)).updateChannel;
+      const created = dataOf(
+        await app.gql(`mutation($input: CreateChannelInput!) { createChannel(input: $input) { ${nested} } }`, { input: { name: unique() } }, admin.token),
+      ).createChannel;
+      const updated = dataOf(
+        await app.gql(`mutation($id: ID!) { updateChannel(id: $id, input: { description: "Orders" }) { ${nested} } }`, { id: created.id }, admin.token),
+      ).updateChannel;
       expect(updated).toEqual({ ...created, openingHours: [], members: [] });
-      const member = dataOf(await app.gql(`mutation($c: ID!, $a: ID!) { setChannelMember(channelId: $c, agentId: $a) { agent { name } channel { name members { agent { id } } } } }`, { c: created.id, a: joiner.agent.id }, admin.token)).setChannelMember;
+      const member = dataOf(
+        await app.gql(
+          `mutation($c: ID!, $a: ID!) { setChannelMember(channelId: $c, agentId: $a) { agent { name } channel { name members { agent { id } } } } }`,
+          { c: created.id, a: joiner.agent.id },
+          admin.token,
+        ),
+      ).setChannelMember;
       expect(member).toEqual({ agent: { name: joiner.agent.name }, channel: { name: created.name, members: [{ agent: { id: joiner.agent.id } }] } });
-      const archived = dataOf(await app.gql(`mutation($id: ID!) { archiveChannel(id: $id) { id members { agent { id } } } }`, { id: created.id }, admin.token)).archiveChannel;
+      const archived = dataOf(
+        await app.gql(`mutation($id: ID!) { archiveChannel(id: $id) { id members { agent { id } } } }`, { id: created.id }, admin.token),
+      ).archiveChannel;
       expect(archived).toEqual({ id: created.id, members: [{ agent: { id: joiner.agent.id } }] });
-      const removed = dataOf(await app.gql(`mutation($c: ID!, $a: ID!) { removeChannelMember(channelId: $c, agentId: $a) { id members { agent { id } } } }`, { c: created.id, a: joiner.agent.id }, admin.token)).removeChannelMember;
+      const removed = dataOf(
+        await app.gql(
+          `mutation($c: ID!, $a: ID!) { removeChannelMember(channelId: $c, agentId: $a) { id members { agent { id } } } }`,
+          { c: created.id, a: joiner.agent.id },
+          admin.token,
+        ),
+      ).removeChannelMember;
       expect(removed).toEqual({ id: created.id, members: [] });
-      const agent = dataOf(await app.gql(`mutation($id: ID!) { updateAgent(id: $id, input: { nickname: "Jo" }) { nickname memberships { channel { id } } } }`, { id: joiner.agent.id }, admin.token)).updateAgent;
+      const agent = dataOf(
+        await app.gql(
+          `mutation($id: ID!) { updateAgent(id: $id, input: { nickname: "Jo" }) { nickname memberships { channel { id } } } }`,
+          { id: joiner.agent.id },
+          admin.token,
+        ),
+      ).updateAgent;
       expect(agent).toEqual({ nickname: 'Jo', memberships: [] });
       expect(unusedQueries()).toEqual([]);
     } finally {

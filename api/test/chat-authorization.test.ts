@@ -36,7 +36,7 @@ const SEND = `mutation($id: ID!, $body: String!, $cid: String!) { sendMessage(in
 
 type Result = GraphqlResult<any>;
 const codeOf = (r: Result) => r.errors?.[0]?.extensions?.code;
-const errorOf = async (sub: Subscription) => ((await sub.ended).errors?.[0] as { message: string; extensions?: { code?: string } } | undefined);
+const errorOf = async (sub: Subscription) => (await sub.ended).errors?.[0] as { message: string; extensions?: { code?: string } } | undefined;
 /** Resolves to 'running' when the subscription has not ended (with an error or otherwise). */
 const stateOf = (sub: Subscription) => Promise.race([sub.ended.then(() => 'ended'), sleep(50).then(() => 'running')]);
 
@@ -106,7 +106,10 @@ describe('listen-in', () => {
     expect((await app.gql(TYPING, { id: sessionId }, visitorToken)).data.setTyping).toBe(true);
     await lisaEvents.waitFor((d) => d.chatEvents.type === 'TYPING' && d.chatEvents.typing.by === 'VISITOR');
 
-    const heard = lisaEvents.values().map((v) => v.chatEvents).filter((e) => e.cursor !== null);
+    const heard = lisaEvents
+      .values()
+      .map((v) => v.chatEvents)
+      .filter((e) => e.cursor !== null);
     expect(heard.map((e) => e.cursor)).toEqual(Array.from({ length: heard.length }, (_, i) => i + 1));
     expect(heard.slice(-2).map((e) => [e.message.authorKind, e.message.body])).toEqual([
       ['VISITOR', 'It is still blue'],
@@ -114,11 +117,12 @@ describe('listen-in', () => {
     ]);
     // The visitor's and alice's streams hold exactly the conversation, with no trace of lisa.
     for (const stream of [visitorEvents, aliceEvents])
-      expect(stream.values().filter((v) => v.chatEvents.cursor !== null).map((v) => v.chatEvents.message?.body ?? v.chatEvents.type)).toEqual([
-        expect.any(String),
-        'It is still blue',
-        'Please restart it',
-      ]);
+      expect(
+        stream
+          .values()
+          .filter((v) => v.chatEvents.cursor !== null)
+          .map((v) => v.chatEvents.message?.body ?? v.chatEvents.type),
+      ).toEqual([expect.any(String), 'It is still blue', 'Please restart it']);
     const session = await sessionRow(sessionId);
     expect(session.lastEventSeq).toBe(before.lastEventSeq + 2);
     expect(session.agentId).toBe(alice!.agent.id);
@@ -256,7 +260,8 @@ describe('ids that name nothing', () => {
         ['endChat', END, { id }],
         ['rateChat', RATE, { id }],
       ];
-      for (const [what, query, variables] of byVisitor) expect(codeOf(await app.gql(query, variables, visitorToken)), `visitor ${what} ${id}`).toBe('NOT_FOUND');
+      for (const [what, query, variables] of byVisitor)
+        expect(codeOf(await app.gql(query, variables, visitorToken)), `visitor ${what} ${id}`).toBe('NOT_FOUND');
       const byAgent: [string, string, Record<string, unknown>][] = [
         ['chatSession', SESSION, { id }],
         ['listenToChat', LISTEN, { id }],
@@ -368,7 +373,8 @@ describe('API tokens', () => {
   it('without CHATS_READ: FORBIDDEN, over HTTP and WebSocket', async () => {
     const { channel, agents } = await channelWithAgents(app, { alice: { canRespond: true } });
     const { sessionId } = await activeChat(channel.id, agents.alice!);
-    const writer = (await app.services.auth.createApiToken({ name: 'tickets', scopes: ['REQUESTS_WRITE', 'REQUESTS_READ', 'CHATS_WRITE'], createdById: null })).token;
+    const writer = (await app.services.auth.createApiToken({ name: 'tickets', scopes: ['REQUESTS_WRITE', 'REQUESTS_READ', 'CHATS_WRITE'], createdById: null }))
+      .token;
 
     const read = await app.gql(SESSION, { id: sessionId }, writer);
     expect(codeOf(read)).toBe('FORBIDDEN');
@@ -432,7 +438,9 @@ describe('getNextInQueue', () => {
     const alice = respond.agents.alice!;
     // alice is a member of `listenOnly` without can-respond or notifications (either would show her its queue), and not a member of `foreign`.
     const listenOnly = await channelWithAgents(app, { lars: { canRespond: true } });
-    await app.services.prisma.channelMember.create({ data: { channelId: listenOnly.channel.id, agentId: alice.agent.id, canRespond: false, canListenIn: true, getsNotifications: false } });
+    await app.services.prisma.channelMember.create({
+      data: { channelId: listenOnly.channel.id, agentId: alice.agent.id, canRespond: false, canListenIn: true, getsNotifications: false },
+    });
     const foreign = await channelWithAgents(app, { fred: { canRespond: true } });
     // The other channels' chats wait longer, so an unrestricted claim would take them first.
     const inListenOnly = await startChat(app, listenOnly.channel.id, 'first in line');

@@ -38,7 +38,11 @@ export async function channelWithAgents(app: TestApp, members: Record<string, Me
 export async function startChat(app: TestApp, channelId: string, message = 'Hello, I need help', extra: Record<string, unknown> = {}, token?: string) {
   const result = await app.gql(START_CHAT, { input: { channelId, message, ...extra } }, token);
   if (!result.data) throw new Error(`startChat failed: ${JSON.stringify(result.errors)}`);
-  return { sessionId: result.data.startChat.session.id as string, visitorToken: result.data.startChat.visitorToken as string, session: result.data.startChat.session };
+  return {
+    sessionId: result.data.startChat.session.id as string,
+    visitorToken: result.data.startChat.visitorToken as string,
+    session: result.data.startChat.session,
+  };
 }
 
 export async function send(app: TestApp, token: string, sessionId: string, body: string, clientMessageId: string = randomUUID()) {

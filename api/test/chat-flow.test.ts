@@ -12,7 +12,6 @@ beforeAll(async () => {
 });
 afterAll(() => app?.stop());
 
-
 describe('a chat from start to end', () => {
   it('queues, is claimed, exchanges messages live both ways, ends and is rated', async () => {
     const { channel, agents } = await channelWithAgents(app, { alice: { canRespond: true } }, { welcomeMessage: 'Welcome! I am here.' });
@@ -34,7 +33,10 @@ describe('a chat from start to end', () => {
     await send(app, visitorToken, sessionId, 'Done!');
     await agentEvents.waitFor((d) => d.chatEvents.message?.body === 'Done!');
 
-    const cursors = visitorEvents.values().map((v) => v.chatEvents.cursor).filter((c) => c !== null);
+    const cursors = visitorEvents
+      .values()
+      .map((v) => v.chatEvents.cursor)
+      .filter((c) => c !== null);
     expect(cursors).toEqual([...cursors].sort((a, b) => a - b));
     expect(new Set(cursors).size).toBe(cursors.length);
 
@@ -42,7 +44,11 @@ describe('a chat from start to end', () => {
     expect(ended.data.endChat).toEqual({ status: 'ENDED', endedBy: 'AGENT' });
     await visitorEvents.waitFor((d) => d.chatEvents.status === 'ENDED');
 
-    const rated = await app.gql(`mutation($id: ID!) { rateChat(sessionId: $id, rating: 5, comment: "Saved my office") { rating ratingComment } }`, { id: sessionId }, visitorToken);
+    const rated = await app.gql(
+      `mutation($id: ID!) { rateChat(sessionId: $id, rating: 5, comment: "Saved my office") { rating ratingComment } }`,
+      { id: sessionId },
+      visitorToken,
+    );
     expect(rated.data.rateChat).toEqual({ rating: 5, ratingComment: 'Saved my office' });
     visitorEvents.stop();
     agentEvents.stop();
@@ -120,7 +126,12 @@ describe('a cursor gap the database cannot fill', () => {
     const queriesBefore = Date.now();
     // An event far ahead of anything stored, as if the log had lost rows.
     app.services.bus.publish('chat', sessionId, {
-      sessionId, cursor: session.lastEventSeq + 50, type: 'READ', createdAt: new Date().toISOString(), audience: 'ALL', read: { by: 'AGENT', upToCursor: 1 },
+      sessionId,
+      cursor: session.lastEventSeq + 50,
+      type: 'READ',
+      createdAt: new Date().toISOString(),
+      audience: 'ALL',
+      read: { by: 'AGENT', upToCursor: 1 },
     });
     expect(await events.ended).toEqual({});
     expect(Date.now() - queriesBefore).toBeGreaterThan(1000);
@@ -174,7 +185,9 @@ describe("the agent's photo on messages", () => {
       expect(sent.data.sendMessage.author.photoUrl).toBe(expected);
       const stored = await app.services.prisma.message.findFirstOrThrow({ where: { sessionId, body: 'With or without a face' } });
       expect(stored.createdAt.toISOString()).toBe(sent.data.sendMessage.createdAt);
-      const [event] = await app.services.prisma.$queryRaw<{ utc: string }[]>`SELECT to_char("createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS utc FROM "ChatEvent" WHERE "sessionId" = ${sessionId}::uuid AND seq = ${sent.data.sendMessage.cursor}`;
+      const [event] = await app.services.prisma.$queryRaw<
+        { utc: string }[]
+      >`SELECT to_char("createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS utc FROM "ChatEvent" WHERE "sessionId" = ${sessionId}::uuid AND seq = ${sent.data.sendMessage.cursor}`;
       expect(event!.utc).toBe(sent.data.sendMessage.createdAt);
 
       const delivered = await live.waitFor((d) => d.chatEvents.message?.body === 'With or without a face');

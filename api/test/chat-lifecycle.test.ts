@@ -145,7 +145,9 @@ describe('chat lifecycle', () => {
       const endedCursor = (await visitorView.waitFor((d) => d.chatEvents.status === 'ENDED')).chatEvents.cursor;
       const back = await send(app, visitorToken, sessionId, 'One more thing!');
       expect(back.errors).toBeUndefined();
-      const active = await visitorView.waitFor((d) => d.chatEvents.type === 'STATUS_CHANGED' && d.chatEvents.status === 'ACTIVE' && d.chatEvents.cursor > endedCursor);
+      const active = await visitorView.waitFor(
+        (d) => d.chatEvents.type === 'STATUS_CHANGED' && d.chatEvents.status === 'ACTIVE' && d.chatEvents.cursor > endedCursor,
+      );
       const reopened = await visitorView.waitFor((d) => d.chatEvents.message?.systemType === 'REOPENED');
       // REOPENED, then the status, then the visitor's message.
       expect(reopened.chatEvents.message.cursor).toBe(endedCursor + 1);
@@ -210,7 +212,8 @@ describe('chat lifecycle', () => {
       expect(errorOf(await app.gql(RATE, { id: sessionId, r: 5 }, visitorToken))?.code).toBe('CONFLICT');
       expect((await app.gql(END, { id: sessionId }, agents.alice!.token)).errors).toBeUndefined();
 
-      for (const r of [0, 6, -1]) expect(errorOf(await app.gql(RATE, { id: sessionId, r }, visitorToken))).toMatchObject({ code: 'VALIDATION', field: 'rating' });
+      for (const r of [0, 6, -1])
+        expect(errorOf(await app.gql(RATE, { id: sessionId, r }, visitorToken))).toMatchObject({ code: 'VALIDATION', field: 'rating' });
       const fractional = await app.gql(RATE, { id: sessionId, r: 2.5 }, visitorToken);
       expect(fractional.errors?.length).toBeGreaterThan(0);
       expect(fractional.data ?? null).toBeNull();
@@ -338,7 +341,8 @@ describe('rate limits', () => {
 
   const from = (ip: string) => ({ 'x-forwarded-for': ip });
   const start = (channelId: string, ip: string, token?: string) => app.gql(START_CHAT, { input: { channelId, message: 'hi' } }, token, from(ip));
-  const message = (token: string, sessionId: string, ip: string) => app.gql(SEND, { input: { sessionId, body: 'hello', clientMessageId: randomUUID() } }, token, from(ip));
+  const message = (token: string, sessionId: string, ip: string) =>
+    app.gql(SEND, { input: { sessionId, body: 'hello', clientMessageId: randomUUID() } }, token, from(ip));
 
   it('limits startChat per client address, with retryAfter', async () => {
     const { channel } = await channelWithAgents(app, { a: { canRespond: true } });

@@ -48,7 +48,16 @@ describe('a bad configuration at start', () => {
   it('starts with the same variables once they are right (the check is not what stops it)', async () => {
     const child = spawn(path.join(apiDir, 'node_modules/.bin/tsx'), ['src/main.ts'], {
       cwd: apiDir,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', DATA_DIR: path.join(scratch, 'ok'), IDLE_TIMEOUT_SECONDS: '600', SEND_MESSAGE_LIMIT_PER_VISITOR: '3', SEED_DEMO: 'false' },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: path.join(scratch, 'ok'),
+        IDLE_TIMEOUT_SECONDS: '600',
+        SEND_MESSAGE_LIMIT_PER_VISITOR: '3',
+        SEED_DEMO: 'false',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -95,14 +95,18 @@ describe('contacts and companies: CRUD', () => {
       [{ lastName: 'x', companyId: 'nope' }, 'companyId'],
       [{ lastName: 'x', email: `${'e'.repeat(243)}@example.com` }, 'email'],
     ];
-    for (const [input, field] of cases) expect(errorOf(await app.gql(CREATE_CONTACT, { input }, agentToken)), JSON.stringify(input)).toMatchObject({ code: 'VALIDATION', field });
+    for (const [input, field] of cases)
+      expect(errorOf(await app.gql(CREATE_CONTACT, { input }, agentToken)), JSON.stringify(input)).toMatchObject({ code: 'VALIDATION', field });
     // Exactly at the limits is fine; an email alone is enough.
     await contact({ firstName: 'f'.repeat(100), lastName: 'l'.repeat(100), phone: '1'.repeat(50), title: 't'.repeat(100), country: 'c'.repeat(100) });
     await contact({ email: 'only-email@example.com' });
     expect(errorOf(await app.gql(CREATE_CONTACT, { input: { lastName: 'x', companyId: randomUUID() } }, agentToken))?.code).toBe('NOT_FOUND');
 
     const emailOnly = await contact({ email: 'keeps-a-name@example.com' });
-    expect(errorOf(await app.gql(UPDATE_CONTACT, { id: emailOnly.id, input: { email: null } }, agentToken))).toMatchObject({ code: 'VALIDATION', field: 'lastName' });
+    expect(errorOf(await app.gql(UPDATE_CONTACT, { id: emailOnly.id, input: { email: null } }, agentToken))).toMatchObject({
+      code: 'VALIDATION',
+      field: 'lastName',
+    });
     expect(errorOf(await app.gql(UPDATE_CONTACT, { id: randomUUID(), input: { title: 'x' } }, agentToken))?.code).toBe('NOT_FOUND');
 
     const companyCases: [Record<string, unknown>, string][] = [
@@ -113,7 +117,8 @@ describe('contacts and companies: CRUD', () => {
       [{ name: 'x', phone: '1'.repeat(51) }, 'phone'],
       [{ name: 'x', country: 'c'.repeat(101) }, 'country'],
     ];
-    for (const [input, field] of companyCases) expect(errorOf(await app.gql(CREATE_COMPANY, { input }, agentToken)), JSON.stringify(input)).toMatchObject({ code: 'VALIDATION', field });
+    for (const [input, field] of companyCases)
+      expect(errorOf(await app.gql(CREATE_COMPANY, { input }, agentToken)), JSON.stringify(input)).toMatchObject({ code: 'VALIDATION', field });
     await company({ name: 'n'.repeat(200), phone: '1'.repeat(50), country: 'c'.repeat(100) });
   });
 });
@@ -179,7 +184,11 @@ describe('a contact’s connections', () => {
       sessions.push(sessionId);
     }
     for (let i = 0; i < 3; i++)
-      await app.gql(`mutation($input: CreateRequestInput!) { createRequest(input: $input) { created } }`, { input: { title: `Request ${i}`, contactId: person.id } }, agentToken);
+      await app.gql(
+        `mutation($input: CreateRequestInput!) { createRequest(input: $input) { created } }`,
+        { input: { title: `Request ${i}`, contactId: person.id } },
+        agentToken,
+      );
     await prisma.sale.create({ data: { title: 'Big deal', amount: '1499.5', contactId: person.id } });
     await prisma.followUp.createMany({
       data: [
@@ -193,7 +202,10 @@ describe('a contact’s connections', () => {
     expect(panel.requests.edges).toHaveLength(2);
     expect(panel.requests.pageInfo.hasNextPage).toBe(true);
     expect(panel.sales).toEqual({ totalCount: 1, edges: [{ node: { title: 'Big deal', amount: '1499.50' } }] });
-    expect(panel.followUps.edges.map((e: any) => e.node)).toEqual([{ title: 'Call back', done: false }, { title: 'Done already', done: true }]);
+    expect(panel.followUps.edges.map((e: any) => e.node)).toEqual([
+      { title: 'Call back', done: false },
+      { title: 'Done already', done: true },
+    ]);
     expect(panel.chatSessions.totalCount).toBe(3);
     expect(panel.chatSessions.edges.map((e: any) => e.node.id)).toEqual([sessions[2], sessions[1]]);
 
@@ -249,7 +261,9 @@ describe('authorization', () => {
     ] as const)
       expect(errorOf(await app.gql(query, variables, reader))?.code, query).toBe('FORBIDDEN');
 
-    const byWriter = dataOf(await app.gql(`mutation($input: CreateContactInput!) { createContact(input: $input) { id } }`, { input: { lastName: 'By writer' } }, writer)).createContact;
+    const byWriter = dataOf(
+      await app.gql(`mutation($input: CreateContactInput!) { createContact(input: $input) { id } }`, { input: { lastName: 'By writer' } }, writer),
+    ).createContact;
     expect(await prisma.contact.findUniqueOrThrow({ where: { id: byWriter.id } })).toMatchObject({ lastName: 'By writer' });
     // Writing is not reading: the created contact's fields need CONTACTS_READ.
     expect(errorOf(await app.gql(CREATE_CONTACT, { input: { lastName: 'Writer reads' } }, writer))?.code).toBe('FORBIDDEN');
@@ -291,7 +305,10 @@ describe('contactSuggestions', () => {
     expect(suggestions[2].score).toBeGreaterThan(0);
     expect(suggestions[2].score).toBeLessThan(1);
 
-    expect(dataOf(await app.gql(SUGGESTIONS, { sessionId, first: 2 }, token)).contactSuggestions.map((s: any) => s.contact.id)).toEqual([byEmail.id, closeName.id]);
+    expect(dataOf(await app.gql(SUGGESTIONS, { sessionId, first: 2 }, token)).contactSuggestions.map((s: any) => s.contact.id)).toEqual([
+      byEmail.id,
+      closeName.id,
+    ]);
     for (const first of [0, 21]) expect(errorOf(await app.gql(SUGGESTIONS, { sessionId, first }, token))).toMatchObject({ code: 'VALIDATION', field: 'first' });
     expect((await app.gql(SUGGESTIONS, { sessionId, first: 20 }, token)).errors).toBeUndefined();
   });
@@ -337,7 +354,11 @@ describe('linkChatToContact', () => {
     await agentFeed.waitFor((e) => e.chatEvents.type === 'CONTACT_LINKED' && e.chatEvents.contactId === null);
 
     // The visitor's feed has caught up past both links without seeing either.
-    const message = await app.gql(`mutation($input: SendMessageInput!) { sendMessage(input: $input) { cursor } }`, { input: { sessionId, body: 'still here', clientMessageId: randomUUID() } }, visitorToken);
+    const message = await app.gql(
+      `mutation($input: SendMessageInput!) { sendMessage(input: $input) { cursor } }`,
+      { input: { sessionId, body: 'still here', clientMessageId: randomUUID() } },
+      visitorToken,
+    );
     const cursor = dataOf(message).sendMessage.cursor;
     await visitorFeed.waitFor((e) => e.chatEvents.cursor === cursor);
     expect(visitorFeed.values().map((e) => e.chatEvents.type)).not.toContain('CONTACT_LINKED');
@@ -409,11 +430,15 @@ describe('createContactFromChat', () => {
       field: 'companyName',
     });
     const firm = await company({ name: 'Either Or' });
-    expect(errorOf(await app.gql(FROM_CHAT, { sessionId: anonymous, input: { lastName: 'x', createCompany: true, companyId: firm.id } }, token))).toMatchObject({
-      code: 'VALIDATION',
-      field: 'companyId',
-    });
-    expect(errorOf(await app.gql(FROM_CHAT, { sessionId: anonymous, input: { lastName: 'x', createCompany: true, companyName: 'n'.repeat(201) } }, token))).toMatchObject({
+    expect(errorOf(await app.gql(FROM_CHAT, { sessionId: anonymous, input: { lastName: 'x', createCompany: true, companyId: firm.id } }, token))).toMatchObject(
+      {
+        code: 'VALIDATION',
+        field: 'companyId',
+      },
+    );
+    expect(
+      errorOf(await app.gql(FROM_CHAT, { sessionId: anonymous, input: { lastName: 'x', createCompany: true, companyName: 'n'.repeat(201) } }, token)),
+    ).toMatchObject({
       code: 'VALIDATION',
       field: 'companyName',
     });
@@ -422,6 +447,8 @@ describe('createContactFromChat', () => {
 
     const outsider = await app.agentWithToken();
     expect(errorOf(await app.gql(FROM_CHAT, { sessionId: anonymous, input: { lastName: 'x' } }, outsider.token))?.code).toBe('NOT_FOUND');
-    expect(errorOf(await app.gql(FROM_CHAT, { sessionId: anonymous, input: { lastName: 'x' } }, await apiToken(app, 'CONTACTS_WRITE')))?.code).toBe('FORBIDDEN');
+    expect(errorOf(await app.gql(FROM_CHAT, { sessionId: anonymous, input: { lastName: 'x' } }, await apiToken(app, 'CONTACTS_WRITE')))?.code).toBe(
+      'FORBIDDEN',
+    );
   });
 });

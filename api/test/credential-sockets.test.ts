@@ -109,7 +109,9 @@ describe('revoking a credential closes its open WebSockets with 4401', () => {
     const created = await app.gql(CREATE_API_TOKEN, { input: { name: 'script', scopes: ['CHATS_READ'] } }, admin.token);
     const { token, apiToken } = created.data.createApiToken;
     const client = app.ws(`Bearer ${token}`);
-    const closed = new Promise<{ code: number; reason: string }>((resolve) => client.on('closed', (event) => resolve(event as { code: number; reason: string })));
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      client.on('closed', (event) => resolve(event as { code: number; reason: string })),
+    );
     const events = subscribe(client, CHAT_EVENTS, { id: sessionId });
     await events.waitFor((d) => d.chatEvents.cursor === 1);
     const aliceSocket = await agentSocket(agents.alice!.token);

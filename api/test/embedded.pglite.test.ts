@@ -39,7 +39,10 @@ describe('embedded data folder', () => {
       await running.services.agents.create({ email: 'first@example.com', password: 'first-server-pw', name: 'First' });
 
       const second = buildApp(embeddedConfig(dir));
-      const error = await second.start().then(() => null, (e: unknown) => e);
+      const error = await second.start().then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(DataDirLockedError);
       expect((error as Error).message).toContain(dir);
 

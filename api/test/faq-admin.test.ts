@@ -42,7 +42,8 @@ async function folder(name = unique('FAQ folder'), parentId: string | null = nul
   return dataOf(await app.gql(CREATE_FOLDER, { input: { name, parentId } }, admin.token)).createFaqFolder;
 }
 async function entry(input: { question?: string; answer?: string; folderId?: string | null; published?: boolean } = {}) {
-  return dataOf(await app.gql(CREATE, { input: { question: unique('Question'), answer: 'An answer.', published: true, ...input } }, admin.token)).createFaqEntry;
+  return dataOf(await app.gql(CREATE, { input: { question: unique('Question'), answer: 'An answer.', published: true, ...input } }, admin.token))
+    .createFaqEntry;
 }
 
 describe('authorization', () => {
@@ -76,7 +77,8 @@ describe('authorization', () => {
       [MOVE, { id: e.id, folderId: null }],
       [DELETE, { id: e.id }],
     ] as const) {
-      for (const token of [agent.token, knowledgeToken, visitorToken]) expect(errorOf(await app.gql(query, variables, token)), query).toEqual({ code: 'FORBIDDEN' });
+      for (const token of [agent.token, knowledgeToken, visitorToken])
+        expect(errorOf(await app.gql(query, variables, token)), query).toEqual({ code: 'FORBIDDEN' });
       expect(errorOf(await app.gql(query, variables)), query).toEqual({ code: 'UNAUTHENTICATED' });
     }
     expect(dataOf(await app.gql(GET, { id: e.id }, agent.token)).faqEntry).toMatchObject({ published: true, folder: { id: f.id } });
@@ -89,10 +91,16 @@ describe('authorization', () => {
     await entry({ folderId: f.id, question: `Secret draft ${tag}`, published: false });
     const channel = await app.services.prisma.channel.create({ data: { name: unique('Channel'), faqSuggestionsEnabled: true, faqFolderId: f.id } });
 
-    const plain = dataOf(await app.gql(`query($c: ID!, $q: String!) { faqSuggestions(channelId: $c, question: $q) { question folder { id name } } }`, { c: channel.id, q: tag }));
+    const plain = dataOf(
+      await app.gql(`query($c: ID!, $q: String!) { faqSuggestions(channelId: $c, question: $q) { question folder { id name } } }`, { c: channel.id, q: tag }),
+    );
     expect(plain.faqSuggestions).toEqual([{ question: `Published ${tag}`, folder: { id: f.id, name: f.name } }]);
     for (const selection of ['entries { question }', 'children { id }', 'parent { id }']) {
-      const walked = await app.gql(`query($c: ID!, $q: String!) { faqSuggestions(channelId: $c, question: $q) { folder { ${selection} } } }`, { c: channel.id, q: tag }, visitorToken);
+      const walked = await app.gql(
+        `query($c: ID!, $q: String!) { faqSuggestions(channelId: $c, question: $q) { folder { ${selection} } } }`,
+        { c: channel.id, q: tag },
+        visitorToken,
+      );
       expect(errorOf(walked), selection).toEqual({ code: 'FORBIDDEN' });
       expect(JSON.stringify(walked)).not.toContain('Secret draft');
     }
@@ -112,7 +120,10 @@ describe('entries: validation and limits', () => {
       [{ question: 'ok', answer: 'ok', folderId: 'nope' }, 'folderId'],
     ] as const)
       expect(errorOf(await app.gql(CREATE, { input }, admin.token))).toEqual({ code: 'VALIDATION', field });
-    expect(errorOf(await app.gql(UPDATE, { id: longest.id, input: { answer: 'a'.repeat(3001) } }, admin.token))).toEqual({ code: 'VALIDATION', field: 'answer' });
+    expect(errorOf(await app.gql(UPDATE, { id: longest.id, input: { answer: 'a'.repeat(3001) } }, admin.token))).toEqual({
+      code: 'VALIDATION',
+      field: 'answer',
+    });
   });
 
   it('creates drafts by default, publishes and unpublishes, moves and deletes; unknown ids are NOT_FOUND', async () => {
@@ -201,7 +212,9 @@ describe('search', () => {
     billing = await folder();
     const sub = await folder('Invoices', billing.id);
     ids.invoice = (await entry({ folderId: sub.id, question: `Where can I download an invoice? ${tag}`, answer: 'Under Billing, as PDF.' })).id;
-    ids.payment = (await entry({ folderId: billing.id, question: `Which payment methods do you accept? ${tag}`, answer: 'Card, and invoices for annual plans.' })).id;
+    ids.payment = (
+      await entry({ folderId: billing.id, question: `Which payment methods do you accept? ${tag}`, answer: 'Card, and invoices for annual plans.' })
+    ).id;
     ids.draft = (await entry({ question: `Draft about invoices ${tag}`, answer: 'Not yet.', published: false })).id;
   });
 
@@ -258,7 +271,10 @@ describe('sendFaq', () => {
   it('refuses drafts (VALIDATION on faqId) and unknown entries (NOT_FOUND), sending nothing', async () => {
     const chat = await activeChat(app);
     const draft = await entry({ published: false, question: 'Secret draft question' });
-    expect(errorOf(await app.gql(SEND_FAQ, { sessionId: chat.sessionId, faqId: draft.id }, chat.handler.token))).toEqual({ code: 'VALIDATION', field: 'faqId' });
+    expect(errorOf(await app.gql(SEND_FAQ, { sessionId: chat.sessionId, faqId: draft.id }, chat.handler.token))).toEqual({
+      code: 'VALIDATION',
+      field: 'faqId',
+    });
     expect(errorOf(await app.gql(SEND_FAQ, { sessionId: chat.sessionId, faqId: randomUUID() }, chat.handler.token))).toEqual({ code: 'NOT_FOUND' });
     expect(errorOf(await app.gql(SEND_FAQ, { sessionId: chat.sessionId, faqId: 'nope' }, chat.handler.token))).toEqual({ code: 'NOT_FOUND' });
     const bodies = dataOf(await app.gql(MESSAGES, { id: chat.sessionId }, chat.handler.token)).chatSession.messages.messages.map((m: any) => m.body);

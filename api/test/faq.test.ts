@@ -25,7 +25,12 @@ beforeAll(async () => {
   await prisma.faqEntry.createMany({
     data: [
       { folderId: support.id, published: true, question: 'How do I reset my password?', answer: 'Open Settings, then Account, then Reset.' },
-      { folderId: support.id, published: true, question: 'How do I change my email address?', answer: 'Under Account you confirm the change with your password.' },
+      {
+        folderId: support.id,
+        published: true,
+        question: 'How do I change my email address?',
+        answer: 'Under Account you confirm the change with your password.',
+      },
       { folderId: billing.id, published: true, question: 'Which payment methods do you accept?', answer: 'Card, and invoices for annual plans.' },
       { folderId: invoices.id, published: true, question: 'Where can I download an invoice?', answer: 'Every invoice is a PDF under Billing.' },
       // Strong matches that must never be suggested: a draft, another folder, no folder.
@@ -74,9 +79,7 @@ describe('faqSuggestions', () => {
     const entries = await suggest('password reset forgot draft folder');
     expect(entries.length).toBeGreaterThan(0);
     expect(entries.every((e) => e.published)).toBe(true);
-    expect(entries.map((e) => e.question)).not.toEqual(
-      expect.arrayContaining([expect.stringMatching(/Draft|Forgot|without a folder/)]),
-    );
+    expect(entries.map((e) => e.question)).not.toEqual(expect.arrayContaining([expect.stringMatching(/Draft|Forgot|without a folder/)]));
   });
 
   it('returns at most 3 entries', async () => {
@@ -106,7 +109,7 @@ describe('faqSuggestions', () => {
   });
 
   it('treats tsquery and SQL syntax in the question as plain words', async () => {
-    for (const question of ["password' OR 'x'='x'; --", 'password & !reset | (:* <-> "', "reset\\' ); DROP TABLE \"FaqEntry\"; --", 'or or or password']) {
+    for (const question of ["password' OR 'x'='x'; --", 'password & !reset | (:* <-> "', 'reset\\\' ); DROP TABLE "FaqEntry"; --', 'or or or password']) {
       const entries = await suggest(question);
       expect(entries[0]?.question).toBe('How do I reset my password?');
     }

@@ -97,7 +97,18 @@ export function jpegBytes(width: number, height: number, opts: { orientation?: n
   parts.push(segment(0xe0, Buffer.concat([Buffer.from('JFIF\0', 'ascii'), Buffer.from([1, 1, 0]), u16be(1), u16be(1), Buffer.from([0, 0])])));
   if (opts.orientation) {
     // Big-endian TIFF header, IFD0 at 8 with one entry: Orientation (SHORT, 1 value).
-    const tiff = Buffer.concat([Buffer.from('MM', 'ascii'), u16be(42), u32be(8), u16be(1), u16be(0x0112), u16be(3), u32be(1), u16be(opts.orientation), u16be(0), u32be(0)]);
+    const tiff = Buffer.concat([
+      Buffer.from('MM', 'ascii'),
+      u16be(42),
+      u32be(8),
+      u16be(1),
+      u16be(0x0112),
+      u16be(3),
+      u32be(1),
+      u16be(opts.orientation),
+      u16be(0),
+      u32be(0),
+    ]);
     parts.push(segment(0xe1, Buffer.concat([Buffer.from('Exif\0\0', 'ascii'), tiff, Buffer.alloc(opts.exifPadding ?? 0)])));
   }
   parts.push(segment(0xdb, Buffer.concat([Buffer.from([0]), Buffer.alloc(64, 1)])));
@@ -157,7 +168,18 @@ export function zipBytes(entries: Record<string, string | Buffer>): Buffer {
     const data = typeof content === 'string' ? Buffer.from(content) : content;
     const nameBytes = Buffer.from(name);
     const crc = crc32(data);
-    const common = Buffer.concat([u16le(20), u16le(0), u16le(0), u16le(0), u16le(0x21), u32le(crc), u32le(data.length), u32le(data.length), u16le(nameBytes.length), u16le(0)]);
+    const common = Buffer.concat([
+      u16le(20),
+      u16le(0),
+      u16le(0),
+      u16le(0),
+      u16le(0x21),
+      u32le(crc),
+      u32le(data.length),
+      u32le(data.length),
+      u16le(nameBytes.length),
+      u16le(0),
+    ]);
     const local = Buffer.concat([u32le(0x04034b50), common, nameBytes, data]);
     centrals.push(Buffer.concat([u32le(0x02014b50), u16le(20), common, u16le(0), u16le(0), u16le(0), u32le(0), u32le(offset), nameBytes]));
     locals.push(local);
@@ -185,9 +207,17 @@ const contentTypes = (part: string, type: string) =>
 
 /** The parts that make a ZIP an Excel workbook: its content types name the main part, as Excel writes them. */
 export function xlsxBytes(): Buffer {
-  return zipBytes({ '[Content_Types].xml': contentTypes('xl/workbook.xml', 'spreadsheetml.sheet'), 'xl/workbook.xml': '<workbook/>', '_rels/.rels': '<Relationships/>' });
+  return zipBytes({
+    '[Content_Types].xml': contentTypes('xl/workbook.xml', 'spreadsheetml.sheet'),
+    'xl/workbook.xml': '<workbook/>',
+    '_rels/.rels': '<Relationships/>',
+  });
 }
 
 export function pptxBytes(): Buffer {
-  return zipBytes({ '[Content_Types].xml': contentTypes('ppt/presentation.xml', 'presentationml.presentation'), 'ppt/presentation.xml': '<presentation/>', '_rels/.rels': '<Relationships/>' });
+  return zipBytes({
+    '[Content_Types].xml': contentTypes('ppt/presentation.xml', 'presentationml.presentation'),
+    'ppt/presentation.xml': '<presentation/>',
+    '_rels/.rels': '<Relationships/>',
+  });
 }

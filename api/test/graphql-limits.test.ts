@@ -24,7 +24,9 @@ async function post(app: TestApp, body: string, headers: Record<string, string> 
 }
 
 async function get(app: TestApp, params: Record<string, string>): Promise<RawResult> {
-  const response = await fetch(`${app.url}/graphql?${new URLSearchParams(params)}`, { headers: { accept: 'application/graphql-response+json', [CSRF_HEADER]: '1' } });
+  const response = await fetch(`${app.url}/graphql?${new URLSearchParams(params)}`, {
+    headers: { accept: 'application/graphql-response+json', [CSRF_HEADER]: '1' },
+  });
   const text = await response.text();
   return { status: response.status, body: JSON.parse(text), text };
 }
@@ -143,7 +145,10 @@ describe('GraphQL limits', () => {
     });
 
     it('invalid JSON in GET variables or extensions, or in a form-encoded POST', async () => {
-      for (const params of [{ query: '{ __typename }', variables: '{nope' }, { query: '{ __typename }', extensions: '[1,' }] as Record<string, string>[]) {
+      for (const params of [
+        { query: '{ __typename }', variables: '{nope' },
+        { query: '{ __typename }', extensions: '[1,' },
+      ] as Record<string, string>[]) {
         const result = await get(app, params);
         expect(result.status).toBe(400);
         expect(codes(result)).toEqual(['BAD_REQUEST']);
@@ -162,13 +167,23 @@ describe('GraphQL limits', () => {
     it('a malformed multipart map', async () => {
       for (const map of ['{nope', '{"0": 5}', '[]']) {
         const body = new FormData();
-        body.set('operations', JSON.stringify({ query: 'mutation($f: File!) { sendAttachment(sessionId: "x", file: $f, clientMessageId: "c") { id } }', variables: { f: null } }));
+        body.set(
+          'operations',
+          JSON.stringify({ query: 'mutation($f: File!) { sendAttachment(sessionId: "x", file: $f, clientMessageId: "c") { id } }', variables: { f: null } }),
+        );
         body.set('map', map);
         body.set('0', new Blob(['hello'], { type: 'text/plain' }), 'a.txt');
-        const response = await fetch(`${app.url}/graphql`, { method: 'POST', body, headers: { authorization: `Bearer ${visitorToken}`, 'graphql-require-preflight': '1', 'x-graphql-yoga-csrf': '1' } });
+        const response = await fetch(`${app.url}/graphql`, {
+          method: 'POST',
+          body,
+          headers: { authorization: `Bearer ${visitorToken}`, 'graphql-require-preflight': '1', 'x-graphql-yoga-csrf': '1' },
+        });
         expect(response.status, map).toBeLessThan(500);
         const result = (await response.json()) as RawResult['body'];
-        expect(result.errors?.every((error) => error.extensions?.code), JSON.stringify(result)).toBe(true);
+        expect(
+          result.errors?.every((error) => error.extensions?.code),
+          JSON.stringify(result),
+        ).toBe(true);
       }
     });
   });
@@ -181,14 +196,21 @@ describe('GraphQL limits', () => {
         const result = await app.gql(SEND, { input: { sessionId, body, clientMessageId: randomUUID() } }, visitorToken);
         expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION', field: 'body' });
       }
-      const inline = await app.gql(`mutation { sendMessage(input: { sessionId: "${sessionId}", body: "a\\u0000b", clientMessageId: "c1" }) { id } }`, {}, visitorToken);
+      const inline = await app.gql(
+        `mutation { sendMessage(input: { sessionId: "${sessionId}", body: "a\\u0000b", clientMessageId: "c1" }) { id } }`,
+        {},
+        visitorToken,
+      );
       expect(inline.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION', field: 'body' });
       const socket = await wsRequest(app.ws(`Bearer ${visitorToken}`), SEND, { input: { sessionId, body: 'x\ud800', clientMessageId: randomUUID() } });
       expect(socket.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION', field: 'body' });
     });
 
     it('a NUL in contacts, companies and requests search', async () => {
-      for (const query of ['query($s: String) { contacts(search: $s) { edges { cursor } } }', 'query($s: String) { companies(search: $s) { edges { cursor } } }']) {
+      for (const query of [
+        'query($s: String) { contacts(search: $s) { edges { cursor } } }',
+        'query($s: String) { companies(search: $s) { edges { cursor } } }',
+      ]) {
         const result = await app.gql(query, { s: 'ab\u0000' }, agentToken);
         expect(result.errors?.[0]?.extensions, query).toMatchObject({ code: 'VALIDATION', field: 's' });
       }

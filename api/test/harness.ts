@@ -87,7 +87,7 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
       body: JSON.stringify({ query, variables }),
     });
     const body = (await response.json()) as GraphqlResult;
-    if (process.env.DEBUG_GQL && body.errors) console.log("GQLERR", JSON.stringify(body.errors));
+    if (process.env.DEBUG_GQL && body.errors) console.log('GQLERR', JSON.stringify(body.errors));
     return { ...body, status: response.status };
   };
 

@@ -34,7 +34,12 @@ describe('health endpoints', () => {
     expect(live).toMatchObject({ status: 200, body: { status: 'ok' }, cacheControl: 'no-store' });
     const ready = await getJson(`${app.url}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(ready.body).toMatchObject({ status: 'ready', database: { ok: true }, pubsub: { ok: true }, migrations: { ok: true, expected: shipped, applied: shipped } });
+    expect(ready.body).toMatchObject({
+      status: 'ready',
+      database: { ok: true },
+      pubsub: { ok: true },
+      migrations: { ok: true, expected: shipped, applied: shipped },
+    });
     expect(ready.body.reasons).toBeUndefined();
     expect((await getJson(`${app.url}/health`)).body).toMatchObject({ status: 'ok', database: { ok: true }, pubsub: { ok: true } });
   });
@@ -48,7 +53,11 @@ describe('health endpoints', () => {
 
     const ready = await getJson(`${app.url}/health/ready`);
     expect(ready.status).toBe(503);
-    expect(ready.body).toMatchObject({ status: 'not_ready', reasons: ['migrations not applied'], migrations: { ok: false, missing: [latest!.migration_name] } });
+    expect(ready.body).toMatchObject({
+      status: 'not_ready',
+      reasons: ['migrations not applied'],
+      migrations: { ok: false, missing: [latest!.migration_name] },
+    });
     expect((await getJson(`${app.url}/health/live`)).status).toBe(200);
     // /health reports what it always did: the database and pub/sub.
     expect((await getJson(`${app.url}/health`)).status).toBe(200);
@@ -72,10 +81,22 @@ describe('health endpoints', () => {
       const running = await own.start();
       const password = `pw-${randomUUID()}`;
       const agent = await running.services.agents.create({ email: `drain-${randomUUID()}@example.com`, password, name: 'Drain', role: 'AGENT' });
-      const login = await fresh(running.url, 'POST', JSON.stringify({ query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', variables: { e: agent.email, p: password } }));
+      const login = await fresh(
+        running.url,
+        'POST',
+        JSON.stringify({
+          query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }',
+          variables: { e: agent.email, p: password },
+        }),
+      );
       const token: string = JSON.parse(login.text).data.login.token;
 
-      const socket = createClient({ url: `${running.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+      const socket = createClient({
+        url: `${running.url.replace('http', 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+        retryAttempts: 0,
+      });
       const closed = new Promise<number>((resolve) => socket.on('closed', (event) => resolve((event as { code: number }).code)));
       const feed = subscribe(socket, `subscription { agentEvents { reasons } }`);
       await feed.waitFor((e) => e.agentEvents.reasons.includes('initial'));
@@ -132,11 +153,15 @@ describe('health endpoints', () => {
 /** One request on a connection of its own (no pooled keep-alive connection the drain may have closed). */
 function fresh(base: string, method: 'GET' | 'POST', body?: string, path = '/graphql'): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${base}${path}`, { method, agent: false, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} }, (res) => {
-      let text = '';
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, text }));
-    });
+    const req = request(
+      `${base}${path}`,
+      { method, agent: false, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

@@ -118,39 +118,68 @@ type HttpCase =
   | { kind: 'form'; body: string }
   | { kind: 'multipart'; operations: string; map: string };
 
-const nested = fc.integer({ min: 50, max: 6000 }).chain((n) =>
-  fc.constantFrom(
-    `{ contacts(search: ${'['.repeat(n)}"x"${']'.repeat(n)}) { __typename } }`,
-    `{ ${'me { '.repeat(n)}id${' }'.repeat(n)} }`,
-    `{ ...F0 } ${Array.from({ length: Math.min(n, 2000) }, (_, i) => `fragment F${i} on Query { ...F${i + 1} }`).join(' ')} fragment F${Math.min(n, 2000)} on Query { __typename }`,
-    `{ ${Array.from({ length: Math.min(n, 300) }, (_, i) => `a${i}: channels { id }`).join(' ')} }`,
-    `{ __typename ${'@include(if: true) '.repeat(Math.min(n, 400))}}`,
-  ),
-);
+const nested = fc
+  .integer({ min: 50, max: 6000 })
+  .chain((n) =>
+    fc.constantFrom(
+      `{ contacts(search: ${'['.repeat(n)}"x"${']'.repeat(n)}) { __typename } }`,
+      `{ ${'me { '.repeat(n)}id${' }'.repeat(n)} }`,
+      `{ ...F0 } ${Array.from({ length: Math.min(n, 2000) }, (_, i) => `fragment F${i} on Query { ...F${i + 1} }`).join(' ')} fragment F${Math.min(n, 2000)} on Query { __typename }`,
+      `{ ${Array.from({ length: Math.min(n, 300) }, (_, i) => `a${i}: channels { id }`).join(' ')} }`,
+      `{ __typename ${'@include(if: true) '.repeat(Math.min(n, 400))}}`,
+    ),
+  );
 const documentText = fc.oneof(
   nested,
   fc.string({ maxLength: 200 }),
   fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,30}$/).map((name) => `{ ${name} }`),
-  fc.constantFrom('{ __schema { types { name } } }', '{ __type(name: "Agent") { name } }', 'subscription { x }', 'query A { __typename } query B { __typename }'),
+  fc.constantFrom(
+    '{ __schema { types { name } } }',
+    '{ __type(name: "Agent") { name } }',
+    'subscription { x }',
+    'query A { __typename } query B { __typename }',
+  ),
 );
 const jsonText = fc.oneof(fc.string({ maxLength: 80 }), fc.json({ maxDepth: 3 }), fc.constantFrom('{', '[1,', 'null', '"\\ud800"', '{"a":1}{'));
 
 const httpCase: fc.Arbitrary<HttpCase> = fc.oneof(
   { weight: 8, arbitrary: schemaOperation().map((op) => ({ kind: 'json' as const, body: JSON.stringify(op) })) },
-  { weight: 3, arbitrary: fc.tuple(documentText, fc.option(jsonText)).map(([query, variables]) => ({ kind: 'json' as const, body: `{"query":${JSON.stringify(query)},"variables":${variables ?? 'null'}}` })) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(documentText, fc.option(jsonText))
+      .map(([query, variables]) => ({ kind: 'json' as const, body: `{"query":${JSON.stringify(query)},"variables":${variables ?? 'null'}}` })),
+  },
   { weight: 1, arbitrary: jsonText.map((body) => ({ kind: 'json' as const, body })) },
   {
     weight: 2,
-    arbitrary: fc.record({ query: fc.oneof(documentText, fc.constant('{ __typename }')), variables: jsonText, extensions: jsonText }, { requiredKeys: ['query'] }).map((params) => ({ kind: 'get' as const, params })),
+    arbitrary: fc
+      .record({ query: fc.oneof(documentText, fc.constant('{ __typename }')), variables: jsonText, extensions: jsonText }, { requiredKeys: ['query'] })
+      .map((params) => ({ kind: 'get' as const, params })),
   },
-  { weight: 1, arbitrary: fc.tuple(documentText, jsonText).map(([query, variables]) => ({ kind: 'form' as const, body: new URLSearchParams({ query, variables }).toString() })) },
   {
     weight: 1,
-    arbitrary: fc.tuple(fc.oneof(jsonText, fc.constant('{"query":"mutation($f: File!) { sendAttachment(sessionId: \\"x\\", file: $f, clientMessageId: \\"c\\") { id } }","variables":{"f":null}}')), jsonText).map(([operations, map]) => ({
-      kind: 'multipart' as const,
-      operations,
-      map,
-    })),
+    arbitrary: fc
+      .tuple(documentText, jsonText)
+      .map(([query, variables]) => ({ kind: 'form' as const, body: new URLSearchParams({ query, variables }).toString() })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.oneof(
+          jsonText,
+          fc.constant(
+            '{"query":"mutation($f: File!) { sendAttachment(sessionId: \\"x\\", file: $f, clientMessageId: \\"c\\") { id } }","variables":{"f":null}}',
+          ),
+        ),
+        jsonText,
+      )
+      .map(([operations, map]) => ({
+        kind: 'multipart' as const,
+        operations,
+        map,
+      })),
   },
 );
 
@@ -163,7 +192,16 @@ describe('hostile requests fuzz', () => {
     const generous = { limit: 1_000_000, windowSeconds: 1 };
     const chat = configFromEnv({}).chat;
     app = await startTestApp({
-      chat: { ...chat, startChatPerIp: generous, startChatPerVisitor: generous, sendMessagePerIp: generous, sendMessagePerVisitor: generous, widgetChannelPerIp: generous, faqSuggestionsPerIp: generous, setTypingPerChat: generous },
+      chat: {
+        ...chat,
+        startChatPerIp: generous,
+        startChatPerVisitor: generous,
+        sendMessagePerIp: generous,
+        sendMessagePerVisitor: generous,
+        widgetChannelPerIp: generous,
+        faqSuggestionsPerIp: generous,
+        setTypingPerChat: generous,
+      },
       loginProtection: { ...loginProtectionFromEnv({}), failsBeforeLockout: 1_000_000, failsPerIp: 1_000_000, failsPerEmail: 1_000_000 },
       sockets: { ...socketLimitsFromEnv({}), operationsPerSocket: generous },
     });
@@ -189,7 +227,10 @@ describe('hostile requests fuzz', () => {
   }
 
   async function sendHttp(request: HttpCase, token: string | null): Promise<{ status: number; text: string }> {
-    const headers: Record<string, string> = { accept: 'application/graphql-response+json, application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+    const headers: Record<string, string> = {
+      accept: 'application/graphql-response+json, application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    };
     let response: Response;
     if (request.kind === 'get') response = await fetch(`${app.url}/graphql?${new URLSearchParams(request.params)}`, { headers });
     else if (request.kind === 'multipart') {
@@ -242,7 +283,16 @@ describe('hostile requests fuzz', () => {
   });
 
   it(`${WS_RUNS} generated operations over WebSocket: no internal errors, every error coded`, { timeout: 300_000 }, async () => {
-    const cases = fc.sample(fc.tuple(fc.oneof(schemaOperation(), documentText.map((query) => ({ query, variables: {} }))), callers), { seed: SEED + 1, numRuns: WS_RUNS });
+    const cases = fc.sample(
+      fc.tuple(
+        fc.oneof(
+          schemaOperation(),
+          documentText.map((query) => ({ query, variables: {} })),
+        ),
+        callers,
+      ),
+      { seed: SEED + 1, numRuns: WS_RUNS },
+    );
     const clients = Object.fromEntries(Object.entries(tokens).map(([caller, token]) => [caller, app.ws(token ? `Bearer ${token}` : undefined)]));
     const failures = await runAll(
       cases,

@@ -112,11 +112,16 @@ describe('channel identity secret (admins)', () => {
     expect(off).toMatchObject({ channelId: channel.id, enabled: false });
     expect(new Date(off.secretChangedAt).getTime()).toBeGreaterThanOrEqual(new Date(rotated.changedAt).getTime());
     expect((await gql(STATUS, { id: channel.id }, admin.token)).data.channelIdentityVerification).toEqual(off);
-    expect((await gql(SECRET, { id: channel.id }, admin.token)).data.channelIdentitySecret).toEqual({ channelId: channel.id, secret: null, changedAt: off.secretChangedAt });
+    expect((await gql(SECRET, { id: channel.id }, admin.token)).data.channelIdentitySecret).toEqual({
+      channelId: channel.id,
+      secret: null,
+      changedAt: off.secretChangedAt,
+    });
   });
 
   it('is NOT_FOUND for an unknown channel', async () => {
-    for (const query of [STATUS, SECRET, ROTATE, DISABLE]) expect(errorOf(await gql(query, { id: randomUUID() }, admin.token))?.extensions?.code).toBe('NOT_FOUND');
+    for (const query of [STATUS, SECRET, ROTATE, DISABLE])
+      expect(errorOf(await gql(query, { id: randomUUID() }, admin.token))?.extensions?.code).toBe('NOT_FOUND');
   });
 });
 
@@ -177,11 +182,7 @@ describe('identity verification in startChat', () => {
   it('ignores signatures, even malformed ones, when the channel has no secret', async () => {
     const { channel, agent } = await newChannel({ offlineRequiredFields: [] });
     const email = uniqueEmail('nosecret');
-    for (const input of [
-      { email, emailSignature: 'abc' },
-      { email, emailSignature: 'g'.repeat(64) },
-      { emailSignature: signIdentity('whatever', email) },
-    ]) {
+    for (const input of [{ email, emailSignature: 'abc' }, { email, emailSignature: 'g'.repeat(64) }, { emailSignature: signIdentity('whatever', email) }]) {
       const chat = await started({ channelId: channel.id, ...input });
       expect((await seenByAgent(chat.sessionId, agent.token)).emailVerified).toBe(false);
       const offline = await gql(OFFLINE, { input: { channelId: channel.id, message: 'Call me', ...input } });
@@ -326,7 +327,11 @@ describe('identifyVisitor', () => {
     const chat = await started({ channelId: channel.id, message: 'Anonymous for now' });
     const email = uniqueEmail('katherine');
 
-    const identified = await gql(IDENTIFY, { input: { channelId: channel.id, name: 'Katherine', email, emailSignature: signIdentity(secret, email) } }, chat.token);
+    const identified = await gql(
+      IDENTIFY,
+      { input: { channelId: channel.id, name: 'Katherine', email, emailSignature: signIdentity(secret, email) } },
+      chat.token,
+    );
     expect(identified.errors).toBeUndefined();
     expect(identified.data.identifyVisitor).toMatchObject({ name: 'Katherine', email, emailVerified: true });
     expect(await seenByAgent(chat.sessionId, agent.token)).toMatchObject({ email, emailVerified: true });
@@ -355,8 +360,14 @@ describe('identifyVisitor', () => {
     expect(errorOf(await gql(IDENTIFY, { input: { channelId: channel.id, name: 'X' } }, agent.token))?.extensions?.code).toBe('FORBIDDEN');
 
     const { token } = await started({ channelId: channel.id });
-    expect(errorOf(await gql(IDENTIFY, { input: { channelId: channel.id, email: 'nope' } }, token))?.extensions).toMatchObject({ code: 'VALIDATION', field: 'email' });
-    expect(errorOf(await gql(IDENTIFY, { input: { channelId: channel.id, name: 'x'.repeat(101) } }, token))?.extensions).toMatchObject({ code: 'VALIDATION', field: 'name' });
+    expect(errorOf(await gql(IDENTIFY, { input: { channelId: channel.id, email: 'nope' } }, token))?.extensions).toMatchObject({
+      code: 'VALIDATION',
+      field: 'email',
+    });
+    expect(errorOf(await gql(IDENTIFY, { input: { channelId: channel.id, name: 'x'.repeat(101) } }, token))?.extensions).toMatchObject({
+      code: 'VALIDATION',
+      field: 'name',
+    });
     expect(errorOf(await gql(IDENTIFY, { input: { channelId: randomUUID(), name: 'X' } }, token))?.extensions?.code).toBe('NOT_FOUND');
 
     const results: GraphqlResult[] = [];

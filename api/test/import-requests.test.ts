@@ -180,7 +180,10 @@ describe('parseCsv', () => {
   });
 
   it('keeps empty trailing fields and quoted empty fields', () => {
-    expect(parseCsv('a,,\n"",b\n').map((r) => r.fields)).toEqual([['a', '', ''], ['', 'b']]);
+    expect(parseCsv('a,,\n"",b\n').map((r) => r.fields)).toEqual([
+      ['a', '', ''],
+      ['', 'b'],
+    ]);
   });
 
   it('rejects an unclosed quote, naming the line', () => {

@@ -58,8 +58,16 @@ describe('liveStats', () => {
     const prisma = app.services.prisma;
     const empty = await stats(alice.token, [channel.id], zone);
     expect(empty).toEqual({
-      waiting: 0, longestWaitSeconds: null, agentsPresent: 2, activeSessions: 0, chatsToday: 0,
-      averageWaitSeconds: null, averageTimeToAcceptSeconds: null, missedToday: 0, averageRating: null, ratingsToday: 0,
+      waiting: 0,
+      longestWaitSeconds: null,
+      agentsPresent: 2,
+      activeSessions: 0,
+      chatsToday: 0,
+      averageWaitSeconds: null,
+      averageTimeToAcceptSeconds: null,
+      missedToday: 0,
+      averageRating: null,
+      ratingsToday: 0,
     });
 
     // waiting: queued 100 s ago
@@ -161,7 +169,13 @@ describe('dashboardEvents', () => {
     expect(ongoing.dashboardEvents.stats).toMatchObject({ waiting: 0, activeSessions: 1 });
 
     expect((await app.gql(END, { id: sessionId }, visitorToken)).data.endChat.status).toBe('ENDED');
-    const ended = await feed.waitFor((d) => d.dashboardEvents.ongoing.length === 0 && d.dashboardEvents.stats.chatsToday === 1 && d.dashboardEvents.stats.activeSessions === 0 && d.dashboardEvents.stats.averageTimeToAcceptSeconds !== null);
+    const ended = await feed.waitFor(
+      (d) =>
+        d.dashboardEvents.ongoing.length === 0 &&
+        d.dashboardEvents.stats.chatsToday === 1 &&
+        d.dashboardEvents.stats.activeSessions === 0 &&
+        d.dashboardEvents.stats.averageTimeToAcceptSeconds !== null,
+    );
     expect(ended.dashboardEvents.stats.missedToday).toBe(0);
 
     // A chat that ends while queued shows up as missed.
@@ -198,7 +212,12 @@ describe('agentEvents', () => {
     const bob = agents.bob!;
     const feed = subscribe(app.ws(`Bearer ${alice.token}`), AGENT_EVENTS);
     const initial = await feed.waitFor(() => true);
-    expect(initial.agentEvents).toEqual({ reasons: ['initial'], sessionIds: [], transferIds: [], badges: { incoming: 0, myChats: 0, unread: 0, transfersToMe: 0 } });
+    expect(initial.agentEvents).toEqual({
+      reasons: ['initial'],
+      sessionIds: [],
+      transferIds: [],
+      badges: { incoming: 0, myChats: 0, unread: 0, transfersToMe: 0 },
+    });
 
     const { sessionId, visitorToken } = await startChat(app, channel.id, 'badge me');
     const queued = await feed.waitFor((d) => d.agentEvents.badges.incoming === 1);

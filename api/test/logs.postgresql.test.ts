@@ -25,7 +25,13 @@ async function gql(query: string, variables: Record<string, unknown> = {}, token
 
 beforeAll(async () => {
   database = await createPostgresDatabase();
-  api = await startApiProcess({ DATABASE_URL: database.url, ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword, LOG_LEVEL: 'info', NODE_ENV: 'production' });
+  api = await startApiProcess({
+    DATABASE_URL: database.url,
+    ADMIN_EMAIL: adminEmail,
+    ADMIN_PASSWORD: adminPassword,
+    LOG_LEVEL: 'info',
+    NODE_ENV: 'production',
+  });
 });
 
 afterAll(async () => {
@@ -40,14 +46,23 @@ describe('structured logs of a running API', () => {
     const refused = await gql(`mutation Login($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: adminEmail, p: wrongPassword });
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
-    const login = await gql(`mutation Login($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: adminEmail, p: adminPassword }, undefined, {
-      'x-request-id': 'ops-trace-42',
-    });
+    const login = await gql(
+      `mutation Login($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`,
+      { e: adminEmail, p: adminPassword },
+      undefined,
+      {
+        'x-request-id': 'ops-trace-42',
+      },
+    );
     expect(login.response.headers.get('x-request-id')).toBe('ops-trace-42');
     const agentToken: string = login.body.data.login.token;
     secrets.push(agentToken);
 
-    const created = await gql(`mutation CreateToken($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }`, { input: { name: 'log test', scopes: ['CHATS_READ'] } }, agentToken);
+    const created = await gql(
+      `mutation CreateToken($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }`,
+      { input: { name: 'log test', scopes: ['CHATS_READ'] } },
+      agentToken,
+    );
     const apiToken: string = created.body.data.createApiToken.token;
     secrets.push(apiToken);
     const listed = await gql(`query ListChats { chatSessions(first: 5) { edges { node { id } } } }`, {}, apiToken, { 'x-request-id': 'bad id with spaces' });
@@ -55,12 +70,20 @@ describe('structured logs of a running API', () => {
     const generatedId = listed.response.headers.get('x-request-id');
     expect(generatedId).toMatch(/^[0-9a-f-]{36}$/);
 
-    const channel = await gql(`mutation NewChannel($input: CreateChannelInput!) { createChannel(input: $input) { id } }`, { input: { name: 'Log test', prechatRequiredFields: [] } }, agentToken);
+    const channel = await gql(
+      `mutation NewChannel($input: CreateChannelInput!) { createChannel(input: $input) { id } }`,
+      { input: { name: 'Log test', prechatRequiredFields: [] } },
+      agentToken,
+    );
     expect(channel.body.errors).toBeUndefined();
     const channelId: string = channel.body.data.createChannel.id;
     const present = await gql(`mutation Staff { setPresence(presence: PRESENT) { id } }`, {}, agentToken);
     expect(present.body.errors).toBeUndefined();
-    const member = await gql(`mutation Join($a: ID!, $c: ID!) { setChannelMember(agentId: $a, channelId: $c, flags: { canRespond: true }) { canRespond } }`, { a: present.body.data.setPresence.id, c: channelId }, agentToken);
+    const member = await gql(
+      `mutation Join($a: ID!, $c: ID!) { setChannelMember(agentId: $a, channelId: $c, flags: { canRespond: true }) { canRespond } }`,
+      { a: present.body.data.setPresence.id, c: channelId },
+      agentToken,
+    );
     expect(member.body.errors).toBeUndefined();
     const firstBody = `first words ${unique()}`;
     secrets.push(firstBody);
@@ -75,7 +98,12 @@ describe('structured logs of a running API', () => {
     expect((await gql(SEND, { input: { sessionId, body: httpBody, clientMessageId: randomUUID() } }, visitorToken)).body.errors).toBeUndefined();
 
     // Over a WebSocket: the socket's operations carry the socket's id.
-    const socket = createClient({ url: `${api.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${visitorToken}` }, retryAttempts: 0 });
+    const socket = createClient({
+      url: `${api.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${visitorToken}` },
+      retryAttempts: 0,
+    });
     const events = subscribe(socket, CHAT_EVENTS, { id: sessionId, after: 0 });
     const wsBody = `over the socket ${unique()}`;
     secrets.push(wsBody);
@@ -102,7 +130,8 @@ describe('structured logs of a running API', () => {
     for (const line of lines) expect(line).toMatchObject({ level: expect.any(Number), time: expect.any(String), msg: expect.any(String) });
 
     const operations = lines.filter((l) => l.msg === 'graphql operation' || l.msg === 'graphql subscription started');
-    for (const op of operations) expect(op).toMatchObject({ reqId: expect.any(String), principal: expect.any(String), durationMs: expect.any(Number), outcome: expect.any(String) });
+    for (const op of operations)
+      expect(op).toMatchObject({ reqId: expect.any(String), principal: expect.any(String), durationMs: expect.any(Number), outcome: expect.any(String) });
     const byName = (name: string) => operations.filter((op) => op.operation === name);
     expect(byName('Login')).toEqual([
       expect.objectContaining({ principal: 'anonymous', outcome: 'error', errorCodes: ['UNAUTHENTICATED'] }),
@@ -118,7 +147,9 @@ describe('structured logs of a running API', () => {
     const socketOpened = lines.find((l) => l.msg === 'websocket opened');
     expect(socketOpened?.reqId).toEqual(expect.any(String));
     expect(sends.map((op) => op.reqId)).toContain(socketOpened!.reqId);
-    expect(operations).toContainEqual(expect.objectContaining({ msg: 'graphql subscription started', operationType: 'subscription', principal: 'visitor', reqId: socketOpened!.reqId }));
+    expect(operations).toContainEqual(
+      expect.objectContaining({ msg: 'graphql subscription started', operationType: 'subscription', principal: 'visitor', reqId: socketOpened!.reqId }),
+    );
     expect(lines).toContainEqual(expect.objectContaining({ msg: 'websocket closed', reqId: socketOpened!.reqId }));
 
     // HTTP requests: one line each, with the same id the response echoed.

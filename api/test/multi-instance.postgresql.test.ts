@@ -34,7 +34,11 @@ describe('two API instances sharing PostgreSQL and Redis', () => {
   });
 
   it('carries a chat live between a visitor on A and an agent on B, both ways', async () => {
-    const { channel, agents } = await channelWithAgents(a, { alice: { canRespond: true, getsNotifications: true } }, { welcomeMessage: 'Hello from instance B' });
+    const { channel, agents } = await channelWithAgents(
+      a,
+      { alice: { canRespond: true, getsNotifications: true } },
+      { welcomeMessage: 'Hello from instance B' },
+    );
     const alice = agents.alice!;
     const agentSocket = b.ws(`Bearer ${alice.token}`);
 

@@ -39,10 +39,7 @@ function freshIp() {
   return `198.51.100.${ipCounter}`;
 }
 
-async function submit(
-  input: Record<string, unknown>,
-  opts: { ip?: string; token?: string | null; query?: string } = {},
-) {
+async function submit(input: Record<string, unknown>, opts: { ip?: string; token?: string | null; query?: string } = {}) {
   return app.gql(opts.query ?? SUBMIT, { input: { channelId: channel.id, email: 'visitor@example.com', message: 'Hello', ...input } }, opts.token, {
     'x-forwarded-for': opts.ip ?? freshIp(),
   });
@@ -143,7 +140,7 @@ describe('submitOfflineForm', () => {
     const stored = await prisma.message.findMany({ where: { session: { channelId: noRequests.id } } });
     expect(stored.map((m) => [m.authorKind, m.body])).toEqual([['VISITOR', 'Just a note']]);
     const next = await nextNumber();
-    expect(next).toBe((await prisma.request.count()));
+    expect(next).toBe(await prisma.request.count());
   });
 
   describe('validation', () => {
@@ -185,7 +182,13 @@ describe('submitOfflineForm', () => {
       await expectInvalid({ message: '' }, 'message');
       await expectInvalid({ message: ' \n\t ' }, 'message');
       await expectInvalid({ message: '\u0000\u0007' }, 'message');
-      const atLimits = await submit({ name: 'n'.repeat(100), company: 'c'.repeat(100), country: 'c'.repeat(100), phone: '1'.repeat(50), message: 'm'.repeat(4000) });
+      const atLimits = await submit({
+        name: 'n'.repeat(100),
+        company: 'c'.repeat(100),
+        country: 'c'.repeat(100),
+        phone: '1'.repeat(50),
+        message: 'm'.repeat(4000),
+      });
       expect(atLimits.errors).toBeUndefined();
     });
 

@@ -16,7 +16,15 @@ interface StartedApi {
 
 /** Runs `command` with sh in api/ (as pnpm runs a script) and waits for the "Live chat API on …" line. */
 async function startCompiledApi(command: string, env: Record<string, string | undefined>): Promise<StartedApi> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_DEMO: 'false', ADMIN_EMAIL: 'admin@production.test', ADMIN_PASSWORD: 'production-mode-password' };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    SEED_DEMO: 'false',
+    ADMIN_EMAIL: 'admin@production.test',
+    ADMIN_PASSWORD: 'production-mode-password',
+  };
   for (const name of ['NODE_ENV', 'NODE_OPTIONS', 'GRAPHIQL', 'DATABASE_URL', 'REDIS_URL', 'VITEST', 'TEST_DB_ENGINE']) delete childEnv[name];
   Object.assign(childEnv, env);
   const child: ChildProcess = spawn('sh', ['-c', command], { cwd: apiDir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });

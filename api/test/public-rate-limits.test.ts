@@ -42,7 +42,8 @@ describe('per-IP limits on the public widget queries', () => {
   });
 
   it('faqSuggestions answers up to the limit per minute, then RATE_LIMITED with retryAfter; other addresses are unaffected', async () => {
-    for (let i = 0; i < 2; i++) expect((await suggest('198.51.100.7')).data?.faqSuggestions.map((e: { question: string }) => e.question)).toEqual(['How do I reset my password?']);
+    for (let i = 0; i < 2; i++)
+      expect((await suggest('198.51.100.7')).data?.faqSuggestions.map((e: { question: string }) => e.question)).toEqual(['How do I reset my password?']);
     expectRateLimited(await suggest('198.51.100.7'));
     expect((await suggest('198.51.100.8')).errors).toBeUndefined();
     expect((await widgetChannel('198.51.100.7')).errors).toBeUndefined();

@@ -154,7 +154,11 @@ describe('getNextInQueue', () => {
 
     expect((await claim(agents.alice!.token))?.id).toBe(sessionId);
     const welcome = await visitor.waitFor((d) => d.chatEvents.message?.systemType === 'WELCOME');
-    expect(welcome.chatEvents.message).toMatchObject({ authorKind: 'SYSTEM', body: 'Hi, Alice from support here.', author: { id: agents.alice!.agent.id, displayName: 'Ali' } });
+    expect(welcome.chatEvents.message).toMatchObject({
+      authorKind: 'SYSTEM',
+      body: 'Hi, Alice from support here.',
+      author: { id: agents.alice!.agent.id, displayName: 'Ali' },
+    });
     const types = visitor.values().map((v) => v.chatEvents.type);
     expect(types.indexOf('AGENT_JOINED')).toBeGreaterThan(-1);
     expect(visitor.values().some((v) => v.chatEvents.type === 'STATUS_CHANGED' && v.chatEvents.status === 'ACTIVE')).toBe(true);
@@ -283,7 +287,10 @@ describe('queueStatus', () => {
     expect(joined.queueStatus).toMatchObject({ position: null, queueLength: 1 });
 
     // Positions only ever went down while waiting.
-    const positions = status.values().map((v) => v.queueStatus.position).filter((p): p is number => p !== null);
+    const positions = status
+      .values()
+      .map((v) => v.queueStatus.position)
+      .filter((p): p is number => p !== null);
     expect(positions).toEqual([...positions].sort((a, b) => b - a));
     expect(status.results.every((r) => !r.errors)).toBe(true);
     status.stop();

@@ -100,7 +100,10 @@ describe('quick replies', () => {
       [{ name: 'ok', content: '\n\t ' }, 'content'],
     ] as const)
       expect(errorOf(await app.gql(CREATE, { input }, owner.token))).toEqual({ code: 'VALIDATION', field });
-    expect(errorOf(await app.gql(UPDATE, { id: longest.id, input: { content: 'c'.repeat(4001) } }, owner.token))).toEqual({ code: 'VALIDATION', field: 'content' });
+    expect(errorOf(await app.gql(UPDATE, { id: longest.id, input: { content: 'c'.repeat(4001) } }, owner.token))).toEqual({
+      code: 'VALIDATION',
+      field: 'content',
+    });
     expect(errorOf(await app.gql(UPDATE, { id: longest.id, input: { name: '' } }, owner.token))).toEqual({ code: 'VALIDATION', field: 'name' });
     expect(errorOf(await app.gql(GET, { id: 'not-a-uuid' }, owner.token))).toEqual({ code: 'NOT_FOUND' });
   });

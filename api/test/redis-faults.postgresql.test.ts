@@ -72,7 +72,9 @@ describe('Redis drops and returns', () => {
       acked.push(result.data.sendMessage);
     }
     // And a few at once.
-    const concurrent = await Promise.all([a, b, a, b].map((app, i) => send(app, i % 2 ? carol.token : visitorToken, sessionId, `concurrent during outage ${i}`)));
+    const concurrent = await Promise.all(
+      [a, b, a, b].map((app, i) => send(app, i % 2 ? carol.token : visitorToken, sessionId, `concurrent during outage ${i}`)),
+    );
     for (const result of concurrent) expect(result.errors).toBeUndefined();
     acked.push(...concurrent.map((r) => r.data.sendMessage));
     const duringOutage = acked.map((m) => m.cursor).sort((x, y) => x - y);
@@ -118,7 +120,9 @@ describe('Redis drops and returns', () => {
     }
     expect(visitorEnded()).toBe(false);
     expect(agentEnded()).toBe(false);
-    console.log(`redis outage: ${acked.length} writes acknowledged in ${outageWritesMs} ms; both subscribers caught up ${catchUpMs} ms after redis-server restarted`);
+    console.log(
+      `redis outage: ${acked.length} writes acknowledged in ${outageWritesMs} ms; both subscribers caught up ${catchUpMs} ms after redis-server restarted`,
+    );
     for (const sub of [visitor, agent, agentFeed]) sub.stop();
   });
 
@@ -151,7 +155,12 @@ describe('Redis drops and returns', () => {
         for (const app of [a, b]) await eventually('/health to report pub/sub down', async () => !(await health(app)).pubsub.ok);
 
         const acked: { cursor: number; id: string; body: string }[] = [];
-        for (const [app, token, body] of [[a, visitorToken, 'lost publish 1'], [b, dave.token, 'lost publish 2'], [b, visitorToken, 'lost publish 3'], [a, dave.token, 'lost publish 4']] as const) {
+        for (const [app, token, body] of [
+          [a, visitorToken, 'lost publish 1'],
+          [b, dave.token, 'lost publish 2'],
+          [b, visitorToken, 'lost publish 3'],
+          [a, dave.token, 'lost publish 4'],
+        ] as const) {
           const result = await send(app, token, sessionId, body);
           expect(result.errors).toBeUndefined();
           acked.push(result.data.sendMessage);
@@ -208,7 +217,11 @@ describe('Redis drops and returns', () => {
             const h = await health(app);
             return h.httpStatus === 503 && h.pubsub.ok === false;
           });
-        for (const [app, token, body] of [[a, visitorToken, 'queued 1'], [b, frank.token, 'queued 2'], [a, frank.token, 'queued 3']] as const) {
+        for (const [app, token, body] of [
+          [a, visitorToken, 'queued 1'],
+          [b, frank.token, 'queued 2'],
+          [a, frank.token, 'queued 3'],
+        ] as const) {
           const result = await send(app, token, sessionId, body);
           expect(result.errors).toBeUndefined();
           acked.push(result.data.sendMessage);
@@ -221,8 +234,7 @@ describe('Redis drops and returns', () => {
       }
       await visitor.waitFor((d) => d.chatEvents.cursor === k + 3, 15_000);
       await agent.waitFor((d) => d.chatEvents.cursor === k + 3, 15_000);
-      for (const app of [a, b])
-        await eventually('/health to report pub/sub ready again', async () => (await health(app)).pubsub.ok === true);
+      for (const app of [a, b]) await eventually('/health to report pub/sub ready again', async () => (await health(app)).pubsub.ok === true);
       expect(cursorsOf(visitor)).toEqual(range(1, k + 3));
       expect(cursorsOf(agent)).toEqual(range(1, k + 3));
       expect(acked.map((m) => m.cursor)).toEqual(range(k + 1, k + 3));

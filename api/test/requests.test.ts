@@ -43,7 +43,15 @@ describe('createRequest', () => {
     expect(byAgent).toMatchObject({
       created: true,
       requestNumber: `R-${before + 1}`,
-      request: { number: before + 1, displayNumber: `R-${before + 1}`, source: 'CONSOLE', status: 'OPEN', priority: 'URGENT', category: 'Hardware', createdByAgent: { id: agent.agent.id } },
+      request: {
+        number: before + 1,
+        displayNumber: `R-${before + 1}`,
+        source: 'CONSOLE',
+        status: 'OPEN',
+        priority: 'URGENT',
+        category: 'Hardware',
+        createdByAgent: { id: agent.agent.id },
+      },
     });
 
     const script = await apiToken(app, 'REQUESTS_WRITE', 'REQUESTS_READ');
@@ -113,7 +121,11 @@ describe('createRequest', () => {
     expect(denied.errors![0]!.message).toContain('REQUESTS_WRITE');
 
     const writeOnly = await apiToken(app, 'REQUESTS_WRITE');
-    const result = await app.gql(`mutation($input: CreateRequestInput!) { createRequest(input: $input) { requestNumber request { title } } }`, { input: { title: 'Blind write' } }, writeOnly);
+    const result = await app.gql(
+      `mutation($input: CreateRequestInput!) { createRequest(input: $input) { requestNumber request { title } } }`,
+      { input: { title: 'Blind write' } },
+      writeOnly,
+    );
     expect(result.data?.createRequest).toEqual({ requestNumber: expect.stringMatching(/^R-\d+$/), request: null });
     expect(errorOf(result)?.code).toBe('FORBIDDEN');
     expect(await prisma.request.count({ where: { title: 'Blind write' } })).toBe(1);
@@ -126,7 +138,11 @@ describe('updateRequest and requests', () => {
     const firm = await prisma.company.create({ data: { name: 'Request Firm' } });
     const person = await prisma.contact.create({ data: { lastName: 'Requester', companyId: firm.id } });
     const updated = dataOf(
-      await app.gql(UPDATE, { id: created.requestId, input: { status: 'IN_PROGRESS', priority: 'HIGH', category: null, contactId: person.id, companyId: firm.id } }, agent.token),
+      await app.gql(
+        UPDATE,
+        { id: created.requestId, input: { status: 'IN_PROGRESS', priority: 'HIGH', category: null, contactId: person.id, companyId: firm.id } },
+        agent.token,
+      ),
     ).updateRequest;
     expect(updated).toEqual({
       id: created.requestId,
@@ -142,7 +158,10 @@ describe('updateRequest and requests', () => {
     expect(cleared).toMatchObject({ title: 'Renamed', contact: null, company: { id: firm.id } });
 
     expect(errorOf(await app.gql(UPDATE, { id: created.requestId, input: { title: '' } }, agent.token))).toMatchObject({ code: 'VALIDATION', field: 'title' });
-    expect(errorOf(await app.gql(UPDATE, { id: created.requestId, input: { category: 'c'.repeat(101) } }, agent.token))).toMatchObject({ code: 'VALIDATION', field: 'category' });
+    expect(errorOf(await app.gql(UPDATE, { id: created.requestId, input: { category: 'c'.repeat(101) } }, agent.token))).toMatchObject({
+      code: 'VALIDATION',
+      field: 'category',
+    });
     expect(errorOf(await app.gql(UPDATE, { id: created.requestId, input: { contactId: randomUUID() } }, agent.token))?.code).toBe('NOT_FOUND');
     expect(errorOf(await app.gql(UPDATE, { id: randomUUID(), input: { title: 'x' } }, agent.token))?.code).toBe('NOT_FOUND');
 
@@ -156,7 +175,11 @@ describe('updateRequest and requests', () => {
   it('lists newest first, filters, finds by number or title words, pages; readers need REQUESTS_READ', async () => {
     const tag = randomUUID().slice(0, 8);
     const made = [];
-    for (const [title, priority] of [[`Alpha ${tag} modem`, 'LOW'], [`Beta ${tag} modem`, 'HIGH'], [`Gamma ${tag} router`, 'HIGH']] as const)
+    for (const [title, priority] of [
+      [`Alpha ${tag} modem`, 'LOW'],
+      [`Beta ${tag} modem`, 'HIGH'],
+      [`Gamma ${tag} router`, 'HIGH'],
+    ] as const)
       made.push(dataOf(await app.gql(CREATE_BARE, { input: { title, priority } }, agent.token)).createRequest.requestNumber);
     const titles = async (filter: Record<string, unknown>, token = agent.token) =>
       dataOf(await app.gql(REQUESTS, { filter }, token)).requests.edges.map((e: any) => e.node.title);
@@ -174,7 +197,10 @@ describe('updateRequest and requests', () => {
     const page2 = dataOf(await app.gql(REQUESTS, { filter: { search: tag }, first: 2, after: page1.pageInfo.endCursor }, agent.token)).requests;
     expect(page2.edges.map((e: any) => e.node.title)).toEqual([`Alpha ${tag} modem`]);
     expect(errorOf(await app.gql(REQUESTS, { first: 101 }, agent.token))).toMatchObject({ code: 'VALIDATION', field: 'first' });
-    expect(errorOf(await app.gql(REQUESTS, { filter: { search: 's'.repeat(201) } }, agent.token))).toMatchObject({ code: 'VALIDATION', field: 'filter.search' });
+    expect(errorOf(await app.gql(REQUESTS, { filter: { search: 's'.repeat(201) } }, agent.token))).toMatchObject({
+      code: 'VALIDATION',
+      field: 'filter.search',
+    });
     expect(errorOf(await app.gql(REQUESTS, { filter: { contactId: 'x' } }, agent.token))).toMatchObject({ code: 'VALIDATION', field: 'filter.contactId' });
 
     expect(await titles({ search: tag }, await apiToken(app, 'REQUESTS_READ'))).toHaveLength(3);
@@ -189,7 +215,9 @@ describe('updateRequest and requests', () => {
     const requestsOnly = await app.gql(QUERY, { id: requestId }, await apiToken(app, 'REQUESTS_READ'));
     expect(requestsOnly.data?.request.title).toBe('Linked');
     expect(errorOf(requestsOnly)?.code).toBe('FORBIDDEN');
-    expect(dataOf(await app.gql(QUERY, { id: requestId }, await apiToken(app, 'REQUESTS_READ', 'CONTACTS_READ'))).request.contact.lastName).toBe('Behind scope');
+    expect(dataOf(await app.gql(QUERY, { id: requestId }, await apiToken(app, 'REQUESTS_READ', 'CONTACTS_READ'))).request.contact.lastName).toBe(
+      'Behind scope',
+    );
   });
 });
 
@@ -214,7 +242,11 @@ describe('createRequestFromChat', () => {
     dataOf(await app.gql(`mutation($s: ID!, $c: ID) { linkChatToContact(sessionId: $s, contactId: $c) { id } }`, { s: sessionId, c: person.id }, owner.token));
     // An agents-only system message, as a rejected transfer leaves.
     await prisma.$transaction((tx) =>
-      app.services.chats.appendMessage(tx, { id: sessionId }, { authorKind: 'SYSTEM', systemType: 'TRANSFER_REJECTED', body: 'Agent X declined the transfer.', clientMessageId: null, audience: 'AGENTS' }),
+      app.services.chats.appendMessage(
+        tx,
+        { id: sessionId },
+        { authorKind: 'SYSTEM', systemType: 'TRANSFER_REJECTED', body: 'Agent X declined the transfer.', clientMessageId: null, audience: 'AGENTS' },
+      ),
     );
 
     const before = await maxNumber();
@@ -283,7 +315,10 @@ describe('createRequestFromChat', () => {
 
     const before = await maxNumber();
     const seq = (await prisma.chatSession.findUniqueOrThrow({ where: { id: sessionId } })).lastEventSeq;
-    expect(errorOf(await app.gql(FROM_CHAT, { sessionId, input: { title: 't'.repeat(201) } }, owner.token))).toMatchObject({ code: 'VALIDATION', field: 'title' });
+    expect(errorOf(await app.gql(FROM_CHAT, { sessionId, input: { title: 't'.repeat(201) } }, owner.token))).toMatchObject({
+      code: 'VALIDATION',
+      field: 'title',
+    });
     expect(errorOf(await app.gql(FROM_CHAT, { sessionId, input: { contactId: randomUUID() } }, owner.token))?.code).toBe('NOT_FOUND');
     expect(await maxNumber()).toBe(before);
     expect((await prisma.chatSession.findUniqueOrThrow({ where: { id: sessionId } })).lastEventSeq).toBe(seq);

@@ -49,12 +49,19 @@ describe('resuming chatEvents across a server restart (embedded PGlite on a data
 
       expect(cursorsOf(resumed)).toEqual(range(lastSeen + 1, lastSeen + 5));
       expect(resumed.values().map((v) => v.chatEvents.message?.body)).toEqual([...acked.map((m) => m.body), 'live after restart']);
-      expect(resumed.values().map((v) => v.chatEvents.message?.id).slice(0, 4)).toEqual(acked.map((m) => m.id));
+      expect(
+        resumed
+          .values()
+          .map((v) => v.chatEvents.message?.id)
+          .slice(0, 4),
+      ).toEqual(acked.map((m) => m.id));
       expect([...seen, ...cursorsOf(resumed)]).toEqual(await storedCursors(second.services.prisma, sessionId, 'visitor'));
       // Nothing stored twice, nothing skipped, across the restart.
       const messages = await second.services.prisma.message.findMany({ where: { sessionId }, orderBy: { seq: 'asc' }, select: { seq: true } });
       expect(new Set(messages.map((m) => m.seq)).size).toBe(messages.length);
-      expect((await second.services.prisma.chatEvent.findMany({ where: { sessionId }, orderBy: { seq: 'asc' } })).map((e) => e.seq)).toEqual(range(1, lastSeen + 5));
+      expect((await second.services.prisma.chatEvent.findMany({ where: { sessionId }, orderBy: { seq: 'asc' } })).map((e) => e.seq)).toEqual(
+        range(1, lastSeen + 5),
+      );
       resumed.stop();
     } finally {
       await first?.stop();

@@ -67,7 +67,8 @@ describe('resuming chatEvents with after', () => {
     // While the visitor is away, both sides write, one after the other.
     const missed: Acked[] = [];
     for (let i = 0; i < 10; i += 1) {
-      const result = i % 2 ? await send(app, agent.token, sessionId, `missed from agent ${i}`) : await send(app, visitorToken, sessionId, `missed from visitor ${i}`);
+      const result =
+        i % 2 ? await send(app, agent.token, sessionId, `missed from agent ${i}`) : await send(app, visitorToken, sessionId, `missed from visitor ${i}`);
       missed.push(...expectAllAcked([result]));
     }
     expect(missed.map((m) => m.cursor)).toEqual(range(lastSeen + 1, lastSeen + 10));
@@ -96,9 +97,7 @@ describe('resuming chatEvents with after', () => {
       expect(seenVisitor[seenVisitor.length - 1]).toBe(k);
       expect(seenAgent[seenAgent.length - 1]).toBe(k);
 
-      const burst = Promise.all(
-        Array.from({ length: 50 }, (_, i) => sendAs(i % 3 === 0 ? agent.token : visitorToken, sessionId, `burst ${delayMs}ms #${i}`)),
-      );
+      const burst = Promise.all(Array.from({ length: 50 }, (_, i) => sendAs(i % 3 === 0 ? agent.token : visitorToken, sessionId, `burst ${delayMs}ms #${i}`)));
       if (delayMs) await sleep(delayMs);
       const visitor = subscribe(app.ws(`Bearer ${visitorToken}`), CHAT_EVENTS, { id: sessionId, after: k });
       const agentSub = subscribe(app.ws(`Bearer ${agent.token}`), CHAT_EVENTS, { id: sessionId, after: k });
@@ -109,7 +108,10 @@ describe('resuming chatEvents with after', () => {
       await visitor.waitFor((d) => d.chatEvents.cursor === top, 20_000);
       await agentSub.waitFor((d) => d.chatEvents.cursor === top, 20_000);
 
-      for (const [sub, seen] of [[visitor, seenVisitor], [agentSub, seenAgent]] as const) {
+      for (const [sub, seen] of [
+        [visitor, seenVisitor],
+        [agentSub, seenAgent],
+      ] as const) {
         expect(cursorsOf(sub)).toEqual(range(k + 1, top));
         expect([...seen, ...cursorsOf(sub)]).toEqual(range(1, top));
         expectDelivered(sub.values(), acked);

@@ -33,7 +33,9 @@ afterAll(() => app?.stop());
 
 describe('sales', () => {
   it('creates with defaults (owner = the agent, the contact’s company), reads, updates and deletes', async () => {
-    const sale = dataOf(await app.gql(CREATE_SALE, { input: { title: ' Licences ', amount: '1499.5', currency: 'nok', contactId: person.id } }, agent.token)).createSale;
+    const sale = dataOf(
+      await app.gql(CREATE_SALE, { input: { title: ' Licences ', amount: '1499.5', currency: 'nok', contactId: person.id } }, agent.token),
+    ).createSale;
     expect(sale).toMatchObject({
       title: 'Licences',
       amount: '1499.50',
@@ -47,11 +49,19 @@ describe('sales', () => {
     expect(dataOf(await app.gql(SALE, { id: sale.id }, agent.token)).sale).toEqual(sale);
 
     const date = '2027-03-01T00:00:00.000Z';
-    const updated = dataOf(await app.gql(UPDATE_SALE, { id: sale.id, input: { stage: 'WON', amount: '999999999999.99', date, ownerId: null } }, agent.token)).updateSale;
+    const updated = dataOf(
+      await app.gql(UPDATE_SALE, { id: sale.id, input: { stage: 'WON', amount: '999999999999.99', date, ownerId: null } }, agent.token),
+    ).updateSale;
     expect(updated).toMatchObject({ title: 'Licences', stage: 'WON', amount: '999999999999.99', date, owner: null, contact: { id: person.id } });
     // Unlinking the contact keeps the company; unlinking both is refused.
-    expect(dataOf(await app.gql(UPDATE_SALE, { id: sale.id, input: { contactId: null } }, agent.token)).updateSale).toMatchObject({ contact: null, company: { id: firm.id } });
-    expect(errorOf(await app.gql(UPDATE_SALE, { id: sale.id, input: { companyId: null } }, agent.token))).toMatchObject({ code: 'VALIDATION', field: 'contactId' });
+    expect(dataOf(await app.gql(UPDATE_SALE, { id: sale.id, input: { contactId: null } }, agent.token)).updateSale).toMatchObject({
+      contact: null,
+      company: { id: firm.id },
+    });
+    expect(errorOf(await app.gql(UPDATE_SALE, { id: sale.id, input: { companyId: null } }, agent.token))).toMatchObject({
+      code: 'VALIDATION',
+      field: 'contactId',
+    });
 
     expect(dataOf(await app.gql(DELETE_SALE, { id: sale.id }, agent.token)).deleteSale).toBe(sale.id);
     expect(errorOf(await app.gql(SALE, { id: sale.id }, agent.token))?.code).toBe('NOT_FOUND');
@@ -73,8 +83,13 @@ describe('sales', () => {
       [{ ...base, contactId: 'nope' }, 'contactId'],
       [{ ...base, ownerId: 'nope' }, 'ownerId'],
     ];
-    for (const [input, field] of cases) expect(errorOf(await app.gql(CREATE_SALE, { input }, agent.token)), JSON.stringify(input)).toMatchObject({ code: 'VALIDATION', field });
-    for (const input of [{ ...base, contactId: randomUUID() }, { title: 'x', companyId: randomUUID() }, { ...base, ownerId: randomUUID() }])
+    for (const [input, field] of cases)
+      expect(errorOf(await app.gql(CREATE_SALE, { input }, agent.token)), JSON.stringify(input)).toMatchObject({ code: 'VALIDATION', field });
+    for (const input of [
+      { ...base, contactId: randomUUID() },
+      { title: 'x', companyId: randomUUID() },
+      { ...base, ownerId: randomUUID() },
+    ])
       expect(errorOf(await app.gql(CREATE_SALE, { input }, agent.token))?.code).toBe('NOT_FOUND');
     expect(dataOf(await app.gql(CREATE_SALE, { input: { ...base, title: 't'.repeat(200), amount: '0' } }, agent.token)).createSale.amount).toBe('0.00');
   });
@@ -87,7 +102,14 @@ describe('follow-ups', () => {
     const sooner = new Date(Date.now() + 86_400_000).toISOString();
     const a = dataOf(await app.gql(CREATE_FOLLOW_UP, { input: { title: 'Send offer', dueAt: later, contactId: contact.id } }, agent.token)).createFollowUp;
     const b = dataOf(await app.gql(CREATE_FOLLOW_UP, { input: { title: 'Call', dueAt: sooner, contactId: contact.id } }, agent.token)).createFollowUp;
-    expect(a).toMatchObject({ title: 'Send offer', dueAt: later, done: false, contact: { id: contact.id }, company: { id: firm.id }, owner: { id: agent.agent.id } });
+    expect(a).toMatchObject({
+      title: 'Send offer',
+      dueAt: later,
+      done: false,
+      contact: { id: contact.id },
+      company: { id: firm.id },
+      owner: { id: agent.agent.id },
+    });
 
     const done = dataOf(await app.gql(UPDATE_FOLLOW_UP, { id: b.id, input: { done: true } }, agent.token)).updateFollowUp;
     expect(done).toMatchObject({ title: 'Call', done: true, dueAt: sooner });
@@ -107,7 +129,8 @@ describe('follow-ups', () => {
       [{ title: 'No parent', dueAt }, 'contactId'],
       [{ title: 'x', dueAt, companyId: 'bad' }, 'companyId'],
     ];
-    for (const [input, field] of cases) expect(errorOf(await app.gql(CREATE_FOLLOW_UP, { input }, agent.token)), JSON.stringify(input)).toMatchObject({ code: 'VALIDATION', field });
+    for (const [input, field] of cases)
+      expect(errorOf(await app.gql(CREATE_FOLLOW_UP, { input }, agent.token)), JSON.stringify(input)).toMatchObject({ code: 'VALIDATION', field });
     const missingDue = await app.gql(CREATE_FOLLOW_UP, { input: { title: 'x', contactId: person.id } }, agent.token);
     expect(missingDue.errors?.[0]?.message).toContain('dueAt');
     const ok = dataOf(await app.gql(CREATE_FOLLOW_UP, { input: { title: 't'.repeat(200), dueAt, companyId: firm.id } }, agent.token)).createFollowUp;
@@ -119,7 +142,9 @@ describe('follow-ups', () => {
 describe('authorization', () => {
   it('agents and CONTACTS_* tokens only: reading needs CONTACTS_READ, writing CONTACTS_WRITE', async () => {
     const sale = dataOf(await app.gql(CREATE_SALE, { input: { title: 'Guarded', companyId: firm.id } }, agent.token)).createSale;
-    const followUp = dataOf(await app.gql(CREATE_FOLLOW_UP, { input: { title: 'Guarded', dueAt: new Date().toISOString(), companyId: firm.id } }, agent.token)).createFollowUp;
+    const followUp = dataOf(
+      await app.gql(CREATE_FOLLOW_UP, { input: { title: 'Guarded', dueAt: new Date().toISOString(), companyId: firm.id } }, agent.token),
+    ).createFollowUp;
 
     expect(errorOf(await app.gql(SALE, { id: sale.id }))?.code).toBe('UNAUTHENTICATED');
     expect(errorOf(await app.gql(CREATE_SALE, { input: { title: 'x', companyId: firm.id } }))?.code).toBe('UNAUTHENTICATED');
@@ -138,7 +163,10 @@ describe('authorization', () => {
     expect(errorOf(await app.gql(DELETE_SALE, { id: sale.id }, unrelated))?.code).toBe('FORBIDDEN');
 
     const reader = await apiToken(app, 'CONTACTS_READ');
-    expect(dataOf(await app.gql(`query($id: ID!) { sale(id: $id) { title amount } }`, { id: sale.id }, reader)).sale).toEqual({ title: 'Guarded', amount: '0.00' });
+    expect(dataOf(await app.gql(`query($id: ID!) { sale(id: $id) { title amount } }`, { id: sale.id }, reader)).sale).toEqual({
+      title: 'Guarded',
+      amount: '0.00',
+    });
     expect(dataOf(await app.gql(`query($id: ID!) { followUp(id: $id) { title done } }`, { id: followUp.id }, reader)).followUp.done).toBe(false);
     for (const [query, variables] of [
       [CREATE_SALE, { input: { title: 'x', companyId: firm.id } }],
@@ -150,7 +178,13 @@ describe('authorization', () => {
       expect(errorOf(await app.gql(query, variables, reader))?.code, query).toBe('FORBIDDEN');
 
     const writer = await apiToken(app, 'CONTACTS_WRITE');
-    const byScript = dataOf(await app.gql(`mutation($input: CreateSaleInput!) { createSale(input: $input) { id } }`, { input: { title: 'From a script', companyId: firm.id } }, writer)).createSale;
+    const byScript = dataOf(
+      await app.gql(
+        `mutation($input: CreateSaleInput!) { createSale(input: $input) { id } }`,
+        { input: { title: 'From a script', companyId: firm.id } },
+        writer,
+      ),
+    ).createSale;
     expect(await prisma.sale.findUniqueOrThrow({ where: { id: byScript.id } })).toMatchObject({ title: 'From a script', ownerId: null });
     expect(errorOf(await app.gql(SALE, { id: byScript.id }, writer))?.code).toBe('FORBIDDEN');
     expect(dataOf(await app.gql(DELETE_FOLLOW_UP, { id: followUp.id }, writer)).deleteFollowUp).toBe(followUp.id);

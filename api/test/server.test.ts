@@ -49,7 +49,7 @@ describe('HTTP surface', () => {
   });
 
   it('never leaks internals in errors', async () => {
-    const result = await app.gql(`query($id: ID!) { chatSession(id: $id) { id } }`, { id: "'; DROP TABLE \"Agent\"; --" }, null);
+    const result = await app.gql(`query($id: ID!) { chatSession(id: $id) { id } }`, { id: '\'; DROP TABLE "Agent"; --' }, null);
     // Not a UUID, so it names nothing: NOT_FOUND at the edge, before authorization or the database.
     expect(result.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(JSON.stringify(result)).not.toMatch(/stack|prisma|node_modules/i);

@@ -113,10 +113,20 @@ describe('SIGTERM under load', () => {
   it('loses no acknowledged message, closes sockets with 1001 so clients resume on the other instance, and exits 0 within the grace', async () => {
     const login = await gql(b.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: adminEmail, p: adminPassword });
     const agentToken: string = login.body.data.login.token;
-    const channel = await gql(b.url, `mutation($input: CreateChannelInput!) { createChannel(input: $input) { id } }`, { input: { name: 'Drain', prechatRequiredFields: [] } }, agentToken);
+    const channel = await gql(
+      b.url,
+      `mutation($input: CreateChannelInput!) { createChannel(input: $input) { id } }`,
+      { input: { name: 'Drain', prechatRequiredFields: [] } },
+      agentToken,
+    );
     const channelId: string = channel.body.data.createChannel.id;
     const present = await gql(b.url, `mutation { setPresence(presence: PRESENT) { id } }`, {}, agentToken);
-    await gql(b.url, `mutation($a: ID!, $c: ID!) { setChannelMember(agentId: $a, channelId: $c, flags: { canRespond: true }) { canRespond } }`, { a: present.body.data.setPresence.id, c: channelId }, agentToken);
+    await gql(
+      b.url,
+      `mutation($a: ID!, $c: ID!) { setChannelMember(agentId: $a, channelId: $c, flags: { canRespond: true }) { canRespond } }`,
+      { a: present.body.data.setPresence.id, c: channelId },
+      agentToken,
+    );
 
     const visitors = await Promise.all(
       Array.from({ length: VISITORS }, async (_, i) => {
@@ -124,7 +134,14 @@ describe('SIGTERM under load', () => {
         expect(started.body.errors).toBeUndefined();
         const sessionId: string = started.body.data.startChat.session.id;
         const visitorToken: string = started.body.data.startChat.visitorToken;
-        return { i, sessionId, visitorToken, follower: follow(sessionId, visitorToken), acked: [] as { id: string; body: string; via: 'A' | 'B' }[], refusedByA: 0 };
+        return {
+          i,
+          sessionId,
+          visitorToken,
+          follower: follow(sessionId, visitorToken),
+          acked: [] as { id: string; body: string; via: 'A' | 'B' }[],
+          refusedByA: 0,
+        };
       }),
     );
 
@@ -139,7 +156,9 @@ describe('SIGTERM under load', () => {
         const body = `v${visitor.i} #${n} ${randomUUID()}`;
         const input = { sessionId: visitor.sessionId, body, clientMessageId: randomUUID() };
         for (;;) {
-          const result = await gql(target === 'A' ? a.url : b.url, SEND, { input }, visitor.visitorToken).catch((error: Error) => ({ status: 0, body: { error } }) as const);
+          const result = await gql(target === 'A' ? a.url : b.url, SEND, { input }, visitor.visitorToken).catch(
+            (error: Error) => ({ status: 0, body: { error } }) as const,
+          );
           const sent = 'data' in result.body ? result.body.data?.sendMessage : undefined;
           if (sent) {
             visitor.acked.push({ id: sent.id, body, via: target });

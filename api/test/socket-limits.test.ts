@@ -97,8 +97,7 @@ describe('WebSocket caps', () => {
   it('stops an operation flood on one socket: closed with 4290 after WS_OPERATIONS_PER_SOCKET_PER_MINUTE', async () => {
     const raw = rawSocket('203.0.113.60');
     await acknowledged(raw);
-    for (let i = 0; i < 500; i++)
-      raw.socket.send(JSON.stringify({ id: `q${i}`, type: 'subscribe', payload: { query: '{ viewer { kind } }' } }));
+    for (let i = 0; i < 500; i++) raw.socket.send(JSON.stringify({ id: `q${i}`, type: 'subscribe', payload: { query: '{ viewer { kind } }' } }));
     const closed = await raw.closed;
     expect(closed.code).toBe(4290);
     expect(closed.reason).toMatch(/^RATE_LIMITED: more than 20 operations/);

@@ -33,7 +33,11 @@ function raw(url: string, headers: Record<string, string> = {}, method = 'GET', 
 }
 
 const decoded = (response: RawResponse) =>
-  response.headers['content-encoding'] === 'br' ? brotliDecompressSync(response.body) : response.headers['content-encoding'] === 'gzip' ? gunzipSync(response.body) : response.body;
+  response.headers['content-encoding'] === 'br'
+    ? brotliDecompressSync(response.body)
+    : response.headers['content-encoding'] === 'gzip'
+      ? gunzipSync(response.body)
+      : response.body;
 
 let app: TestApp;
 beforeAll(async () => {
@@ -152,7 +156,12 @@ describe('GraphQL responses', () => {
   it('honour a lower threshold from the configuration', async () => {
     const eager = await startTestApp({ compressMinBytes: 1 });
     try {
-      const small = await raw(`${eager.url}/graphql`, { 'content-type': 'application/json', 'x-graphql-yoga-csrf': '1', 'accept-encoding': 'gzip' }, 'POST', JSON.stringify({ query: '{ __typename }' }));
+      const small = await raw(
+        `${eager.url}/graphql`,
+        { 'content-type': 'application/json', 'x-graphql-yoga-csrf': '1', 'accept-encoding': 'gzip' },
+        'POST',
+        JSON.stringify({ query: '{ __typename }' }),
+      );
       expect(small.headers['content-encoding']).toBe('gzip');
       expect(JSON.parse(decoded(small).toString('utf8'))).toEqual({ data: { __typename: 'Query' } });
     } finally {

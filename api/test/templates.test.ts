@@ -73,7 +73,12 @@ describe('authorization', () => {
     const forbidden = await app.gql(GET, { id: t.id }, chatsOnlyToken);
     expect(forbidden.errors?.[0]?.message).toContain('KNOWLEDGE_READ');
     // A script sees the templates but has no per-agent state.
-    expect(dataOf(await app.gql(GET, { id: t.id }, knowledgeToken)).replyTemplate).toMatchObject({ id: t.id, isFavourite: false, useCount: 0, lastUsedAt: null });
+    expect(dataOf(await app.gql(GET, { id: t.id }, knowledgeToken)).replyTemplate).toMatchObject({
+      id: t.id,
+      isFavourite: false,
+      useCount: 0,
+      lastUsedAt: null,
+    });
   });
 
   it('lets only admins write: agents, KNOWLEDGE_READ tokens and visitors get FORBIDDEN, and nothing changes', async () => {
@@ -90,7 +95,8 @@ describe('authorization', () => {
       [DELETE, { id: t.id }],
     ];
     for (const [query, variables] of writes) {
-      for (const token of [agent.token, knowledgeToken, visitorToken]) expect(errorOf(await app.gql(query, variables, token)), query).toEqual({ code: 'FORBIDDEN' });
+      for (const token of [agent.token, knowledgeToken, visitorToken])
+        expect(errorOf(await app.gql(query, variables, token)), query).toEqual({ code: 'FORBIDDEN' });
       expect(errorOf(await app.gql(query, variables))).toEqual({ code: 'UNAUTHENTICATED' });
     }
     expect(dataOf(await app.gql(GET, { id: t.id }, agent.token)).replyTemplate).toMatchObject({ name: t.name, folder: { id: f.id } });
@@ -145,14 +151,27 @@ describe('templates: validation and limits', () => {
     const t = await template({ body: '{{request.number}} {{visitor.email}} {{ agent.name }} {{channel.name}} {{visitor.name}} {{agent.nickname}}' });
     expect(t.variables).toEqual(['request.number', 'visitor.email', 'agent.name', 'channel.name', 'visitor.name', 'agent.nickname']);
     const vars = dataOf(await app.gql(VARIABLES, {}, agent.token)).replyTemplateVariables;
-    expect(vars.map((v: any) => v.placeholder)).toEqual(['{{visitor.name}}', '{{visitor.email}}', '{{agent.name}}', '{{agent.nickname}}', '{{channel.name}}', '{{request.number}}']);
+    expect(vars.map((v: any) => v.placeholder)).toEqual([
+      '{{visitor.name}}',
+      '{{visitor.email}}',
+      '{{agent.name}}',
+      '{{agent.nickname}}',
+      '{{channel.name}}',
+      '{{request.number}}',
+    ]);
     expect(vars.every((v: any) => v.description.length > 10)).toBe(true);
   });
 
   it('updates name and body independently and answers NOT_FOUND for unknown or malformed ids', async () => {
     const t = await template({ name: 'Before', body: 'Body before' });
-    expect(dataOf(await app.gql(UPDATE, { id: t.id, input: { name: '  After  ' } }, admin.token)).updateReplyTemplate).toMatchObject({ name: 'After', body: 'Body before' });
-    expect(dataOf(await app.gql(UPDATE, { id: t.id, input: { body: 'Body\r\nafter' } }, admin.token)).updateReplyTemplate).toMatchObject({ name: 'After', body: 'Body\nafter' });
+    expect(dataOf(await app.gql(UPDATE, { id: t.id, input: { name: '  After  ' } }, admin.token)).updateReplyTemplate).toMatchObject({
+      name: 'After',
+      body: 'Body before',
+    });
+    expect(dataOf(await app.gql(UPDATE, { id: t.id, input: { body: 'Body\r\nafter' } }, admin.token)).updateReplyTemplate).toMatchObject({
+      name: 'After',
+      body: 'Body\nafter',
+    });
     for (const id of [randomUUID(), 'not-a-uuid']) {
       for (const [query, variables] of [
         [GET, { id }],
@@ -195,8 +214,16 @@ describe('folders', () => {
     const renamed = dataOf(await app.gql(RENAME_FOLDER, { id: child.id, name: 'Kid' }, admin.token)).renameReplyTemplateFolder;
     expect(renamed.name).toBe('Kid');
     const all = dataOf(await app.gql(FOLDERS, {}, agent.token)).replyTemplateFolders;
-    expect(all).toEqual(expect.arrayContaining([{ id: root.id, name: root.name, parent: null }, { id: child.id, name: 'Kid', parent: { id: root.id } }]));
-    expect(errorOf(await app.gql(CREATE_FOLDER, { input: { name: 'x', parentId: randomUUID() } }, admin.token))).toEqual({ code: 'VALIDATION', field: 'parentId' });
+    expect(all).toEqual(
+      expect.arrayContaining([
+        { id: root.id, name: root.name, parent: null },
+        { id: child.id, name: 'Kid', parent: { id: root.id } },
+      ]),
+    );
+    expect(errorOf(await app.gql(CREATE_FOLDER, { input: { name: 'x', parentId: randomUUID() } }, admin.token))).toEqual({
+      code: 'VALIDATION',
+      field: 'parentId',
+    });
     expect(errorOf(await app.gql(CREATE_FOLDER, { input: { name: 'n'.repeat(101) } }, admin.token))).toEqual({ code: 'VALIDATION', field: 'name' });
     expect(errorOf(await app.gql(RENAME_FOLDER, { id: child.id, name: '' }, admin.token))).toEqual({ code: 'VALIDATION', field: 'name' });
     expect((await folder('n'.repeat(100), root.id)).name).toHaveLength(100);
@@ -207,7 +234,10 @@ describe('folders', () => {
     const a = await folder('Greetings', root.id);
     const other = await folder(unique('Other'));
     const b = await folder('greetings', other.id); // same name, different parent: fine
-    expect(errorOf(await app.gql(CREATE_FOLDER, { input: { name: 'GREETINGS', parentId: root.id } }, admin.token))).toEqual({ code: 'CONFLICT', field: 'name' });
+    expect(errorOf(await app.gql(CREATE_FOLDER, { input: { name: 'GREETINGS', parentId: root.id } }, admin.token))).toEqual({
+      code: 'CONFLICT',
+      field: 'name',
+    });
     const c = await folder('Closing', root.id);
     expect(errorOf(await app.gql(RENAME_FOLDER, { id: c.id, name: 'greetings' }, admin.token))).toEqual({ code: 'CONFLICT', field: 'name' });
     expect(errorOf(await app.gql(MOVE_FOLDER, { id: b.id, parentId: root.id }, admin.token))).toEqual({ code: 'CONFLICT', field: 'name' });
@@ -220,7 +250,8 @@ describe('folders', () => {
     const b = await folder('B', a.id);
     const c = await folder('C', b.id);
     const t = await template({ folderId: c.id });
-    for (const target of [a.id, b.id, c.id]) expect(errorOf(await app.gql(MOVE_FOLDER, { id: a.id, parentId: target }, admin.token))).toEqual({ code: 'VALIDATION', field: 'parentId' });
+    for (const target of [a.id, b.id, c.id])
+      expect(errorOf(await app.gql(MOVE_FOLDER, { id: a.id, parentId: target }, admin.token))).toEqual({ code: 'VALIDATION', field: 'parentId' });
     expect(errorOf(await app.gql(MOVE_FOLDER, { id: b.id, parentId: c.id }, admin.token))).toEqual({ code: 'VALIDATION', field: 'parentId' });
 
     // c to the top level, then a under c: allowed now that c is no longer below a.
@@ -244,8 +275,13 @@ describe('folders', () => {
     const pair = await folder();
     await folder('Inner', pair.id);
     // A two-level folder fits below level MAX-2 but not below MAX-1.
-    expect(errorOf(await app.gql(MOVE_FOLDER, { id: pair.id, parentId: chain[MAX_FOLDER_DEPTH - 2] }, admin.token))).toEqual({ code: 'VALIDATION', field: 'parentId' });
-    expect(dataOf(await app.gql(MOVE_FOLDER, { id: pair.id, parentId: chain[MAX_FOLDER_DEPTH - 3] }, admin.token)).moveReplyTemplateFolder.parent.id).toBe(chain[MAX_FOLDER_DEPTH - 3]);
+    expect(errorOf(await app.gql(MOVE_FOLDER, { id: pair.id, parentId: chain[MAX_FOLDER_DEPTH - 2] }, admin.token))).toEqual({
+      code: 'VALIDATION',
+      field: 'parentId',
+    });
+    expect(dataOf(await app.gql(MOVE_FOLDER, { id: pair.id, parentId: chain[MAX_FOLDER_DEPTH - 3] }, admin.token)).moveReplyTemplateFolder.parent.id).toBe(
+      chain[MAX_FOLDER_DEPTH - 3],
+    );
   });
 
   it('never lets two concurrent moves build a cycle', async () => {
@@ -357,7 +393,10 @@ describe('search', () => {
   it('treats tsquery and SQL syntax as plain words', async () => {
     for (const q of [`${tag}' OR 'x'='x'; --`, `${tag} & !pass | (:* <-> "`, `${tag} reset\\' ); DROP TABLE "ReplyTemplate"; --`]) {
       const found = await search(q);
-      expect(found.every((id) => Object.values(ids).includes(id)), q).toBe(true);
+      expect(
+        found.every((id) => Object.values(ids).includes(id)),
+        q,
+      ).toBe(true);
     }
     expect(await search(`${tag}:*`)).toHaveLength(4);
     expect(await search(`${tag} & !pass`)).toEqual([ids.reset, ids.bodyOnly]);
@@ -383,7 +422,9 @@ describe('filling in variables for a chat', () => {
   it('fills visitor, agent, channel and request; {{request.number}} stays visible until a request exists', async () => {
     const chat = await activeChat(app);
     await app.services.prisma.agent.update({ where: { id: chat.handler.agent.id }, data: { nickname: 'Gracie' } });
-    const t = await template({ body: 'Hi {{visitor.name}} ({{visitor.email}}), {{agent.nickname}} aka {{agent.name}} from {{channel.name}}. Ref {{request.number}}.' });
+    const t = await template({
+      body: 'Hi {{visitor.name}} ({{visitor.email}}), {{agent.nickname}} aka {{agent.name}} from {{channel.name}}. Ref {{request.number}}.',
+    });
 
     const before = dataOf(await app.gql(RENDER, { id: t.id, sessionId: chat.sessionId }, chat.handler.token)).renderReplyTemplate;
     expect(before.text).toBe(`Hi Ada Lovelace (ada@example.com), Gracie aka ${chat.handler.agent.name} from ${chat.channel.name}. Ref {{request.number}}.`);
@@ -392,7 +433,9 @@ describe('filling in variables for a chat', () => {
     // Requests created from this chat: the newest one counts. One from another chat does not.
     const other = await activeChat(app);
     const prisma = app.services.prisma;
-    await prisma.request.create({ data: { number: 900_001, title: 'First', source: 'CHAT', sourceSessionId: chat.sessionId, createdAt: new Date(Date.now() - 60_000) } });
+    await prisma.request.create({
+      data: { number: 900_001, title: 'First', source: 'CHAT', sourceSessionId: chat.sessionId, createdAt: new Date(Date.now() - 60_000) },
+    });
     await prisma.request.create({ data: { number: 900_002, title: 'Second', source: 'CHAT', sourceSessionId: chat.sessionId } });
     await prisma.request.create({ data: { number: 900_003, title: 'Elsewhere', source: 'CHAT', sourceSessionId: other.sessionId } });
     const after = dataOf(await app.gql(RENDER, { id: t.id, sessionId: chat.sessionId }, chat.handler.token)).renderReplyTemplate;
@@ -503,7 +546,8 @@ describe('using, sending, recents and favourites', () => {
     expect(dataOf(await app.gql(FAVOURITES, {}, agent.token)).favouriteReplyTemplates.map((t: any) => t.id)).toEqual([b.id, a.id]);
     expect(dataOf(await app.gql(GET, { id: a.id }, other.token)).replyTemplate.isFavourite).toBe(false);
     expect(dataOf(await app.gql(FAVOURITES, {}, other.token)).favouriteReplyTemplates).toEqual([]);
-    for (let i = 0; i < 2; i++) expect(dataOf(await app.gql(FAVOURITE, { id: a.id, on: false }, agent.token)).setReplyTemplateFavourite.isFavourite).toBe(false);
+    for (let i = 0; i < 2; i++)
+      expect(dataOf(await app.gql(FAVOURITE, { id: a.id, on: false }, agent.token)).setReplyTemplateFavourite.isFavourite).toBe(false);
     expect(dataOf(await app.gql(FAVOURITES, {}, agent.token)).favouriteReplyTemplates.map((t: any) => t.id)).toEqual([b.id]);
     // Concurrent favouriting of the same template ends in one favourite, without errors.
     const results = await Promise.all(Array.from({ length: 4 }, () => app.gql(FAVOURITE, { id: a.id, on: true }, other.token)));

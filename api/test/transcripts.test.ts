@@ -40,7 +40,10 @@ const decodeHeader = (value: string) =>
   value.replace(/=\?utf-8\?([qb])\?([^?]*)\?=\s*/gi, (_, mode: string, data: string) =>
     mode.toLowerCase() === 'b'
       ? Buffer.from(data, 'base64').toString('utf8')
-      : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (__, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+      : Buffer.from(
+          data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (__, h: string) => String.fromCharCode(parseInt(h, 16))),
+          'latin1',
+        ).toString('utf8'),
   );
 
 let smtp: SMTPServer;
@@ -59,7 +62,12 @@ beforeAll(async () => {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const raw = chunks.join('');
-        inbox.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw, ...decodeMessage(raw) });
+        inbox.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+          ...decodeMessage(raw),
+        });
         callback();
       });
     },
@@ -110,14 +118,30 @@ describe('sendTranscript', () => {
     // An agent-only system message (a rejected transfer) must not reach the visitor's mailbox.
     const session = await app.services.prisma.chatSession.findUniqueOrThrow({ where: { id: sessionId } });
     await app.services.prisma.$transaction((tx) =>
-      app.services.chats.appendMessage(tx, session, { authorKind: 'SYSTEM', systemType: 'TRANSFER_REJECTED', body: 'Ola rejected the transfer.', clientMessageId: null, audience: 'AGENTS' }),
+      app.services.chats.appendMessage(tx, session, {
+        authorKind: 'SYSTEM',
+        systemType: 'TRANSFER_REJECTED',
+        body: 'Ola rejected the transfer.',
+        clientMessageId: null,
+        audience: 'AGENTS',
+      }),
     );
     // A file in the chat appears by name and size.
     const form = new FormData();
-    form.set('operations', JSON.stringify({ query: `mutation($s: ID!, $f: File!, $c: String!) { sendAttachment(sessionId: $s, file: $f, clientMessageId: $c) { id } }`, variables: { s: sessionId, f: null, c: 'file-1' } }));
+    form.set(
+      'operations',
+      JSON.stringify({
+        query: `mutation($s: ID!, $f: File!, $c: String!) { sendAttachment(sessionId: $s, file: $f, clientMessageId: $c) { id } }`,
+        variables: { s: sessionId, f: null, c: 'file-1' },
+      }),
+    );
     form.set('map', JSON.stringify({ 0: ['variables.f'] }));
     form.set('0', new File([new Uint8Array(pdfBytes())], 'invoice.pdf'));
-    const uploaded = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${visitorToken}`, 'x-graphql-yoga-csrf': '1' }, body: form }).then((r) => r.json());
+    const uploaded = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${visitorToken}`, 'x-graphql-yoga-csrf': '1' },
+      body: form,
+    }).then((r) => r.json());
     expect(uploaded.errors).toBeUndefined();
 
     const to = `kari+${randomUUID().slice(0, 6)}@example.com`;
@@ -133,7 +157,9 @@ describe('sendTranscript', () => {
     expect(mail.headers.to).toBe(to);
     expect(decodeHeader(mail.headers.subject!)).toMatch(new RegExp(`^Transcript of your chat with ${channel.name} \\(`));
     const time = (d: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Kolkata', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
-    const day = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Kolkata', weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(messages[0]!.createdAt);
+    const day = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Kolkata', weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(
+      messages[0]!.createdAt,
+    );
     const at = (body: string) => time(messages.find((m) => m.body === body)!.createdAt);
     expect(mail.text).toContain(`Hello Kari Nordmann,\n\nHere is the transcript of your chat with ${channel.name}.`);
     expect(mail.text).toContain(`${day} (Asia/Kolkata)`);
@@ -154,7 +180,10 @@ describe('sendTranscript', () => {
   it('uses the "Chat transcript" reply template as the introduction, with its variables filled in', async () => {
     const { sessionId, visitorToken, channel } = await conversation();
     const template = await app.services.prisma.replyTemplate.create({
-      data: { name: 'Chat transcript', body: 'Hi {{visitor.name}}! {{agent.nickname}} from {{channel.name}} sends you this copy. Request: {{request.number}}.' },
+      data: {
+        name: 'Chat transcript',
+        body: 'Hi {{visitor.name}}! {{agent.nickname}} from {{channel.name}} sends you this copy. Request: {{request.number}}.',
+      },
     });
     try {
       const result = await app.gql(SEND_TRANSCRIPT, { id: sessionId, email: 'templated@example.com' }, visitorToken);
@@ -235,7 +264,10 @@ describe('sendTranscript without a working mail server', () => {
       const { sessionId, visitorToken } = await startChat(broken, channel.id, 'hi');
       const result = await broken.gql(SEND_TRANSCRIPT, { id: sessionId, email: 'kari@example.com' }, visitorToken);
       expect(result.errors?.[0]).toEqual(
-        expect.objectContaining({ message: 'The mail server did not accept the transcript. Try again later.', extensions: { code: 'DELIVERY_FAILED', feature: 'mail' } }),
+        expect.objectContaining({
+          message: 'The mail server did not accept the transcript. Try again later.',
+          extensions: { code: 'DELIVERY_FAILED', feature: 'mail' },
+        }),
       );
       expect(result.errors![0]!.message).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
     } finally {

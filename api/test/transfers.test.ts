@@ -216,7 +216,12 @@ describe('a pending transfer', () => {
     for (const side of [alice!, bob!]) {
       const session = await app.gql(AGENT_SESSION, { id: sessionId }, side.token);
       expect(session.errors).toBeUndefined();
-      expect(session.data.chatSession).toMatchObject({ id: sessionId, status: 'ACTIVE', agent: { id: alice!.agent.id }, pendingTransfer: { ...pending, note: 'VIP customer' } });
+      expect(session.data.chatSession).toMatchObject({
+        id: sessionId,
+        status: 'ACTIVE',
+        agent: { id: alice!.agent.id },
+        pendingTransfer: { ...pending, note: 'VIP customer' },
+      });
       const mine = await app.gql(MY_CHATS, {}, side.token);
       expect(mine.data.myChats).toEqual([{ id: sessionId, status: 'ACTIVE', agent: { id: alice!.agent.id }, pendingTransfer: pending }]);
     }
@@ -391,7 +396,11 @@ describe('deciding a transfer', () => {
   });
 
   it('refuses decisions by the wrong agent and changes nothing', async () => {
-    const { channel, agents } = await channelWithAgents(app, { alice: { canRespond: true }, bob: { canRespond: true }, carol: { canRespond: true, isManager: true } });
+    const { channel, agents } = await channelWithAgents(app, {
+      alice: { canRespond: true },
+      bob: { canRespond: true },
+      carol: { canRespond: true, isManager: true },
+    });
     const { alice, bob, carol } = agents as Record<string, AgentFixture>;
     const admin = await app.agentWithToken({ role: 'ADMIN' });
     const { sessionId, visitorToken } = await activeChat(channel.id, alice!);
@@ -452,10 +461,7 @@ describe('deciding a transfer', () => {
     for (let round = 0; round < 3; round++) {
       const racedChat = await activeChat(channel.id, alice!);
       const raced = await offer(racedChat.sessionId, alice!, bob!);
-      const [acceptResult, cancelResult] = await Promise.all([
-        app.gql(ACCEPT, { id: raced.id }, bob!.token),
-        app.gql(CANCEL, { id: raced.id }, alice!.token),
-      ]);
+      const [acceptResult, cancelResult] = await Promise.all([app.gql(ACCEPT, { id: raced.id }, bob!.token), app.gql(CANCEL, { id: raced.id }, alice!.token)]);
       const winners = [acceptResult.data?.acceptTransfer, cancelResult.data?.cancelTransfer].filter(Boolean);
       expect(winners).toHaveLength(1);
       expect([codeOf(acceptResult), codeOf(cancelResult)].filter(Boolean)).toEqual(['CONFLICT']);
@@ -488,7 +494,10 @@ describe('deciding a transfer', () => {
     // The agents' event log closes the transfer too, before the chat's end; the visitor sees only the end.
     await aliceEvents.waitFor((d) => d.chatEvents.status === 'ENDED');
     await visitorEvents.waitFor((d) => d.chatEvents.status === 'ENDED');
-    const tail = aliceEvents.values().map((v) => v.chatEvents).slice(-3);
+    const tail = aliceEvents
+      .values()
+      .map((v) => v.chatEvents)
+      .slice(-3);
     expect(tail.map((e) => [e.type, e.transfer?.status ?? e.message?.systemType ?? e.status])).toEqual([
       ['TRANSFER_CANCELLED', 'CANCELLED'],
       ['MESSAGE', 'CLOSED_BY_VISITOR'],
@@ -529,7 +538,10 @@ describe('takeOverChat', () => {
     expect(codeOf(await send(app, alice!.token, sessionId, 'But I was helping'))).toBe('FORBIDDEN');
     expect(codeOf(await app.gql(TYPING, { id: sessionId }, alice!.token))).toBe('FORBIDDEN');
     expect(codeOf(await app.gql(MARK_READ, { id: sessionId, c: 1 }, alice!.token))).toBe('FORBIDDEN');
-    expect((await app.gql(AGENT_SESSION, { id: sessionId }, alice!.token)).data.chatSession).toMatchObject({ agent: { id: mona!.agent.id }, pendingTransfer: null });
+    expect((await app.gql(AGENT_SESSION, { id: sessionId }, alice!.token)).data.chatSession).toMatchObject({
+      agent: { id: mona!.agent.id },
+      pendingTransfer: null,
+    });
     await sendAndSee(visitorToken, sessionId, 'Hello Mona', [aliceEvents]);
     expect((await app.gql(MY_CHATS, {}, alice!.token)).data.myChats).toEqual([]);
     expect((await app.gql(MY_CHATS, {}, mona!.token)).data.myChats.map((c: any) => c.id)).toEqual([sessionId]);

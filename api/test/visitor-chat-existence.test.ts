@@ -58,7 +58,9 @@ async function upload(token: string, sessionId: string): Promise<GraphqlResult> 
 
 const OPERATIONS: Operation[] = [
   mutationOrQuery('chatSession', `query($id: ID!) { chatSession(id: $id) { id status } }`, (id) => ({ id })),
-  mutationOrQuery('sendMessage', `mutation($id: ID!) { sendMessage(input: { sessionId: $id, body: "I am A", clientMessageId: "b-1" }) { id } }`, (id) => ({ id })),
+  mutationOrQuery('sendMessage', `mutation($id: ID!) { sendMessage(input: { sessionId: $id, body: "I am A", clientMessageId: "b-1" }) { id } }`, (id) => ({
+    id,
+  })),
   { name: 'sendAttachment', ask: async (token, id) => first(await upload(token, id)) },
   mutationOrQuery('sendTranscript', `mutation($id: ID!) { sendTranscript(sessionId: $id, email: "b@example.com") { messageCount } }`, (id) => ({ id })),
   mutationOrQuery('setTyping', `mutation($id: ID!) { setTyping(sessionId: $id, typing: true) }`, (id) => ({ id })),

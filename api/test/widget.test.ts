@@ -98,16 +98,29 @@ describe('widgetChannel', () => {
 
   it('reports why the channel is offline, so the widget shows the offline form', async () => {
     const empty = await prisma.channel.create({ data: { name: `No agents ${randomUUID()}` } });
-    expect((await gql(WIDGET_CHANNEL, { id: empty.id })).data.widgetChannel.availability).toEqual({ online: false, reason: 'NO_AGENT_PRESENT', queueLength: 0 });
+    expect((await gql(WIDGET_CHANNEL, { id: empty.id })).data.widgetChannel.availability).toEqual({
+      online: false,
+      reason: 'NO_AGENT_PRESENT',
+      queueLength: 0,
+    });
 
     const { channel } = await newChannel({ offlineAfterQueueLength: 1 });
     await gql(START, { input: { channelId: channel.id, message: 'First in line' } });
-    expect((await gql(WIDGET_CHANNEL, { id: channel.id })).data.widgetChannel.availability).toEqual({ online: false, reason: 'QUEUE_TOO_LONG', queueLength: 1 });
+    expect((await gql(WIDGET_CHANNEL, { id: channel.id })).data.widgetChannel.availability).toEqual({
+      online: false,
+      reason: 'QUEUE_TOO_LONG',
+      queueLength: 1,
+    });
   });
 
   it('lists no pre-chat fields when the pre-chat form is off, and FAQ suggestions only with a folder', async () => {
     const folder = await prisma.faqFolder.create({ data: { name: `Widget FAQ ${randomUUID()}` } });
-    const { channel } = await newChannel({ prechatEnabled: false, prechatRequiredFields: ['EMAIL'], faqSuggestionsEnabled: true, faqFolder: { connect: { id: folder.id } } });
+    const { channel } = await newChannel({
+      prechatEnabled: false,
+      prechatRequiredFields: ['EMAIL'],
+      faqSuggestionsEnabled: true,
+      faqFolder: { connect: { id: folder.id } },
+    });
     const config = (await gql(WIDGET_CHANNEL, { id: channel.id })).data.widgetChannel;
     expect(config).toMatchObject({ prechatEnabled: false, prechatRequiredFields: [], faqSuggestionsEnabled: true });
     const { channel: noFolder } = await newChannel({ faqSuggestionsEnabled: true });

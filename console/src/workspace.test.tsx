@@ -17,7 +17,7 @@ describe('WorkspaceProvider', () => {
   let adminToken: string;
   let channelId: string;
   let runtime: ConsoleRuntime;
-  const api = <T = any,>(query: string, variables: Record<string, unknown> = {}) => gql<T>(server.url, query, variables, adminToken);
+  const api = <T = any>(query: string, variables: Record<string, unknown> = {}) => gql<T>(server.url, query, variables, adminToken);
 
   beforeAll(async () => {
     restoreWebSocket = useNodeWebSocketAsGlobal();

@@ -123,25 +123,23 @@ export function WorkspaceProvider(props: ParentProps<{ me: Me }>) {
     return refreshing;
   }
 
-  const subscription = client
-    .subscription(AgentEventsSubscription, {})
-    .subscribe((result) => {
-      if (result.error) {
-        setMyChatsError(errorMessage(apiErrorFrom(result.error)));
-        return;
-      }
-      const event = result.data?.agentEvents;
-      if (!event) return;
-      setBadges(event.badges);
-      // My memberships and my channels' settings (names, wait-warning thresholds) come with `me`.
-      if (event.reasons.some((r) => r === 'channels' || r === 'settings')) void refreshMe();
-      // The queue, presence and other members of a channel do not change my own chat list.
-      const needsList = event.reasons.some((r) => r !== 'queue' && r !== 'presence' && r !== 'members');
-      const refreshed = needsList || !myChatsLoaded() ? refreshMyChats() : Promise.resolve();
-      void refreshed.then(() => {
-        for (const listener of listeners) listener(event);
-      });
+  const subscription = client.subscription(AgentEventsSubscription, {}).subscribe((result) => {
+    if (result.error) {
+      setMyChatsError(errorMessage(apiErrorFrom(result.error)));
+      return;
+    }
+    const event = result.data?.agentEvents;
+    if (!event) return;
+    setBadges(event.badges);
+    // My memberships and my channels' settings (names, wait-warning thresholds) come with `me`.
+    if (event.reasons.some((r) => r === 'channels' || r === 'settings')) void refreshMe();
+    // The queue, presence and other members of a channel do not change my own chat list.
+    const needsList = event.reasons.some((r) => r !== 'queue' && r !== 'presence' && r !== 'members');
+    const refreshed = needsList || !myChatsLoaded() ? refreshMyChats() : Promise.resolve();
+    void refreshed.then(() => {
+      for (const listener of listeners) listener(event);
     });
+  });
   onCleanup(() => subscription.unsubscribe());
 
   // Only the newest answer is applied when refreshes overlap.

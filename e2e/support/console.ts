@@ -60,7 +60,8 @@ const recordNotificationsScript = () => {
       return new RealNotification(title, options);
     } as unknown as typeof Notification;
     Object.defineProperty(Recording, 'permission', { get: () => RealNotification.permission });
-    (Recording as unknown as { requestPermission: typeof Notification.requestPermission }).requestPermission = RealNotification.requestPermission.bind(RealNotification);
+    (Recording as unknown as { requestPermission: typeof Notification.requestPermission }).requestPermission =
+      RealNotification.requestPermission.bind(RealNotification);
     window.Notification = Recording;
   }
   const realStart = AudioScheduledSourceNode.prototype.start;
@@ -74,7 +75,12 @@ const recordNotificationsScript = () => {
  * A signed-in console in its own browser context (notifications allowed and recorded).
  * `fakeClock`: the page's timers run on Playwright's clock, which a test can move forward.
  */
-export async function openConsole(browser: Browser, server: ApiServer, account: { email: string; password: string }, options: { fakeClock?: boolean } = {}): Promise<TestPage> {
+export async function openConsole(
+  browser: Browser,
+  server: ApiServer,
+  account: { email: string; password: string },
+  options: { fakeClock?: boolean } = {},
+): Promise<TestPage> {
   const testPage = await newTestPage(browser, { permissions: ['notifications'] });
   await testPage.context.addInitScript(recordNotificationsScript);
   if (options.fakeClock) await testPage.page.clock.install();
@@ -119,9 +125,16 @@ export async function expectText(locator: Locator, expected: string | RegExp, ti
   const deadline = Date.now() + timeout;
   let last = '';
   for (;;) {
-    last = (await locator.first().textContent({ timeout }).catch(() => null)) ?? '';
+    last =
+      (await locator
+        .first()
+        .textContent({ timeout })
+        .catch(() => null)) ?? '';
     if (typeof expected === 'string' ? last.trim() === expected : expected.test(last)) return;
-    if (Date.now() > deadline) throw new Error(`expected ${typeof expected === 'string' ? JSON.stringify(expected) : String(expected)} in ${locator}; last text: ${JSON.stringify(last.slice(0, 500))}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `expected ${typeof expected === 'string' ? JSON.stringify(expected) : String(expected)} in ${locator}; last text: ${JSON.stringify(last.slice(0, 500))}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -73,30 +73,27 @@ export function record<T = any>(
   const errors: unknown[] = [];
   const waiters = new Set<{ predicate: (value: T) => boolean; resolve: (value: T) => void }>();
   const payload = { query, variables: { ...variables } };
-  const stop = client.subscribe<T>(
-    payload,
-    {
-      next: (result) => {
-        if (result.errors) errors.push(result.errors);
-        if (!result.data) return;
-        const value = result.data as T;
-        const cursor = cursorOf?.(value);
-        if (cursor != null) {
-          const last = payload.variables.after as number | null | undefined;
-          if (last != null && cursor <= last) return;
-          payload.variables.after = cursor;
+  const stop = client.subscribe<T>(payload, {
+    next: (result) => {
+      if (result.errors) errors.push(result.errors);
+      if (!result.data) return;
+      const value = result.data as T;
+      const cursor = cursorOf?.(value);
+      if (cursor != null) {
+        const last = payload.variables.after as number | null | undefined;
+        if (last != null && cursor <= last) return;
+        payload.variables.after = cursor;
+      }
+      values.push(value);
+      for (const waiter of [...waiters])
+        if (waiter.predicate(value)) {
+          waiters.delete(waiter);
+          waiter.resolve(value);
         }
-        values.push(value);
-        for (const waiter of [...waiters])
-          if (waiter.predicate(value)) {
-            waiters.delete(waiter);
-            waiter.resolve(value);
-          }
-      },
-      error: (error) => errors.push(error),
-      complete: () => {},
     },
-  );
+    error: (error) => errors.push(error),
+    complete: () => {},
+  });
   return {
     values,
     stop,
@@ -113,7 +110,11 @@ export function record<T = any>(
         };
         const timer = setTimeout(() => {
           waiters.delete(waiter);
-          reject(new Error(`no matching value within ${timeoutMs} ms; received ${JSON.stringify(values).slice(0, 1500)}; errors ${JSON.stringify(errors).slice(0, 500)}`));
+          reject(
+            new Error(
+              `no matching value within ${timeoutMs} ms; received ${JSON.stringify(values).slice(0, 1500)}; errors ${JSON.stringify(errors).slice(0, 500)}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(waiter);
       });
@@ -230,11 +231,21 @@ export class ApiVisitor {
   }
 
   async setTyping(typing: boolean) {
-    await gql(this.baseUrl, `mutation VisitorTyping($sessionId: ID!, $typing: Boolean!) { setTyping(sessionId: $sessionId, typing: $typing) }`, { sessionId: this.sessionId, typing }, this.token);
+    await gql(
+      this.baseUrl,
+      `mutation VisitorTyping($sessionId: ID!, $typing: Boolean!) { setTyping(sessionId: $sessionId, typing: $typing) }`,
+      { sessionId: this.sessionId, typing },
+      this.token,
+    );
   }
 
   async markRead(upToCursor: number) {
-    await gql(this.baseUrl, `mutation VisitorRead($sessionId: ID!, $upToCursor: Int!) { markRead(sessionId: $sessionId, upToCursor: $upToCursor) { id } }`, { sessionId: this.sessionId, upToCursor }, this.token);
+    await gql(
+      this.baseUrl,
+      `mutation VisitorRead($sessionId: ID!, $upToCursor: Int!) { markRead(sessionId: $sessionId, upToCursor: $upToCursor) { id } }`,
+      { sessionId: this.sessionId, upToCursor },
+      this.token,
+    );
   }
 
   async close() {

@@ -64,14 +64,20 @@ export function widgetOn(page: Page) {
     button: (name: string | RegExp) => host.getByRole('button', { name }),
     /** Each row of the conversation, in order: a message's text (or its file name, or an image's alt text), or a system line. */
     async rows(): Promise<string[]> {
-      return host.locator('.log > *').evaluateAll((rows) =>
-        rows.map((row) =>
-          (row.matches('.line')
-            ? row.textContent
-            : (row.querySelector('.text')?.textContent ?? row.querySelector('.file')?.textContent ?? row.querySelector<HTMLImageElement>('img.image')?.alt ?? '')
-          )?.trim() ?? '',
-        ),
-      );
+      return host
+        .locator('.log > *')
+        .evaluateAll((rows) =>
+          rows.map(
+            (row) =>
+              (row.matches('.line')
+                ? row.textContent
+                : (row.querySelector('.text')?.textContent ??
+                  row.querySelector('.file')?.textContent ??
+                  row.querySelector<HTMLImageElement>('img.image')?.alt ??
+                  '')
+              )?.trim() ?? '',
+          ),
+        );
     },
     /** Opens the widget unless it already is (it reopens by itself after a reload in the same tab). */
     async open() {
@@ -118,7 +124,14 @@ export interface AgentChatEvent {
     cursor: number | null;
     type: string;
     status: string | null;
-    message: { id: string; cursor: number; body: string; authorKind: string; systemType: string | null; attachments: { fileName: string; contentType: string; isImage: boolean }[] } | null;
+    message: {
+      id: string;
+      cursor: number;
+      body: string;
+      authorKind: string;
+      systemType: string | null;
+      attachments: { fileName: string; contentType: string; isImage: boolean }[];
+    } | null;
     typing: { by: string; isTyping: boolean } | null;
     read: { by: string; upToCursor: number } | null;
     rating: { rating: number; comment: string | null } | null;
@@ -143,7 +156,12 @@ export class ApiAgent {
     const name = options.name ?? `Agent ${randomUUID().slice(0, 6)}`;
     const created = await createAgent(apiUrl, adminToken, { email: `${randomUUID().slice(0, 8)}@agents.test`, name, nickname: options.nickname });
     if (options.photoUrl)
-      await gql(apiUrl, `mutation($id: ID!, $input: UpdateAgentInput!) { updateAgent(id: $id, input: $input) { id } }`, { id: created.id, input: { photoUrl: options.photoUrl } }, adminToken);
+      await gql(
+        apiUrl,
+        `mutation($id: ID!, $input: UpdateAgentInput!) { updateAgent(id: $id, input: $input) { id } }`,
+        { id: created.id, input: { photoUrl: options.photoUrl } },
+        adminToken,
+      );
     await gql(
       apiUrl,
       `mutation($c: ID!, $a: ID!) { setChannelMember(channelId: $c, agentId: $a, flags: { canRespond: true }) { canRespond } }`,
@@ -162,7 +180,9 @@ export class ApiAgent {
   /** The waiting chat of the visitor with this name. */
   async queuedSessionOf(visitorName: string): Promise<string> {
     for (let attempt = 0; attempt < 50; attempt++) {
-      const { queue } = await this.gql<{ queue: { session: { id: string; visitor: { name: string | null } } }[] }>(`{ queue { session { id visitor { name } } } }`);
+      const { queue } = await this.gql<{ queue: { session: { id: string; visitor: { name: string | null } } }[] }>(
+        `{ queue { session { id visitor { name } } } }`,
+      );
       const found = queue.find((q) => q.session.visitor.name === visitorName);
       if (found) return found.session.id;
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -203,10 +223,14 @@ export class ApiAgent {
 
   async session(sessionId: string) {
     return (
-      await this.gql<{ chatSession: { status: string; rating: number | null; ratingComment: string | null; visitor: { name: string | null; email: string | null; emailVerified: boolean } } }>(
-        `query($id: ID!) { chatSession(id: $id) { status rating ratingComment visitor { name email emailVerified } } }`,
-        { id: sessionId },
-      )
+      await this.gql<{
+        chatSession: {
+          status: string;
+          rating: number | null;
+          ratingComment: string | null;
+          visitor: { name: string | null; email: string | null; emailVerified: boolean };
+        };
+      }>(`query($id: ID!) { chatSession(id: $id) { status rating ratingComment visitor { name email emailVerified } } }`, { id: sessionId })
     ).chatSession;
   }
 

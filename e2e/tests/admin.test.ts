@@ -70,7 +70,13 @@ describe('admin area', () => {
     expect(created).toMatchObject({ timeZone: 'Europe/Oslo', openingHoursEnabled: true, members: [] });
     expect(created.openingHours).toEqual([
       { weekday: 'MONDAY', opensAt: '09:00', closesAt: '17:00', breakStartsAt: '12:00', breakEndsAt: '12:30' },
-      ...['TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'].map((weekday) => ({ weekday, opensAt: '09:00', closesAt: '17:00', breakStartsAt: null, breakEndsAt: null })),
+      ...['TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'].map((weekday) => ({
+        weekday,
+        opensAt: '09:00',
+        closesAt: '17:00',
+        breakStartsAt: null,
+        breakEndsAt: null,
+      })),
       { weekday: 'SATURDAY', opensAt: '10:00', closesAt: '14:00', breakStartsAt: null, breakEndsAt: null },
     ]);
     await page.locator('#section-hours').scrollIntoViewIfNeeded();
@@ -109,7 +115,12 @@ describe('admin area', () => {
     await identity.getByRole('button', { name: 'Turn on and make a secret' }).click();
     const secret = (await identity.locator('.copyable-code').textContent())!.trim();
     const channel = await channelByName('Billing questions');
-    const { channelIdentitySecret } = await gql(server.url, `query($id: ID!) { channelIdentitySecret(channelId: $id) { secret } }`, { id: channel.id }, adminToken);
+    const { channelIdentitySecret } = await gql(
+      server.url,
+      `query($id: ID!) { channelIdentitySecret(channelId: $id) { secret } }`,
+      { id: channel.id },
+      adminToken,
+    );
     expect(secret).toBe(channelIdentitySecret.secret);
     await identity.getByRole('button', { name: 'Make a new secret…' }).click();
     const confirm = page.getByRole('alertdialog', { name: 'Make a new identity secret?' });

@@ -126,7 +126,14 @@ describe('pages under their Content-Security-Policy', () => {
     await agent.send(sessionId, 'It does.');
     await expect.poll(() => widget.rows()).toContain('It does.');
     // The agent's photo comes from another site (img-src https:/http:).
-    await expect.poll(() => widget.host.locator('img.avatar').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(40);
+    await expect
+      .poll(() =>
+        widget.host
+          .locator('img.avatar')
+          .first()
+          .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+      )
+      .toBe(40);
 
     // An image from the agent, shown inline from the API's /attachments/.
     await agentSendsImage(server.url, agent.login.token, sessionId, 'from-agent.png');

@@ -24,7 +24,12 @@ describe('console across a server restart', () => {
     channelId = setup.channelId;
     agent = await openConsole(browser, server, setup.agents.alice!);
     await becomePresent(agent.page);
-    visitor = await ApiVisitor.start(server.url, { channelId: setup.channelId, message: 'Hello before the restart', name: 'Rita Restart', email: 'rita@example.com' });
+    visitor = await ApiVisitor.start(server.url, {
+      channelId: setup.channelId,
+      message: 'Hello before the restart',
+      name: 'Rita Restart',
+      email: 'rita@example.com',
+    });
     await agent.page.getByRole('link', { name: /^Chats/ }).click();
     await expectText(agent.page.locator('.queue-count'), /1\s*in queue/);
     await agent.page.getByRole('button', { name: 'Get next in queue' }).click();
@@ -75,7 +80,9 @@ describe('console across a server restart', () => {
     // The console shows exactly what the server stored, in the same order, nothing twice.
     expect(await bubbleTexts(page)).toEqual(expected);
     // And so did the visitor.
-    expect(visitor.events.values.flatMap((v) => (v.chatEvents.message && v.chatEvents.message.authorKind !== 'SYSTEM' ? [v.chatEvents.message.body] : []))).toEqual(expected);
+    expect(
+      visitor.events.values.flatMap((v) => (v.chatEvents.message && v.chatEvents.message.authorKind !== 'SYSTEM' ? [v.chatEvents.message.body] : [])),
+    ).toEqual(expected);
   });
 
   it('pages back through a long conversation, every message once and in order', async () => {

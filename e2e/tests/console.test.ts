@@ -67,11 +67,21 @@ describe('agent console', () => {
     await becomePresent(bobConsole.page);
     // Bob has can-listen-in: his dashboard shows the ongoing list; Alice's does not.
     await bobConsole.page.getByRole('heading', { name: /Ongoing/ }).waitFor();
-    expect(await page().getByRole('heading', { name: /Ongoing/ }).count()).toBe(0);
+    expect(
+      await page()
+        .getByRole('heading', { name: /Ongoing/ })
+        .count(),
+    ).toBe(0);
   });
 
   it('shows a new chat live on the dashboard with its badge, a notification and a sound', async () => {
-    vera = await ApiVisitor.start(server.url, { channelId, message: 'Hi, my invoice shows the wrong amount.', name: 'Vera Visitor', email: 'vera@example.com', company: 'Acme' });
+    vera = await ApiVisitor.start(server.url, {
+      channelId,
+      message: 'Hi, my invoice shows the wrong amount.',
+      name: 'Vera Visitor',
+      email: 'vera@example.com',
+      company: 'Acme',
+    });
 
     const incoming = page().getByRole('list', { name: 'Incoming chats' });
     await incoming.getByText('Vera Visitor').waitFor();
@@ -91,7 +101,9 @@ describe('agent console', () => {
   });
 
   it('takes the next chat from the queue on the Chats tab', async () => {
-    await page().getByRole('link', { name: /^Chats/ }).click();
+    await page()
+      .getByRole('link', { name: /^Chats/ })
+      .click();
     await expectText(page().locator('.queue-count'), /1\s*in queue/);
     await page().getByRole('button', { name: 'Get next in queue' }).click();
     await page().getByRole('heading', { name: 'Vera Visitor', level: 2 }).waitFor();
@@ -99,7 +111,9 @@ describe('agent console', () => {
     await expectText(page().locator('.queue-count'), /0\s*in queue/);
     await expectText(page().getByRole('link', { name: /^Chats/ }), /1 chat you are handling/);
     // The visitor is told an agent joined.
-    await vera.events.waitFor((v) => v.chatEvents.type === 'AGENT_JOINED' || v.chatEvents.message?.systemType === 'AGENT_JOINED' || v.chatEvents.status === 'ACTIVE');
+    await vera.events.waitFor(
+      (v) => v.chatEvents.type === 'AGENT_JOINED' || v.chatEvents.message?.systemType === 'AGENT_JOINED' || v.chatEvents.status === 'ACTIVE',
+    );
   });
 
   it('exchanges messages live both ways, with typing indicators and read receipts', async () => {
@@ -141,18 +155,30 @@ describe('agent console', () => {
 
   it('shows unread counts and who wrote last in the chat list, and moves between chats by keyboard', async () => {
     // Alice switches browser notifications off (the chime stays on): the setting is hers, on the server.
-    await page().getByRole('button', { name: /Alice Agent/ }).click();
+    await page()
+      .getByRole('button', { name: /Alice Agent/ })
+      .click();
     await page().getByLabel('Browser notification for new chats').uncheck();
-    await page().getByRole('button', { name: /Alice Agent/ }).click();
+    await page()
+      .getByRole('button', { name: /Alice Agent/ })
+      .click();
     const chimesBefore = await page().evaluate(() => (window as unknown as { __chimes: number }).__chimes);
 
-    walter = await ApiVisitor.start(server.url, { channelId, message: 'Do you ship to Norway?', name: 'Walter Wanderer', email: 'walter@example.com', company: 'Fjord AS' });
+    walter = await ApiVisitor.start(server.url, {
+      channelId,
+      message: 'Do you ship to Norway?',
+      name: 'Walter Wanderer',
+      email: 'walter@example.com',
+      company: 'Fjord AS',
+    });
     await expectText(page().locator('.queue-count'), /1\s*in queue/);
     await page().waitForFunction((before) => (window as unknown as { __chimes: number }).__chimes > before, chimesBefore);
     expect(await notificationsOf(page())).toHaveLength(1);
 
     // Answered from the Dashboard this time, after checking the channel filter.
-    await page().getByRole('link', { name: /Dashboard/ }).click();
+    await page()
+      .getByRole('link', { name: /Dashboard/ })
+      .click();
     const incoming = page().getByRole('list', { name: 'Incoming chats' });
     await incoming.getByText('Walter Wanderer').waitFor();
     await page().getByRole('group', { name: 'Channels shown' }).getByRole('button', { name: 'Sales' }).click();
@@ -180,7 +206,9 @@ describe('agent console', () => {
     await updateDocsScreenshot(await saveScreenshot(page(), 'chats'), 'console-chats.png');
 
     // Keyboard: Alt+↓ opens the next chat, Alt+I focuses the reply box, ? shows the shortcuts.
-    await page().locator('body').click({ position: { x: 5, y: 400 } });
+    await page()
+      .locator('body')
+      .click({ position: { x: 5, y: 400 } });
     await page().keyboard.press('Alt+ArrowUp');
     await page().getByRole('heading', { name: 'Vera Visitor', level: 2 }).waitFor();
     // Opening it reads it: the badge goes, and Vera still wrote last.
@@ -210,20 +238,22 @@ describe('agent console', () => {
     await search.fill('hello');
     await page().getByRole('option', { name: /Hello/ }).waitFor();
     await search.press('Enter');
-    await page().getByRole('dialog', { name: /Insert a template/ }).waitFor({ state: 'detached' });
+    await page()
+      .getByRole('dialog', { name: /Insert a template/ })
+      .waitFor({ state: 'detached' });
     expect(await composer(page()).inputValue()).toBe('Hi Vera Visitor, this is Alice Agent. How can I help you today?');
     await composer(page()).press('Enter');
     await vera.waitForMessage('Hi Vera Visitor, this is Alice Agent. How can I help you today?');
   });
 
   it('sends an attachment by upload and shows the image preview', async () => {
-    const png = Buffer.from(
-      'iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAIAAAA7ljmRAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
-      'base64',
-    );
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAIAAAA7ljmRAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64');
     await page().locator('input[type=file][aria-label="Attach files"]').setInputFiles({ name: 'screenshot.png', mimeType: 'image/png', buffer: png });
     const message = await vera.events.waitFor((v) => (v.chatEvents.message?.attachments.length ?? 0) > 0);
-    expect(message.chatEvents.message).toMatchObject({ authorKind: 'AGENT', attachments: [{ fileName: 'screenshot.png', contentType: 'image/png', isImage: true }] });
+    expect(message.chatEvents.message).toMatchObject({
+      authorKind: 'AGENT',
+      attachments: [{ fileName: 'screenshot.png', contentType: 'image/png', isImage: true }],
+    });
     const image = page().locator('.message-agent img.attachment-image[alt="screenshot.png"]');
     await image.waitFor();
     await page().waitForFunction(() => {
@@ -235,15 +265,19 @@ describe('agent console', () => {
   it('sends a file dropped on the conversation, and creates a contact with its company from the chat', async () => {
     await page().locator('.chat-row', { hasText: 'Walter Wanderer' }).click();
     await page().getByRole('heading', { name: 'Walter Wanderer', level: 2 }).waitFor();
-    await page().locator('.conversation').evaluate((pane) => {
-      const data = new DataTransfer();
-      data.items.add(new File(['Order 7, 2 boxes\n'], 'order-notes.txt', { type: 'text/plain' }));
-      pane.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
-      pane.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
-    });
+    await page()
+      .locator('.conversation')
+      .evaluate((pane) => {
+        const data = new DataTransfer();
+        data.items.add(new File(['Order 7, 2 boxes\n'], 'order-notes.txt', { type: 'text/plain' }));
+        pane.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+        pane.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      });
     const received = await walter.events.waitFor((v) => v.chatEvents.message?.attachments.some((a) => a.fileName === 'order-notes.txt') ?? false);
     expect(received.chatEvents.message?.attachments[0]).toMatchObject({ contentType: expect.stringMatching(/^text\/plain/), isImage: false });
-    await page().getByRole('link', { name: /order-notes\.txt/ }).waitFor();
+    await page()
+      .getByRole('link', { name: /order-notes\.txt/ })
+      .waitFor();
 
     const panel = page().getByRole('complementary', { name: 'Contact' });
     await panel.getByRole('button', { name: '+ Create contact from this chat' }).click();
@@ -309,7 +343,9 @@ describe('agent console', () => {
 
     await page().locator('.toast', { hasText: 'Bob Backup declined the transfer' }).waitFor();
     await page().locator('.conversation-banner', { hasText: 'Waiting for Bob Backup' }).waitFor({ state: 'detached' });
-    await page().locator('.system-message', { hasText: /reject|declin/i }).waitFor();
+    await page()
+      .locator('.system-message', { hasText: /reject|declin/i })
+      .waitFor();
     expect(await composer(page()).isEditable()).toBe(true);
 
     // Offered again and withdrawn: the receiver's prompt goes away.
@@ -364,7 +400,12 @@ describe('agent console', () => {
     await panel.getByRole('tab', { name: /Chats/ }).click();
     await expectText(panel.getByRole('tabpanel'), /Technical support/);
 
-    const { chatSession } = await gql<{ chatSession: { contact: { id: string } | null } }>(server.url, `query($id: ID!) { chatSession(id: $id) { contact { id } } }`, { id: vera.sessionId }, adminToken);
+    const { chatSession } = await gql<{ chatSession: { contact: { id: string } | null } }>(
+      server.url,
+      `query($id: ID!) { chatSession(id: $id) { contact { id } } }`,
+      { id: vera.sessionId },
+      adminToken,
+    );
     expect(chatSession.contact?.id).toBe(createContact.id);
   });
 

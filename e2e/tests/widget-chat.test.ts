@@ -124,10 +124,13 @@ describe('chatting in the widget', () => {
 
     // A transfer shows as a system line naming the new agent, who then writes.
     const second = await ApiAgent.create(server.url, admin.token, channel.id, { name: 'Bob Builder', nickname: 'Bob' });
-    const { transferChat } = await agent.gql<{ transferChat: { id: string } }>(`mutation($s: ID!, $to: ID!) { transferChat(sessionId: $s, toAgentId: $to) { id } }`, {
-      s: sessionId,
-      to: second.login.id,
-    });
+    const { transferChat } = await agent.gql<{ transferChat: { id: string } }>(
+      `mutation($s: ID!, $to: ID!) { transferChat(sessionId: $s, toAgentId: $to) { id } }`,
+      {
+        s: sessionId,
+        to: second.login.id,
+      },
+    );
     await second.gql(`mutation($id: ID!) { acceptTransfer(transferId: $id) { id } }`, { id: transferChat.id });
     await second.send(sessionId, 'Hi, Bob here. I fixed the VAT.');
     await expect.poll(async () => (await widget.rows()).slice(-2)).toEqual(['You were transferred to Bob', 'Hi, Bob here. I fixed the VAT.']);
@@ -247,7 +250,9 @@ describe('chatting in the widget', () => {
 
     // Someone without a chat there gets no launcher: the channel takes nothing new, not even the offline form.
     const stranger = await newTestPage(browser);
-    const configAnswer = stranger.page.waitForResponse((response) => response.url() === `${server.url}/graphql` && !!response.request().postData()?.includes('widgetChannel'));
+    const configAnswer = stranger.page.waitForResponse(
+      (response) => response.url() === `${server.url}/graphql` && !!response.request().postData()?.includes('widgetChannel'),
+    );
     await stranger.page.goto(`${site.url}/archived-${channel.id}`);
     expect((await (await configAnswer).json()).data.widgetChannel.availability).toEqual({ online: false, reason: 'ARCHIVED' });
     await stranger.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
@@ -318,7 +323,9 @@ describe('chatting in the widget', () => {
 
     // A file the server refuses says why, next to a retry button, and reaches nobody.
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-    await widget.host.locator('input[type=file]').setInputFiles({ name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ not really a program') });
+    await widget.host
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ not really a program') });
     const refused = widget.host.locator('.msg.mine .failed');
     await refused.waitFor();
     expect(await text(refused)).toMatch(/^Not sent\. \.exe files are not allowed; allowed are .+ Retry$/);
@@ -355,10 +362,9 @@ describe('chatting in the widget', () => {
     proxyStatus = 502;
     await widget.host.locator('input[type=file]').setInputFiles({ name: 'log.txt', mimeType: 'text/plain', buffer: Buffer.from('line 1\n') });
     // Retried with backoff (1 + 2 + 4 s), then given up with a message.
-    await expect.poll(() => refused.allTextContents(), { timeout: 20_000 }).toEqual([
-      'Not sent. The server refused this file (HTTP 413). Retry',
-      'Not sent. Something went wrong. Please try again. Retry',
-    ]);
+    await expect
+      .poll(() => refused.allTextContents(), { timeout: 20_000 })
+      .toEqual(['Not sent. The server refused this file (HTTP 413). Retry', 'Not sent. Something went wrong. Please try again. Retry']);
     expect(uploads).toBe(5);
 
     // The connection drops and comes back: neither file goes out by itself (a failed text message would).
@@ -395,7 +401,8 @@ describe('chatting in the widget', () => {
     const sessionId = await agent.queuedSessionOf('Tina Tabs');
     await agent.accept(sessionId);
     await agent.send(sessionId, 'Seen in both tabs');
-    for (const widget of [widgetA, widgetB]) await expect.poll(() => widget.rows()).toEqual(['Asked in tab A', 'Anna joined the chat', 'Welcome! How can I help?', 'Seen in both tabs']);
+    for (const widget of [widgetA, widgetB])
+      await expect.poll(() => widget.rows()).toEqual(['Asked in tab A', 'Anna joined the chat', 'Welcome! How can I help?', 'Seen in both tabs']);
     // showAgentPhoto stays on, but this agent has no photo: no broken image.
     expect(await widgetA.host.locator('img.avatar').count()).toBe(0);
 

@@ -28,7 +28,11 @@ describe('widget forms', () => {
   });
 
   const requestByNumber = async (number: string) => {
-    const { requests } = await gql<{ requests: { edges: { node: { displayNumber: string; description: string; requesterEmail: string | null; requesterName: string | null; source: string } }[] } }>(
+    const { requests } = await gql<{
+      requests: {
+        edges: { node: { displayNumber: string; description: string; requesterEmail: string | null; requesterName: string | null; source: string } }[];
+      };
+    }>(
       server.url,
       `query($search: String) { requests(first: 5, filter: { search: $search }) { edges { node { displayNumber description requesterEmail requesterName source } } } }`,
       { search: number },
@@ -111,7 +115,12 @@ describe('widget forms', () => {
     site.page(
       '/prefill',
       hostPage(
-        embedSnippet(server.url, channel.id, { name: 'variable:siteUser.name', email: 'cookie:visitor_email', phone: 'url:phone', company: 'Analytical Engines Ltd' }),
+        embedSnippet(server.url, channel.id, {
+          name: 'variable:siteUser.name',
+          email: 'cookie:visitor_email',
+          phone: 'url:phone',
+          company: 'Analytical Engines Ltd',
+        }),
         `<script>window.siteUser = { name: 'Ada Lovelace' }; document.cookie = 'visitor_email=' + encodeURIComponent('ada@example.com');</script>`,
       ),
     );
@@ -128,8 +137,16 @@ describe('widget forms', () => {
     await widget.button('Start chat').click();
     await widget.log.waitFor();
     const sessionId = await agent.queuedSessionOf('Ada Lovelace');
-    const { chatSession } = await agent.gql(`query($id: ID!) { chatSession(id: $id) { visitor { name email phone company emailVerified } } }`, { id: sessionId });
-    expect(chatSession.visitor).toEqual({ name: 'Ada Lovelace', email: 'ada@example.com', phone: '+44 20 7946 0018', company: 'Analytical Engines Ltd', emailVerified: false });
+    const { chatSession } = await agent.gql(`query($id: ID!) { chatSession(id: $id) { visitor { name email phone company emailVerified } } }`, {
+      id: sessionId,
+    });
+    expect(chatSession.visitor).toEqual({
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      phone: '+44 20 7946 0018',
+      company: 'Analytical Engines Ltd',
+      emailVerified: false,
+    });
     await Promise.all([close(), agent.close()]);
   });
 
@@ -168,9 +185,9 @@ describe('widget forms', () => {
     await refused.open();
     await refused.field(/^How can we help/).fill('Let me in');
     await refused.button('Start chat').click();
-    await expect.poll(() => text(refused.host.locator('#prechat-email-error'))).toBe(
-      'This email belongs to a verified account: sign in on the website, or use another email.',
-    );
+    await expect
+      .poll(() => text(refused.host.locator('#prechat-email-error')))
+      .toBe('This email belongs to a verified account: sign in on the website, or use another email.');
     expect(await refused.field(/^Email/).getAttribute('aria-invalid')).toBe('true');
     // With another email the same visitor gets through, unverified.
     await refused.field(/^Email/).fill('ivan@example.com');
@@ -180,11 +197,13 @@ describe('widget forms', () => {
     expect((await agent.session(ivan)).visitor).toEqual({ name: 'Ivan Impostor', email: 'ivan@example.com', emailVerified: false });
 
     // The site logs Ivan in during the chat: identify() with a signature updates him for the agent.
-    await impostor.page.evaluate(
-      ({ address, signature }) => (window as any).ChatWidget.identify({ email: address, signature }),
-      { address: 'ivan.verified@example.com', signature: signIdentity(secret, 'ivan.verified@example.com') },
-    );
-    await expect.poll(async () => (await agent.session(ivan)).visitor).toEqual({ name: 'Ivan Impostor', email: 'ivan.verified@example.com', emailVerified: true });
+    await impostor.page.evaluate(({ address, signature }) => (window as any).ChatWidget.identify({ email: address, signature }), {
+      address: 'ivan.verified@example.com',
+      signature: signIdentity(secret, 'ivan.verified@example.com'),
+    });
+    await expect
+      .poll(async () => (await agent.session(ivan)).visitor)
+      .toEqual({ name: 'Ivan Impostor', email: 'ivan.verified@example.com', emailVerified: true });
     await Promise.all([signed.close(), impostor.close(), agent.close()]);
   });
 
@@ -192,13 +211,22 @@ describe('widget forms', () => {
     const channel = await createChannel(server.url, admin.token, { prechatRequiredFields: ['NAME', 'EMAIL'] });
     const agent = await ApiAgent.create(server.url, admin.token, channel.id);
     const rotate = async () =>
-      (await gql<{ rotateChannelIdentitySecret: { secret: string } }>(server.url, `mutation($id: ID!) { rotateChannelIdentitySecret(channelId: $id) { secret } }`, { id: channel.id }, admin.token))
-        .rotateChannelIdentitySecret.secret;
+      (
+        await gql<{ rotateChannelIdentitySecret: { secret: string } }>(
+          server.url,
+          `mutation($id: ID!) { rotateChannelIdentitySecret(channelId: $id) { secret } }`,
+          { id: channel.id },
+          admin.token,
+        )
+      ).rotateChannelIdentitySecret.secret;
     // The site still signs with the secret from before the admin rotated it.
     const staleSecret = await rotate();
     const secret = await rotate();
     const email = 'sven@example.com';
-    site.page('/stale-signature', hostPage(embedSnippet(server.url, channel.id, { name: 'Sven Stale', email, emailSignature: signIdentity(staleSecret, email) })));
+    site.page(
+      '/stale-signature',
+      hostPage(embedSnippet(server.url, channel.id, { name: 'Sven Stale', email, emailSignature: signIdentity(staleSecret, email) })),
+    );
 
     const { page, close } = await newTestPage(browser);
     await page.goto(`${site.url}/stale-signature`);
@@ -217,7 +245,12 @@ describe('widget forms', () => {
     expect((await agent.session(sessionId)).visitor).toEqual({ name: 'Sven Stale', email, emailVerified: false });
 
     // A page that signed one email, then passes another to identify() without a signature: the old signature is not sent with it.
-    site.page('/identify-other', hostPage(embedSnippet(server.url, channel.id, { name: 'Siri Switch', email: 'siri@example.com', emailSignature: signIdentity(secret, 'siri@example.com') })));
+    site.page(
+      '/identify-other',
+      hostPage(
+        embedSnippet(server.url, channel.id, { name: 'Siri Switch', email: 'siri@example.com', emailSignature: signIdentity(secret, 'siri@example.com') }),
+      ),
+    );
     const other = await newTestPage(browser);
     await other.page.goto(`${site.url}/identify-other`);
     await other.page.evaluate(() => (window as any).ChatWidget.identify({ email: 'siri.private@example.com' }));

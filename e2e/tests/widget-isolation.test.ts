@@ -54,7 +54,11 @@ describe('the widget on a hostile host page', () => {
     expect(box!.width).toBeGreaterThan(150);
     expect(box!.height).toBeGreaterThan(30);
     expect(await widget.launcher.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(37, 99, 235)');
-    const hostStyle = await widget.host.evaluate((el) => ({ display: getComputedStyle(el).display, opacity: getComputedStyle(el).opacity, transform: getComputedStyle(el).transform }));
+    const hostStyle = await widget.host.evaluate((el) => ({
+      display: getComputedStyle(el).display,
+      opacity: getComputedStyle(el).opacity,
+      transform: getComputedStyle(el).transform,
+    }));
     expect(hostStyle).toEqual({ display: 'block', opacity: '1', transform: 'none' });
 
     // Exactly one global, with the three documented functions.
@@ -84,10 +88,11 @@ describe('the widget on a hostile host page', () => {
     expect(await page.evaluate(() => (window as any).keysSeenByPage)).toEqual([]);
 
     // The focus trap: Tab from the last control wraps to the first (the minimise button), Shift+Tab back.
-    const focused = () => widget.host.evaluate((el) => {
-      const active = el.shadowRoot!.activeElement;
-      return active?.getAttribute('aria-label') ?? active?.textContent ?? null;
-    });
+    const focused = () =>
+      widget.host.evaluate((el) => {
+        const active = el.shadowRoot!.activeElement;
+        return active?.getAttribute('aria-label') ?? active?.textContent ?? null;
+      });
     await widget.field(/^How can we help/).fill('How do I reset my password?');
     await widget.button('Start chat').focus();
     await page.keyboard.press('Tab');

@@ -19,6 +19,8 @@ const gzipped = gzipSync(bundle.code, { level: 9 }).length;
 const brotli = brotliCompressSync(bundle.code, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }).length;
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;
 const left = Math.min(budget - gzipped, brotliBytes - brotli);
-console.log(`widget.js: ${kb(minified)} minified, ${kb(brotli)} brotli (${brotli} bytes; budget ${brotliBytes}), ${kb(gzipped)} gzipped (${gzipped} bytes; budget ${budget})${left >= 0 ? '' : ': OVER BUDGET'}`);
+console.log(
+  `widget.js: ${kb(minified)} minified, ${kb(brotli)} brotli (${brotli} bytes; budget ${brotliBytes}), ${kb(gzipped)} gzipped (${gzipped} bytes; budget ${budget})${left >= 0 ? '' : ': OVER BUDGET'}`,
+);
 if (extras.length) console.log(`Also produced: ${extras.map((f) => f.fileName).join(', ')} (the budget counts widget.js only)`);
 process.exitCode = left >= 0 ? 0 : 1;

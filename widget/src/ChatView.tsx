@@ -69,7 +69,10 @@ export function ChatView(props: ChatViewProps) {
   };
   const lastRead = () => {
     const read = props.store.agentReadCursor();
-    return props.store.items().filter((x) => x.authorKind === 'VISITOR' && x.cursor! <= read).at(-1)?.id;
+    return props.store
+      .items()
+      .filter((x) => x.authorKind === 'VISITOR' && x.cursor! <= read)
+      .at(-1)?.id;
   };
 
   createEffect(() => {
@@ -140,7 +143,14 @@ export function ChatView(props: ChatViewProps) {
                   />
                 </a>
               ) : (
-                <a class="file" href={url(file.url)} target="_blank" rel="noopener noreferrer" download={file.fileName} onClick={(event) => refresh(item, file, event)}>
+                <a
+                  class="file"
+                  href={url(file.url)}
+                  target="_blank"
+                  rel="noopener noreferrer"
+                  download={file.fileName}
+                  onClick={(event) => refresh(item, file, event)}
+                >
                   📄 {file.fileName} <span class="size">({formatBytes(file.size)})</span>
                 </a>
               )
@@ -152,9 +162,7 @@ export function ChatView(props: ChatViewProps) {
             </Show>
           </Show>
           <span class="meta">
-            <time datetime={item.createdAt}>
-              {formatTime(item.createdAt, props.language)}
-            </time>
+            <time datetime={item.createdAt}>{formatTime(item.createdAt, props.language)}</time>
             <Show when={item.state === 'sending'}>
               {' · '}
               <Show when={item.file && item.progress !== undefined} fallback={t().sending}>
@@ -189,9 +197,22 @@ export function ChatView(props: ChatViewProps) {
       }}
     >
       {props.banner}
-      <div ref={log} class="log" role="log" aria-label={t().conversation} tabindex="0" on:scroll={() => (stickToBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40)}>
+      <div
+        ref={log}
+        class="log"
+        role="log"
+        aria-label={t().conversation}
+        tabindex="0"
+        on:scroll={() => (stickToBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40)}
+      >
         <For each={props.store.items()}>
-          {(item) => (item.authorKind === 'SYSTEM' && item.systemType !== 'WELCOME') || item.authorKind === 'LINE' ? <p class="line">{systemLine(item)}</p> : bubble(item)}
+          {(item) =>
+            (item.authorKind === 'SYSTEM' && item.systemType !== 'WELCOME') || item.authorKind === 'LINE' ? (
+              <p class="line">{systemLine(item)}</p>
+            ) : (
+              bubble(item)
+            )
+          }
         </For>
       </div>
       <p class="typing" aria-live="polite">

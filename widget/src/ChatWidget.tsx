@@ -92,7 +92,9 @@ export function ChatWidget(props: ChatWidgetProps) {
 
   // identify() during a chat updates the visitor for the agent at once.
   createEffect(
-    on(props.controls.identity, (identity) => store.sessionId() && void store.identify(identity.prefill, identity.emailSignature).catch(() => {}), { defer: true }),
+    on(props.controls.identity, (identity) => store.sessionId() && void store.identify(identity.prefill, identity.emailSignature).catch(() => {}), {
+      defer: true,
+    }),
   );
 
   const view = () => {
@@ -117,7 +119,8 @@ export function ChatWidget(props: ChatWidgetProps) {
   // Focus moves into the widget when it opens or its screen changes, and back to the launcher when it closes.
   createEffect(
     on([props.controls.open, view], ([open], previous) => {
-      if (open && panel) queueMicrotask(() => (panel!.querySelector<HTMLElement>('#composer') ?? focusables(panel!.querySelector('.body') as HTMLElement)[0])?.focus());
+      if (open && panel)
+        queueMicrotask(() => (panel!.querySelector<HTMLElement>('#composer') ?? focusables(panel!.querySelector('.body') as HTMLElement)[0])?.focus());
       else if (!open && previous?.[0]) launcherBox?.querySelector('button')?.focus();
     }),
   );
@@ -147,7 +150,8 @@ export function ChatWidget(props: ChatWidgetProps) {
     const e = error instanceof WidgetError ? error : null;
     const field = e?.extensions.field as FieldKey | 'emailSignature' | undefined;
     if (field === 'emailSignature') setRefusedSignature(identity().emailSignature);
-    if (e && field && field !== 'emailSignature' && (e.code === 'VALIDATION' || e.code === 'IDENTITY_NOT_VERIFIED')) setServerErrors({ [field]: describeError(e) });
+    if (e && field && field !== 'emailSignature' && (e.code === 'VALIDATION' || e.code === 'IDENTITY_NOT_VERIFIED'))
+      setServerErrors({ [field]: describeError(e) });
     else setFormError(describeError(error));
   }
 

@@ -54,7 +54,11 @@ describe('QueueMessage', () => {
 
   it('renders the channel’s own wording in its language', () => {
     render(() => (
-      <QueueMessage template="Du er nummer {queuePosition} i køen. Forventet ventetid: {averageWait}." queue={{ position: 12, averageWaitSeconds: 3 * 3600 + 59 }} waitingText="" />
+      <QueueMessage
+        template="Du er nummer {queuePosition} i køen. Forventet ventetid: {averageWait}."
+        queue={{ position: 12, averageWaitSeconds: 3 * 3600 + 59 }}
+        waitingText=""
+      />
     ));
     expect(screen.getByRole('status').textContent).toBe('Du er nummer 12 i køen. Forventet ventetid: 03:01.');
   });

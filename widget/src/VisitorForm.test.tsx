@@ -27,7 +27,10 @@ const type = (label: RegExp, value: string) => fireEvent.input(screen.getByLabel
 const errorOf = (label: RegExp) => {
   const input = screen.getByLabelText(label);
   const id = input.getAttribute('aria-describedby');
-  return { invalid: input.getAttribute('aria-invalid') === 'true', message: id ? (input.getRootNode() as Document).getElementById(id)?.textContent : undefined };
+  return {
+    invalid: input.getAttribute('aria-invalid') === 'true',
+    message: id ? (input.getRootNode() as Document).getElementById(id)?.textContent : undefined,
+  };
 };
 
 describe('VisitorForm', () => {

@@ -240,10 +240,23 @@ export function createChatStore(options: ChatStoreOptions) {
         if (event.status !== 'ENDED') setRated(false);
       } else if (event.type === 'AGENT_JOINED' && event.agent) {
         setAgent(event.agent);
-        const last = items().filter((x) => !x.state).at(-1);
+        const last = items()
+          .filter((x) => !x.state)
+          .at(-1);
         // A transfer or takeover already said who took over.
         if (!(last?.authorKind === 'SYSTEM' && AGENT_CHANGE_TYPES.includes(last.systemType ?? '')))
-          setItems((list) => [...list, { id: `e${event.cursor}`, cursor: event.cursor!, authorKind: 'LINE', systemType: 'AGENT_JOINED', body: '', createdAt: event.createdAt, author: event.agent }]);
+          setItems((list) => [
+            ...list,
+            {
+              id: `e${event.cursor}`,
+              cursor: event.cursor!,
+              authorKind: 'LINE',
+              systemType: 'AGENT_JOINED',
+              body: '',
+              createdAt: event.createdAt,
+              author: event.agent,
+            },
+          ]);
       } else if (event.read) {
         if (event.read.by === 'AGENT') setAgentReadCursor((c) => Math.max(c, event.read!.upToCursor));
         else setVisitorReadCursor((c) => Math.max(c, event.read!.upToCursor));
@@ -386,8 +399,9 @@ export function createChatStore(options: ChatStoreOptions) {
         if (response.errors || !response.data) throw toWidgetError(response.errors);
         message = response.data.sendAttachment;
       } else {
-        message = (await run<{ sendMessage: MessageData }>(ops.SEND_MESSAGE, { input: { sessionId: id, body: item.body, clientMessageId: item.clientMessageId } }))
-          .sendMessage;
+        message = (
+          await run<{ sendMessage: MessageData }>(ops.SEND_MESSAGE, { input: { sessionId: id, body: item.body, clientMessageId: item.clientMessageId } })
+        ).sendMessage;
       }
       if (sessionId() === id) upsertMessage(message);
     } catch (error) {
@@ -404,10 +418,13 @@ export function createChatStore(options: ChatStoreOptions) {
       updateItem(item.id, {
         state: 'failed',
         error:
-          status >= 500 ? options.t().error
-          : status ? fill(options.t().fileRefused, { status })
-          : e.code === 'NETWORK' || e.code === 'RATE_LIMITED' ? undefined
-          : e.message.replace(/^\w+: /, ''),
+          status >= 500
+            ? options.t().error
+            : status
+              ? fill(options.t().fileRefused, { status })
+              : e.code === 'NETWORK' || e.code === 'RATE_LIMITED'
+                ? undefined
+                : e.message.replace(/^\w+: /, ''),
         progress: undefined,
       });
     }
@@ -415,7 +432,15 @@ export function createChatStore(options: ChatStoreOptions) {
 
   function queueOwn(fields: Partial<ChatItem>) {
     const clientMessageId = newClientMessageId();
-    const item: ChatItem = { id: clientMessageId, clientMessageId, authorKind: 'VISITOR', body: '', createdAt: new Date().toISOString(), state: 'sending', ...fields };
+    const item: ChatItem = {
+      id: clientMessageId,
+      clientMessageId,
+      authorKind: 'VISITOR',
+      body: '',
+      createdAt: new Date().toISOString(),
+      state: 'sending',
+      ...fields,
+    };
     setItems((list) => [...list, item]);
     void deliver(item);
   }
@@ -471,7 +496,9 @@ export function createChatStore(options: ChatStoreOptions) {
     },
     unreadCount() {
       const read = visitorReadCursor();
-      return items().filter((x) => x.cursor! > read && (x.authorKind === 'AGENT' || (x.authorKind === 'SYSTEM' && !OWN_SYSTEM_TYPES.includes(x.systemType ?? '')))).length;
+      return items().filter(
+        (x) => x.cursor! > read && (x.authorKind === 'AGENT' || (x.authorKind === 'SYSTEM' && !OWN_SYSTEM_TYPES.includes(x.systemType ?? ''))),
+      ).length;
     },
     /** Read receipt up to the newest event, once per new cursor. */
     markRead() {
@@ -501,10 +528,10 @@ export function createChatStore(options: ChatStoreOptions) {
       return submitOfflineForm.requestNumber;
     },
     async faq(question: string) {
-      const data = await run<{ faqSuggestions: { id: string; question: string; answer: string }[] }>(
-        ops.FAQ_SUGGESTIONS,
-        { channelId, question: question.slice(0, 500) },
-      );
+      const data = await run<{ faqSuggestions: { id: string; question: string; answer: string }[] }>(ops.FAQ_SUGGESTIONS, {
+        channelId,
+        question: question.slice(0, 500),
+      });
       return data.faqSuggestions;
     },
     /** `ChatWidget.identify()` while the visitor has a token: tell the server at once. */

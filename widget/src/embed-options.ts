@@ -47,7 +47,10 @@ export function resolvePrefill(spec: string | undefined, win: Window): string | 
   const match = /^(cookie|url|variable):(.+)$/.exec(spec);
   let value: unknown = spec;
   if (match?.[1] === 'cookie') {
-    const raw = win.document.cookie.split('; ').find((pair) => pair.startsWith(`${match[2]}=`))?.slice(match[2]!.length + 1);
+    const raw = win.document.cookie
+      .split('; ')
+      .find((pair) => pair.startsWith(`${match[2]}=`))
+      ?.slice(match[2]!.length + 1);
     try {
       value = raw && decodeURIComponent(raw);
     } catch {

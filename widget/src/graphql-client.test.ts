@@ -166,12 +166,8 @@ async function startRecordingServer(): Promise<RecordingServer> {
 
 describe('graphql endpoints', () => {
   it('targets the origin that served widget.js, not the host page', () => {
-    expect(graphqlEndpointFromScriptSrc('https://chat.example.com/widget.js?v=3')).toBe(
-      'https://chat.example.com/graphql',
-    );
-    expect(graphqlEndpointFromScriptSrc('http://127.0.0.1:4000/static/widget.js')).toBe(
-      'http://127.0.0.1:4000/graphql',
-    );
+    expect(graphqlEndpointFromScriptSrc('https://chat.example.com/widget.js?v=3')).toBe('https://chat.example.com/graphql');
+    expect(graphqlEndpointFromScriptSrc('http://127.0.0.1:4000/static/widget.js')).toBe('http://127.0.0.1:4000/graphql');
   });
 
   it('maps http(s) to ws(s) for subscriptions', () => {
@@ -267,7 +263,12 @@ describe('createGraphqlClient against a real server', () => {
     server.answer = {
       status: 200,
       contentType: 'application/json',
-      body: JSON.stringify({ errors: [{ message: 'Slow down', extensions: { code: 'RATE_LIMITED', retryAfter: 3 } }, { message: 'Second', extensions: { code: 'FORBIDDEN' } }] }),
+      body: JSON.stringify({
+        errors: [
+          { message: 'Slow down', extensions: { code: 'RATE_LIMITED', retryAfter: 3 } },
+          { message: 'Second', extensions: { code: 'FORBIDDEN' } },
+        ],
+      }),
     };
     const limited = toWidgetError((await client(PING)).errors);
     expect([limited.message, limited.code, limited.extensions.retryAfter]).toEqual(['Slow down', 'RATE_LIMITED', 3]);

@@ -56,15 +56,7 @@ export function mountWidget({ options, graphqlEndpoint, container }: MountWidget
   const [identity, setIdentity] = createSignal<Identity>({ prefill: {}, emailSignature: options.emailSignature });
 
   const disposeRender = render(
-    () => (
-      <ChatWidget
-        options={options}
-        endpoint={graphqlEndpoint}
-        client={client}
-        socket={socket}
-        controls={{ open: isOpen, setOpen, identity }}
-      />
-    ),
+    () => <ChatWidget options={options} endpoint={graphqlEndpoint} client={client} socket={socket} controls={{ open: isOpen, setOpen, identity }} />,
     root,
   );
 
@@ -77,7 +69,10 @@ export function mountWidget({ options, graphqlEndpoint, container }: MountWidget
       // A signature belongs to one email: another email without a signature of its own goes unsigned.
       const email = next.prefill.email;
       const keep = !email || email === (identity().prefill.email ?? options.prefill.email);
-      setIdentity({ prefill: { ...identity().prefill, ...next.prefill }, emailSignature: next.emailSignature ?? (keep ? identity().emailSignature : undefined) });
+      setIdentity({
+        prefill: { ...identity().prefill, ...next.prefill },
+        emailSignature: next.emailSignature ?? (keep ? identity().emailSignature : undefined),
+      });
     },
     dispose() {
       disposeRender();
@@ -94,4 +89,3 @@ function safeSession<T>(action: () => T): T | undefined {
     return undefined;
   }
 }
-

@@ -17,7 +17,10 @@ describe('the widget’s GraphQL operations', () => {
       expect(document.definitions, exportName).toHaveLength(1);
       expect(document.definitions[0]!.kind, exportName).toBe('OperationDefinition');
       expect(['query', 'mutation', 'subscription'], exportName).toContain((document.definitions[0] as OperationDefinitionNode).operation);
-      expect(validate(schema, document).map((error) => error.message), exportName).toEqual([]);
+      expect(
+        validate(schema, document).map((error) => error.message),
+        exportName,
+      ).toEqual([]);
     }
   });
 });

@@ -20,7 +20,8 @@ export function uploadFile<T>(
   form.append('0', file, file.name);
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
-    const failed = () => resolve({ errors: [{ message: `HTTP ${xhr.status}`, extensions: { code: xhr.status && xhr.status < 500 ? 'HTTP' : 'NETWORK', status: xhr.status } }] });
+    const failed = () =>
+      resolve({ errors: [{ message: `HTTP ${xhr.status}`, extensions: { code: xhr.status && xhr.status < 500 ? 'HTTP' : 'NETWORK', status: xhr.status } }] });
     xhr.open('POST', endpoint);
     // Multipart is a request any page can send without a preflight: the API wants proof it is not one (graphql-client sends it too).
     xhr.setRequestHeader('x-graphql-yoga-csrf', '1');

@@ -85,7 +85,11 @@ function timeQueries(client: pg.PoolClient, metrics: DatabaseMetrics) {
       return query(...args);
     }
     const result = query(...args);
-    if (result instanceof Promise) result.then(() => done(true), () => done(false));
+    if (result instanceof Promise)
+      result.then(
+        () => done(true),
+        () => done(false),
+      );
     return result;
   };
 }

@@ -48,11 +48,7 @@ export class DataDirLockedError extends Error {
 }
 
 /** Worker → main thread. */
-export type WorkerMessage =
-  | { type: 'ready' }
-  | { type: 'error'; message: string }
-  | { type: 'stopped' }
-  | { type: 'log'; line: string };
+export type WorkerMessage = { type: 'ready' } | { type: 'error'; message: string } | { type: 'stopped' } | { type: 'log'; line: string };
 
 /** Main thread → worker. */
 export type MainMessage = { type: 'stop' };
@@ -197,12 +193,8 @@ function waitForReady(worker: Worker, timeoutMs: number, dataDir: string | null)
     };
     const onError = (error: Error) =>
       done(() => reject(new Error(`Embedded PostgreSQL worker crashed while opening ${what}: ${error.message}`, { cause: error })));
-    const onExit = (code: number) =>
-      done(() => reject(new Error(`Embedded PostgreSQL worker exited (code ${code}) while opening ${what}`)));
-    const timer = setTimeout(
-      () => done(() => reject(new Error(`Embedded PostgreSQL did not start within ${timeoutMs} ms (${what})`))),
-      timeoutMs,
-    );
+    const onExit = (code: number) => done(() => reject(new Error(`Embedded PostgreSQL worker exited (code ${code}) while opening ${what}`)));
+    const timer = setTimeout(() => done(() => reject(new Error(`Embedded PostgreSQL did not start within ${timeoutMs} ms (${what})`))), timeoutMs);
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
   });
 }
@@ -218,10 +210,7 @@ function requestStop(worker: Worker, exited: Promise<number>): Promise<void> {
       if (message.type === 'stopped') done(resolve);
       else if (message.type === 'error') done(() => reject(new Error(`Embedded PostgreSQL did not stop cleanly: ${message.message}`)));
     };
-    const timer = setTimeout(
-      () => done(() => reject(new Error(`Embedded PostgreSQL did not stop within ${STOP_TIMEOUT_MS} ms`))),
-      STOP_TIMEOUT_MS,
-    );
+    const timer = setTimeout(() => done(() => reject(new Error(`Embedded PostgreSQL did not stop within ${STOP_TIMEOUT_MS} ms`))), STOP_TIMEOUT_MS);
     void exited.then((code) => done(() => reject(new Error(`Embedded PostgreSQL worker exited (code ${code}) while stopping`))));
     worker.on('message', onMessage);
     worker.postMessage({ type: 'stop' } satisfies MainMessage);

@@ -24,15 +24,10 @@ export interface ApplyMigrationsOptions {
 }
 
 /** Applies every migration not yet recorded in `_prisma_migrations`, like `prisma migrate deploy`. */
-export async function applyMigrations(
-  databaseUrl: string,
-  opts: ApplyMigrationsOptions = {},
-): Promise<{ applied: string[] }> {
+export async function applyMigrations(databaseUrl: string, opts: ApplyMigrationsOptions = {}): Promise<{ applied: string[] }> {
   const migrationsList = await readMigrationsList(opts.migrationsDir ?? defaultMigrationsDir);
   const started = performance.now();
-  const applied = await withMigrationLock(databaseUrl, opts.log, () =>
-    withSchemaEngine(databaseUrl, (engine) => engine.applyMigrations(migrationsList)),
-  );
+  const applied = await withMigrationLock(databaseUrl, opts.log, () => withSchemaEngine(databaseUrl, (engine) => engine.applyMigrations(migrationsList)));
   const elapsed = `${Math.round(performance.now() - started)} ms`;
   for (const name of applied) opts.log?.(`applied migration ${name}`);
   opts.log?.(
@@ -51,19 +46,12 @@ const MIGRATION_LOCK_KEYS = [72707369, 1];
  * second process would give up while the first one runs a long migration. This lock is held on
  * a dedicated session for the whole run, and waiters wait as long as it takes.
  */
-async function withMigrationLock<T>(
-  databaseUrl: string,
-  log: ((line: string) => void) | undefined,
-  work: () => Promise<T>,
-): Promise<T> {
+async function withMigrationLock<T>(databaseUrl: string, log: ((line: string) => void) | undefined, work: () => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl });
   client.on('error', () => {}); // a dropped session only releases the lock; `work` reports errors
   await client.connect();
   try {
-    const { rows } = await client.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_lock($1, $2) AS locked',
-      MIGRATION_LOCK_KEYS,
-    );
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', MIGRATION_LOCK_KEYS);
     if (!rows[0]?.locked) {
       log?.('another process is migrating this database; waiting for it to finish');
       await client.query('SELECT pg_advisory_lock($1, $2)', MIGRATION_LOCK_KEYS);
@@ -84,20 +72,11 @@ export interface DiffMigrationsOptions {
  * when there is no drift. The migrations are replayed on a throwaway shadow database created on
  * the server at `databaseUrl` (which needs CREATEDB); the database at `databaseUrl` is not changed.
  */
-export async function diffMigrationsToSchema(
-  databaseUrl: string,
-  opts: DiffMigrationsOptions = {},
-): Promise<string> {
+export async function diffMigrationsToSchema(databaseUrl: string, opts: DiffMigrationsOptions = {}): Promise<string> {
   const schemaPath = opts.schemaPath ?? defaultSchemaPath;
-  const [migrationsList, schemaContent] = await Promise.all([
-    readMigrationsList(opts.migrationsDir ?? defaultMigrationsDir),
-    readFile(schemaPath, 'utf8'),
-  ]);
+  const [migrationsList, schemaContent] = await Promise.all([readMigrationsList(opts.migrationsDir ?? defaultMigrationsDir), readFile(schemaPath, 'utf8')]);
   const script = await withSchemaEngine(databaseUrl, (engine) =>
-    engine.diffScript(
-      { tag: 'migrations', ...migrationsList },
-      { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: schemaContent }] },
-    ),
+    engine.diffScript({ tag: 'migrations', ...migrationsList }, { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: schemaContent }] }),
   );
   return isCommentsOnly(script) ? '' : script;
 }
@@ -111,15 +90,11 @@ function isCommentsOnly(script: string): boolean {
 export async function readMigrationsList(migrationsDir: string): Promise<MigrationList> {
   // Diffing from migrations needs the lockfile to know the dialect. Before the first migration
   // there is none yet, and this project only ever uses PostgreSQL.
-  const lockfileContent = await readFile(path.join(migrationsDir, LOCKFILE), 'utf8').catch(
-    () => LOCKFILE_CONTENT,
-  );
-  const entries = await readdir(migrationsDir, { withFileTypes: true }).catch(
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return [];
-      throw error;
-    },
-  );
+  const lockfileContent = await readFile(path.join(migrationsDir, LOCKFILE), 'utf8').catch(() => LOCKFILE_CONTENT);
+  const entries = await readdir(migrationsDir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
   const directoryNames = entries
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
@@ -158,11 +133,7 @@ export function migrationDirectoryName(name: string, now: Date = new Date()): st
  * Writes `<migrationsDir>/<timestamp>_<name>/migration.sql` and Prisma's `migration_lock.toml`;
  * returns the path of the new migration.sql. Never overwrites an existing migration.
  */
-export async function writeMigration(
-  name: string,
-  script: string,
-  opts: { migrationsDir?: string; now?: Date } = {},
-): Promise<string> {
+export async function writeMigration(name: string, script: string, opts: { migrationsDir?: string; now?: Date } = {}): Promise<string> {
   if (!isValidMigrationName(name)) {
     throw new Error(`Invalid migration name "${name}": use only lowercase letters, digits and _.`);
   }

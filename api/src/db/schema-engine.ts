@@ -54,11 +54,7 @@ export async function withSchemaEngine<T>(
   let result: T;
   try {
     const SchemaEngineClass = await loadSchemaEngineClass();
-    engine = await SchemaEngineClass.new(
-      { datamodels: undefined },
-      (line: string) => options.engineLog?.(line),
-      adapterFactory,
-    ).catch(rethrow);
+    engine = await SchemaEngineClass.new({ datamodels: undefined }, (line: string) => options.engineLog?.(line), adapterFactory).catch(rethrow);
     result = await work(sessionFor(engine, rethrow));
   } catch (error) {
     engine?.free();
@@ -77,9 +73,7 @@ function sessionFor(engine: SchemaEngine, rethrow: (error: unknown) => never): S
       return output.appliedMigrationNames;
     },
     async diffScript(from, to) {
-      const result = await engine
-        .diff({ from, to, script: true, exitCode: null, filters: noFilter })
-        .catch(rethrow);
+      const result = await engine.diff({ from, to, script: true, exitCode: null, filters: noFilter }).catch(rethrow);
       return result.stdout ?? '';
     },
   };

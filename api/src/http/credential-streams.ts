@@ -34,11 +34,7 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult
 }
 
 /** The source's results until `revoked` settles; then one UNAUTHENTICATED result, and the end (releasing the source). */
-function endWhenRevoked(
-  source: AsyncIterator<ExecutionResult>,
-  revoked: Promise<string>,
-  unwatch: () => void,
-): AsyncIterableIterator<ExecutionResult> {
+function endWhenRevoked(source: AsyncIterator<ExecutionResult>, revoked: Promise<string>, unwatch: () => void): AsyncIterableIterator<ExecutionResult> {
   let done = false;
   const finish = () => {
     done = true;

@@ -1,8 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client';
 import { embedSnippet } from '../services/channels';
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The page's only style; its CSP allows exactly this text, by hash (http/security-headers.ts). */
 export const DEMO_PAGE_STYLE = `
@@ -17,10 +16,17 @@ export const DEMO_PAGE_STYLE = `
  * so a newcomer can chat with themselves (console in one window, this page in another).
  */
 export async function renderDemoPage(prisma: PrismaClient, channelId: string | null, origin: string): Promise<string> {
-  const channels = await prisma.channel.findMany({ where: { archivedAt: null }, orderBy: { name: 'asc' }, select: { id: true, name: true, description: true } });
+  const channels = await prisma.channel.findMany({
+    where: { archivedAt: null },
+    orderBy: { name: 'asc' },
+    select: { id: true, name: true, description: true },
+  });
   const current = channels.find((c) => c.id === channelId) ?? channels[0];
   const links = channels
-    .map((c) => `<li><a href="/demo/${c.id}"${c.id === current?.id ? ' aria-current="page"' : ''}>${escapeHtml(c.name)}</a> <small>${escapeHtml(c.description)}</small></li>`)
+    .map(
+      (c) =>
+        `<li><a href="/demo/${c.id}"${c.id === current?.id ? ' aria-current="page"' : ''}>${escapeHtml(c.name)}</a> <small>${escapeHtml(c.description)}</small></li>`,
+    )
     .join('\n');
   const embed = current
     ? `<pre><code>${escapeHtml(embedSnippet(origin, current.id))}</code></pre>

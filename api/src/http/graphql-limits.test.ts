@@ -83,6 +83,9 @@ describe('GraphQL limits against what the real clients send', () => {
     const defaults = graphqlLimitsFromEnv({});
     const half = (key: keyof GraphqlLimits) => ({ ...defaults, [key]: Math.floor((defaults[key] as number) / 2) });
     for (const key of ['maxDepth', 'maxAliases', 'maxTokens', 'maxDirectives', 'maxCost', 'maxListItems'] as const)
-      expect(clientOps.filter((op) => limitErrors(half(key), op.document).length).map((op) => op.name), key).toEqual([]);
+      expect(
+        clientOps.filter((op) => limitErrors(half(key), op.document).length).map((op) => op.name),
+        key,
+      ).toEqual([]);
   });
 });

@@ -1,5 +1,15 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { GraphQLError, Kind, NoSchemaIntrospectionCustomRule, getNullableType, isListType, parse, validate, type ASTVisitor, type ValidationContext } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+  getNullableType,
+  isListType,
+  parse,
+  validate,
+  type ASTVisitor,
+  type ValidationContext,
+} from 'graphql';
 import { maskError as maskUnexpectedError, type Plugin } from 'graphql-yoga';
 import type { GraphqlLimits } from '../config';
 import type { Context } from '../context';
@@ -56,13 +66,13 @@ function parseFailure(error: unknown, maxTokens: number): Error {
   if (!(error instanceof GraphQLError)) return error as Error;
   if (/^Syntax Error: Document contains more tha[nt] \d+ tokens/.test(error.message))
     return refusal('TOO_MANY_TOKENS', `The document has more than ${maxTokens} tokens.`);
-  return toClientError(new GraphQLError(error.message, { source: error.source, positions: error.positions, extensions: { code: 'GRAPHQL_PARSE_FAILED', http: { status: 400 } } }));
+  return toClientError(
+    new GraphQLError(error.message, { source: error.source, positions: error.positions, extensions: { code: 'GRAPHQL_PARSE_FAILED', http: { status: 400 } } }),
+  );
 }
 
-const armorRefusal =
-  (code: ErrorCode) =>
-  (context: ValidationContext | null, error: GraphQLError) =>
-    context?.reportError(refusal(code, error.message.replace(/^Syntax Error: /, '')));
+const armorRefusal = (code: ErrorCode) => (context: ValidationContext | null, error: GraphQLError) =>
+  context?.reportError(refusal(code, error.message.replace(/^Syntax Error: /, '')));
 
 /**
  * Refuses before execution what no real client sends (graphql-armor's depth, alias, directive
@@ -214,7 +224,12 @@ export function requestBodyPlugin(maxBodyBytes: number): Plugin<Context> {
 }
 
 /** A body without Content-Length (chunked) is counted while it streams; yoga's own helper for this is not exported. */
-function capBody(request: Request, limit: number, fetchAPI: { Request: typeof Request; TransformStream: typeof TransformStream }, tooLarge: () => Error): Request {
+function capBody(
+  request: Request,
+  limit: number,
+  fetchAPI: { Request: typeof Request; TransformStream: typeof TransformStream },
+  tooLarge: () => Error,
+): Request {
   if (request.headers.get('content-length')) return request;
   // As yoga does: a native stream needs the native TransformStream.
   const Transform = request.body instanceof ReadableStream ? globalThis.TransformStream : fetchAPI.TransformStream;

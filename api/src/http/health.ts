@@ -16,8 +16,7 @@ const firstLine = (error: unknown) => (error instanceof Error ? error.message.sp
 export function createHealthChecks(services: AppServices, engine: string, isDraining: () => boolean, migrationsDir = defaultMigrationsDir): HealthChecks {
   // The migrations this build ships, read once: they do not change while it runs.
   let expected: Promise<string[]> | null = null;
-  const expectedMigrations = () =>
-    (expected ??= readMigrationsList(migrationsDir).then((list) => list.migrationDirectories.map((d) => d.path)));
+  const expectedMigrations = () => (expected ??= readMigrationsList(migrationsDir).then((list) => list.migrationDirectories.map((d) => d.path)));
 
   async function database() {
     const started = performance.now();

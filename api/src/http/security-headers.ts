@@ -79,11 +79,7 @@ export function createSecurityHeaders({ publicUrl }: SecurityHeadersOptions) {
       }),
     ],
     graphql: [...everywhere, noFraming],
-    other: [
-      ...everywhere,
-      noFraming,
-      csp({ 'default-src': ["'none'"], 'base-uri': ["'none'"], 'form-action': ["'none'"], 'frame-ancestors': ["'none'"] }),
-    ],
+    other: [...everywhere, noFraming, csp({ 'default-src': ["'none'"], 'base-uri': ["'none'"], 'form-action': ["'none'"], 'frame-ancestors': ["'none'"] })],
   } satisfies Record<string, Middleware[]>;
 
   const policyFor = (pathname: string): keyof typeof policies => {

@@ -17,11 +17,9 @@ const MULTIPART_OVERHEAD = 1024 * 1024;
  */
 export function uploadOptions(config: AttachmentsConfig) {
   const bodyLimit = config.maxBytes + MULTIPART_OVERHEAD;
-  const tooLarge = () =>
-    new AppError('VALIDATION', `file: is larger than the ${formatBytes(config.maxBytes)} limit`, { field: 'file', http: { status: 413 } });
+  const tooLarge = () => new AppError('VALIDATION', `file: is larger than the ${formatBytes(config.maxBytes)} limit`, { field: 'file', http: { status: 413 } });
   const isMultipart = (request: Request) => request.method === 'POST' && /^multipart\/form-data/i.test(request.headers.get('content-type') ?? '');
-  const isSizeError = (error: unknown) =>
-    error instanceof Error && /File size limit exceeded|Request body too large/.test(error.message);
+  const isSizeError = (error: unknown) => error instanceof Error && /File size limit exceeded|Request body too large/.test(error.message);
 
   const plugin: Plugin = {
     onRequestParse({ request, requestParser, setRequestParser }) {

@@ -37,7 +37,8 @@ export const AgentType = builder.prismaObject('Agent', {
     active: t.exposeBoolean('active', { description: 'False when an admin deactivated the account; it cannot log in.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the account was created.' }),
     notifyBrowser: t.exposeBoolean('notifyBrowser', {
-      description: 'Console setting: a browser notification for each new incoming chat (in channels where the agent gets notifications). The agent themself and admins.',
+      description:
+        'Console setting: a browser notification for each new incoming chat (in channels where the agent gets notifications). The agent themself and admins.',
       authScopes: selfOrAdmin,
     }),
     notifySound: t.exposeBoolean('notifySound', {
@@ -200,7 +201,9 @@ builder.subscriptionField('agentEvents', (t) =>
             ctx.prisma.chatSession.count({ where: { status: 'ACTIVE', agentId: agent.id } }),
             ctx.prisma.$queryRaw<{ n: bigint }[]>`
               SELECT count(*) AS n FROM "Message" m JOIN "ChatSession" s ON s.id = m."sessionId"
-              WHERE s."agentId" = ${agent.id}::uuid AND s.status = 'ACTIVE' AND m."authorKind" = 'VISITOR' AND m.seq > s."agentReadSeq"`.then((r) => Number(r[0]?.n ?? 0)),
+              WHERE s."agentId" = ${agent.id}::uuid AND s.status = 'ACTIVE' AND m."authorKind" = 'VISITOR' AND m.seq > s."agentReadSeq"`.then((r) =>
+              Number(r[0]?.n ?? 0),
+            ),
             ctx.prisma.transfer.count({ where: { toAgentId: agent.id, status: 'PENDING' } }),
           ]);
           const unique = (values: (string | undefined)[]) => [...new Set(values.filter((v): v is string => !!v))];

@@ -5,8 +5,7 @@ import { ApiScope } from '../generated/prisma/enums';
 
 export const ApiScopeEnum = builder.enumType(ApiScope, {
   name: 'ApiScope',
-  description:
-    'A permission an API token can hold. CHATS_READ is `chats:read`, REQUESTS_WRITE is `requests:write`, and so on.',
+  description: 'A permission an API token can hold. CHATS_READ is `chats:read`, REQUESTS_WRITE is `requests:write`, and so on.',
 });
 
 const ApiTokenType = builder.prismaObject('ApiToken', {
@@ -56,8 +55,7 @@ builder.mutationFields((t) => ({
     description: 'Creates an API token and returns its secret once. Admins only.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateApiTokenInput, required: true, description: 'The new token.' }) },
-    resolve: (_root, { input }, ctx) =>
-      ctx.services.auth.createApiToken({ ...input, createdById: agentOf(ctx)!.id }),
+    resolve: (_root, { input }, ctx) => ctx.services.auth.createApiToken({ ...input, createdById: agentOf(ctx)!.id }),
   }),
   revokeApiToken: t.prismaField({
     type: 'ApiToken',

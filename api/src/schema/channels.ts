@@ -1,13 +1,7 @@
 import { builder } from '../builder';
 import { agentOf, type Context } from '../context';
 import { VisitorField, WidgetTheme } from '../generated/prisma/enums';
-import {
-  CHANNEL_TEXT_LIMITS,
-  MAX_OFFLINE_QUEUE_LENGTH,
-  MAX_THRESHOLD_MINUTES,
-  embedSnippet,
-  formatClockTime,
-} from '../services/channels';
+import { CHANNEL_TEXT_LIMITS, MAX_OFFLINE_QUEUE_LENGTH, MAX_THRESHOLD_MINUTES, embedSnippet, formatClockTime } from '../services/channels';
 import { selfOrAdmin } from './agents';
 import { publicBaseUrl } from './faq';
 
@@ -44,7 +38,9 @@ async function canReadSettings(channelId: string, ctx: Context): Promise<boolean
   if (agent.role === 'ADMIN') return true;
   let ids = memberChannelIds.get(ctx);
   if (!ids) {
-    ids = ctx.prisma.channelMember.findMany({ where: { agentId: agent.id }, select: { channelId: true } }).then((rows) => new Set(rows.map((r) => r.channelId)));
+    ids = ctx.prisma.channelMember
+      .findMany({ where: { agentId: agent.id }, select: { channelId: true } })
+      .then((rows) => new Set(rows.map((r) => r.channelId)));
     memberChannelIds.set(ctx, ids);
   }
   return (await ids).has(channelId);
@@ -125,10 +121,17 @@ builder.prismaObject('Channel', {
     widgetTheme: t.expose('widgetTheme', { type: WidgetThemeEnum, authScopes: settingsAccess, description: `Widget colour scheme.${MEMBERS_ONLY}` }),
     widgetColor: t.exposeString('widgetColor', { authScopes: settingsAccess, description: `Widget accent colour, "#rrggbb".${MEMBERS_ONLY}` }),
     widgetFont: t.exposeString('widgetFont', { authScopes: settingsAccess, description: `Widget CSS font-family list.${MEMBERS_ONLY}` }),
-    widgetLogoUrl: t.exposeString('widgetLogoUrl', { nullable: true, authScopes: settingsAccess, description: `Logo in the widget header; null for none.${MEMBERS_ONLY}` }),
+    widgetLogoUrl: t.exposeString('widgetLogoUrl', {
+      nullable: true,
+      authScopes: settingsAccess,
+      description: `Logo in the widget header; null for none.${MEMBERS_ONLY}`,
+    }),
     showAgentPhoto: t.exposeBoolean('showAgentPhoto', { authScopes: settingsAccess, description: `Whether visitors see the agent’s photo.${MEMBERS_ONLY}` }),
     widgetHeader: t.exposeString('widgetHeader', { authScopes: settingsAccess, description: `Title of the open widget.${MEMBERS_ONLY}` }),
-    welcomeMessage: t.exposeString('welcomeMessage', { authScopes: settingsAccess, description: `Sent to the visitor when an agent takes the chat.${MEMBERS_ONLY}` }),
+    welcomeMessage: t.exposeString('welcomeMessage', {
+      authScopes: settingsAccess,
+      description: `Sent to the visitor when an agent takes the chat.${MEMBERS_ONLY}`,
+    }),
     queueMessage: t.exposeString('queueMessage', {
       authScopes: settingsAccess,
       description: `Shown while queued; {queuePosition} and {averageWait} (hh:mm) are filled in live.${MEMBERS_ONLY}`,
@@ -143,10 +146,17 @@ builder.prismaObject('Channel', {
       authScopes: settingsAccess,
       description: `Whether visitors get FAQ suggestions from faqFolder before joining the queue.${MEMBERS_ONLY}`,
     }),
-    faqFolder: t.relation('faqFolder', { nullable: true, authScopes: settingsAccess, description: `The FAQ folder suggestions come from (with its subfolders).${MEMBERS_ONLY}` }),
+    faqFolder: t.relation('faqFolder', {
+      nullable: true,
+      authScopes: settingsAccess,
+      description: `The FAQ folder suggestions come from (with its subfolders).${MEMBERS_ONLY}`,
+    }),
     offlineHeader: t.exposeString('offlineHeader', { authScopes: settingsAccess, description: `Title of the offline form.${MEMBERS_ONLY}` }),
     offlineMessage: t.exposeString('offlineMessage', { authScopes: settingsAccess, description: `Text above the offline form.${MEMBERS_ONLY}` }),
-    offlineCreatesRequest: t.exposeBoolean('offlineCreatesRequest', { authScopes: settingsAccess, description: `Whether the offline form creates a request.${MEMBERS_ONLY}` }),
+    offlineCreatesRequest: t.exposeBoolean('offlineCreatesRequest', {
+      authScopes: settingsAccess,
+      description: `Whether the offline form creates a request.${MEMBERS_ONLY}`,
+    }),
     offlineRequiredFields: t.expose('offlineRequiredFields', {
       type: [VisitorFieldEnum],
       authScopes: settingsAccess,
@@ -163,7 +173,10 @@ builder.prismaObject('Channel', {
       description: `New visitors get the offline form once this many chats are queued; null is off.${MEMBERS_ONLY}`,
     }),
     postchatEnabled: t.exposeBoolean('postchatEnabled', { authScopes: settingsAccess, description: `Whether the post-chat form is shown.${MEMBERS_ONLY}` }),
-    postchatRating: t.exposeBoolean('postchatRating', { authScopes: settingsAccess, description: `Whether the post-chat form asks for a rating.${MEMBERS_ONLY}` }),
+    postchatRating: t.exposeBoolean('postchatRating', {
+      authScopes: settingsAccess,
+      description: `Whether the post-chat form asks for a rating.${MEMBERS_ONLY}`,
+    }),
     postchatTranscript: t.exposeBoolean('postchatTranscript', {
       authScopes: settingsAccess,
       description: `Whether the post-chat form offers the transcript by email.${MEMBERS_ONLY}`,
@@ -320,7 +333,10 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: UpdateChannelInput, required: true, description: 'The changes.' }),
     },
     resolve: async (query, _root, { id, input }, ctx) => {
-      const updated = await ctx.services.channels.update(String(id), { ...input, faqFolderId: input.faqFolderId == null ? input.faqFolderId : String(input.faqFolderId) });
+      const updated = await ctx.services.channels.update(String(id), {
+        ...input,
+        faqFolderId: input.faqFolderId == null ? input.faqFolderId : String(input.faqFolderId),
+      });
       return ctx.prisma.channel.findUniqueOrThrow({ ...query, where: { id: updated.id } });
     },
   }),
@@ -339,8 +355,7 @@ builder.mutationFields((t) => ({
     },
   }),
   deleteChannel: t.id({
-    description:
-      'Deletes a channel that never had a chat. One with chats is CONFLICT (reason HAS_CHATS): archive it instead. Returns the id. Admins only.',
+    description: 'Deletes a channel that never had a chat. One with chats is CONFLICT (reason HAS_CHATS): archive it instead. Returns the id. Admins only.',
     authScopes: { admin: true },
     args: { id: t.arg.id({ required: true, description: 'The channel.' }) },
     resolve: (_root, { id }, ctx) => ctx.services.channels.remove(String(id)),

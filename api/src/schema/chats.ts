@@ -31,8 +31,18 @@ const SystemMessageTypeEnum = builder.enumType(SystemMessageType, {
 });
 
 const CHAT_EVENT_TYPES: readonly ChatEventKind[] = [
-  'MESSAGE', 'TYPING', 'READ', 'STATUS_CHANGED', 'AGENT_JOINED', 'TRANSFER_OFFERED', 'TRANSFER_ACCEPTED',
-  'TRANSFER_REJECTED', 'TRANSFER_CANCELLED', 'RATED', 'CONTACT_LINKED', 'VISITOR_UPDATED',
+  'MESSAGE',
+  'TYPING',
+  'READ',
+  'STATUS_CHANGED',
+  'AGENT_JOINED',
+  'TRANSFER_OFFERED',
+  'TRANSFER_ACCEPTED',
+  'TRANSFER_REJECTED',
+  'TRANSFER_CANCELLED',
+  'RATED',
+  'CONTACT_LINKED',
+  'VISITOR_UPDATED',
 ];
 const ChatEventTypeEnum = builder.enumType('ChatEventType', {
   description:
@@ -65,7 +75,12 @@ export const MessageRef = builder.objectRef<MessageDto>('Message').implement({
     body: t.exposeString('body', { description: 'The text, 1–4000 characters, control characters removed; empty for a file sent without a caption.' }),
     clientMessageId: t.exposeString('clientMessageId', { nullable: true, description: 'The sender’s idempotency key.' }),
     createdAt: t.field({ type: 'DateTime', description: 'When it was stored.', resolve: (m) => m.createdAt }),
-    author: t.field({ type: ChatParticipantRef, nullable: true, description: 'The agent who wrote it (or who joined, for WELCOME).', resolve: (m) => m.author }),
+    author: t.field({
+      type: ChatParticipantRef,
+      nullable: true,
+      description: 'The agent who wrote it (or who joined, for WELCOME).',
+      resolve: (m) => m.author,
+    }),
   }),
 });
 
@@ -118,7 +133,11 @@ const ChatEventRef = builder.objectRef<ChatEventDto>('ChatEvent').implement({
     read: t.field({ type: ReadReceiptRef, nullable: true, description: 'For READ.', resolve: (e) => e.read ?? null }),
     transfer: t.field({ type: TransferSummaryRef, nullable: true, description: 'For TRANSFER_* events (agents only).', resolve: (e) => e.transfer ?? null }),
     rating: t.field({ type: RatingRef, nullable: true, description: 'For RATED.', resolve: (e) => e.rating ?? null }),
-    contactId: t.id({ nullable: true, description: 'For CONTACT_LINKED (agents only): the contact now linked; null when unlinked.', resolve: (e) => e.contactId ?? null }),
+    contactId: t.id({
+      nullable: true,
+      description: 'For CONTACT_LINKED (agents only): the contact now linked; null when unlinked.',
+      resolve: (e) => e.contactId ?? null,
+    }),
   }),
 });
 
@@ -176,7 +195,8 @@ builder.prismaObject('ChatSession', {
       nullable: true,
       description: 'The agent handling it now, as shown in the conversation.',
       select: { agent: true, channel: { select: { showAgentPhoto: true } } },
-      resolve: (s) => (s.agent ? { id: s.agent.id, displayName: s.agent.nickname || s.agent.name, photoUrl: s.channel.showAgentPhoto ? s.agent.photoUrl : null } : null),
+      resolve: (s) =>
+        s.agent ? { id: s.agent.id, displayName: s.agent.nickname || s.agent.name, photoUrl: s.channel.showAgentPhoto ? s.agent.photoUrl : null } : null,
     }),
     requestedAt: t.expose('requestedAt', { type: 'DateTime', description: 'When the visitor asked to chat.' }),
     queuedAt: t.expose('queuedAt', { type: 'DateTime', nullable: true, description: 'When it (last) joined the queue.' }),
@@ -186,7 +206,11 @@ builder.prismaObject('ChatSession', {
     initialQueuePosition: t.exposeInt('initialQueuePosition', { nullable: true, description: 'Its position when it joined the queue.' }),
     rating: t.exposeInt('rating', { nullable: true, description: 'The visitor’s rating, 1–5.' }),
     ratingComment: t.exposeString('ratingComment', { nullable: true, description: 'The visitor’s comment with the rating.' }),
-    lastMessageAuthor: t.expose('lastMessageAuthor', { type: MessageAuthorEnum, nullable: true, description: 'Who wrote last: the coloured dot in the chat list.' }),
+    lastMessageAuthor: t.expose('lastMessageAuthor', {
+      type: MessageAuthorEnum,
+      nullable: true,
+      description: 'Who wrote last: the coloured dot in the chat list.',
+    }),
     lastMessageAt: t.expose('lastMessageAt', { type: 'DateTime', nullable: true, description: 'When the last visitor or agent message was written.' }),
     lastEventSeq: t.exposeInt('lastEventSeq', { description: 'Cursor of the newest event; pass it to `chatEvents(after:)` to continue with no gap.' }),
     visitorReadCursor: t.exposeInt('visitorReadSeq', { description: 'The visitor has read everything up to this cursor.' }),
@@ -311,7 +335,10 @@ builder.mutationFields((t) => ({
       'Starts a chat and queues it. Public: needs no token (send a visitor token to reuse that visitor). Fails with CHANNEL_OFFLINE (extensions.reason) when the widget should show the offline form (reason ARCHIVED, `offlineForm: false`: the channel is archived and takes no offline form either), and IDENTITY_NOT_VERIFIED for a wrong `emailSignature` or an unsigned claim to a verified email (the email that will be shown: the given one, else the one the visitor token already has; a changed email is also checked in the channels of the visitor’s open chats); rate-limited per IP and visitor.',
     args: { input: t.arg({ type: StartChatInput, required: true, description: 'The pre-chat form and first message.' }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.chats.startChat(ctx.principal, ctx.principal?.kind === 'visitor' ? ctx.bearerToken : null, ctx.ip, { ...input, channelId: String(input.channelId) }),
+      ctx.services.chats.startChat(ctx.principal, ctx.principal?.kind === 'visitor' ? ctx.bearerToken : null, ctx.ip, {
+        ...input,
+        channelId: String(input.channelId),
+      }),
   }),
   sendMessage: t.field({
     type: MessageRef,
@@ -427,7 +454,10 @@ builder.queryField('chatSessions', (t) =>
       authScopes: { $any: { agent: true, visitor: true, apiScope: 'CHATS_READ' } },
       args: { filter: t.arg({ type: ChatSessionFilter, description: 'Conditions; omit for all you may see.' }) },
       resolve: async (query, _root, { filter, first, last }, ctx) => {
-        for (const [name, value] of [['first', first], ['last', last]] as const)
+        for (const [name, value] of [
+          ['first', first],
+          ['last', last],
+        ] as const)
           if (value != null && (value < 0 || value > 100)) throw validation(name, 'must be between 0 and 100');
         const where: Prisma.ChatSessionWhereInput[] = [];
         const p = ctx.principal!;
@@ -437,7 +467,8 @@ builder.queryField('chatSessions', (t) =>
         if (filter?.status) where.push({ status: { in: filter.status } });
         if (filter?.channelIds) where.push({ channelId: { in: ids(filter.channelIds) } });
         if (filter?.agentId != null) where.push({ agentId: isUuid(String(filter.agentId)) ? String(filter.agentId) : '00000000-0000-0000-0000-000000000000' });
-        if (filter?.visitorId != null) where.push({ visitorId: isUuid(String(filter.visitorId)) ? String(filter.visitorId) : '00000000-0000-0000-0000-000000000000' });
+        if (filter?.visitorId != null)
+          where.push({ visitorId: isUuid(String(filter.visitorId)) ? String(filter.visitorId) : '00000000-0000-0000-0000-000000000000' });
         if (filter?.missed != null) where.push({ missed: filter.missed });
         if (filter?.requestedAfter) where.push({ requestedAt: { gte: filter.requestedAfter } });
         if (filter?.requestedBefore) where.push({ requestedAt: { lt: filter.requestedBefore } });

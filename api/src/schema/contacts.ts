@@ -30,7 +30,10 @@ export const canReadCrm = { $any: { agent: true, apiScope: 'CONTACTS_READ' } } a
 /** Writing them: agents, and API tokens with CONTACTS_WRITE. */
 export const canWriteCrm = { $any: { agent: true, apiScope: 'CONTACTS_WRITE' } } as const;
 /** Ids of CRM records: also for write-only tokens, so a script can refer to what it created. */
-export const idField = { skipTypeScopes: true, authScopes: { $any: { agent: true, apiScope: 'CONTACTS_READ', $all: { apiScope: 'CONTACTS_WRITE' } } } } as const;
+export const idField = {
+  skipTypeScopes: true,
+  authScopes: { $any: { agent: true, apiScope: 'CONTACTS_READ', $all: { apiScope: 'CONTACTS_WRITE' } } },
+} as const;
 /** Chat sessions hanging off CRM records: agents (only their channels' sessions), and API tokens with CHATS_READ. */
 const canReadChats = { $any: { agent: true, apiScope: 'CHATS_READ' } } as const;
 
@@ -41,7 +44,10 @@ export const MAX_PAGE_SIZE = 100;
  * argument rather than a silently shorter page. Used as the connections' `maxSize`.
  */
 export function checkedPageSize(args: { first?: number | null; last?: number | null }): number {
-  for (const [name, value] of [['first', args.first], ['last', args.last]] as const)
+  for (const [name, value] of [
+    ['first', args.first],
+    ['last', args.last],
+  ] as const)
     if (value != null && (value < 0 || value > MAX_PAGE_SIZE)) throw validation(name, `must be between 0 and ${MAX_PAGE_SIZE}`);
   return MAX_PAGE_SIZE;
 }
@@ -197,8 +203,7 @@ export const ContactType = builder.prismaObject('Contact', {
         totalCount: true,
         maxSize: checkedPageSize,
         authScopes: canReadChats,
-        description:
-          'Chats linked to this contact, newest first. Agents see those of their own channels (admins all); API tokens also need CHATS_READ.',
+        description: 'Chats linked to this contact, newest first. Agents see those of their own channels (admins all); API tokens also need CHATS_READ.',
         query: (_args, ctx) => ({ where: sessionsVisibleTo(ctx), orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }] }),
       },
       namedConnection('ContactChatSessionConnection', 'A page of a contact’s chat sessions.'),
@@ -467,7 +472,8 @@ builder.mutationFields((t) => ({
     },
   }),
   deleteCompany: t.id({
-    description: 'Deletes a company and returns its id. Its contacts, chats, requests, sales and follow-ups stay, without a company. Agents, and API tokens with CONTACTS_WRITE.',
+    description:
+      'Deletes a company and returns its id. Its contacts, chats, requests, sales and follow-ups stay, without a company. Agents, and API tokens with CONTACTS_WRITE.',
     authScopes: canWriteCrm,
     args: { id: t.arg.id({ required: true, description: 'The company.' }) },
     resolve: async (_root, { id }, ctx) => (await deleteCompany(ctx.prisma, String(id))).id,
@@ -496,6 +502,9 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: CreateContactFromChatInput, description: 'Overrides and options; omit to take everything from the visitor.' }),
     },
     resolve: (_root, { sessionId, input }, ctx) =>
-      createContactFromChat(ctx.services, ctx.principal, String(sessionId), { ...input, companyId: input?.companyId == null ? input?.companyId : String(input.companyId) }),
+      createContactFromChat(ctx.services, ctx.principal, String(sessionId), {
+        ...input,
+        companyId: input?.companyId == null ? input?.companyId : String(input.companyId),
+      }),
   }),
 }));

@@ -32,7 +32,11 @@ builder.prismaObject('FaqFolder', {
     id: t.exposeID('id', { description: 'Stable identifier.' }),
     name: t.exposeString('name', { description: `The folder name, 1–${MAX_FOLDER_NAME_LENGTH} characters.` }),
     // The fields below would let a visitor walk from a suggestion to the drafts: agents and KNOWLEDGE_READ only.
-    parent: t.relation('parent', { nullable: true, authScopes: canReadKnowledge, description: 'The folder it is in; null at the top level. Agents and KNOWLEDGE_READ.' }),
+    parent: t.relation('parent', {
+      nullable: true,
+      authScopes: canReadKnowledge,
+      description: 'The folder it is in; null at the top level. Agents and KNOWLEDGE_READ.',
+    }),
     children: t.relation('children', {
       authScopes: canReadKnowledge,
       query: { orderBy: [{ name: 'asc' }, { id: 'asc' }] },
@@ -163,7 +167,10 @@ builder.queryFields((t) => ({
       'FAQ entries whose question or answer contains every word of `query`, the last word as a prefix (typing-as-you-search), English word forms too; best first, a match in the question outweighing one in the answer. Agents and API tokens with KNOWLEDGE_READ.',
     authScopes: canReadKnowledge,
     args: {
-      query: t.arg.string({ required: true, description: `What was typed, at most ${MAX_SEARCH_QUERY_LENGTH} characters. Without letters or digits the result is empty.` }),
+      query: t.arg.string({
+        required: true,
+        description: `What was typed, at most ${MAX_SEARCH_QUERY_LENGTH} characters. Without letters or digits the result is empty.`,
+      }),
       folderId: t.arg.id({ description: 'Only this folder and its subfolders.' }),
       published: t.arg.boolean({ description: 'True: only published entries (what can be sent to a visitor); false: only drafts; omit for both.' }),
       limit: t.arg.int({ defaultValue: 20, description: `At most this many, 1–${MAX_SEARCH_RESULTS}.` }),
@@ -183,14 +190,18 @@ builder.queryField('faqEntries', (t) =>
     {
       type: 'FaqEntry',
       cursor: 'id',
-      description: 'FAQ entries by question, as a Relay connection: all of them, or those filed directly in one folder. Agents and API tokens with KNOWLEDGE_READ.',
+      description:
+        'FAQ entries by question, as a Relay connection: all of them, or those filed directly in one folder. Agents and API tokens with KNOWLEDGE_READ.',
       authScopes: canReadKnowledge,
       args: {
         folderId: t.arg.id({ description: 'Only the entries filed directly in this folder; omit for all.' }),
         published: t.arg.boolean({ description: 'True: only published; false: only drafts; omit for both.' }),
       },
       resolve: (query, _root, { folderId, published, first, last }, ctx) => {
-        for (const [name, value] of [['first', first], ['last', last]] as const)
+        for (const [name, value] of [
+          ['first', first],
+          ['last', last],
+        ] as const)
           if (value != null && (value < 0 || value > 100)) throw validation(name, 'must be between 0 and 100');
         if (folderId != null && !isUuid(String(folderId))) throw validation('folderId', 'is not a valid id');
         return ctx.prisma.faqEntry.findMany({
@@ -288,8 +299,13 @@ builder.mutationFields((t) => ({
     args: {
       sessionId: t.arg.id({ required: true, description: 'The chat you are handling.' }),
       faqId: t.arg.id({ required: true, description: 'A published FAQ entry.' }),
-      asLink: t.arg.boolean({ defaultValue: false, description: 'True sends the question with a link to the entry’s page; false (the default) sends the question and answer as text.' }),
-      clientMessageId: t.arg.string({ description: 'Idempotency key as in `sendMessage`: a retry with the same value sends nothing twice. Omit to get a fresh one.' }),
+      asLink: t.arg.boolean({
+        defaultValue: false,
+        description: 'True sends the question with a link to the entry’s page; false (the default) sends the question and answer as text.',
+      }),
+      clientMessageId: t.arg.string({
+        description: 'Idempotency key as in `sendMessage`: a retry with the same value sends nothing twice. Omit to get a fresh one.',
+      }),
     },
     resolve: (_root, { sessionId, faqId, asLink, clientMessageId }, ctx) =>
       sendFaq({ prisma: ctx.prisma, chats: ctx.services.chats }, ctx.principal, ctx.ip, {

@@ -18,7 +18,8 @@ import { MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS } from '../services/text-se
  */
 
 builder.prismaObject('QuickReply', {
-  description: 'A personal short text of one agent, for the Insert menu. Only its owner can read it (admins included: nobody else); only its content is ever sent into a chat.',
+  description:
+    'A personal short text of one agent, for the Insert menu. Only its owner can read it (admins included: nobody else); only its content is ever sent into a chat.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Stable identifier.' }),
     name: t.exposeString('name', { description: `A private label, 1–${MAX_QUICK_REPLY_NAME_LENGTH} characters; never sent.` }),
@@ -45,8 +46,7 @@ const UpdateQuickReplyInput = builder.inputType('UpdateQuickReplyInput', {
 });
 
 const ownerId = (ctx: Context) => agentOf(ctx)!.id;
-const refetch = (ctx: Context, query: object, id: string) =>
-  ctx.prisma.quickReply.findFirstOrThrow({ ...query, where: { id, agentId: ownerId(ctx) } });
+const refetch = (ctx: Context, query: object, id: string) => ctx.prisma.quickReply.findFirstOrThrow({ ...query, where: { id, agentId: ownerId(ctx) } });
 
 builder.queryFields((t) => ({
   myQuickReplies: t.prismaField({

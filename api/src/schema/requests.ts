@@ -32,7 +32,8 @@ const RequestPriorityEnum = builder.enumType(RequestPriority, {
 
 const RequestSourceEnum = builder.enumType(RequestSource, {
   name: 'RequestSource',
-  description: 'Where a request came from: CHAT (created by an agent from a chat), OFFLINE_FORM (a visitor while the channel was offline), API (a script) or CONSOLE (an agent).',
+  description:
+    'Where a request came from: CHAT (created by an agent from a chat), OFFLINE_FORM (a visitor while the channel was offline), API (a script) or CONSOLE (an agent).',
 });
 
 /** Agents, and API tokens with REQUESTS_READ. */
@@ -74,9 +75,21 @@ const RequestType = builder.prismaObject('Request', {
       authScopes: canReadRequests,
       description: 'The chat it was created from (a chat, or the offline form’s session), if any.',
     }),
-    contact: t.relation('contact', { nullable: true, authScopes: canReadRequests, description: 'The CRM contact it is about. Also needs an agent or CONTACTS_READ.' }),
-    company: t.relation('company', { nullable: true, authScopes: canReadRequests, description: 'The CRM company it is about. Also needs an agent or CONTACTS_READ.' }),
-    createdByAgent: t.relation('createdByAgent', { nullable: true, authScopes: canReadRequests, description: 'The agent who created it, for CHAT and CONSOLE requests.' }),
+    contact: t.relation('contact', {
+      nullable: true,
+      authScopes: canReadRequests,
+      description: 'The CRM contact it is about. Also needs an agent or CONTACTS_READ.',
+    }),
+    company: t.relation('company', {
+      nullable: true,
+      authScopes: canReadRequests,
+      description: 'The CRM company it is about. Also needs an agent or CONTACTS_READ.',
+    }),
+    createdByAgent: t.relation('createdByAgent', {
+      nullable: true,
+      authScopes: canReadRequests,
+      description: 'The agent who created it, for CHAT and CONSOLE requests.',
+    }),
   }),
 });
 
@@ -146,7 +159,8 @@ const CreateRequestPayload = builder.objectRef<{ request: Request; created: bool
     request: t.expose('request', {
       type: RequestType,
       nullable: true,
-      description: 'The request. Its fields need an agent or REQUESTS_READ (without it, this is null with a FORBIDDEN error, and the rest of the payload still arrives).',
+      description:
+        'The request. Its fields need an agent or REQUESTS_READ (without it, this is null with a FORBIDDEN error, and the rest of the payload still arrives).',
     }),
   }),
 });
@@ -184,7 +198,8 @@ const OfflineFormInputType = builder.inputType('OfflineFormInput', {
     country: t.string({ description: `The visitor’s country, at most ${OFFLINE_FORM_LIMITS.country} characters.` }),
     message: t.string({ required: true, description: `The message, 1–${OFFLINE_FORM_LIMITS.message} characters. Its first line becomes the request title.` }),
     emailSignature: t.string({
-      description: 'Signed identity of the email, as in `StartChatInput.emailSignature`; an unsigned claim to a verified email fails with IDENTITY_NOT_VERIFIED.',
+      description:
+        'Signed identity of the email, as in `StartChatInput.emailSignature`; an unsigned claim to a verified email fails with IDENTITY_NOT_VERIFIED.',
     }),
   }),
 });

@@ -3,7 +3,8 @@ import { builder } from '../builder';
 import { quoted } from '../errors';
 
 function parseDate(value: unknown): Date {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value)) throw new GraphQLError('DateTime must be an ISO-8601 string such as 2026-01-31T12:00:00Z.');
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value))
+    throw new GraphQLError('DateTime must be an ISO-8601 string such as 2026-01-31T12:00:00Z.');
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw new GraphQLError(`DateTime "${quoted(value)}" is not a valid date.`);
   return date;

@@ -14,8 +14,13 @@ const LiveStatsRef = builder.objectRef<LiveStats>('LiveStats').implement({
   description: 'Live statistics for a set of channels. "Today" starts at midnight in the requested time zone.',
   fields: (t) => ({
     waiting: t.exposeInt('waiting', { description: 'Visitors waiting in the queue now.' }),
-    longestWaitSeconds: t.exposeInt('longestWaitSeconds', { nullable: true, description: 'How long the longest-waiting visitor has waited; null when nobody waits.' }),
-    agentsPresent: t.exposeInt('agentsPresent', { description: 'Present member agents who can respond: the same count that decides whether a channel is online.' }),
+    longestWaitSeconds: t.exposeInt('longestWaitSeconds', {
+      nullable: true,
+      description: 'How long the longest-waiting visitor has waited; null when nobody waits.',
+    }),
+    agentsPresent: t.exposeInt('agentsPresent', {
+      description: 'Present member agents who can respond: the same count that decides whether a channel is online.',
+    }),
     activeSessions: t.exposeInt('activeSessions', { description: 'Chats an agent is handling now.' }),
     chatsToday: t.exposeInt('chatsToday', { description: 'Chats requested today, including missed and offline ones.' }),
     averageWaitSeconds: t.exposeInt('averageWaitSeconds', {

@@ -152,7 +152,10 @@ const UpdateReplyTemplateInput = builder.inputType('UpdateReplyTemplateInput', {
 });
 
 function checkPageArgs(first: number | null | undefined, last: number | null | undefined) {
-  for (const [name, value] of [['first', first], ['last', last]] as const)
+  for (const [name, value] of [
+    ['first', first],
+    ['last', last],
+  ] as const)
     if (value != null && (value < 0 || value > 100)) throw validation(name, 'must be between 0 and 100');
 }
 
@@ -193,7 +196,10 @@ builder.queryFields((t) => ({
     description: `Templates whose name or body contains every word of \`query\`, the last word as a prefix (typing-as-you-search: "thank yo" finds "Thank you"), English word forms too ("passwords" finds "password"); best first, a match in the name outweighing one in the body. Agents and API tokens with KNOWLEDGE_READ.`,
     authScopes: canReadKnowledge,
     args: {
-      query: t.arg.string({ required: true, description: `What the agent typed, at most ${MAX_SEARCH_QUERY_LENGTH} characters. Without letters or digits the result is empty.` }),
+      query: t.arg.string({
+        required: true,
+        description: `What the agent typed, at most ${MAX_SEARCH_QUERY_LENGTH} characters. Without letters or digits the result is empty.`,
+      }),
       folderId: t.arg.id({ description: 'Only this folder and its subfolders.' }),
       limit: t.arg.int({ defaultValue: 20, description: `At most this many, 1–${MAX_SEARCH_RESULTS}.` }),
     },
@@ -213,7 +219,11 @@ builder.queryFields((t) => ({
     description: 'The templates the calling agent marked as favourites, by name.',
     authScopes: { agent: true },
     resolve: (query, _root, _args, ctx) =>
-      ctx.prisma.replyTemplate.findMany({ ...query, where: { favourites: { some: { agentId: agentOf(ctx)!.id } } }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+      ctx.prisma.replyTemplate.findMany({
+        ...query,
+        where: { favourites: { some: { agentId: agentOf(ctx)!.id } } },
+        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      }),
   }),
   recentReplyTemplates: t.prismaField({
     type: ['ReplyTemplate'],
@@ -255,7 +265,8 @@ builder.queryField('replyTemplates', (t) =>
     {
       type: 'ReplyTemplate',
       cursor: 'id',
-      description: 'Reply templates by name, as a Relay connection: all of them, or those filed directly in one folder. Agents and API tokens with KNOWLEDGE_READ.',
+      description:
+        'Reply templates by name, as a Relay connection: all of them, or those filed directly in one folder. Agents and API tokens with KNOWLEDGE_READ.',
       authScopes: canReadKnowledge,
       args: { folderId: t.arg.id({ description: 'Only the templates filed directly in this folder; omit for all.' }) },
       resolve: (query, _root, { folderId, first, last }, ctx) => {
@@ -377,7 +388,9 @@ builder.mutationFields((t) => ({
     args: {
       templateId: t.arg.id({ required: true, description: 'The template.' }),
       sessionId: t.arg.id({ required: true, description: 'The chat you are handling.' }),
-      clientMessageId: t.arg.string({ description: 'Idempotency key as in `sendMessage`: a retry with the same value sends nothing twice. Omit to get a fresh one.' }),
+      clientMessageId: t.arg.string({
+        description: 'Idempotency key as in `sendMessage`: a retry with the same value sends nothing twice. Omit to get a fresh one.',
+      }),
     },
     resolve: async (_root, { templateId, sessionId, clientMessageId }, ctx) => {
       const agent = agentOf(ctx)!;

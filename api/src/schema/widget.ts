@@ -65,7 +65,9 @@ const WidgetChannelRef = builder.objectRef<WidgetChannelConfig>('WidgetChannel')
     }),
     offlineHeader: t.exposeString('offlineHeader', { description: 'Title of the offline form.' }),
     offlineMessage: t.exposeString('offlineMessage', { description: 'Text above the offline form.' }),
-    offlineCreatesRequest: t.exposeBoolean('offlineCreatesRequest', { description: 'Whether the offline form creates a request (and the visitor sees its number).' }),
+    offlineCreatesRequest: t.exposeBoolean('offlineCreatesRequest', {
+      description: 'Whether the offline form creates a request (and the visitor sees its number).',
+    }),
     offlineRequiredFields: t.expose('offlineRequiredFields', { type: [VisitorFieldEnum], description: 'Fields the offline form requires.' }),
     postchatEnabled: t.exposeBoolean('postchatEnabled', { description: 'Whether to show the post-chat form when the chat ends.' }),
     postchatRating: t.exposeBoolean('postchatRating', { description: 'Whether the post-chat form asks for a 1–5 rating.' }),
@@ -105,8 +107,7 @@ const ChannelIdentityVerificationRef = builder.objectRef<ChannelIdentityVerifica
     secretChangedAt: t.expose('secretChangedAt', {
       type: 'DateTime',
       nullable: true,
-      description:
-        'When the secret was last created, rotated or removed; verifications made before it do not count. Null when the channel never had one.',
+      description: 'When the secret was last created, rotated or removed; verifications made before it do not count. Null when the channel never had one.',
     }),
   }),
 });
@@ -183,7 +184,11 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: IdentifyVisitorInput, required: true, description: 'What the website knows.' }) },
     resolve: (_root, { input }, ctx) => {
       const visitor = ctx.principal?.kind === 'visitor' ? ctx.principal.visitor : null;
-      return identifyVisitor({ ...identityDeps(ctx), rateLimiter: ctx.services.rateLimiter, limitPerVisitor: ctx.services.config.chat.identifyPerVisitor }, visitor!, { ...input, channelId: String(input.channelId) });
+      return identifyVisitor(
+        { ...identityDeps(ctx), rateLimiter: ctx.services.rateLimiter, limitPerVisitor: ctx.services.config.chat.identifyPerVisitor },
+        visitor!,
+        { ...input, channelId: String(input.channelId) },
+      );
     },
   }),
 }));

@@ -52,8 +52,7 @@ export function createAgentService(prisma: PrismaClient, bus: EventBus, queue: P
     validatePassword(input.password);
     const name = cleanText('name', input.name, { max: 100 });
     const nickname = cleanOptionalText('nickname', input.nickname, 50);
-    if (await prisma.agent.findUnique({ where: { email } }))
-      throw conflict(`An agent with email ${email} already exists.`, 'email');
+    if (await prisma.agent.findUnique({ where: { email } })) throw conflict(`An agent with email ${email} already exists.`, 'email');
     return prisma.agent.create({
       data: { email, name, nickname, role: input.role ?? 'AGENT', passwordHash: await hashPassword(input.password) },
     });
@@ -86,38 +85,40 @@ export function createAgentService(prisma: PrismaClient, bus: EventBus, queue: P
     // Hashed before the transaction opens: on embedded PGlite an open transaction blocks every connection.
     const passwordHash = changes.password != null ? await hashPassword(changes.password) : undefined;
 
-    const { updated, revokedSessionIds, announceReleased } = await prisma.$transaction(async (tx) => {
-      const updated = await tx.agent.update({
-        where: { id: target.id },
-        data: {
-          email,
-          name,
-          nickname,
-          photoUrl,
-          role: changes.role ?? undefined,
-          active: changes.active ?? undefined,
-          notifyBrowser: changes.notifyBrowser ?? undefined,
-          notifySound: changes.notifySound ?? undefined,
-          notifyManagerWarnings: changes.notifyManagerWarnings ?? undefined,
-          // A deactivated agent no longer counts as Present for availability and transfers.
-          ...(changes.active === false ? { presence: 'AWAY' as const, presenceChangedAt: new Date() } : {}),
-          passwordHash,
-        },
+    const { updated, revokedSessionIds, announceReleased } = await prisma
+      .$transaction(async (tx) => {
+        const updated = await tx.agent.update({
+          where: { id: target.id },
+          data: {
+            email,
+            name,
+            nickname,
+            photoUrl,
+            role: changes.role ?? undefined,
+            active: changes.active ?? undefined,
+            notifyBrowser: changes.notifyBrowser ?? undefined,
+            notifySound: changes.notifySound ?? undefined,
+            notifyManagerWarnings: changes.notifyManagerWarnings ?? undefined,
+            // A deactivated agent no longer counts as Present for availability and transfers.
+            ...(changes.active === false ? { presence: 'AWAY' as const, presenceChangedAt: new Date() } : {}),
+            passwordHash,
+          },
+        });
+        const revoked =
+          changes.active === false || changes.password != null
+            ? await tx.agentAuthSession.updateManyAndReturn({
+                where: { agentId: target.id, revokedAt: null, id: callerAuthSessionId ? { not: callerAuthSessionId } : undefined },
+                data: { revokedAt: new Date() },
+                select: { id: true },
+              })
+            : [];
+        const announceReleased = changes.active === false ? await queue.releaseAgent(tx, updated) : null;
+        return { updated, revokedSessionIds: revoked.map((s) => s.id), announceReleased };
+      })
+      .catch((error: unknown) => {
+        if ((error as { code?: string }).code === 'P2002') throw conflict(`An agent with email ${email} already exists.`, 'email');
+        throw error;
       });
-      const revoked =
-        changes.active === false || changes.password != null
-          ? await tx.agentAuthSession.updateManyAndReturn({
-              where: { agentId: target.id, revokedAt: null, id: callerAuthSessionId ? { not: callerAuthSessionId } : undefined },
-              data: { revokedAt: new Date() },
-              select: { id: true },
-            })
-          : [];
-      const announceReleased = changes.active === false ? await queue.releaseAgent(tx, updated) : null;
-      return { updated, revokedSessionIds: revoked.map((s) => s.id), announceReleased };
-    }).catch((error: unknown) => {
-      if ((error as { code?: string }).code === 'P2002') throw conflict(`An agent with email ${email} already exists.`, 'email');
-      throw error;
-    });
     announceRevocation(bus, { agentAuthSessionIds: revokedSessionIds });
     announceReleased?.();
     if (changes.active === false && target.presence === 'PRESENT') await announcePresence(target.id);

@@ -136,8 +136,7 @@ export function createAttachmentService({ prisma, chats, rateLimiter, limits, co
     return signingKey;
   }
 
-  const signature = (secret: Buffer, id: string, expires: number) =>
-    createHmac('sha256', secret).update(`attachment:${id}:${expires}`).digest('base64url');
+  const signature = (secret: Buffer, id: string, expires: number) => createHmac('sha256', secret).update(`attachment:${id}:${expires}`).digest('base64url');
 
   /**
    * A signed download URL for `<img src>` and links, where no Authorization header can be sent.
@@ -288,8 +287,7 @@ export function createAttachmentService({ prisma, chats, rateLimiter, limits, co
 
   /** Stores the file and sends it as a message (caption as the body, may be empty). Idempotent on clientMessageId. */
   async function send(principal: Principal | null, ip: string, input: SendAttachmentInput): Promise<MessageDto> {
-    if (!CLIENT_MESSAGE_ID.test(input.clientMessageId))
-      throw validation('clientMessageId', 'must be 1–100 characters of letters, digits, "_", "-", ".", ":"');
+    if (!CLIENT_MESSAGE_ID.test(input.clientMessageId)) throw validation('clientMessageId', 'must be 1–100 characters of letters, digits, "_", "-", ".", ":"');
     const caption = input.caption != null && input.caption.trim() !== '' ? cleanMessageBody(input.caption, 'caption') : '';
     const session = await findReadableSession(prisma, principal, input.sessionId);
     const access = await authorize(principal, session, ip, input.clientMessageId);
@@ -351,8 +349,7 @@ export function createAttachmentService({ prisma, chats, rateLimiter, limits, co
     if (!row) throw notFound('Attachment', id);
     if (credentials.token) {
       const verdict = await verifyToken(row.id, credentials.token);
-      if (verdict === 'expired' && !credentials.principal)
-        throw unauthenticated('This download link has expired: load the message again for a fresh link.');
+      if (verdict === 'expired' && !credentials.principal) throw unauthenticated('This download link has expired: load the message again for a fresh link.');
       if (verdict === 'invalid' && !credentials.principal) throw unauthenticated('This download link is not valid.');
       if (verdict === 'valid') return { attachment: row, file: absolute(row.storageKey) };
     }

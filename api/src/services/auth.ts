@@ -87,9 +87,7 @@ export function createAuthService(prisma: PrismaClient, sql: RawSql, rateLimiter
     const pairAttempt = await takeAttempt(keys);
 
     const agent = email.length <= 254 ? await prisma.agent.findUnique({ where: { email } }) : null;
-    const passwordOk =
-      input.password.length <= MAX_PASSWORD_LENGTH &&
-      (await verifyPassword(input.password, agent?.passwordHash ?? (await decoyPasswordHash)));
+    const passwordOk = input.password.length <= MAX_PASSWORD_LENGTH && (await verifyPassword(input.password, agent?.passwordHash ?? (await decoyPasswordHash)));
     if (!agent || !passwordOk || !agent.active) {
       if (pairAttempt.remainingPoints === 0) await lockOut(keys.pair);
       throw unauthenticated(INVALID_LOGIN);

@@ -59,8 +59,7 @@ export async function channelAvailability(prisma: PrismaClient, channelId: strin
   else if (!isWithinOpeningHours(channel, channel.openingHours, now)) reason = 'OUTSIDE_OPENING_HOURS';
   else if (respondersPresent === 0) reason = 'NO_AGENT_PRESENT';
   else if (channel.offlineAfterQueueLength != null && queueLength >= channel.offlineAfterQueueLength) reason = 'QUEUE_TOO_LONG';
-  else if (channel.offlineAfterWaitMinutes != null && queueLength > 0 && longestWaitSeconds >= channel.offlineAfterWaitMinutes * 60)
-    reason = 'WAIT_TOO_LONG';
+  else if (channel.offlineAfterWaitMinutes != null && queueLength > 0 && longestWaitSeconds >= channel.offlineAfterWaitMinutes * 60) reason = 'WAIT_TOO_LONG';
 
   return { online: reason === null, reason, queueLength, longestWaitSeconds };
 }

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
-import { cleanFontFamily, cleanHexColor, cleanLanguageTag, cleanOpeningHours, cleanQueueMessage, embedSnippet, formatClockTime, parseClockTime } from './channels';
+import {
+  cleanFontFamily,
+  cleanHexColor,
+  cleanLanguageTag,
+  cleanOpeningHours,
+  cleanQueueMessage,
+  embedSnippet,
+  formatClockTime,
+  parseClockTime,
+} from './channels';
 
 function fieldOf(run: () => unknown): string | undefined {
   try {
@@ -37,7 +46,9 @@ describe('clock times', () => {
       { weekday: 0, opensAt: 480, closesAt: 1440, breakStartsAt: 720, breakEndsAt: 765 },
       { weekday: 4, opensAt: 600, closesAt: 960, breakStartsAt: null, breakEndsAt: null },
     ]);
-    expect(fieldOf(() => cleanOpeningHours(Array.from({ length: 8 }, (_, i) => ({ weekday: i % 7, opensAt: '09:00', closesAt: '10:00' }))))).toBe('openingHours');
+    expect(fieldOf(() => cleanOpeningHours(Array.from({ length: 8 }, (_, i) => ({ weekday: i % 7, opensAt: '09:00', closesAt: '10:00' }))))).toBe(
+      'openingHours',
+    );
   });
 });
 
@@ -45,18 +56,30 @@ describe('widget and language settings', () => {
   it('canonicalises language tags and refuses anything else', () => {
     expect(cleanLanguageTag(' EN-gb ')).toBe('en-GB');
     expect(cleanLanguageTag('nb')).toBe('nb');
-    for (const bad of ['', 'e', 'english', 'en_GB', 'en-', `en-${'x'.repeat(40)}`]) expect(fieldOf(() => cleanLanguageTag(bad)), bad).toBe('language');
+    for (const bad of ['', 'e', 'english', 'en_GB', 'en-', `en-${'x'.repeat(40)}`])
+      expect(
+        fieldOf(() => cleanLanguageTag(bad)),
+        bad,
+      ).toBe('language');
   });
 
   it('normalises colours to lower-case #rrggbb', () => {
     expect(cleanHexColor('widgetColor', '#ABC')).toBe('#aabbcc');
     expect(cleanHexColor('widgetColor', ' #2563EB ')).toBe('#2563eb');
-    for (const bad of ['2563eb', '#2563e', 'rgb(0,0,0)', '#gggggg']) expect(fieldOf(() => cleanHexColor('widgetColor', bad)), bad).toBe('widgetColor');
+    for (const bad of ['2563eb', '#2563e', 'rgb(0,0,0)', '#gggggg'])
+      expect(
+        fieldOf(() => cleanHexColor('widgetColor', bad)),
+        bad,
+      ).toBe('widgetColor');
   });
 
   it('accepts font lists but nothing that could end the CSS declaration', () => {
     expect(cleanFontFamily(`"Open Sans", 'Segoe UI', system-ui, sans-serif`)).toBe(`"Open Sans", 'Segoe UI', system-ui, sans-serif`);
-    for (const bad of ['Arial; color: red', 'a{}', 'url(x)', 'Arial</style>', 'Arial\\']) expect(fieldOf(() => cleanFontFamily(bad)), bad).toBe('widgetFont');
+    for (const bad of ['Arial; color: red', 'a{}', 'url(x)', 'Arial</style>', 'Arial\\'])
+      expect(
+        fieldOf(() => cleanFontFamily(bad)),
+        bad,
+      ).toBe('widgetFont');
   });
 
   it('allows only the two queue variables', () => {

@@ -97,8 +97,7 @@ export function cleanOpeningHours(days: readonly OpeningHoursDayInput[]): Openin
   if (days.length > 7) throw validation('openingHours', 'has more than 7 days');
   const rows = days.map((day) => {
     const name = WEEKDAY_NAMES[day.weekday] ?? `weekday ${day.weekday}`;
-    const optional = (value: string | null | undefined, field: string) =>
-      value == null || value.trim() === '' ? null : parseClockTime(value, name, field);
+    const optional = (value: string | null | undefined, field: string) => (value == null || value.trim() === '' ? null : parseClockTime(value, name, field));
     return {
       weekday: day.weekday,
       opensAt: parseClockTime(day.opensAt, name, 'opensAt'),
@@ -170,7 +169,8 @@ function cleanSettings(input: ChannelSettingsInput): { data: Prisma.ChannelUnche
     const value = input[field];
     if (value === undefined) return;
     const isLength = field === 'offlineAfterQueueLength';
-    data[field] = value === null ? null : cleanMinutes(field, value, isLength ? MAX_OFFLINE_QUEUE_LENGTH : MAX_THRESHOLD_MINUTES, isLength ? 'waiting chats' : 'minutes');
+    data[field] =
+      value === null ? null : cleanMinutes(field, value, isLength ? MAX_OFFLINE_QUEUE_LENGTH : MAX_THRESHOLD_MINUTES, isLength ? 'waiting chats' : 'minutes');
   };
   const fields = (field: 'prechatRequiredFields' | 'offlineRequiredFields') => {
     if (input[field] != null) data[field] = [...new Set(input[field])];
@@ -235,8 +235,7 @@ export function createChannelService(prisma: PrismaClient, bus: EventBus) {
   /** Rules that span settings, checked against what the channel will look like after the change. */
   function checkCombined(merged: Pick<Channel, 'faqSuggestionsEnabled' | 'faqFolderId' | 'openingHoursEnabled'>, dayCount: number) {
     if (merged.faqSuggestionsEnabled && !merged.faqFolderId) throw validation('faqFolderId', 'choose a FAQ folder to turn FAQ suggestions on');
-    if (merged.openingHoursEnabled && dayCount === 0)
-      throw validation('openingHours', 'give at least one open day, or turn opening hours off (always open)');
+    if (merged.openingHoursEnabled && dayCount === 0) throw validation('openingHours', 'give at least one open day, or turn opening hours off (always open)');
   }
 
   /** A unique-name race lost to another admin surfaces as the same CONFLICT as the check before it. */

@@ -30,7 +30,10 @@ export async function agentSessionRole(db: Db, agent: Agent, session: ChatSessio
       : db.transfer.findMany({
           where: {
             sessionId: session.id,
-            OR: [{ toAgentId: agent.id, status: 'PENDING' }, { fromAgentId: agent.id, status: 'ACCEPTED' }],
+            OR: [
+              { toAgentId: agent.id, status: 'PENDING' },
+              { fromAgentId: agent.id, status: 'ACCEPTED' },
+            ],
           },
           select: { status: true, toAgentId: true },
         }),

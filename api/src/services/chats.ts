@@ -35,8 +35,11 @@ export type AgentSignal = { reason: 'chats' | 'transfer' | 'presence' | 'channel
  * Strips control characters (keeping newlines and tabs), trims, and enforces 1–4000 characters.
  */
 export function cleanMessageBody(body: string, field = 'body'): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  const cleaned = body.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '').replace(/\r\n?/g, '\n').trim();
+  const cleaned = body
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '')
+    .replace(/\r\n?/g, '\n')
+    .trim();
   if (cleaned === '') throw validation(field, 'must not be empty');
   if (cleaned.length > MAX_MESSAGE_LENGTH) throw validation(field, `must be at most ${MAX_MESSAGE_LENGTH} characters`);
   return cleaned;
@@ -45,7 +48,14 @@ export function cleanMessageBody(body: string, field = 'body'): string {
 /** A new message's DTO before it is stored; the cursor is filled in by the event log. */
 function newMessageDto(
   sessionId: string,
-  draft: { authorKind: MessageDto['authorKind']; body: string; clientMessageId: string | null; agent?: Agent | null; systemType?: MessageDto['systemType']; attachments?: AttachmentDto[] },
+  draft: {
+    authorKind: MessageDto['authorKind'];
+    body: string;
+    clientMessageId: string | null;
+    agent?: Agent | null;
+    systemType?: MessageDto['systemType'];
+    attachments?: AttachmentDto[];
+  },
   showPhoto: boolean,
 ): MessageDto {
   return {
@@ -184,9 +194,13 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
     const dto = newMessageDto(session.id, draft, draft.showPhoto ?? true);
     const id = dto.id;
     const createdAt = new Date(dto.createdAt);
-    const lastMessage: Prisma.ChatSessionUpdateInput =
-      draft.authorKind === 'SYSTEM' ? {} : { lastMessageAuthor: draft.authorKind, lastMessageAt: createdAt };
-    const event = await events.append(tx, session.id, { type: 'MESSAGE', audience: draft.audience ?? 'ALL', message: dto }, { ...sessionUpdate, ...lastMessage });
+    const lastMessage: Prisma.ChatSessionUpdateInput = draft.authorKind === 'SYSTEM' ? {} : { lastMessageAuthor: draft.authorKind, lastMessageAt: createdAt };
+    const event = await events.append(
+      tx,
+      session.id,
+      { type: 'MESSAGE', audience: draft.audience ?? 'ALL', message: dto },
+      { ...sessionUpdate, ...lastMessage },
+    );
     await tx.message.create({
       data: {
         id,
@@ -213,9 +227,12 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
     return messageDto(existing, existing.agent, existing.session.channel.showAgentPhoto);
   }
 
-  async function sendMessage(principal: Principal | null, ip: string, input: { sessionId: string; body: string; clientMessageId: string }): Promise<MessageDto> {
-    if (!CLIENT_MESSAGE_ID.test(input.clientMessageId))
-      throw validation('clientMessageId', 'must be 1–100 characters of letters, digits, "_", "-", ".", ":"');
+  async function sendMessage(
+    principal: Principal | null,
+    ip: string,
+    input: { sessionId: string; body: string; clientMessageId: string },
+  ): Promise<MessageDto> {
+    if (!CLIENT_MESSAGE_ID.test(input.clientMessageId)) throw validation('clientMessageId', 'must be 1–100 characters of letters, digits, "_", "-", ".", ":"');
     const body = cleanMessageBody(input.body);
     if (principal?.kind === 'visitor') {
       await enforce(`sendMessage:visitor:${principal.visitor.id}`, limits.sendMessagePerVisitor);
@@ -243,7 +260,13 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
     }
     const channel = await prisma.channel.findUniqueOrThrow({ where: { id: session.channelId }, select: { showAgentPhoto: true } });
     return storeMessage(session, 'AGENT', input.clientMessageId, (tx) =>
-      appendMessage(tx, session, { authorKind: 'AGENT', body, clientMessageId: input.clientMessageId, agent: principal.agent, showPhoto: channel.showAgentPhoto }),
+      appendMessage(tx, session, {
+        authorKind: 'AGENT',
+        body,
+        clientMessageId: input.clientMessageId,
+        agent: principal.agent,
+        showPhoto: channel.showAgentPhoto,
+      }),
     );
   }
 
@@ -256,7 +279,10 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
     if (!isUuid(sessionId) || (principal?.kind !== 'visitor' && principal?.kind !== 'agent')) return null;
     const author = principal.kind === 'visitor' ? 'VISITOR' : 'AGENT';
     const agent = principal.kind === 'agent' ? principal.agent : null;
-    const guard = principal.kind === 'agent' ? { agentId: principal.agent.id, statuses: ['ACTIVE' as const] } : { visitorId: principal.visitor.id, statuses: [...ACTIVE_STATUSES] };
+    const guard =
+      principal.kind === 'agent'
+        ? { agentId: principal.agent.id, statuses: ['ACTIVE' as const] }
+        : { visitorId: principal.visitor.id, statuses: [...ACTIVE_STATUSES] };
     const message = newMessageDto(sessionId, { authorKind: author, body, clientMessageId, agent }, true);
     try {
       const stored = await events.appendGuardedMessage(sessionId, {
@@ -301,8 +327,7 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
   }
 
   async function returnToChat(session: ChatSession, body: string, clientMessageId: string): Promise<MessageDto> {
-    const reopenable =
-      session.status === 'ENDED' && session.endedAt && Date.now() - session.endedAt.getTime() <= limits.reopenWindowMinutes * 60_000;
+    const reopenable = session.status === 'ENDED' && session.endedAt && Date.now() - session.endedAt.getTime() <= limits.reopenWindowMinutes * 60_000;
     if (!reopenable) throw conflict('This chat has ended. Start a new chat to continue.');
 
     // "Return to chat": back to the same agent if they can still take it, otherwise to the queue.
@@ -330,7 +355,12 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
         const written: ChatEventDto[] = [];
         if (stillEnded.count === 1) {
           written.push(
-            await appendMessage(tx, session, { authorKind: 'SYSTEM', systemType: 'REOPENED', body: 'The visitor returned to the chat.', clientMessageId: null }, reopened),
+            await appendMessage(
+              tx,
+              session,
+              { authorKind: 'SYSTEM', systemType: 'REOPENED', body: 'The visitor returned to the chat.', clientMessageId: null },
+              reopened,
+            ),
             await events.append(tx, session.id, { type: 'STATUS_CHANGED', audience: 'ALL', status: previousAgent ? 'ACTIVE' : 'QUEUED' }),
           );
         }
@@ -406,7 +436,9 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
   async function endSession(session: ChatSession, endedBy: 'VISITOR' | 'AGENT' | 'IDLE'): Promise<ChatSession> {
     if (!ACTIVE_STATUSES.includes(session.status as never)) return session;
     const systemType = endedBy === 'VISITOR' ? 'CLOSED_BY_VISITOR' : endedBy === 'AGENT' ? 'CLOSED_BY_AGENT' : 'CLOSED_BY_IDLE';
-    const text = { VISITOR: 'The visitor ended the chat.', AGENT: 'The agent ended the chat.', IDLE: 'The chat was closed because the visitor was inactive.' }[endedBy];
+    const text = { VISITOR: 'The visitor ended the chat.', AGENT: 'The agent ended the chat.', IDLE: 'The chat was closed because the visitor was inactive.' }[
+      endedBy
+    ];
     const result = await prisma.$transaction(async (tx) => {
       const now = new Date();
       // Missed is decided by the row as it is now: an agent may have taken the chat since it was read.
@@ -458,14 +490,30 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
     const session = await findReadableSession(prisma, principal, sessionId);
     if (session.status !== 'ENDED') throw conflict('A chat can be rated once it has ended.');
     const published = await prisma.$transaction(async (tx) => [
-      await events.append(tx, session.id, { type: 'RATED', audience: 'ALL', rating: { rating, comment: cleanComment } }, { rating, ratingComment: cleanComment }),
+      await events.append(
+        tx,
+        session.id,
+        { type: 'RATED', audience: 'ALL', rating: { rating, comment: cleanComment } },
+        { rating, ratingComment: cleanComment },
+      ),
     ]);
     announce(session, published);
     return prisma.chatSession.findUniqueOrThrow({ where: { id: session.id } });
   }
 
-  return { startChat, sendMessage, setTyping, markRead, endChat, endSession, rateChat, appendMessage, announce, announceVisitorUpdated, cancelPendingTransfers };
+  return {
+    startChat,
+    sendMessage,
+    setTyping,
+    markRead,
+    endChat,
+    endSession,
+    rateChat,
+    appendMessage,
+    announce,
+    announceVisitorUpdated,
+    cancelPendingTransfers,
+  };
 }
 
 export type ChatService = ReturnType<typeof createChatService>;
-

@@ -205,13 +205,14 @@ export async function suggestContacts(
   if (!Number.isInteger(limit) || limit < 1 || limit > SUGGESTION_LIMITS.max)
     throw validation('first', `must be a whole number from 1 to ${SUGGESTION_LIMITS.max}`);
   const email = visitor.email?.trim().toLowerCase() || null;
-  const byEmail = email
-    ? await db.contact.findMany({ where: { email }, orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }], take: limit })
-    : [];
+  const byEmail = email ? await db.contact.findMany({ where: { email }, orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }], take: limit }) : [];
   const suggestions: ContactSuggestion[] = byEmail.map((contact) => ({ contact, matchedBy: 'EMAIL', score: 1 }));
 
   const name = (visitor.name ?? '').trim().replace(/\s+/g, ' ').slice(0, 200);
-  const words = name.split(' ').filter((word) => Array.from(word).length >= 2).slice(0, 5);
+  const words = name
+    .split(' ')
+    .filter((word) => Array.from(word).length >= 2)
+    .slice(0, 5);
   const room = limit - suggestions.length;
   if (room <= 0 || words.length === 0) return suggestions;
 
@@ -325,7 +326,11 @@ export async function createContactFromChat(
   await requireCompany(deps.prisma, companyId);
 
   const result = await deps.prisma.$transaction(async (tx) => {
-    const company = companyData ? await tx.company.create({ data: companyData }) : companyId ? await tx.company.findUniqueOrThrow({ where: { id: companyId } }) : null;
+    const company = companyData
+      ? await tx.company.create({ data: companyData })
+      : companyId
+        ? await tx.company.findUniqueOrThrow({ where: { id: companyId } })
+        : null;
     const contact = await tx.contact.create({ data: { ...(contactData as Prisma.ContactUncheckedCreateInput), companyId: company?.id ?? null } });
     const event = await deps.events.append(
       tx,

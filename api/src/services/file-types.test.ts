@@ -64,7 +64,10 @@ describe('sniff', () => {
   it('names refused types it recognises', async () => {
     expect(await sniffBytes(Buffer.concat([Buffer.from('MZ'), Buffer.alloc(100)]))).toEqual({ ok: false, detected: 'a Windows executable' });
     expect(await sniffBytes(Buffer.concat([Buffer.from([0x7f]), Buffer.from('ELF'), Buffer.alloc(60)]))).toEqual({ ok: false, detected: 'a Linux executable' });
-    expect(await sniffBytes(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]))).toEqual({ ok: false, detected: 'a legacy Office (OLE) document' });
+    expect(await sniffBytes(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]))).toEqual({
+      ok: false,
+      detected: 'a legacy Office (OLE) document',
+    });
     expect(await sniffBytes(Buffer.alloc(0))).toEqual({ ok: false, detected: 'an empty file' });
   });
 
@@ -132,7 +135,9 @@ describe('extensions and mismatches', () => {
     expect(describeMismatch('photo.png', pdf)).toBe('“photo.png” is a PDF document, not a PNG image: its extension must be .pdf');
     expect(describeMismatch('page.svg', png)).toMatch(/^\.svg files are not allowed; allowed are PNG/);
     expect(describeMismatch('README', png)).toMatch(/^the name must end with an extension/);
-    expect(describeMismatch('setup.pdf', { ok: false, detected: 'a Windows executable' })).toMatch(/^“setup.pdf” is a Windows executable, which is not allowed/);
+    expect(describeMismatch('setup.pdf', { ok: false, detected: 'a Windows executable' })).toMatch(
+      /^“setup.pdf” is a Windows executable, which is not allowed/,
+    );
     expect(describeMismatch('notes.txt', { ok: false, detected: null })).toMatch(/is of an unrecognised type/);
     expect(describeMismatch('photo.jpg', { ok: false, detected: null, damaged: true })).toMatch(/is damaged/);
     // Text content with a .csv name is fine; with an image name it is not.

@@ -43,8 +43,7 @@ const CONTENT_TYPES: Record<Exclude<FileKind, 'text'>, string> = {
   pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
 };
 
-export const ALLOWED_TYPES_TEXT =
-  'PNG, JPEG, GIF and WebP images, PDF, text (.txt, .csv, .log, .md), Word (.docx), Excel (.xlsx) and PowerPoint (.pptx)';
+export const ALLOWED_TYPES_TEXT = 'PNG, JPEG, GIF and WebP images, PDF, text (.txt, .csv, .log, .md), Word (.docx), Excel (.xlsx) and PowerPoint (.pptx)';
 
 const EXTENSION_KIND = new Map<string, FileKind>(
   (Object.entries(FILE_TYPES) as [FileKind, FileTypeInfo][]).flatMap(([kind, info]) => info.extensions.map((ext) => [ext, kind] as const)),
@@ -202,7 +201,8 @@ async function isText(source: ByteSource): Promise<boolean> {
 export function describeMismatch(fileName: string, result: SniffResult): string | null {
   const ext = extensionOf(fileName);
   const promised = kindForExtension(ext);
-  if (!promised) return ext ? `.${ext} files are not allowed; allowed are ${ALLOWED_TYPES_TEXT}` : `the name must end with an extension (allowed are ${ALLOWED_TYPES_TEXT})`;
+  if (!promised)
+    return ext ? `.${ext} files are not allowed; allowed are ${ALLOWED_TYPES_TEXT}` : `the name must end with an extension (allowed are ${ALLOWED_TYPES_TEXT})`;
   if (!result.ok) {
     if (result.damaged) return `“${fileName}” is damaged: it starts like ${FILE_TYPES[promised].label} but its header cannot be read`;
     if (result.detected === 'an empty file') return 'the file is empty';

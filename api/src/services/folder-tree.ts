@@ -76,8 +76,7 @@ export function checkFolderPlacement(folders: readonly FolderNode[], folderId: s
   if (folderId && subtreeIds(folders, folderId).includes(newParentId))
     throw validation('parentId', newParentId === folderId ? 'a folder cannot be its own parent' : 'a folder cannot move into one of its own subfolders');
   const height = folderId ? heightOf(folders, folderId) : 1;
-  if (depthOf(folders, newParentId) + height > MAX_FOLDER_DEPTH)
-    throw validation('parentId', `folders nest at most ${MAX_FOLDER_DEPTH} levels deep`);
+  if (depthOf(folders, newParentId) + height > MAX_FOLDER_DEPTH) throw validation('parentId', `folders nest at most ${MAX_FOLDER_DEPTH} levels deep`);
 }
 
 /** Folder names are unique among siblings (case-insensitively), so a path names one folder. */

@@ -53,7 +53,11 @@ export function signalStream<S, T>(bus: EventBus, options: SignalStreamOptions<S
           listening.delete(key);
         }
       for (const [key, [topic, id]] of wanted)
-        if (!listening.has(key)) listening.set(key, bus.listen(topic, id, (payload) => onSignal(topic, payload)));
+        if (!listening.has(key))
+          listening.set(
+            key,
+            bus.listen(topic, id, (payload) => onSignal(topic, payload)),
+          );
     };
     listenTo(options.routes);
     const stopResync = bus.onResync(() => onSignal(null, RESYNC_SIGNAL));

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
-import {
-  isWithinOpeningHours,
-  localWeekdayAndMinutes,
-  validateOpeningHours,
-  validateTimeZone,
-  type OpeningHoursRow,
-} from './opening-hours';
+import { isWithinOpeningHours, localWeekdayAndMinutes, validateOpeningHours, validateTimeZone, type OpeningHoursRow } from './opening-hours';
 
 const hm = (h: number, m = 0) => h * 60 + m;
 const day = (weekday: number, opensAt: number, closesAt: number, breakStartsAt: number | null = null, breakEndsAt: number | null = null): OpeningHoursRow => ({
@@ -17,8 +11,7 @@ const day = (weekday: number, opensAt: number, closesAt: number, breakStartsAt: 
   breakEndsAt,
 });
 const everyDay = (opensAt: number, closesAt: number) => [0, 1, 2, 3, 4, 5, 6].map((weekday) => day(weekday, opensAt, closesAt));
-const open = (timeZone: string, hours: OpeningHoursRow[], iso: string) =>
-  isWithinOpeningHours({ timeZone, openingHoursEnabled: true }, hours, new Date(iso));
+const open = (timeZone: string, hours: OpeningHoursRow[], iso: string) => isWithinOpeningHours({ timeZone, openingHoursEnabled: true }, hours, new Date(iso));
 
 function validationField(fn: () => unknown): { field: unknown; message: string } {
   try {

@@ -37,11 +37,7 @@ export function localWeekdayAndMinutes(timeZone: string, at: Date): { weekday: n
  * a row is closed; [opensAt, closesAt) is open except the break [breakStartsAt, breakEndsAt).
  * Wall-clock time in the channel's zone is what counts, so DST changes need no special handling.
  */
-export function isWithinOpeningHours(
-  channel: { timeZone: string; openingHoursEnabled: boolean },
-  hours: readonly OpeningHoursRow[],
-  at: Date,
-): boolean {
+export function isWithinOpeningHours(channel: { timeZone: string; openingHoursEnabled: boolean }, hours: readonly OpeningHoursRow[], at: Date): boolean {
   if (!channel.openingHoursEnabled) return true;
   const { weekday, minutes } = localWeekdayAndMinutes(channel.timeZone, at);
   const today = hours.find((row) => row.weekday === weekday);
@@ -75,8 +71,7 @@ export function validateOpeningHours<T extends OpeningHoursRow>(rows: readonly T
     if (hasBreakStart !== (row.breakEndsAt != null)) throw validation(field, `${day}: a break needs both breakStartsAt and breakEndsAt`);
     if (row.breakStartsAt != null && row.breakEndsAt != null) {
       if (row.breakEndsAt <= row.breakStartsAt) throw validation(field, `${day}: breakEndsAt must be after breakStartsAt`);
-      if (row.breakStartsAt < row.opensAt || row.breakEndsAt > row.closesAt)
-        throw validation(field, `${day}: the break must lie within the opening hours`);
+      if (row.breakStartsAt < row.opensAt || row.breakEndsAt > row.closesAt) throw validation(field, `${day}: the break must lie within the opening hours`);
     }
   }
   return [...rows].sort((a, b) => a.weekday - b.weekday);

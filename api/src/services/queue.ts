@@ -36,7 +36,11 @@ export function createQueueService(prisma: PrismaClient, events: ChatEventLog, b
   /** Channels where the agent may take chats, narrowed to `channelIds` when given. */
   async function respondableChannels(agent: Agent, channelIds?: readonly string[] | null): Promise<string[]> {
     const memberships = await prisma.channelMember.findMany({ where: { agentId: agent.id, canRespond: true }, select: { channelId: true } });
-    return narrow(memberships.map((m) => m.channelId), channelIds, 'You cannot respond in channel');
+    return narrow(
+      memberships.map((m) => m.channelId),
+      channelIds,
+      'You cannot respond in channel',
+    );
   }
 
   /**
@@ -48,7 +52,11 @@ export function createQueueService(prisma: PrismaClient, events: ChatEventLog, b
       where: { agentId: agent.id, OR: [{ canRespond: true }, { getsNotifications: true }, { isManager: true }] },
       select: { channelId: true },
     });
-    return narrow(memberships.map((m) => m.channelId), channelIds, 'You neither respond, get notifications nor manage in channel');
+    return narrow(
+      memberships.map((m) => m.channelId),
+      channelIds,
+      'You neither respond, get notifications nor manage in channel',
+    );
   }
 
   function narrow(mine: string[], channelIds: readonly string[] | null | undefined, refusal: string): string[] {
@@ -126,7 +134,8 @@ export function createQueueService(prisma: PrismaClient, events: ChatEventLog, b
       return { published: await join(tx, session, agent), session: await tx.chatSession.findUniqueOrThrow({ where: { id: session.id } }) };
     });
     const result = await finishClaim(claimed);
-    if (!result) throw conflict(session.agentId === agent.id ? 'You already have this chat.' : 'This chat is no longer waiting: another agent took it or it ended.');
+    if (!result)
+      throw conflict(session.agentId === agent.id ? 'You already have this chat.' : 'This chat is no longer waiting: another agent took it or it ended.');
     return result;
   }
 

@@ -144,10 +144,8 @@ export async function createRequest(db: PrismaClient | Prisma.TransactionClient,
 /** createRequest, also telling whether it created the request or found it by its externalId. */
 export async function createRequestWithOutcome(db: PrismaClient | Prisma.TransactionClient, input: NewRequestInput): Promise<RequestOutcome> {
   const data = cleanRequestInput(input);
-  if (data.contactId && !(await db.contact.findUnique({ where: { id: data.contactId }, select: { id: true } })))
-    throw notFound('Contact', data.contactId);
-  if (data.companyId && !(await db.company.findUnique({ where: { id: data.companyId }, select: { id: true } })))
-    throw notFound('Company', data.companyId);
+  if (data.contactId && !(await db.contact.findUnique({ where: { id: data.contactId }, select: { id: true } }))) throw notFound('Contact', data.contactId);
+  if (data.companyId && !(await db.company.findUnique({ where: { id: data.companyId }, select: { id: true } }))) throw notFound('Company', data.companyId);
   if (!('$transaction' in db)) return insertRequest(db, data);
 
   if (data.externalId) {
@@ -202,7 +200,10 @@ export function titleFromMessage(message: string): string {
   const firstLine = (message.split(/\r?\n/, 1)[0] ?? '').trim();
   const chars = Array.from(firstLine);
   if (chars.length <= OFFLINE_FORM_LIMITS.title) return firstLine;
-  return `${chars.slice(0, OFFLINE_FORM_LIMITS.title - 1).join('').trimEnd()}…`;
+  return `${chars
+    .slice(0, OFFLINE_FORM_LIMITS.title - 1)
+    .join('')
+    .trimEnd()}…`;
 }
 
 /**
@@ -308,13 +309,11 @@ export async function updateRequest(db: PrismaClient, id: string, changes: Reque
   if (changes.category !== undefined) data.category = cleanOptionalText('category', changes.category, REQUEST_LIMITS.category);
   if (changes.contactId !== undefined) {
     data.contactId = optionalId('contactId', changes.contactId);
-    if (data.contactId && !(await db.contact.findUnique({ where: { id: data.contactId }, select: { id: true } })))
-      throw notFound('Contact', data.contactId);
+    if (data.contactId && !(await db.contact.findUnique({ where: { id: data.contactId }, select: { id: true } }))) throw notFound('Contact', data.contactId);
   }
   if (changes.companyId !== undefined) {
     data.companyId = optionalId('companyId', changes.companyId);
-    if (data.companyId && !(await db.company.findUnique({ where: { id: data.companyId }, select: { id: true } })))
-      throw notFound('Company', data.companyId);
+    if (data.companyId && !(await db.company.findUnique({ where: { id: data.companyId }, select: { id: true } }))) throw notFound('Company', data.companyId);
   }
   return db.request.update({ where: { id: existing.id }, data });
 }

@@ -42,7 +42,10 @@ const AMOUNT_PATTERN = new RegExp(`^\\d{1,${SALE_LIMITS.amountIntegerDigits}}(\\
 export function cleanAmount(value: string): string {
   const amount = value.trim();
   if (!AMOUNT_PATTERN.test(amount))
-    throw validation('amount', `must be a non-negative decimal with at most ${SALE_LIMITS.amountIntegerDigits} digits before the point and 2 after, e.g. "1499.50"`);
+    throw validation(
+      'amount',
+      `must be a non-negative decimal with at most ${SALE_LIMITS.amountIntegerDigits} digits before the point and 2 after, e.g. "1499.50"`,
+    );
   return amount;
 }
 
@@ -72,8 +75,7 @@ async function cleanLinks(db: Db, input: CrmLinks, current: { contactId: string 
     if (!contact) throw notFound('Contact', data.contactId);
     if (data.companyId === undefined && !current) data.companyId = contact.companyId;
   }
-  if (data.companyId && !(await db.company.findUnique({ where: { id: data.companyId }, select: { id: true } })))
-    throw notFound('Company', data.companyId);
+  if (data.companyId && !(await db.company.findUnique({ where: { id: data.companyId }, select: { id: true } }))) throw notFound('Company', data.companyId);
   if (data.ownerId && !(await db.agent.findUnique({ where: { id: data.ownerId }, select: { id: true } }))) throw notFound('Agent', data.ownerId);
 
   const contactId = data.contactId !== undefined ? data.contactId : (current?.contactId ?? null);

@@ -22,7 +22,18 @@ export interface LiveStats {
 export async function liveStats(prisma: PrismaClient, channelIds: readonly string[], timeZone = 'UTC'): Promise<LiveStats> {
   const zone = validateTimeZone(timeZone);
   if (channelIds.length === 0)
-    return { waiting: 0, longestWaitSeconds: null, agentsPresent: 0, activeSessions: 0, chatsToday: 0, averageWaitSeconds: null, averageTimeToAcceptSeconds: null, missedToday: 0, averageRating: null, ratingsToday: 0 };
+    return {
+      waiting: 0,
+      longestWaitSeconds: null,
+      agentsPresent: 0,
+      activeSessions: 0,
+      chatsToday: 0,
+      averageWaitSeconds: null,
+      averageTimeToAcceptSeconds: null,
+      missedToday: 0,
+      averageRating: null,
+      ratingsToday: 0,
+    };
   const [row] = await prisma.$queryRaw<Record<string, number | bigint | null>[]>`
     WITH day AS (SELECT (date_trunc('day', now() AT TIME ZONE ${zone}) AT TIME ZONE ${zone}) AS start)
     SELECT

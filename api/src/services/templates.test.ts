@@ -63,7 +63,10 @@ describe('parseTemplateVariables', () => {
 describe('renderTemplateBody', () => {
   it('fills every variable', () => {
     expect(
-      renderTemplateBody('Hi {{visitor.name}} <{{ visitor.email }}>, {{agent.nickname}} ({{agent.name}}) of {{channel.name}} here: {{request.number}}.', values),
+      renderTemplateBody(
+        'Hi {{visitor.name}} <{{ visitor.email }}>, {{agent.nickname}} ({{agent.name}}) of {{channel.name}} here: {{request.number}}.',
+        values,
+      ),
     ).toEqual({ text: 'Hi Ada <ada@example.com>, Grace (Grace Hopper) of Support here: R-42.', unresolved: [] });
   });
 

@@ -121,8 +121,7 @@ export function templateFolders(prisma: PrismaClient) {
     all: (tx) => tx.replyTemplateFolder.findMany({ select: { id: true, name: true, parentId: true } }),
     create: (tx, data) => tx.replyTemplateFolder.create({ data }),
     update: (tx, id, data) => tx.replyTemplateFolder.update({ where: { id }, data }),
-    itemIds: async (tx, folderIds) =>
-      (await tx.replyTemplate.findMany({ where: { folderId: { in: folderIds } }, select: { id: true } })).map((t) => t.id),
+    itemIds: async (tx, folderIds) => (await tx.replyTemplate.findMany({ where: { folderId: { in: folderIds } }, select: { id: true } })).map((t) => t.id),
     deleteItems: async (tx, ids) => void (await tx.replyTemplate.deleteMany({ where: { id: { in: ids } } })),
     deleteFolder: async (tx, id) => void (await tx.replyTemplateFolder.delete({ where: { id } })),
   });
@@ -187,7 +186,11 @@ export async function deleteTemplate(prisma: PrismaClient, id: string): Promise<
  * prefix, see prefixSearchQuery), best first: a match in the name outweighs one in the body.
  * With `folderId`, only that folder and its subfolders.
  */
-export async function searchTemplateIds(prisma: PrismaClient, query: string, opts: { folderId?: string | number | null; limit?: number } = {}): Promise<string[]> {
+export async function searchTemplateIds(
+  prisma: PrismaClient,
+  query: string,
+  opts: { folderId?: string | number | null; limit?: number } = {},
+): Promise<string[]> {
   const limit = opts.limit ?? 20;
   const words = cleanSearch(query, limit);
   const folderId = optionalFolderId('folderId', opts.folderId);
@@ -242,7 +245,8 @@ export async function recordTemplateUse(prisma: PrismaClient, agentId: string, t
       ON CONFLICT ("agentId", "templateId") DO UPDATE SET "useCount" = "ReplyTemplateUse"."useCount" + 1, "lastUsedAt" = EXCLUDED."lastUsedAt"`;
   } catch (error) {
     // The template was deleted meanwhile (foreign key).
-    if ((error as { code?: string; meta?: { code?: string } }).code === 'P2003' || /foreign key/i.test(String(error))) throw notFound('ReplyTemplate', templateId);
+    if ((error as { code?: string; meta?: { code?: string } }).code === 'P2003' || /foreign key/i.test(String(error)))
+      throw notFound('ReplyTemplate', templateId);
     throw error;
   }
 }
@@ -283,4 +287,3 @@ export function assertFullyRendered(rendered: RenderedTemplate, field = 'templat
   );
   throw validation(field, `cannot be sent as is: ${why.join(', ')} has no value. Insert it and edit the text instead.`);
 }
-

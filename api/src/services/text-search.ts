@@ -27,8 +27,7 @@ export function searchQueryWords(text: string): string[] {
 /** Validates a search text and the result limit; returns the words to search for (maybe none). */
 export function cleanSearch(query: string, limit: number, field = 'query'): string[] {
   if (query.length > MAX_SEARCH_QUERY_LENGTH) throw validation(field, `must be at most ${MAX_SEARCH_QUERY_LENGTH} characters`);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_RESULTS)
-    throw validation('limit', `must be a whole number from 1 to ${MAX_SEARCH_RESULTS}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_RESULTS) throw validation('limit', `must be a whole number from 1 to ${MAX_SEARCH_RESULTS}`);
   return searchQueryWords(query);
 }
 

@@ -12,8 +12,7 @@ describe('tokens', () => {
   });
 
   it('rejects anything that is not exactly a token', () => {
-    for (const bad of ['', 'lca_', `lcx_${'a'.repeat(43)}`, `${generateToken('agent')}x`, ` ${generateToken('api')}`])
-      expect(parseToken(bad), bad).toBeNull();
+    for (const bad of ['', 'lca_', `lcx_${'a'.repeat(43)}`, `${generateToken('agent')}x`, ` ${generateToken('api')}`]) expect(parseToken(bad), bad).toBeNull();
   });
 
   it('hashes deterministically without containing the token', () => {

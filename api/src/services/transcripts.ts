@@ -125,7 +125,11 @@ export function createTranscriptService({ prisma, rateLimiter, config, log }: Tr
     });
     const agent = session.agent;
     const request = template
-      ? await prisma.request.findFirst({ where: { sourceSessionId: session.id }, orderBy: [{ createdAt: 'desc' }, { number: 'desc' }], select: { number: true } })
+      ? await prisma.request.findFirst({
+          where: { sourceSessionId: session.id },
+          orderBy: [{ createdAt: 'desc' }, { number: 'desc' }],
+          select: { number: true },
+        })
       : null;
     const greeting = template
       ? fillTemplateVariables(template.body, {

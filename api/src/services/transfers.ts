@@ -38,7 +38,11 @@ export function createTransferService(prisma: PrismaClient, events: ChatEventLog
   }
 
   /** Present, active members of the channel who can respond: whom a chat can be transferred to. */
-  async function eligibleTargets(session: ChatSession, excludeAgentId: string, query: Pick<Prisma.AgentFindManyArgs, 'include' | 'select'> = {}): Promise<Agent[]> {
+  async function eligibleTargets(
+    session: ChatSession,
+    excludeAgentId: string,
+    query: Pick<Prisma.AgentFindManyArgs, 'include' | 'select'> = {},
+  ): Promise<Agent[]> {
     return prisma.agent.findMany({
       ...query,
       where: {
@@ -79,9 +83,7 @@ export function createTransferService(prisma: PrismaClient, events: ChatEventLog
   }
 
   async function loadPending(transferId: string): Promise<TransferWithAgents> {
-    const transfer = isUuid(transferId)
-      ? await prisma.transfer.findUnique({ where: { id: transferId }, include: { fromAgent: true, toAgent: true } })
-      : null;
+    const transfer = isUuid(transferId) ? await prisma.transfer.findUnique({ where: { id: transferId }, include: { fromAgent: true, toAgent: true } }) : null;
     if (!transfer) throw notFound('Transfer', transferId);
     return transfer;
   }
@@ -101,7 +103,10 @@ export function createTransferService(prisma: PrismaClient, events: ChatEventLog
         where: { id: transfer.sessionId, status: 'ACTIVE', agentId: transfer.fromAgentId },
         data: { agentId: agent.id, agentReadSeq: 0 },
       });
-      const decided = await tx.transfer.updateMany({ where: { id: transfer.id, status: 'PENDING' }, data: { status: moved.count ? 'ACCEPTED' : 'CANCELLED', respondedAt: now } });
+      const decided = await tx.transfer.updateMany({
+        where: { id: transfer.id, status: 'PENDING' },
+        data: { status: moved.count ? 'ACCEPTED' : 'CANCELLED', respondedAt: now },
+      });
       if (decided.count === 0) throw conflict('This transfer was already decided.');
       if (moved.count === 0) return { ok: false as const };
       const updated = await tx.transfer.findUniqueOrThrow({ where: { id: transfer.id }, include: { fromAgent: true, toAgent: true } });
@@ -141,7 +146,11 @@ export function createTransferService(prisma: PrismaClient, events: ChatEventLog
       if (decided.count === 0) throw conflict('This transfer was already decided.');
       const updated = await tx.transfer.findUniqueOrThrow({ where: { id: transfer.id }, include: { fromAgent: true, toAgent: true } });
       const published: ChatEventDto[] = [
-        await events.append(tx, transfer.sessionId, { type: as === 'REJECTED' ? 'TRANSFER_REJECTED' : 'TRANSFER_CANCELLED', audience: 'AGENTS', transfer: transferDto(updated) }),
+        await events.append(tx, transfer.sessionId, {
+          type: as === 'REJECTED' ? 'TRANSFER_REJECTED' : 'TRANSFER_CANCELLED',
+          audience: 'AGENTS',
+          transfer: transferDto(updated),
+        }),
       ];
       if (as === 'REJECTED') {
         const session = await tx.chatSession.findUniqueOrThrow({ where: { id: transfer.sessionId } });
@@ -181,7 +190,9 @@ export function createTransferService(prisma: PrismaClient, events: ChatEventLog
       const cancelled = await chats.cancelPendingTransfers(tx, session.id, now);
       // The previous agent keeps read-only access as a former owner, recorded as an accepted transfer.
       if (previousAgentId)
-        await tx.transfer.create({ data: { sessionId: session.id, fromAgentId: previousAgentId, toAgentId: agent.id, status: 'ACCEPTED', respondedAt: now, note: 'taken over' } });
+        await tx.transfer.create({
+          data: { sessionId: session.id, fromAgentId: previousAgentId, toAgentId: agent.id, status: 'ACCEPTED', respondedAt: now, note: 'taken over' },
+        });
       const channel = await tx.channel.findUniqueOrThrow({ where: { id: session.channelId } });
       const shown = participantDto(agent, channel.showAgentPhoto);
       const published: ChatEventDto[] = [
@@ -196,7 +207,8 @@ export function createTransferService(prisma: PrismaClient, events: ChatEventLog
         }),
         await events.append(tx, session.id, { type: 'AGENT_JOINED', audience: 'ALL', agent: shown }),
       ];
-      if (session.status === 'QUEUED') published.push(await events.append(tx, session.id, { type: 'STATUS_CHANGED', audience: 'ALL', status: 'ACTIVE', agent: shown }));
+      if (session.status === 'QUEUED')
+        published.push(await events.append(tx, session.id, { type: 'STATUS_CHANGED', audience: 'ALL', status: 'ACTIVE', agent: shown }));
       return { session: await tx.chatSession.findUniqueOrThrow({ where: { id: session.id } }), published, notify: cancelled.targets };
     });
     chats.announce(result.session, result.published, [previousAgentId, ...result.notify]);
@@ -204,7 +216,14 @@ export function createTransferService(prisma: PrismaClient, events: ChatEventLog
     return result.session;
   }
 
-  return { offer, accept, reject: (agent: Agent, id: string) => decline(agent, id, 'REJECTED'), cancel: (agent: Agent, id: string) => decline(agent, id, 'CANCELLED'), takeOver, eligibleTargets };
+  return {
+    offer,
+    accept,
+    reject: (agent: Agent, id: string) => decline(agent, id, 'REJECTED'),
+    cancel: (agent: Agent, id: string) => decline(agent, id, 'CANCELLED'),
+    takeOver,
+    eligibleTargets,
+  };
 }
 
 export type TransferService = ReturnType<typeof createTransferService>;

@@ -40,7 +40,10 @@ function AdminOnly() {
     <div class="admin-area admin-area-denied">
       <div class="empty-state" role="alert">
         <h2>Administration is for admins</h2>
-        <p class="muted">Your account is an agent account, so channels, agents, reply templates, FAQ and API tokens are managed by an admin. Ask one if something needs changing.</p>
+        <p class="muted">
+          Your account is an agent account, so channels, agents, reply templates, FAQ and API tokens are managed by an admin. Ask one if something needs
+          changing.
+        </p>
         <A class="button button-primary" href="/dashboard">
           Go to the dashboard
         </A>

@@ -79,7 +79,8 @@ export function Field(props: FieldProps) {
         {props.label}
         <Show when={props.required}>
           <span class="required-mark" aria-hidden="true">
-            {' '}*
+            {' '}
+            *
           </span>
         </Show>
       </label>

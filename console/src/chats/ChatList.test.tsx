@@ -33,7 +33,13 @@ describe('ChatList', () => {
   it('says in words what the dot, the unread badge and the channel show', () => {
     renderList([
       chatItem({ id: 'a', unreadCount: 3, lastMessageAuthor: 'VISITOR', channel: { id: 'c1', name: 'Sales' }, visitor: { id: 'v', name: 'Ann', email: null } }),
-      chatItem({ id: 'b', unreadCount: 0, lastMessageAuthor: 'AGENT', lastMessageAt: '2026-01-10T08:00:00.000Z', visitor: { id: 'w', name: 'Ben', email: null } }),
+      chatItem({
+        id: 'b',
+        unreadCount: 0,
+        lastMessageAuthor: 'AGENT',
+        lastMessageAt: '2026-01-10T08:00:00.000Z',
+        visitor: { id: 'w', name: 'Ben', email: null },
+      }),
     ]);
     const [ann, ben] = rows();
     expect(ann!.textContent).toContain('Visitor wrote last.');
@@ -57,7 +63,12 @@ describe('ChatList', () => {
       toAgent: { id: to, name: to === 'me' ? 'Me' : 'Dan Desk', nickname: null },
     });
     renderList([
-      chatItem({ id: 'to-me', agent: { id: 'carla', displayName: 'Carla' }, pendingTransfer: transfer('carla', 'me'), visitor: { id: 'v1', name: 'Ida Incoming', email: null } }),
+      chatItem({
+        id: 'to-me',
+        agent: { id: 'carla', displayName: 'Carla' },
+        pendingTransfer: transfer('carla', 'me'),
+        visitor: { id: 'v1', name: 'Ida Incoming', email: null },
+      }),
       chatItem({ id: 'from-me', pendingTransfer: transfer('me', 'dan'), visitor: { id: 'v2', name: 'Otto Outgoing', email: null } }),
     ]);
     const offered = within(screen.getByRole('region', { name: /Offered to you/ })).getByRole('link');

@@ -82,7 +82,14 @@ export function ChatsPage() {
             <span class="queue-count" role="status" aria-live="polite">
               <strong>{inQueue()}</strong> in queue
             </span>
-            <button type="button" class="button button-primary" disabled={taking() || inQueue() === 0} onClick={getNext} aria-keyshortcuts="Alt+N" title="Take the visitor who has waited longest (Alt+N)">
+            <button
+              type="button"
+              class="button button-primary"
+              disabled={taking() || inQueue() === 0}
+              onClick={getNext}
+              aria-keyshortcuts="Alt+N"
+              title="Take the visitor who has waited longest (Alt+N)"
+            >
               {taking() ? 'Taking…' : 'Get next in queue'}
             </button>
           </div>

@@ -85,7 +85,12 @@ export function Composer(props: ComposerProps) {
           >
             <PlusIcon /> Insert
           </button>
-          <button type="button" class="button button-ghost button-small" title="Attach files (or drop them on the conversation)" onClick={() => fileInput.click()}>
+          <button
+            type="button"
+            class="button button-ghost button-small"
+            title="Attach files (or drop them on the conversation)"
+            onClick={() => fileInput.click()}
+          >
             <PaperclipIcon /> Attach
           </button>
           <input

@@ -23,11 +23,15 @@ describe('Conversation: unsent messages left in this browser', () => {
   let bob: AgentLogin;
   const runtimes: ConsoleRuntime[] = [];
 
-  const api = <T = any,>(query: string, variables: Record<string, unknown>, token?: string) => gql<T>(server.url, query, variables, token);
+  const api = <T = any>(query: string, variables: Record<string, unknown>, token?: string) => gql<T>(server.url, query, variables, token);
 
   async function member(name: string): Promise<AgentLogin> {
     const created = await createAgent(server.url, adminToken, { email: `${name.toLowerCase()}@console.test`, name });
-    await api(`mutation($c: ID!, $a: ID!) { setChannelMember(channelId: $c, agentId: $a, flags: { canRespond: true }) { canRespond } }`, { c: channelId, a: created.id }, adminToken);
+    await api(
+      `mutation($c: ID!, $a: ID!) { setChannelMember(channelId: $c, agentId: $a, flags: { canRespond: true }) { canRespond } }`,
+      { c: channelId, a: created.id },
+      adminToken,
+    );
     const agent = await login(server.url, created.email, created.password);
     await api(`mutation { setPresence(presence: PRESENT) { id } }`, {}, agent.token);
     return agent;
@@ -35,21 +39,22 @@ describe('Conversation: unsent messages left in this browser', () => {
 
   /** A visitor's chat that `agent` has answered. */
   async function chatOf(agent: AgentLogin, visitorName: string): Promise<string> {
-    const started = await api<{ startChat: { session: { id: string } } }>(
-      `mutation($input: StartChatInput!) { startChat(input: $input) { session { id } } }`,
-      { input: { channelId, message: 'Hello, is anyone there?', name: visitorName, email: `${visitorName.split(' ')[0]!.toLowerCase()}@example.com` } },
-    );
+    const started = await api<{ startChat: { session: { id: string } } }>(`mutation($input: StartChatInput!) { startChat(input: $input) { session { id } } }`, {
+      input: { channelId, message: 'Hello, is anyone there?', name: visitorName, email: `${visitorName.split(' ')[0]!.toLowerCase()}@example.com` },
+    });
     const sessionId = started.startChat.session.id;
     await api(`mutation($id: ID!) { acceptChat(sessionId: $id) { id } }`, { id: sessionId }, agent.token);
     return sessionId;
   }
 
   const bodiesOnServer = async (sessionId: string) =>
-    (await api<{ chatSession: { messages: { messages: { body: string; authorKind: string; author: { displayName: string } | null }[] } } }>(
-      `query($id: ID!) { chatSession(id: $id) { messages(last: 100) { messages { body authorKind author { displayName } } } } }`,
-      { id: sessionId },
-      adminToken,
-    )).chatSession.messages.messages.filter((m) => m.authorKind === 'AGENT');
+    (
+      await api<{ chatSession: { messages: { messages: { body: string; authorKind: string; author: { displayName: string } | null }[] } } }>(
+        `query($id: ID!) { chatSession(id: $id) { messages(last: 100) { messages { body authorKind author { displayName } } } } }`,
+        { id: sessionId },
+        adminToken,
+      )
+    ).chatSession.messages.messages.filter((m) => m.authorKind === 'AGENT');
 
   /** The console of `agent` with one chat open, as the Chats tab shows it. */
   async function openAs(agent: AgentLogin, sessionId: string) {
@@ -101,7 +106,9 @@ describe('Conversation: unsent messages left in this browser', () => {
     const sessionId = await chatOf(bob, 'Vera Visitor');
     saveOutbox(bob.id, sessionId, [stored('Typed just before the page reloaded')]);
     await openAs(bob, sessionId);
-    await waitFor(async () => expect(await bodiesOnServer(sessionId)).toEqual([{ body: 'Typed just before the page reloaded', authorKind: 'AGENT', author: { displayName: 'Bob' } }]));
+    await waitFor(async () =>
+      expect(await bodiesOnServer(sessionId)).toEqual([{ body: 'Typed just before the page reloaded', authorKind: 'AGENT', author: { displayName: 'Bob' } }]),
+    );
     await waitFor(() => expect(loadOutbox(bob.id, sessionId)).toEqual([]));
   });
 
@@ -109,7 +116,11 @@ describe('Conversation: unsent messages left in this browser', () => {
     // Alice wrote in a chat, it never reached the server, and the chat moved to Bob on this shared workstation.
     const sessionId = await chatOf(alice, 'Walter Visitor');
     saveOutbox(alice.id, sessionId, [stored('Alice’s words')]);
-    const { transferChat } = await api<{ transferChat: { id: string } }>(`mutation($s: ID!, $to: ID!) { transferChat(sessionId: $s, toAgentId: $to) { id } }`, { s: sessionId, to: bob.id }, alice.token);
+    const { transferChat } = await api<{ transferChat: { id: string } }>(
+      `mutation($s: ID!, $to: ID!) { transferChat(sessionId: $s, toAgentId: $to) { id } }`,
+      { s: sessionId, to: bob.id },
+      alice.token,
+    );
     await api(`mutation($id: ID!) { acceptTransfer(transferId: $id) { id } }`, { id: transferChat.id }, bob.token);
 
     await openAs(bob, sessionId);
@@ -154,7 +165,11 @@ describe('Conversation: unsent messages left in this browser', () => {
     // The visitor logs in on the website, which tells the widget who they are.
     const email = 'zoe.signed-in@example.com';
     const emailSignature = await signIdentity(rotateChannelIdentitySecret.secret, email);
-    await api(`mutation($input: IdentifyVisitorInput!) { identifyVisitor(input: $input) { id } }`, { input: { channelId, name: 'Zoe Customer', email, emailSignature } }, startChat.visitorToken);
+    await api(
+      `mutation($input: IdentifyVisitorInput!) { identifyVisitor(input: $input) { id } }`,
+      { input: { channelId, name: 'Zoe Customer', email, emailSignature } },
+      startChat.visitorToken,
+    );
     await screen.findByRole('heading', { name: 'Zoe Customer' });
     expect(screen.getByText('✓ verified')).toBeTruthy();
     expect(screen.getAllByText(email).length).toBeGreaterThan(0);

@@ -302,7 +302,8 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
       conversation.applyEvent(event);
       if (event.message?.systemType === 'REQUEST_CREATED') setCrmVersion((v) => v + 1);
       // VISITOR_UPDATED: the website identified the visitor (new details, or verified or not any more).
-      if (['AGENT_JOINED', 'STATUS_CHANGED', 'CONTACT_LINKED', 'VISITOR_UPDATED'].includes(event.type) || event.type.startsWith('TRANSFER_')) void refreshSession();
+      if (['AGENT_JOINED', 'STATUS_CHANGED', 'CONTACT_LINKED', 'VISITOR_UPDATED'].includes(event.type) || event.type.startsWith('TRANSFER_'))
+        void refreshSession();
       const transfer = event.transfer;
       if (event.type === 'TRANSFER_REJECTED' && transfer && transfer.fromAgent.id === meId())
         showToast({ tone: 'info', message: `${transfer.toAgent.displayName} declined the transfer. The chat stays with you.` });
@@ -372,7 +373,14 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
     conversation.markSending(clientMessageId);
     try {
       const message = outgoing.file
-        ? (await runMutation(client, SendAttachmentMutation, { sessionId: props.sessionId, file: outgoing.file, clientMessageId, caption: outgoing.body || null })).sendAttachment
+        ? (
+            await runMutation(client, SendAttachmentMutation, {
+              sessionId: props.sessionId,
+              file: outgoing.file,
+              clientMessageId,
+              caption: outgoing.body || null,
+            })
+          ).sendAttachment
         : (await runMutation(client, SendMessageMutation, { input: { sessionId: props.sessionId, body: outgoing.body, clientMessageId } })).sendMessage;
       conversation.addMessages([readFragment(MessageFields, message)]);
     } catch (caught) {
@@ -425,11 +433,7 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
 
   // Sends that failed for lack of a connection go again once it is back.
   createEffect(
-    on(
-      reconnects,
-      () => sendWaiting(state.outgoing.filter((o) => o.state === 'failed' && o.retryable).map((o) => o.clientMessageId)),
-      { defer: true },
-    ),
+    on(reconnects, () => sendWaiting(state.outgoing.filter((o) => o.state === 'failed' && o.retryable).map((o) => o.clientMessageId)), { defer: true }),
   );
 
   // ── Typing, read receipts ───────────────────────────────────────────────
@@ -569,7 +573,13 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
           </div>
           <StatusPill mode={mode()} status={state.status} />
           <div class="conversation-actions" role="toolbar" aria-label="Chat actions">
-            <button type="button" class="button panel-toggle" aria-expanded={panelOpen()} aria-controls="contact-panel" onClick={() => setPanelOpen(!panelOpen())}>
+            <button
+              type="button"
+              class="button panel-toggle"
+              aria-expanded={panelOpen()}
+              aria-controls="contact-panel"
+              onClick={() => setPanelOpen(!panelOpen())}
+            >
               Contact
             </button>
             <Show when={mode() === 'handling'}>
@@ -583,7 +593,12 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
               </button>
             </Show>
             <Show when={mode() === 'listening' && isManager()}>
-              <button type="button" class="button" disabled={busy()} onClick={() => act(() => runMutation(client, TakeOverMutation, { sessionId: props.sessionId }), 'You took over the chat.')}>
+              <button
+                type="button"
+                class="button"
+                disabled={busy()}
+                onClick={() => act(() => runMutation(client, TakeOverMutation, { sessionId: props.sessionId }), 'You took over the chat.')}
+              >
                 Take over
               </button>
             </Show>
@@ -605,9 +620,7 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
           onAnswerTransfer={(id, accept) =>
             act(
               () =>
-                accept
-                  ? runMutation(client, AcceptTransferMutation, { transferId: id })
-                  : runMutation(client, RejectTransferMutation, { transferId: id }),
+                accept ? runMutation(client, AcceptTransferMutation, { transferId: id }) : runMutation(client, RejectTransferMutation, { transferId: id }),
               accept ? 'The chat is yours.' : 'Transfer declined.',
             )
           }
@@ -651,10 +664,15 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
         >
           <div class="composer-wrap">
             <Show when={insertOpen()}>
-              <InsertMenu sessionId={props.sessionId} onInsertText={insertIntoDraft} onSent={() => setInsertOpen(false)} onClose={() => {
-                setInsertOpen(false);
-                queueMicrotask(focusInput);
-              }} />
+              <InsertMenu
+                sessionId={props.sessionId}
+                onInsertText={insertIntoDraft}
+                onSent={() => setInsertOpen(false)}
+                onClose={() => {
+                  setInsertOpen(false);
+                  queueMicrotask(focusInput);
+                }}
+              />
             </Show>
             <Composer
               value={draft()}
@@ -716,7 +734,8 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
               <button type="button" class="button" onClick={() => setDialog(null)}>
                 Keep chatting
               </button>
-              <button type="button"
+              <button
+                type="button"
                 class="button button-danger"
                 disabled={busy()}
                 onClick={() => {
@@ -738,9 +757,14 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
 
 function StatusPill(props: { mode: Mode; status: string }) {
   const label = () =>
-    ({ handling: 'Active', queued: 'Waiting', offered: 'Offered to you', transferred: 'Transferred', listening: 'Listening in', ended: props.status === 'ENDED' ? 'Ended' : props.status.toLowerCase() })[
-      props.mode
-    ];
+    ({
+      handling: 'Active',
+      queued: 'Waiting',
+      offered: 'Offered to you',
+      transferred: 'Transferred',
+      listening: 'Listening in',
+      ended: props.status === 'ENDED' ? 'Ended' : props.status.toLowerCase(),
+    })[props.mode];
   return <span class={`status-pill status-${props.mode}`}>{label()}</span>;
 }
 
@@ -760,7 +784,8 @@ function ConversationBanner(props: {
         <div class="conversation-banner banner-warning" role="status">
           <WarningIcon />
           <span>
-            Waiting for <strong>{transfer()!.toAgent.name}</strong> to accept the transfer (offered {formatRelative(transfer()!.createdAt)}). The chat stays yours until then.
+            Waiting for <strong>{transfer()!.toAgent.name}</strong> to accept the transfer (offered {formatRelative(transfer()!.createdAt)}). The chat stays
+            yours until then.
           </span>
           <button type="button" class="button button-small" disabled={props.busy} onClick={() => props.onCancelTransfer(transfer()!.id)}>
             Cancel transfer
@@ -793,9 +818,7 @@ function ConversationBanner(props: {
       <Match when={props.mode === 'listening'}>
         <div class="conversation-banner banner-info" role="status">
           <HeadphonesIcon />
-          <span>
-            Listening in to {props.session.agent?.displayName ?? 'an agent'}’s chat. Read-only; nobody is told.
-          </span>
+          <span>Listening in to {props.session.agent?.displayName ?? 'an agent'}’s chat. Read-only; nobody is told.</span>
         </div>
       </Match>
       <Match when={props.mode === 'ended' && props.session.endedAt}>
@@ -803,7 +826,10 @@ function ConversationBanner(props: {
           <span>
             Ended {formatDateTime(props.session.endedAt!)}
             {props.session.endedBy ? ` by ${props.session.endedBy === 'IDLE' ? 'inactivity' : props.session.endedBy.toLowerCase()}` : ''}.
-            <Show when={props.session.rating}> Rated {props.session.rating}/5{props.session.ratingComment ? `: “${props.session.ratingComment}”` : ''}.</Show>
+            <Show when={props.session.rating}>
+              {' '}
+              Rated {props.session.rating}/5{props.session.ratingComment ? `: “${props.session.ratingComment}”` : ''}.
+            </Show>
           </span>
         </div>
       </Match>

@@ -31,7 +31,11 @@ type Priority = (typeof priorities)[number][0];
 
 /** The request's title as the server would default it: the first line of the visitor's question. */
 export function defaultRequestTitle(firstVisitorMessage: string): string {
-  const line = firstVisitorMessage.split('\n').find((l) => l.trim())?.trim() ?? '';
+  const line =
+    firstVisitorMessage
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim() ?? '';
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 

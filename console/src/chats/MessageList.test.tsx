@@ -5,7 +5,10 @@ import { message } from './chat-fixtures';
 import type { ConversationData } from './conversation-state';
 import { buildRows, linkify, MessageList } from './MessageList';
 
-function renderList(overrides: Partial<ConversationData> = {}, handlers: Partial<{ onRetry: (id: string) => void; onDiscard: (id: string) => void; onLoadOlder: () => void }> = {}) {
+function renderList(
+  overrides: Partial<ConversationData> = {},
+  handlers: Partial<{ onRetry: (id: string) => void; onDiscard: (id: string) => void; onLoadOlder: () => void }> = {},
+) {
   const [state, setState] = createStore<ConversationData>({
     messages: [],
     outgoing: [],
@@ -93,8 +96,26 @@ describe('MessageList', () => {
         message(1, {
           body: '',
           attachments: [
-            { id: 'a1', fileName: 'photo.png', contentType: 'image/png', size: 2048, width: 640, height: 480, isImage: true, url: '/attachments/a1/photo.png?token=t' },
-            { id: 'a2', fileName: 'invoice.pdf', contentType: 'application/pdf', size: 1_500_000, width: null, height: null, isImage: false, url: '/attachments/a2/invoice.pdf?token=t' },
+            {
+              id: 'a1',
+              fileName: 'photo.png',
+              contentType: 'image/png',
+              size: 2048,
+              width: 640,
+              height: 480,
+              isImage: true,
+              url: '/attachments/a1/photo.png?token=t',
+            },
+            {
+              id: 'a2',
+              fileName: 'invoice.pdf',
+              contentType: 'application/pdf',
+              size: 1_500_000,
+              width: null,
+              height: null,
+              isImage: false,
+              url: '/attachments/a2/invoice.pdf?token=t',
+            },
           ],
         }),
       ],
@@ -122,7 +143,11 @@ describe('MessageList', () => {
 describe('buildRows', () => {
   it('puts a day separator before the first message of each day', () => {
     const rows = buildRows(
-      [message(1, { createdAt: '2026-01-09T10:00:00.000Z' }), message(2, { createdAt: '2026-01-10T08:00:00.000Z' }), message(3, { createdAt: '2026-01-10T09:00:00.000Z' })],
+      [
+        message(1, { createdAt: '2026-01-09T10:00:00.000Z' }),
+        message(2, { createdAt: '2026-01-10T08:00:00.000Z' }),
+        message(3, { createdAt: '2026-01-10T09:00:00.000Z' }),
+      ],
       [],
       new Date('2026-01-10T12:00:00.000Z'),
     );

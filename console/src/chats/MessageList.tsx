@@ -62,9 +62,12 @@ export function MessageList(props: MessageListProps) {
   onMount(() => {
     scrollToBottom();
     if (typeof IntersectionObserver === 'function') {
-      const observer = new IntersectionObserver((entries) => {
-        if (entries.some((e) => e.isIntersecting) && props.state.hasMore && !props.loadingOlder) props.onLoadOlder();
-      }, { root: scroller, rootMargin: '200px 0px 0px 0px' });
+      const observer = new IntersectionObserver(
+        (entries) => {
+          if (entries.some((e) => e.isIntersecting) && props.state.hasMore && !props.loadingOlder) props.onLoadOlder();
+        },
+        { root: scroller, rootMargin: '200px 0px 0px 0px' },
+      );
       observer.observe(topSentinel);
       onCleanup(() => observer.disconnect());
     }
@@ -106,7 +109,15 @@ export function MessageList(props: MessageListProps) {
 
   return (
     <div class="message-list-wrap">
-      <div class="message-list" ref={scroller} onScroll={onScroll} role="log" aria-label={`Conversation with ${props.visitorName}`} aria-live="polite" tabindex="0">
+      <div
+        class="message-list"
+        ref={scroller}
+        onScroll={onScroll}
+        role="log"
+        aria-label={`Conversation with ${props.visitorName}`}
+        aria-live="polite"
+        tabindex="0"
+      >
         <div ref={topSentinel} class="message-list-top">
           <Switch>
             <Match when={props.loadingOlder}>
@@ -136,7 +147,14 @@ export function MessageList(props: MessageListProps) {
                   )}
                 </Match>
                 <Match when={row.kind === 'message' && row}>
-                  {(r) => <MessageItem message={r().message} showAuthor={r().showAuthor} visitorName={props.visitorName} visitorReadCursor={props.state.visitorReadCursor} />}
+                  {(r) => (
+                    <MessageItem
+                      message={r().message}
+                      showAuthor={r().showAuthor}
+                      visitorName={props.visitorName}
+                      visitorReadCursor={props.state.visitorReadCursor}
+                    />
+                  )}
                 </Match>
                 <Match when={row.kind === 'outgoing' && row}>
                   {(r) => <OutgoingItem message={r().message} onRetry={props.onRetry} onDiscard={props.onDiscard} />}
@@ -206,7 +224,14 @@ function MessageItem(props: { message: ServerMessage; showAuthor: boolean; visit
               {formatTime(m().createdAt)}
             </time>
             <Show when={m().authorKind === 'AGENT'}>
-              <Show when={props.visitorReadCursor >= m().cursor} fallback={<span class="receipt" title="Delivered">✓<span class="sr-only"> Delivered</span></span>}>
+              <Show
+                when={props.visitorReadCursor >= m().cursor}
+                fallback={
+                  <span class="receipt" title="Delivered">
+                    ✓<span class="sr-only"> Delivered</span>
+                  </span>
+                }
+              >
                 <span class="receipt receipt-seen" title="Seen by the visitor">
                   ✓✓<span class="sr-only"> Seen by the visitor</span>
                 </span>
@@ -279,7 +304,14 @@ function AttachmentView(props: { attachment: ServerMessage['attachments'][number
     <Show
       when={a().isImage}
       fallback={
-        <a class="attachment-file" href={a().url} target="_blank" rel="noopener" download={a().fileName} onClick={(event) => openAttachment(event, a().url, a().fileName, true)}>
+        <a
+          class="attachment-file"
+          href={a().url}
+          target="_blank"
+          rel="noopener"
+          download={a().fileName}
+          onClick={(event) => openAttachment(event, a().url, a().fileName, true)}
+        >
           <FileIcon />
           <span class="attachment-name">{a().fileName}</span>
           <span class="muted small">{formatBytes(a().size)}</span>

@@ -31,7 +31,10 @@ describe('arrangeChatList', () => {
 
   it('keeps a chat I offered to someone else among my ongoing chats, and drops chats no longer mine', () => {
     const sections = arrangeChatList(
-      [chatItem({ id: 'mine-offered-away', pendingTransfer: transferTo('colleague') }), chatItem({ id: 'taken-over', agent: { id: 'manager', displayName: 'Manager' } })],
+      [
+        chatItem({ id: 'mine-offered-away', pendingTransfer: transferTo('colleague') }),
+        chatItem({ id: 'taken-over', agent: { id: 'manager', displayName: 'Manager' } }),
+      ],
       'me',
     );
     expect(sections.offered).toEqual([]);
@@ -41,7 +44,10 @@ describe('arrangeChatList', () => {
 
   it('falls back to the start time for a chat without messages', () => {
     const sections = arrangeChatList(
-      [chatItem({ id: 'quiet', lastMessageAt: null, startedAt: '2026-01-10T09:20:00.000Z' }), chatItem({ id: 'talking', lastMessageAt: '2026-01-10T09:15:00.000Z' })],
+      [
+        chatItem({ id: 'quiet', lastMessageAt: null, startedAt: '2026-01-10T09:20:00.000Z' }),
+        chatItem({ id: 'talking', lastMessageAt: '2026-01-10T09:15:00.000Z' }),
+      ],
       'me',
     );
     expect(sections.ongoing.map((c) => c.id)).toEqual(['quiet', 'talking']);
@@ -62,8 +68,14 @@ describe('adjacentChat', () => {
 
 describe('lastMessagePreview', () => {
   it('shows the text on one line, or the file name of a file sent alone', () => {
-    expect(lastMessagePreview(chatItem({ id: 'x', messages: { messages: [{ body: 'two\nlines', authorKind: 'VISITOR', systemType: null, attachments: [] }] } }))).toBe('two lines');
-    expect(lastMessagePreview(chatItem({ id: 'y', messages: { messages: [{ body: '', authorKind: 'AGENT', systemType: null, attachments: [{ fileName: 'invoice.pdf' }] }] } }))).toBe('📎 invoice.pdf');
+    expect(
+      lastMessagePreview(chatItem({ id: 'x', messages: { messages: [{ body: 'two\nlines', authorKind: 'VISITOR', systemType: null, attachments: [] }] } })),
+    ).toBe('two lines');
+    expect(
+      lastMessagePreview(
+        chatItem({ id: 'y', messages: { messages: [{ body: '', authorKind: 'AGENT', systemType: null, attachments: [{ fileName: 'invoice.pdf' }] }] } }),
+      ),
+    ).toBe('📎 invoice.pdf');
     expect(lastMessagePreview(chatItem({ id: 'z', messages: { messages: [] } }))).toBe('');
   });
 });

@@ -12,7 +12,20 @@ function withState(run: (conversation: ReturnType<typeof createConversationState
 }
 
 const event = (e: Partial<ChatEvent> & Pick<ChatEvent, 'type'>): ChatEvent =>
-  ({ cursor: null, sessionId: 's', createdAt: '2026-01-10T09:00:00.000Z', status: null, endedBy: null, contactId: null, message: null, read: null, typing: null, transfer: null, agent: null, ...e }) as ChatEvent;
+  ({
+    cursor: null,
+    sessionId: 's',
+    createdAt: '2026-01-10T09:00:00.000Z',
+    status: null,
+    endedBy: null,
+    contactId: null,
+    message: null,
+    read: null,
+    typing: null,
+    transfer: null,
+    agent: null,
+    ...e,
+  }) as ChatEvent;
 
 describe('conversation state', () => {
   it('keeps messages in cursor order, each once, however they arrive', () => {

@@ -117,17 +117,25 @@ export function createConversationState(initial: {
       setState('outgoing', (current) => [...current, { ...message, state: 'sending' }]);
     },
     markSending(clientMessageId: string) {
-      setState('outgoing', (o) => o.clientMessageId === clientMessageId, produce((o) => {
-        o.state = 'sending';
-        o.error = undefined;
-      }));
+      setState(
+        'outgoing',
+        (o) => o.clientMessageId === clientMessageId,
+        produce((o) => {
+          o.state = 'sending';
+          o.error = undefined;
+        }),
+      );
     },
     markFailed(clientMessageId: string, error: string, retryable: boolean) {
-      setState('outgoing', (o) => o.clientMessageId === clientMessageId, produce((o) => {
-        o.state = 'failed';
-        o.error = error;
-        o.retryable = retryable;
-      }));
+      setState(
+        'outgoing',
+        (o) => o.clientMessageId === clientMessageId,
+        produce((o) => {
+          o.state = 'failed';
+          o.error = error;
+          o.retryable = retryable;
+        }),
+      );
     },
     discardOutgoing(clientMessageId: string) {
       setState('outgoing', (current) => current.filter((o) => o.clientMessageId !== clientMessageId));

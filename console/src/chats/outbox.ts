@@ -27,8 +27,7 @@ export function loadOutbox(agentId: string, sessionId: string, now = Date.now())
     const value = JSON.parse(localStorage.getItem(key(agentId, sessionId)) ?? '[]') as unknown;
     if (!Array.isArray(value)) return [];
     return value.filter(
-      (v): v is StoredOutgoing =>
-        typeof v?.clientMessageId === 'string' && typeof v?.body === 'string' && typeof v?.createdAt === 'string' && isFresh(v, now),
+      (v): v is StoredOutgoing => typeof v?.clientMessageId === 'string' && typeof v?.body === 'string' && typeof v?.createdAt === 'string' && isFresh(v, now),
     );
   } catch {
     return [];

@@ -352,7 +352,13 @@ function ContactRow(props: { contact: ContactSummary; reason?: string; busy: boo
           <span class="tag">{props.reason}</span>
         </Show>
       </span>
-      <button type="button" class="button button-small" disabled={props.busy} aria-label={`Link ${props.contact.name || props.contact.email} to this chat`} onClick={() => props.onLink()}>
+      <button
+        type="button"
+        class="button button-small"
+        disabled={props.busy}
+        aria-label={`Link ${props.contact.name || props.contact.email} to this chat`}
+        onClick={() => props.onLink()}
+      >
         {props.busy ? 'Linking…' : 'Link'}
       </button>
     </li>
@@ -392,7 +398,10 @@ function CreateContactForm(props: { sessionId: string; session: ConversationSess
         },
       });
       const result = data.createContactFromChat;
-      showToast({ tone: 'success', message: `Created ${result.contact.name}${result.company ? ` at ${result.company.name}` : ''} and linked it to this chat.` });
+      showToast({
+        tone: 'success',
+        message: `Created ${result.contact.name}${result.company ? ` at ${result.company.name}` : ''} and linked it to this chat.`,
+      });
       props.onCreated();
     } catch (caught) {
       setError({ message: errorMessage(caught), field: (caught as ApiError).field });
@@ -627,14 +636,23 @@ function NewFollowUpForm(props: { contactId: string; onCreated(): void }) {
   const [due, setDue] = createSignal(tomorrow);
   const [error, setError] = createSignal<string | null>(null);
   return (
-    <Show when={open()} fallback={<button type="button" class="button button-small" onClick={() => setOpen(true)}>+ Follow-up</button>}>
+    <Show
+      when={open()}
+      fallback={
+        <button type="button" class="button button-small" onClick={() => setOpen(true)}>
+          + Follow-up
+        </button>
+      }
+    >
       <form
         class="stack inline-form"
         onSubmit={async (e) => {
           e.preventDefault();
           setError(null);
           try {
-            await runMutation(client, CreateFollowUpMutation, { input: { contactId: props.contactId, title: title().trim(), dueAt: new Date(`${due()}T09:00:00`).toISOString() } });
+            await runMutation(client, CreateFollowUpMutation, {
+              input: { contactId: props.contactId, title: title().trim(), dueAt: new Date(`${due()}T09:00:00`).toISOString() },
+            });
             setOpen(false);
             setTitle('');
             props.onCreated();
@@ -673,7 +691,14 @@ function NewSaleForm(props: { contactId: string; onCreated(): void }) {
   const [currency, setCurrency] = createSignal('EUR');
   const [error, setError] = createSignal<string | null>(null);
   return (
-    <Show when={open()} fallback={<button type="button" class="button button-small" onClick={() => setOpen(true)}>+ Sale</button>}>
+    <Show
+      when={open()}
+      fallback={
+        <button type="button" class="button button-small" onClick={() => setOpen(true)}>
+          + Sale
+        </button>
+      }
+    >
       <form
         class="stack inline-form"
         onSubmit={async (e) => {

@@ -37,13 +37,25 @@ export function ChannelFilter(props: ChannelFilterProps) {
   }
   return (
     <div class="channel-filter" role="group" aria-label="Channels shown">
-      <button type="button" class="chip" classList={{ 'is-selected': props.selection === null }} aria-pressed={props.selection === null} onClick={() => props.onChange(null)}>
+      <button
+        type="button"
+        class="chip"
+        classList={{ 'is-selected': props.selection === null }}
+        aria-pressed={props.selection === null}
+        onClick={() => props.onChange(null)}
+      >
         All channels
       </button>
       <Show when={!props.loading} fallback={<span class="muted small">Loading channels…</span>}>
         <For each={props.channels}>
           {(channel) => (
-            <button type="button" class="chip" classList={{ 'is-selected': isSelected(channel.id) }} aria-pressed={isSelected(channel.id)} onClick={() => toggle(channel.id)}>
+            <button
+              type="button"
+              class="chip"
+              classList={{ 'is-selected': isSelected(channel.id) }}
+              aria-pressed={isSelected(channel.id)}
+              onClick={() => toggle(channel.id)}
+            >
               {channel.name}
             </button>
           )}

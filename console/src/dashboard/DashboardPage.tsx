@@ -158,7 +158,10 @@ export function DashboardPage() {
       <header class="page-header">
         <div>
           <h1 id="dashboard-title">Dashboard</h1>
-          <p class="muted">Live for {selection() ? `${selection()!.length} selected ${selection()!.length === 1 ? 'channel' : 'channels'}` : 'all your channels'}. Today counts from midnight ({timeZone}).</p>
+          <p class="muted">
+            Live for {selection() ? `${selection()!.length} selected ${selection()!.length === 1 ? 'channel' : 'channels'}` : 'all your channels'}. Today counts
+            from midnight ({timeZone}).
+          </p>
         </div>
         <ChannelFilter channels={channels() ?? []} loading={channels.loading} selection={selection()} onChange={changeSelection} />
       </header>
@@ -193,9 +196,7 @@ export function DashboardPage() {
                           <span class="muted small">
                             {item.session.channel.name} · #{item.position} in queue
                           </span>
-                          <Show when={item.session.messages.messages[0]}>
-                            {(message) => <span class="row-preview">{message().body}</span>}
-                          </Show>
+                          <Show when={item.session.messages.messages[0]}>{(message) => <span class="row-preview">{message().body}</span>}</Show>
                         </div>
                         <div class="dashboard-row-side">
                           <span class="wait" classList={{ 'wait-overdue': overdue() }} title="Time waited">
@@ -206,7 +207,8 @@ export function DashboardPage() {
                               <WarningIcon />
                             </Show>
                           </span>
-                          <button type="button"
+                          <button
+                            type="button"
                             class="button button-primary button-small"
                             disabled={accepting() !== null}
                             aria-label={`Answer ${visitorLabel(item.session.visitor)}`}
@@ -233,7 +235,10 @@ export function DashboardPage() {
               <span class="muted small">Listen in without the agent being told</span>
             </header>
             <Show when={snapshot()} fallback={<ListSkeleton />}>
-              <Show when={snapshot()!.data.ongoing.length > 0} fallback={<EmptyList title="No chats in progress" text="Chats agents are handling show up here." />}>
+              <Show
+                when={snapshot()!.data.ongoing.length > 0}
+                fallback={<EmptyList title="No chats in progress" text="Chats agents are handling show up here." />}
+              >
                 <ul class="dashboard-list" aria-label="Ongoing chats">
                   <For each={snapshot()!.data.ongoing}>
                     {(chat) => (
@@ -255,7 +260,8 @@ export function DashboardPage() {
                               </button>
                             }
                           >
-                            <button type="button"
+                            <button
+                              type="button"
                               class="button button-small"
                               disabled={!listenable()(chat.channel.id)}
                               aria-label={`Listen in to ${visitorLabel(chat.visitor)} with ${chat.agent?.displayName ?? 'an agent'}`}
@@ -296,4 +302,3 @@ function EmptyList(props: { title: string; text: string }) {
     </div>
   );
 }
-

@@ -18,11 +18,14 @@ describe('InsertMenu', () => {
     const admin = await login(server.url, server.adminEmail, server.adminPassword);
     const { channels } = await gql<{ channels: { id: string; name: string }[] }>(server.url, `{ channels { id name } }`, {}, admin.token);
     await gql(server.url, `mutation { setPresence(presence: PRESENT) { id } }`, {}, admin.token);
-    await gql(
-      server.url,
-      `mutation($input: StartChatInput!) { startChat(input: $input) { session { id } } }`,
-      { input: { channelId: channels.find((c) => c.name === 'Technical support')!.id, message: 'I forgot my password', name: 'Vera Visitor', email: 'vera@example.com' } },
-    );
+    await gql(server.url, `mutation($input: StartChatInput!) { startChat(input: $input) { session { id } } }`, {
+      input: {
+        channelId: channels.find((c) => c.name === 'Technical support')!.id,
+        message: 'I forgot my password',
+        name: 'Vera Visitor',
+        email: 'vera@example.com',
+      },
+    });
     const taken = await gql<{ getNextInQueue: { id: string } }>(server.url, `mutation { getNextInQueue { id } }`, {}, admin.token);
     sessionId = taken.getNextInQueue.id;
     await gql(server.url, `mutation { createQuickReply(input: { name: "Opening hours", content: "We are open 8–16 on weekdays." }) { id } }`, {}, admin.token);
@@ -48,7 +51,11 @@ describe('InsertMenu', () => {
     const { onInsertText, search } = open();
     expect(document.activeElement).toBe(search);
     const greetings = await screen.findByRole('group', { name: 'Greetings' });
-    expect(within(greetings).getAllByRole('option').map((o) => o.querySelector('.insert-option-title')?.textContent)).toEqual(['Goodbye', 'Hello', 'One moment']);
+    expect(
+      within(greetings)
+        .getAllByRole('option')
+        .map((o) => o.querySelector('.insert-option-title')?.textContent),
+    ).toEqual(['Goodbye', 'Hello', 'One moment']);
 
     fireEvent.click(within(greetings).getByRole('button', { name: 'Add One moment to favourites' }));
     const favourites = await screen.findByRole('group', { name: 'Favourites' });
@@ -75,7 +82,9 @@ describe('InsertMenu', () => {
     expect(screen.getByRole('tab', { name: /FAQ/ }).getAttribute('aria-selected')).toBe('true');
     await waitFor(() => expect(optionNames()).toEqual(['How do I reset my password?']));
     fireEvent.keyDown(search, { key: 'Enter' });
-    await waitFor(() => expect(onInsertText).toHaveBeenCalledWith('How do I reset my password?\nOpen Settings → Account → Reset password, and follow the link we email you.'));
+    await waitFor(() =>
+      expect(onInsertText).toHaveBeenCalledWith('How do I reset my password?\nOpen Settings → Account → Reset password, and follow the link we email you.'),
+    );
 
     fireEvent.input(search, { target: { value: 'we' } });
     fireEvent.click(screen.getByRole('tab', { name: /Quick replies/ }));

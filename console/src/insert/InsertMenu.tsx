@@ -2,7 +2,15 @@ import { createEffect, createMemo, createResource, createSignal, For, Match, on,
 import { errorMessage } from '../api';
 import { useRuntime } from '../runtime';
 import { showToast } from '../ui/toasts';
-import { createInsertSource, groupByFolder, type FaqItem, type InsertSearchResults, type InsertSource, type QuickReplyItem, type TemplateItem } from './insert-source';
+import {
+  createInsertSource,
+  groupByFolder,
+  type FaqItem,
+  type InsertSearchResults,
+  type InsertSource,
+  type QuickReplyItem,
+  type TemplateItem,
+} from './insert-source';
 import { QuickReplyManager } from './QuickReplyManager';
 import { ErrorNotice } from '../ui/ErrorNotice';
 
@@ -89,7 +97,8 @@ export function InsertMenu(props: InsertMenuProps) {
       const list: Group[] = [];
       if (lib.favourites.length) list.push({ label: 'Favourites', options: lib.favourites.map((t) => templateOption(t, 'fav')) });
       if (lib.recent.length) list.push({ label: 'Recently used', options: lib.recent.map((t) => templateOption(t, 'recent')) });
-      for (const group of groupByFolder(lib.templates, lib.templateFolders)) list.push({ label: group.label, options: group.items.map((t) => templateOption(t)) });
+      for (const group of groupByFolder(lib.templates, lib.templateFolders))
+        list.push({ label: group.label, options: group.items.map((t) => templateOption(t)) });
       return list;
     }
     if (tab() === 'faq') return groupByFolder(lib.faq, lib.faqFolders).map((g) => ({ label: g.label, options: g.items.map(faqOption) }));
@@ -121,7 +130,10 @@ export function InsertMenu(props: InsertMenuProps) {
       if (option.kind === 'template') {
         const rendered = await source.useTemplate(option.item.id, props.sessionId);
         if (rendered.unresolvedVariables.length)
-          showToast({ tone: 'info', message: `Fill in ${rendered.unresolvedVariables.map((v) => `{{${v}}}`).join(', ')} before sending: this chat has no value for it yet.` });
+          showToast({
+            tone: 'info',
+            message: `Fill in ${rendered.unresolvedVariables.map((v) => `{{${v}}}`).join(', ')} before sending: this chat has no value for it yet.`,
+          });
         props.onInsertText(rendered.text);
       } else if (option.kind === 'faq') {
         if (asLink) {
@@ -284,7 +296,11 @@ export function InsertMenu(props: InsertMenuProps) {
                               type="button"
                               class="icon-button star"
                               classList={{ 'is-on': (option.item as TemplateItem).isFavourite }}
-                              aria-label={(option.item as TemplateItem).isFavourite ? `Remove ${(option.item as TemplateItem).name} from favourites` : `Add ${(option.item as TemplateItem).name} to favourites`}
+                              aria-label={
+                                (option.item as TemplateItem).isFavourite
+                                  ? `Remove ${(option.item as TemplateItem).name} from favourites`
+                                  : `Add ${(option.item as TemplateItem).name} to favourites`
+                              }
                               aria-pressed={(option.item as TemplateItem).isFavourite}
                               tabindex="-1"
                               onClick={(e) => {

@@ -4,12 +4,7 @@ import type { InsertSource, QuickReplyItem } from './insert-source';
 import { ErrorNotice } from '../ui/ErrorNotice';
 
 /** Add, edit and delete my quick replies without leaving the conversation. */
-export function QuickReplyManager(props: {
-  source: InsertSource;
-  quickReplies: QuickReplyItem[];
-  onChanged(list: QuickReplyItem[]): void;
-  onDone(): void;
-}) {
+export function QuickReplyManager(props: { source: InsertSource; quickReplies: QuickReplyItem[]; onChanged(list: QuickReplyItem[]): void; onDone(): void }) {
   const [editing, setEditing] = createSignal<string | 'new' | null>(null);
   const [confirmDelete, setConfirmDelete] = createSignal<string | null>(null);
   const [error, setError] = createSignal<string | null>(null);
@@ -73,7 +68,12 @@ export function QuickReplyManager(props: {
                           <button type="button" class="button button-small button-ghost" aria-label={`Edit ${quick.name}`} onClick={() => setEditing(quick.id)}>
                             Edit
                           </button>
-                          <button type="button" class="button button-small button-ghost" aria-label={`Delete ${quick.name}`} onClick={() => setConfirmDelete(quick.id)}>
+                          <button
+                            type="button"
+                            class="button button-small button-ghost"
+                            aria-label={`Delete ${quick.name}`}
+                            onClick={() => setConfirmDelete(quick.id)}
+                          >
                             Delete
                           </button>
                         </>

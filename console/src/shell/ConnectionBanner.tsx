@@ -6,9 +6,13 @@ import { showToast } from '../ui/toasts';
 export function ConnectionBanner() {
   const { socketStatus, reconnects } = useRuntime();
   createEffect(
-    on(reconnects, (count) => {
-      if (count > 0) showToast({ tone: 'success', message: 'Reconnected. Conversations are up to date.' });
-    }, { defer: true }),
+    on(
+      reconnects,
+      (count) => {
+        if (count > 0) showToast({ tone: 'success', message: 'Reconnected. Conversations are up to date.' });
+      },
+      { defer: true },
+    ),
   );
   return (
     <Switch>
@@ -24,8 +28,8 @@ export function ConnectionBanner() {
         <div class="connection-banner" role="alert">
           <span class="spinner spinner-small" aria-hidden="true" />
           <span>
-            <strong>Live updates paused.</strong> The server refused this connection: too many connections or requests from your
-            network. Reconnecting in about a minute; close console tabs you do not need. Nothing you send is lost.
+            <strong>Live updates paused.</strong> The server refused this connection: too many connections or requests from your network. Reconnecting in about
+            a minute; close console tabs you do not need. Nothing you send is lost.
           </span>
         </div>
       </Match>

@@ -86,12 +86,15 @@ export function NotificationCenter() {
     const who = visitorLabel(chat.session.visitor);
     const preview = chat.session.messages.messages[0]?.body ?? '';
     if (me.notifySound) playNewChatSound();
-    if (me.notifyBrowser)
-      notify(`New chat in ${chat.session.channel.name}`, `${who}: ${preview}`, `chat-${chat.session.id}`, () => navigate('/dashboard'));
+    if (me.notifyBrowser) notify(`New chat in ${chat.session.channel.name}`, `${who}: ${preview}`, `chat-${chat.session.id}`, () => navigate('/dashboard'));
     if (document.hasFocus() && !location.pathname.endsWith('/dashboard'))
       toasts.set(
         chat.session.id,
-        showToast({ tone: 'info', message: `New chat from ${who} in ${chat.session.channel.name}.`, action: { label: 'Open dashboard', run: () => navigate('/dashboard') } }),
+        showToast({
+          tone: 'info',
+          message: `New chat from ${who} in ${chat.session.channel.name}.`,
+          action: { label: 'Open dashboard', run: () => navigate('/dashboard') },
+        }),
       );
   }
 
@@ -117,11 +120,8 @@ export function NotificationCenter() {
           if (!workspace.me()?.notifyManagerWarnings) return;
           const warning = { sessionId: id, visitor: visitorLabel(chat.session.visitor), channel: chat.session.channel.name, minutes };
           setWarnings((list) => [...list, warning]);
-          notify(
-            `Waiting over ${formatDuration(minutes * 60)} in ${warning.channel}`,
-            `${warning.visitor} is still waiting for an agent.`,
-            `wait-${id}`,
-            () => navigate('/dashboard'),
+          notify(`Waiting over ${formatDuration(minutes * 60)} in ${warning.channel}`, `${warning.visitor} is still waiting for an agent.`, `wait-${id}`, () =>
+            navigate('/dashboard'),
           );
         }, dueInMs),
       );

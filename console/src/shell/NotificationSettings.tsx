@@ -35,7 +35,14 @@ export function NotificationSettings() {
     const me = workspace.me();
     if (!me) return;
     try {
-      const data = await runMutation(client, UpdateNotificationsMutation, { id: me.id, input: { notifyBrowser: key === 'notifyBrowser' ? value : null, notifySound: key === 'notifySound' ? value : null, notifyManagerWarnings: key === 'notifyManagerWarnings' ? value : null } });
+      const data = await runMutation(client, UpdateNotificationsMutation, {
+        id: me.id,
+        input: {
+          notifyBrowser: key === 'notifyBrowser' ? value : null,
+          notifySound: key === 'notifySound' ? value : null,
+          notifyManagerWarnings: key === 'notifyManagerWarnings' ? value : null,
+        },
+      });
       workspace.setMe({ ...me, ...data.updateAgent });
       if (key === 'notifyBrowser' && value && permission() === 'default') setPermission(await Notification.requestPermission());
     } catch (error) {

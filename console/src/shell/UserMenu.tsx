@@ -44,7 +44,15 @@ export function UserMenu() {
 
   return (
     <div class="user-menu" ref={root}>
-      <button ref={button} type="button" class="user-menu-button" aria-haspopup="true" aria-expanded={open()} aria-controls="user-menu-panel" onClick={() => setOpen(!open())}>
+      <button
+        ref={button}
+        type="button"
+        class="user-menu-button"
+        aria-haspopup="true"
+        aria-expanded={open()}
+        aria-controls="user-menu-panel"
+        onClick={() => setOpen(!open())}
+      >
         <span class="avatar avatar-small" aria-hidden="true">
           {initials(workspace.me()?.name)}
         </span>

@@ -31,7 +31,8 @@ export function ToastRegion() {
             <span class="toast-message">{toast.message}</span>
             <Show when={toast.action}>
               {(action) => (
-                <button type="button"
+                <button
+                  type="button"
                   class="button button-small"
                   onClick={() => {
                     action().run();

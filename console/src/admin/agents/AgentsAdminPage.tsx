@@ -242,7 +242,10 @@ function AgentDialog(props: { agent: AgentRow | null; isSelf: boolean; onClose()
         saved = readFragment(AgentAdminFields, data.createAgent);
         // A photo can only be set through updateAgent.
         if (form.photoUrl.trim())
-          saved = readFragment(AgentAdminFields, (await runMutation(client, UpdateAgentMutation, { id: saved.id, input: { photoUrl: form.photoUrl.trim() } })).updateAgent);
+          saved = readFragment(
+            AgentAdminFields,
+            (await runMutation(client, UpdateAgentMutation, { id: saved.id, input: { photoUrl: form.photoUrl.trim() } })).updateAgent,
+          );
         showToast({ tone: 'success', message: `${saved.name} can now sign in.` });
         setHandOver({ agent: saved, password: form.password });
         props.onSaved(saved, false);
@@ -340,11 +343,22 @@ function AgentDialog(props: { agent: AgentRow | null; isSelf: boolean; onClose()
           label={creating ? 'Initial password' : 'New password'}
           required={creating}
           error={errors.get('password')}
-          hint={creating ? `At least ${MIN_PASSWORD_LENGTH} characters. A random one is filled in.` : 'Leave empty to keep the current one. A new password signs them out everywhere else.'}
+          hint={
+            creating
+              ? `At least ${MIN_PASSWORD_LENGTH} characters. A random one is filled in.`
+              : 'Leave empty to keep the current one. A new password signs them out everywhere else.'
+          }
         >
           {(control) => (
             <span class="input-with-action">
-              <input {...control} type="text" autocomplete="new-password" spellcheck={false} value={form.password} onInput={(e) => setForm('password', e.currentTarget.value)} />
+              <input
+                {...control}
+                type="text"
+                autocomplete="new-password"
+                spellcheck={false}
+                value={form.password}
+                onInput={(e) => setForm('password', e.currentTarget.value)}
+              />
               <button type="button" class="button button-small" onClick={() => setForm('password', generatePassword())}>
                 Generate
               </button>
@@ -355,7 +369,11 @@ function AgentDialog(props: { agent: AgentRow | null; isSelf: boolean; onClose()
           <div data-field="active">
             <Checkbox
               label="Active"
-              hint={props.isSelf ? 'You cannot deactivate yourself here.' : 'Deactivated agents cannot sign in and are signed out at once; their chats and history stay.'}
+              hint={
+                props.isSelf
+                  ? 'You cannot deactivate yourself here.'
+                  : 'Deactivated agents cannot sign in and are signed out at once; their chats and history stay.'
+              }
               checked={form.active}
               disabled={props.isSelf}
               onChange={(value) => setForm('active', value)}

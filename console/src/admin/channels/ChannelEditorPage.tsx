@@ -119,7 +119,9 @@ function ChannelEditor(props: { id: string }) {
             </div>
           </header>
           <div class="notice notice-error" role="alert">
-            {data.error instanceof ApiError && data.error.code === 'NOT_FOUND' ? 'This channel does not exist (it may have been deleted).' : `Could not load the channel: ${errorMessage(data.error)}`}
+            {data.error instanceof ApiError && data.error.code === 'NOT_FOUND'
+              ? 'This channel does not exist (it may have been deleted).'
+              : `Could not load the channel: ${errorMessage(data.error)}`}
           </div>
         </Match>
         <Match when={channel()}>
@@ -127,115 +129,121 @@ function ChannelEditor(props: { id: string }) {
             // Read once: later updates (archiving) change only what reads current() itself.
             const loaded = current();
             return (
-            <>
-              <header class="admin-page-header">
-                <div>
-                  <A href="/admin/channels" class="back-link">
-                    ← Channels
-                  </A>
-                  <h2>
-                    {current().settings.name}
-                    <Show when={current().settings.archivedAt}>
-                      <span class="tag tag-muted">Archived</span>
-                    </Show>
-                  </h2>
-                </div>
-                <a class="button" href={loaded.demoPageUrl} target="_blank" rel="noopener">
-                  Try it on the demo page<span class="sr-only">{" (opens in a new tab)"}</span>
-                </a>
-              </header>
-              <Show when={current().settings.archivedAt}>
-                <p class="notice notice-warning">This channel is archived: its widget takes no new chats. Restore it at the bottom of the page.</p>
-              </Show>
-              <div class="channel-editor">
-                {/* biome-ignore lint/a11y/useKeyWithClickEvents: the click lands on the links inside, which keyboards follow with Enter (the hash change moves focus too) */}
-                <nav class="section-nav" aria-label="Channel sections" onClick={focusLinkedSection}>
-                  <ul>
-                    {CHANNEL_SECTIONS.map((section) => (
+              <>
+                <header class="admin-page-header">
+                  <div>
+                    <A href="/admin/channels" class="back-link">
+                      ← Channels
+                    </A>
+                    <h2>
+                      {current().settings.name}
+                      <Show when={current().settings.archivedAt}>
+                        <span class="tag tag-muted">Archived</span>
+                      </Show>
+                    </h2>
+                  </div>
+                  <a class="button" href={loaded.demoPageUrl} target="_blank" rel="noopener">
+                    Try it on the demo page<span class="sr-only">{' (opens in a new tab)'}</span>
+                  </a>
+                </header>
+                <Show when={current().settings.archivedAt}>
+                  <p class="notice notice-warning">This channel is archived: its widget takes no new chats. Restore it at the bottom of the page.</p>
+                </Show>
+                <div class="channel-editor">
+                  {/* biome-ignore lint/a11y/useKeyWithClickEvents: the click lands on the links inside, which keyboards follow with Enter (the hash change moves focus too) */}
+                  <nav class="section-nav" aria-label="Channel sections" onClick={focusLinkedSection}>
+                    <ul>
+                      {CHANNEL_SECTIONS.map((section) => (
+                        <li>
+                          <a href={`#section-${section.id}`}>{section.title}</a>
+                        </li>
+                      ))}
                       <li>
-                        <a href={`#section-${section.id}`}>{section.title}</a>
+                        <a href="#members">Members</a>
                       </li>
-                    ))}
-                    <li>
-                      <a href="#members">Members</a>
-                    </li>
-                    <li>
-                      <a href="#embed">Embed</a>
-                    </li>
-                    <li>
-                      <a href="#identity">Verified identities</a>
-                    </li>
-                    <li>
-                      <a href="#archive">Archive or delete</a>
-                    </li>
-                  </ul>
-                </nav>
-                <div class="channel-editor-main">
-                  <ChannelSettingsForm
-                    initial={formFromChannel(loaded.settings)}
-                    faqFolders={data()?.faqFolders ?? []}
-                    submitLabel="Save changes"
-                    onDirtyChange={setDirty}
-                    onSave={async (input) => {
-                      const result = await runMutation(client, UpdateChannelMutation, { id: props.id, input });
-                      const saved = readFragment(ChannelSettingsFields, result.updateChannel);
-                      showToast({ tone: 'success', message: `${saved.name} saved.` });
-                      const latest = data();
-                      if (latest) mutate({ ...latest, channel: { ...latest.channel, ...saved } as typeof latest.channel });
-                      return formFromChannel(saved);
-                    }}
-                  />
+                      <li>
+                        <a href="#embed">Embed</a>
+                      </li>
+                      <li>
+                        <a href="#identity">Verified identities</a>
+                      </li>
+                      <li>
+                        <a href="#archive">Archive or delete</a>
+                      </li>
+                    </ul>
+                  </nav>
+                  <div class="channel-editor-main">
+                    <ChannelSettingsForm
+                      initial={formFromChannel(loaded.settings)}
+                      faqFolders={data()?.faqFolders ?? []}
+                      submitLabel="Save changes"
+                      onDirtyChange={setDirty}
+                      onSave={async (input) => {
+                        const result = await runMutation(client, UpdateChannelMutation, { id: props.id, input });
+                        const saved = readFragment(ChannelSettingsFields, result.updateChannel);
+                        showToast({ tone: 'success', message: `${saved.name} saved.` });
+                        const latest = data();
+                        if (latest) mutate({ ...latest, channel: { ...latest.channel, ...saved } as typeof latest.channel });
+                        return formFromChannel(saved);
+                      }}
+                    />
 
-                  <section class="admin-section" id="members" tabindex="-1" aria-labelledby="members-title">
-                    <header class="admin-section-header">
-                      <h3 id="members-title">Members</h3>
-                      <p class="muted">The agents of this channel and what each may do. Changes apply at once.</p>
-                    </header>
-                    <div class="admin-section-body">
-                      <MembersPanel
-                        members={loaded.members.map((m) => readFragment(ChannelMemberFields, m))}
-                        agents={data()?.agents ?? []}
-                        onSetFlags={async (agentId, flags) =>
-                          readFragment(ChannelMemberFields, (await runMutation(client, SetChannelMemberMutation, { channelId: props.id, agentId, flags })).setChannelMember)
-                        }
-                        onAdd={async (agentId, flags) =>
-                          readFragment(ChannelMemberFields, (await runMutation(client, SetChannelMemberMutation, { channelId: props.id, agentId, flags })).setChannelMember)
-                        }
-                        onRemove={async (agentId) => {
-                          await runMutation(client, RemoveChannelMemberMutation, { channelId: props.id, agentId });
-                        }}
-                      />
-                    </div>
-                  </section>
+                    <section class="admin-section" id="members" tabindex="-1" aria-labelledby="members-title">
+                      <header class="admin-section-header">
+                        <h3 id="members-title">Members</h3>
+                        <p class="muted">The agents of this channel and what each may do. Changes apply at once.</p>
+                      </header>
+                      <div class="admin-section-body">
+                        <MembersPanel
+                          members={loaded.members.map((m) => readFragment(ChannelMemberFields, m))}
+                          agents={data()?.agents ?? []}
+                          onSetFlags={async (agentId, flags) =>
+                            readFragment(
+                              ChannelMemberFields,
+                              (await runMutation(client, SetChannelMemberMutation, { channelId: props.id, agentId, flags })).setChannelMember,
+                            )
+                          }
+                          onAdd={async (agentId, flags) =>
+                            readFragment(
+                              ChannelMemberFields,
+                              (await runMutation(client, SetChannelMemberMutation, { channelId: props.id, agentId, flags })).setChannelMember,
+                            )
+                          }
+                          onRemove={async (agentId) => {
+                            await runMutation(client, RemoveChannelMemberMutation, { channelId: props.id, agentId });
+                          }}
+                        />
+                      </div>
+                    </section>
 
-                  <section class="admin-section" id="embed" tabindex="-1" aria-labelledby="embed-title">
-                    <header class="admin-section-header">
-                      <h3 id="embed-title">Embed on your website</h3>
-                      <p class="muted">Paste this line into every page that should show the chat, just before &lt;/body&gt;.</p>
-                    </header>
-                    <div class="admin-section-body">
-                      <CopyableCode label="Embed snippet" value={loaded.embedSnippet} wrap />
-                      <p class="field-hint">
-                        Optional attributes on the tag prefill the visitor’s details: <code>data-name</code>, <code>data-email</code>, <code>data-phone</code> and{' '}
-                        <code>data-company</code>, each a fixed value or <code>cookie:NAME</code>, <code>url:PARAM</code> or <code>variable:NAME</code>.
-                      </p>
-                    </div>
-                  </section>
+                    <section class="admin-section" id="embed" tabindex="-1" aria-labelledby="embed-title">
+                      <header class="admin-section-header">
+                        <h3 id="embed-title">Embed on your website</h3>
+                        <p class="muted">Paste this line into every page that should show the chat, just before &lt;/body&gt;.</p>
+                      </header>
+                      <div class="admin-section-body">
+                        <CopyableCode label="Embed snippet" value={loaded.embedSnippet} wrap />
+                        <p class="field-hint">
+                          Optional attributes on the tag prefill the visitor’s details: <code>data-name</code>, <code>data-email</code>, <code>data-phone</code>{' '}
+                          and <code>data-company</code>, each a fixed value or <code>cookie:NAME</code>, <code>url:PARAM</code> or <code>variable:NAME</code>.
+                        </p>
+                      </div>
+                    </section>
 
-                  <IdentitySection channelId={props.id} />
+                    <IdentitySection channelId={props.id} />
 
-                  <ArchiveSection
-                    channelId={props.id}
-                    name={loaded.settings.name}
-                    archived={!!current().settings.archivedAt}
-                    onArchivedChange={(archivedAt) => {
-                      const latest = data();
-                      if (latest) mutate({ ...latest, channel: { ...latest.channel, archivedAt } as typeof latest.channel });
-                    }}
-                  />
+                    <ArchiveSection
+                      channelId={props.id}
+                      name={loaded.settings.name}
+                      archived={!!current().settings.archivedAt}
+                      onArchivedChange={(archivedAt) => {
+                        const latest = data();
+                        if (latest) mutate({ ...latest, channel: { ...latest.channel, archivedAt } as typeof latest.channel });
+                      }}
+                    />
+                  </div>
                 </div>
-              </div>
-            </>
+              </>
             );
           }}
         </Match>
@@ -289,7 +297,9 @@ function ArchiveSection(props: { channelId: string; name: string; archived: bool
     <section class="admin-section danger-zone" id="archive" tabindex="-1" aria-labelledby="archive-title">
       <header class="admin-section-header">
         <h3 id="archive-title">Archive or delete</h3>
-        <p class="muted">Archiving stops new chats and keeps the history; open chats can still be finished. Only a channel that never had a chat can be deleted.</p>
+        <p class="muted">
+          Archiving stops new chats and keeps the history; open chats can still be finished. Only a channel that never had a chat can be deleted.
+        </p>
       </header>
       <div class="admin-section-body row">
         <Show

@@ -39,7 +39,7 @@ function closedPort(): Promise<number> {
   });
 }
 
-const api = <T = any,>(query: string, variables: Record<string, unknown> = {}) => gql<T>(server.url, query, variables, adminToken);
+const api = <T = any>(query: string, variables: Record<string, unknown> = {}) => gql<T>(server.url, query, variables, adminToken);
 const unique = (name: string) => `${name} ${crypto.randomUUID().slice(0, 6)}`;
 
 /** A new channel on the server and the editor's save for it, as the channel editor page wires them. */
@@ -47,7 +47,8 @@ async function channelOnServer(name = unique('Support')) {
   const { createChannel } = await api<{ createChannel: { id: string } }>(`mutation($name: String!) { createChannel(input: { name: $name }) { id } }`, { name });
   const id = createChannel.id;
   const loaded = await runQuery(client, ChannelAdminQuery, { id });
-  const save: Save = async (input) => formFromChannel(readFragment(ChannelSettingsFields, (await runMutation(client, UpdateChannelMutation, { id, input })).updateChannel));
+  const save: Save = async (input) =>
+    formFromChannel(readFragment(ChannelSettingsFields, (await runMutation(client, UpdateChannelMutation, { id, input })).updateChannel));
   return { id, name, initial: formFromChannel(readFragment(ChannelSettingsFields, loaded.channel)), save };
 }
 
@@ -194,7 +195,12 @@ describe('ChannelSettingsForm', () => {
 
 describe('helpers', () => {
   it('builds folder paths and measures colour contrast', () => {
-    expect(folderPaths([{ id: 'b', name: 'B', parent: { id: 'a' } }, { id: 'a', name: 'A' }])).toEqual([
+    expect(
+      folderPaths([
+        { id: 'b', name: 'B', parent: { id: 'a' } },
+        { id: 'a', name: 'A' },
+      ]),
+    ).toEqual([
       { id: 'a', path: 'A' },
       { id: 'b', path: 'A / B' },
     ]);

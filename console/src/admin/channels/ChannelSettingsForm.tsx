@@ -91,7 +91,13 @@ const LANGUAGE_SUGGESTIONS = [
   ['pl', 'Polish'],
 ] as const;
 
-const FONT_SUGGESTIONS = ['system-ui, sans-serif', 'Inter, system-ui, sans-serif', 'Arial, Helvetica, sans-serif', 'Georgia, serif', '"Segoe UI", Roboto, sans-serif'];
+const FONT_SUGGESTIONS = [
+  'system-ui, sans-serif',
+  'Inter, system-ui, sans-serif',
+  'Arial, Helvetica, sans-serif',
+  'Georgia, serif',
+  '"Segoe UI", Roboto, sans-serif',
+];
 
 /** Folders as "Parent / Child" paths, sorted, for a select. */
 export function folderPaths(folders: readonly FolderOption[]): { id: string; path: string }[] {
@@ -227,7 +233,12 @@ export function ChannelSettingsForm(props: ChannelSettingsFormProps) {
     </Field>
   );
 
-  const numberField = (key: 'warnAgentsAfterMinutes' | 'warnManagersAfterMinutes' | 'offlineAfterWaitMinutes' | 'offlineAfterQueueLength', label: string, unit: string, hint: string) => (
+  const numberField = (
+    key: 'warnAgentsAfterMinutes' | 'warnManagersAfterMinutes' | 'offlineAfterWaitMinutes' | 'offlineAfterQueueLength',
+    label: string,
+    unit: string,
+    hint: string,
+  ) => (
     <Field name={key} label={label} error={error(key)} hint={hint} class="field-number">
       {(control) => (
         <span class="input-with-unit">
@@ -274,7 +285,15 @@ export function ChannelSettingsForm(props: ChannelSettingsFormProps) {
           <Field name="language" label="Language" required error={error('language')} hint="The widget’s language, as a tag such as en, nb or en-GB.">
             {(control) => (
               <>
-                <input {...control} type="text" list={languageListId} value={form.language} onInput={(e) => set('language', e.currentTarget.value)} autocomplete="off" spellcheck={false} />
+                <input
+                  {...control}
+                  type="text"
+                  list={languageListId}
+                  value={form.language}
+                  onInput={(e) => set('language', e.currentTarget.value)}
+                  autocomplete="off"
+                  spellcheck={false}
+                />
                 <datalist id={languageListId}>
                   <For each={LANGUAGE_SUGGESTIONS}>{([tag, name]) => <option value={tag}>{name}</option>}</For>
                 </datalist>
@@ -333,7 +352,11 @@ export function ChannelSettingsForm(props: ChannelSettingsFormProps) {
               label="Colour"
               required
               error={error('widgetColor')}
-              hint={(contrast() ?? 21) < 3 ? `White text on this colour is hard to read (contrast ${contrast()!.toFixed(1)}:1); pick a darker colour.` : 'Buttons, the header and your messages.'}
+              hint={
+                (contrast() ?? 21) < 3
+                  ? `White text on this colour is hard to read (contrast ${contrast()!.toFixed(1)}:1); pick a darker colour.`
+                  : 'Buttons, the header and your messages.'
+              }
             >
               {(control) => (
                 <span class="input-with-action">
@@ -343,14 +366,28 @@ export function ChannelSettingsForm(props: ChannelSettingsFormProps) {
                     value={/^#[0-9a-f]{6}$/i.test(form.widgetColor) ? form.widgetColor : '#000000'}
                     onInput={(e) => set('widgetColor', e.currentTarget.value)}
                   />
-                  <input {...control} type="text" class="input-short" value={form.widgetColor} onInput={(e) => set('widgetColor', e.currentTarget.value.trim())} spellcheck={false} />
+                  <input
+                    {...control}
+                    type="text"
+                    class="input-short"
+                    value={form.widgetColor}
+                    onInput={(e) => set('widgetColor', e.currentTarget.value.trim())}
+                    spellcheck={false}
+                  />
                 </span>
               )}
             </Field>
             <Field name="widgetFont" label="Font" required error={error('widgetFont')} hint="A CSS font list; the first font the visitor has is used.">
               {(control) => (
                 <>
-                  <input {...control} type="text" list={fontListId} value={form.widgetFont} onInput={(e) => set('widgetFont', e.currentTarget.value)} spellcheck={false} />
+                  <input
+                    {...control}
+                    type="text"
+                    list={fontListId}
+                    value={form.widgetFont}
+                    onInput={(e) => set('widgetFont', e.currentTarget.value)}
+                    spellcheck={false}
+                  />
                   <datalist id={fontListId}>
                     <For each={FONT_SUGGESTIONS}>{(font) => <option value={font} />}</For>
                   </datalist>
@@ -358,9 +395,22 @@ export function ChannelSettingsForm(props: ChannelSettingsFormProps) {
               )}
             </Field>
             <Field name="widgetLogoUrl" label="Logo URL" error={error('widgetLogoUrl')} hint="Optional. An image address starting with https://.">
-              {(control) => <input {...control} type="url" value={form.widgetLogoUrl} placeholder="https://example.com/logo.png" onInput={(e) => set('widgetLogoUrl', e.currentTarget.value)} />}
+              {(control) => (
+                <input
+                  {...control}
+                  type="url"
+                  value={form.widgetLogoUrl}
+                  placeholder="https://example.com/logo.png"
+                  onInput={(e) => set('widgetLogoUrl', e.currentTarget.value)}
+                />
+              )}
             </Field>
-            <Checkbox label="Show the agent’s photo" checked={form.showAgentPhoto} onChange={(value) => set('showAgentPhoto', value)} data-field="showAgentPhoto" />
+            <Checkbox
+              label="Show the agent’s photo"
+              checked={form.showAgentPhoto}
+              onChange={(value) => set('showAgentPhoto', value)}
+              data-field="showAgentPhoto"
+            />
             {textField('widgetHeader', 'Header', { required: true, hint: 'The title of the open chat window.' })}
             {textField('welcomeMessage', 'Welcome message', { required: true, multiline: true, hint: 'Sent to the visitor when an agent takes the chat.' })}
             <Field
@@ -373,7 +423,12 @@ export function ChannelSettingsForm(props: ChannelSettingsFormProps) {
                   Shown while the visitor waits. Variables:{' '}
                   <For each={QUEUE_VARIABLES}>
                     {(variable) => (
-                      <button type="button" class="chip chip-small" onClick={() => set('queueMessage', `${form.queueMessage}{${variable}}`)} aria-label={`Insert {${variable}}`}>
+                      <button
+                        type="button"
+                        class="chip chip-small"
+                        onClick={() => set('queueMessage', `${form.queueMessage}{${variable}}`)}
+                        aria-label={`Insert {${variable}}`}
+                      >
                         {`{${variable}}`}
                       </button>
                     )}
@@ -399,7 +454,12 @@ export function ChannelSettingsForm(props: ChannelSettingsFormProps) {
         'Pre-chat form',
         'What visitors fill in before they join the queue.',
         <>
-          <Checkbox label="Show the pre-chat form" checked={form.prechatEnabled} onChange={(value) => set('prechatEnabled', value)} data-field="prechatEnabled" />
+          <Checkbox
+            label="Show the pre-chat form"
+            checked={form.prechatEnabled}
+            onChange={(value) => set('prechatEnabled', value)}
+            data-field="prechatEnabled"
+          />
           {requiredFields('prechatRequiredFields', 'Required fields', !form.prechatEnabled)}
           <Checkbox
             label="Suggest FAQ entries"
@@ -408,7 +468,13 @@ export function ChannelSettingsForm(props: ChannelSettingsFormProps) {
             onChange={(value) => set('faqSuggestionsEnabled', value)}
             data-field="faqSuggestionsEnabled"
           />
-          <Field name="faqFolderId" label="FAQ folder" required={form.faqSuggestionsEnabled} error={error('faqFolderId')} hint="Suggestions come from this folder and its subfolders.">
+          <Field
+            name="faqFolderId"
+            label="FAQ folder"
+            required={form.faqSuggestionsEnabled}
+            error={error('faqFolderId')}
+            hint="Suggestions come from this folder and its subfolders."
+          >
             {(control) => (
               <select {...control} value={form.faqFolderId} onChange={(e) => set('faqFolderId', e.currentTarget.value)}>
                 <option value="">{folders().length === 0 ? 'No FAQ folders yet' : 'No folder'}</option>
@@ -455,14 +521,34 @@ export function ChannelSettingsForm(props: ChannelSettingsFormProps) {
         'Post-chat form',
         'What visitors see when the chat ends.',
         <>
-          <Checkbox label="Show the post-chat form" checked={form.postchatEnabled} onChange={(value) => set('postchatEnabled', value)} data-field="postchatEnabled" />
-          <Checkbox label="Ask for a rating (1–5 with a comment)" checked={form.postchatRating} disabled={!form.postchatEnabled} onChange={(value) => set('postchatRating', value)} />
-          <Checkbox label="Offer the transcript by email" checked={form.postchatTranscript} disabled={!form.postchatEnabled} onChange={(value) => set('postchatTranscript', value)} />
+          <Checkbox
+            label="Show the post-chat form"
+            checked={form.postchatEnabled}
+            onChange={(value) => set('postchatEnabled', value)}
+            data-field="postchatEnabled"
+          />
+          <Checkbox
+            label="Ask for a rating (1–5 with a comment)"
+            checked={form.postchatRating}
+            disabled={!form.postchatEnabled}
+            onChange={(value) => set('postchatRating', value)}
+          />
+          <Checkbox
+            label="Offer the transcript by email"
+            checked={form.postchatTranscript}
+            disabled={!form.postchatEnabled}
+            onChange={(value) => set('postchatTranscript', value)}
+          />
         </>,
       )}
 
       <div class="save-bar" classList={{ 'is-dirty': dirty() }}>
-        <p class="status-line" classList={{ 'is-error': status()?.tone === 'error', 'is-success': status()?.tone === 'success' }} role="status" aria-live="polite">
+        <p
+          class="status-line"
+          classList={{ 'is-error': status()?.tone === 'error', 'is-success': status()?.tone === 'success' }}
+          role="status"
+          aria-live="polite"
+        >
           {status()?.text ?? (dirty() ? 'You have unsaved changes.' : '')}
         </p>
         <div class="row">

@@ -60,8 +60,14 @@ describe('IdentitySection', () => {
   }
 
   const currentSecret = async () =>
-    (await gql<{ channelIdentitySecret: { secret: string | null } }>(server.url, `query($id: ID!) { channelIdentitySecret(channelId: $id) { secret } }`, { id: channelId }, adminToken))
-      .channelIdentitySecret.secret;
+    (
+      await gql<{ channelIdentitySecret: { secret: string | null } }>(
+        server.url,
+        `query($id: ID!) { channelIdentitySecret(channelId: $id) { secret } }`,
+        { id: channelId },
+        adminToken,
+      )
+    ).channelIdentitySecret.secret;
 
   it('shows whether verification is on without loading the secret, and loads it on “Show the secret”', async () => {
     await gql(server.url, `mutation($id: ID!) { rotateChannelIdentitySecret(channelId: $id) { secret } }`, { id: channelId }, adminToken);

@@ -84,7 +84,10 @@ export function IdentitySection(props: { channelId: string }) {
         setSecret(null);
       }
       setConfirm(null);
-      showToast({ tone: 'success', message: action === 'rotate' ? 'New identity secret made: update your website’s server.' : 'Identity verification turned off.' });
+      showToast({
+        tone: 'success',
+        message: action === 'rotate' ? 'New identity secret made: update your website’s server.' : 'Identity verification turned off.',
+      });
     } catch (error) {
       showToast({ tone: 'error', message: errorMessage(error) });
     } finally {
@@ -98,7 +101,8 @@ export function IdentitySection(props: { channelId: string }) {
         <h3 id="identity-title">Verified visitor identities</h3>
         <p class="muted">
           Let your website vouch for signed-in visitors: its server signs the visitor’s lower-cased email with this secret (HMAC-SHA256, hex) and puts it in{' '}
-          <code>data-email-signature</code> next to <code>data-email</code>. Agents of this channel then see the email as verified, and nobody can claim it here unsigned.
+          <code>data-email-signature</code> next to <code>data-email</code>. Agents of this channel then see the email as verified, and nobody can claim it here
+          unsigned.
         </p>
       </header>
       <div class="admin-section-body">
@@ -119,34 +123,32 @@ export function IdentitySection(props: { channelId: string }) {
                   </div>
                 }
               >
-                
-                  <p class="row">
-                    <span class="tag tag-success">On</span>
-                    <Show when={current().secretChangedAt}>
-                      {(changedAt) => <span class="muted small">secret made {dateTime.format(new Date(changedAt()))}</span>}
-                    </Show>
-                  </p>
-                  <Show
-                    when={secret()}
-                    fallback={
-                      <div>
-                        <button type="button" class="button button-small" disabled={busy()} onClick={() => void reveal()}>
-                          Show the secret
-                        </button>
-                      </div>
-                    }
-                  >
-                    {(shown) => <CopyableCode label="Identity secret" value={shown()} wrap />}
+                <p class="row">
+                  <span class="tag tag-success">On</span>
+                  <Show when={current().secretChangedAt}>
+                    {(changedAt) => <span class="muted small">secret made {dateTime.format(new Date(changedAt()))}</span>}
                   </Show>
-                  <div class="row">
-                    <button type="button" class="button" disabled={busy()} onClick={() => setConfirm('rotate')}>
-                      Make a new secret…
-                    </button>
-                    <button type="button" class="button button-ghost" disabled={busy()} onClick={() => setConfirm('disable')}>
-                      Turn off…
-                    </button>
-                  </div>
-                
+                </p>
+                <Show
+                  when={secret()}
+                  fallback={
+                    <div>
+                      <button type="button" class="button button-small" disabled={busy()} onClick={() => void reveal()}>
+                        Show the secret
+                      </button>
+                    </div>
+                  }
+                >
+                  {(shown) => <CopyableCode label="Identity secret" value={shown()} wrap />}
+                </Show>
+                <div class="row">
+                  <button type="button" class="button" disabled={busy()} onClick={() => setConfirm('rotate')}>
+                    Make a new secret…
+                  </button>
+                  <button type="button" class="button button-ghost" disabled={busy()} onClick={() => setConfirm('disable')}>
+                    Turn off…
+                  </button>
+                </div>
               </Show>
             )}
           </Match>

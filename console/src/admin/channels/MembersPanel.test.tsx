@@ -16,7 +16,7 @@ let adminToken: string;
 type Person = { id: string; email: string; password: string; name: string };
 const people: Record<'ada' | 'bob' | 'cleo' | 'dag', Person> = {} as never;
 
-const api = <T = any,>(query: string, variables: Record<string, unknown> = {}, token = adminToken) => gql<T>(server.url, query, variables, token);
+const api = <T = any>(query: string, variables: Record<string, unknown> = {}, token = adminToken) => gql<T>(server.url, query, variables, token);
 const SET_MEMBER = `mutation($c: ID!, $a: ID!, $flags: ChannelMemberInput) { setChannelMember(channelId: $c, agentId: $a, flags: $flags) { canRespond } }`;
 const DEACTIVATE = `mutation($id: ID!) { updateAgent(id: $id, input: { active: false }) { id } }`;
 
@@ -86,7 +86,14 @@ describe('MembersPanel', () => {
     const flags = (name: string) => ['Can respond', 'Notifications', 'Can listen in', 'Manager'].map((flag) => checkbox(`${flag}: ${name}`).checked);
     expect(flags('Ada')).toEqual([true, true, false, false]);
     expect(flags('Bob')).toEqual([false, false, true, true]);
-    expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Agent', 'Can respond', 'Notifications', 'Can listen in', 'Manager', 'Actions']);
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual([
+      'Agent',
+      'Can respond',
+      'Notifications',
+      'Can listen in',
+      'Manager',
+      'Actions',
+    ]);
   });
 
   it('saves one flag per click and says so', async () => {

@@ -107,7 +107,9 @@ export function MembersPanel(props: MembersPanelProps) {
     <div class="members-panel">
       <Show
         when={rows.length > 0}
-        fallback={<p class="empty-note">No agents in this channel yet. Add one below: without a member who can respond, visitors always get the offline form.</p>}
+        fallback={
+          <p class="empty-note">No agents in this channel yet. Add one below: without a member who can respond, visitors always get the offline form.</p>
+        }
       >
         <table class="admin-table members-table">
           <caption class="sr-only">Channel members and what each may do</caption>
@@ -156,7 +158,12 @@ export function MembersPanel(props: MembersPanelProps) {
                     <Show
                       when={confirming() === row.agent.id}
                       fallback={
-                        <button aria-label={`Remove ${row.agent.name}`} type="button" class="button button-small button-ghost" onClick={() => setConfirming(row.agent.id)}>
+                        <button
+                          aria-label={`Remove ${row.agent.name}`}
+                          type="button"
+                          class="button button-small button-ghost"
+                          onClick={() => setConfirming(row.agent.id)}
+                        >
                           Remove
                         </button>
                       }

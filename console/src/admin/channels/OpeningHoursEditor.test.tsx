@@ -29,7 +29,15 @@ describe('OpeningHoursEditor', () => {
   it('lists the seven weekdays, opens and closes a day, and edits its hours and break', () => {
     const form = renderEditor();
     const rows = screen.getAllByRole('row').slice(1);
-    expect(rows.map((row) => within(row).getByRole('rowheader').textContent)).toEqual(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']);
+    expect(rows.map((row) => within(row).getByRole('rowheader').textContent)).toEqual([
+      'Monday',
+      'Tuesday',
+      'Wednesday',
+      'Thursday',
+      'Friday',
+      'Saturday',
+      'Sunday',
+    ]);
     expect(within(rows[5]!).getByText('Closed')).toBeTruthy();
 
     fireEvent.click(input('Open on Saturday'));

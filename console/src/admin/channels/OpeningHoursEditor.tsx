@@ -129,7 +129,12 @@ export function OpeningHoursEditor(props: OpeningHoursEditorProps) {
                   </span>
                   <span role="cell" class="hours-break">
                     <Show when={day.open}>
-                      <Checkbox label="Break" aria-label={`${label} has a break`} checked={day.hasBreak} onChange={(hasBreak) => props.onDayChange(index(), { hasBreak })} />
+                      <Checkbox
+                        label="Break"
+                        aria-label={`${label} has a break`}
+                        checked={day.hasBreak}
+                        onChange={(hasBreak) => props.onDayChange(index(), { hasBreak })}
+                      />
                       <Show when={day.hasBreak}>
                         <input
                           type="time"

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  dayProblem,
-  formFromChannel,
-  inputFromForm,
-  newChannelForm,
-  openingHoursInput,
-  validateChannelForm,
-  type DayForm,
-} from './channel-form';
+import { dayProblem, formFromChannel, inputFromForm, newChannelForm, openingHoursInput, validateChannelForm, type DayForm } from './channel-form';
 import type { ChannelSettings } from './channel-operations';
 
 const day = (change: Partial<DayForm> = {}): DayForm => ({

@@ -145,7 +145,11 @@ export function FaqAdminPage() {
     loadFolders: () => runQuery(client, FoldersQuery, {}).then((d) => d.faqFolders),
     loadItems: async (folderId, after) => {
       const data = await runQuery(client, EntriesQuery, { folderId, after });
-      return { items: data.faqEntries.edges.map((e) => readFragment(EntryFields, e.node)), endCursor: data.faqEntries.pageInfo.endCursor ?? null, hasNextPage: data.faqEntries.pageInfo.hasNextPage };
+      return {
+        items: data.faqEntries.edges.map((e) => readFragment(EntryFields, e.node)),
+        endCursor: data.faqEntries.pageInfo.endCursor ?? null,
+        hasNextPage: data.faqEntries.pageInfo.hasNextPage,
+      };
     },
     search: (query, folderId) => runQuery(client, SearchQuery, { query, folderId }).then((d) => d.searchFaqEntries.map((e) => readFragment(EntryFields, e))),
     createFolder: (name, parentId) => runMutation(client, CreateFolderMutation, { input: { name, parentId } }),
@@ -189,11 +193,20 @@ function FaqEntryEditor(props: ItemEditorProps<Entry>) {
       if (!props.item) {
         saved = readFragment(
           EntryFields,
-          (await runMutation(client, CreateMutation, { input: { question: question().trim(), answer: answer(), folderId: folderId() || null, published: published() } })).createFaqEntry,
+          (
+            await runMutation(client, CreateMutation, {
+              input: { question: question().trim(), answer: answer(), folderId: folderId() || null, published: published() },
+            })
+          ).createFaqEntry,
         );
       } else {
-        saved = readFragment(EntryFields, (await runMutation(client, UpdateMutation, { id: props.item.id, input: { question: question().trim(), answer: answer(), published: published() } })).updateFaqEntry);
-        if ((saved.folder?.id ?? '') !== folderId()) saved = readFragment(EntryFields, (await runMutation(client, MoveMutation, { id: saved.id, folderId: folderId() || null })).moveFaqEntry);
+        saved = readFragment(
+          EntryFields,
+          (await runMutation(client, UpdateMutation, { id: props.item.id, input: { question: question().trim(), answer: answer(), published: published() } }))
+            .updateFaqEntry,
+        );
+        if ((saved.folder?.id ?? '') !== folderId())
+          saved = readFragment(EntryFields, (await runMutation(client, MoveMutation, { id: saved.id, folderId: folderId() || null })).moveFaqEntry);
       }
       props.onSaved(saved);
     } catch (error) {

@@ -234,7 +234,13 @@ export function KnowledgeAdmin<Item extends { id: string }>(props: { config: Kno
         </nav>
         <section aria-label={selectedFolder() ? `In ${selectedFolder()!.name}` : `All ${config.noun}s`}>
           <div class="items-toolbar">
-            <input type="search" aria-label={`Search ${config.noun === 'entry' ? 'entries' : `${config.noun}s`}`} placeholder="Search…" value={query()} onInput={(e) => onSearch(e.currentTarget.value)} />
+            <input
+              type="search"
+              aria-label={`Search ${config.noun === 'entry' ? 'entries' : `${config.noun}s`}`}
+              placeholder="Search…"
+              value={query()}
+              onInput={(e) => onSearch(e.currentTarget.value)}
+            />
             <span class="muted small" role="status" aria-live="polite">
               {loading() ? 'Loading…' : `${items().length}${page().hasNextPage ? '+' : ''} shown`}
             </span>
@@ -247,7 +253,14 @@ export function KnowledgeAdmin<Item extends { id: string }>(props: { config: Kno
               </button>
             </p>
           </Show>
-          <Show when={items().length > 0} fallback={<Show when={!loading() && !loadError()}><p class="empty-note">{query().trim() ? 'Nothing matches.' : `No ${config.noun === 'entry' ? 'entries' : `${config.noun}s`} here yet.`}</p></Show>}>
+          <Show
+            when={items().length > 0}
+            fallback={
+              <Show when={!loading() && !loadError()}>
+                <p class="empty-note">{query().trim() ? 'Nothing matches.' : `No ${config.noun === 'entry' ? 'entries' : `${config.noun}s`} here yet.`}</p>
+              </Show>
+            }
+          >
             <table class="admin-table knowledge-table">
               <tbody>
                 <For each={items()}>
@@ -265,7 +278,12 @@ export function KnowledgeAdmin<Item extends { id: string }>(props: { config: Kno
                         <button aria-label={`Edit ${config.itemTitle(item)}`} type="button" class="button button-small" onClick={() => setEditing(() => item)}>
                           Edit
                         </button>
-                        <button aria-label={`Delete ${config.itemTitle(item)}`} type="button" class="button button-small button-ghost" onClick={() => setDeleting(() => item)}>
+                        <button
+                          aria-label={`Delete ${config.itemTitle(item)}`}
+                          type="button"
+                          class="button button-small button-ghost"
+                          onClick={() => setDeleting(() => item)}
+                        >
                           Delete
                         </button>
                       </td>
@@ -400,7 +418,9 @@ function FolderDialog<Item extends { id: string }>(props: {
       title={title}
       size="small"
       role={state.mode === 'delete' ? 'alertdialog' : 'dialog'}
-      submitLabel={state.mode === 'delete' ? (needsContents() ? 'Delete folder and everything in it' : 'Delete folder') : state.mode === 'move' ? 'Move' : 'Save'}
+      submitLabel={
+        state.mode === 'delete' ? (needsContents() ? 'Delete folder and everything in it' : 'Delete folder') : state.mode === 'move' ? 'Move' : 'Save'
+      }
       danger={state.mode === 'delete'}
       busy={busy()}
       onSubmit={submit}

@@ -155,9 +155,14 @@ export function TemplatesAdminPage() {
     loadFolders: () => runQuery(client, FoldersQuery, {}).then((d) => d.replyTemplateFolders),
     loadItems: async (folderId, after) => {
       const data = await runQuery(client, TemplatesQuery, { folderId, after });
-      return { items: data.replyTemplates.edges.map((e) => readFragment(TemplateFields, e.node)), endCursor: data.replyTemplates.pageInfo.endCursor ?? null, hasNextPage: data.replyTemplates.pageInfo.hasNextPage };
+      return {
+        items: data.replyTemplates.edges.map((e) => readFragment(TemplateFields, e.node)),
+        endCursor: data.replyTemplates.pageInfo.endCursor ?? null,
+        hasNextPage: data.replyTemplates.pageInfo.hasNextPage,
+      };
     },
-    search: (query, folderId) => runQuery(client, SearchQuery, { query, folderId }).then((d) => d.searchReplyTemplates.map((t) => readFragment(TemplateFields, t))),
+    search: (query, folderId) =>
+      runQuery(client, SearchQuery, { query, folderId }).then((d) => d.searchReplyTemplates.map((t) => readFragment(TemplateFields, t))),
     createFolder: (name, parentId) => runMutation(client, CreateFolderMutation, { input: { name, parentId } }),
     renameFolder: (id, name) => runMutation(client, RenameFolderMutation, { id, name }),
     moveFolder: (id, parentId) => runMutation(client, MoveFolderMutation, { id, parentId }),
@@ -206,9 +211,15 @@ function TemplateEditor(props: ItemEditorProps<Template>) {
     try {
       let saved: Template;
       if (!props.item) {
-        saved = readFragment(TemplateFields, (await runMutation(client, CreateMutation, { input: { name: name().trim(), body: body(), folderId: folderId() || null } })).createReplyTemplate);
+        saved = readFragment(
+          TemplateFields,
+          (await runMutation(client, CreateMutation, { input: { name: name().trim(), body: body(), folderId: folderId() || null } })).createReplyTemplate,
+        );
       } else {
-        saved = readFragment(TemplateFields, (await runMutation(client, UpdateMutation, { id: props.item.id, input: { name: name().trim(), body: body() } })).updateReplyTemplate);
+        saved = readFragment(
+          TemplateFields,
+          (await runMutation(client, UpdateMutation, { id: props.item.id, input: { name: name().trim(), body: body() } })).updateReplyTemplate,
+        );
         if ((saved.folder?.id ?? '') !== folderId())
           saved = readFragment(TemplateFields, (await runMutation(client, MoveMutation, { id: saved.id, folderId: folderId() || null })).moveReplyTemplate);
       }

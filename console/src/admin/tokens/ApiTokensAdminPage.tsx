@@ -86,12 +86,15 @@ export function tokenStatus(token: TokenRow, now = new Date()): { label: string;
 
 export function ApiTokensAdminPage() {
   const { client } = useRuntime();
-  const [tokens, { refetch, mutate }] = createResource(() => runQuery(client, ApiTokensQuery, {}).then((data) => data.apiTokens.map((t) => readFragment(ApiTokenFields, t))));
+  const [tokens, { refetch, mutate }] = createResource(() =>
+    runQuery(client, ApiTokensQuery, {}).then((data) => data.apiTokens.map((t) => readFragment(ApiTokenFields, t))),
+  );
   const [creating, setCreating] = createSignal(false);
   const [revoking, setRevoking] = createSignal<TokenRow | null>(null);
   const [busy, setBusy] = createSignal(false);
 
-  const replace = (saved: TokenRow) => mutate((list) => [saved, ...(list ?? []).filter((t) => t.id !== saved.id)].sort((a, b) => b.createdAt.localeCompare(a.createdAt)));
+  const replace = (saved: TokenRow) =>
+    mutate((list) => [saved, ...(list ?? []).filter((t) => t.id !== saved.id)].sort((a, b) => b.createdAt.localeCompare(a.createdAt)));
 
   async function revoke(token: TokenRow) {
     setBusy(true);
@@ -165,7 +168,12 @@ export function ApiTokensAdminPage() {
                         </td>
                         <td class="actions-cell">
                           <Show when={!token.revokedAt}>
-                            <button aria-label={`Revoke ${token.name}`} type="button" class="button button-small button-ghost" onClick={() => setRevoking(token)}>
+                            <button
+                              aria-label={`Revoke ${token.name}`}
+                              type="button"
+                              class="button button-small button-ghost"
+                              onClick={() => setRevoking(token)}
+                            >
                               Revoke
                             </button>
                           </Show>
@@ -303,7 +311,11 @@ function CreateTokenDialog(props: { onClose(): void; onCreated(token: TokenRow):
           <div class="token-once">
             <CopyableCode label="API token" value={result().token} wrap />
             <p class="field-hint">
-              Send it as <code>Authorization: Bearer {'<token>'}</code>. Scopes: {result().apiToken.scopes.map((s) => API_SCOPES.find((x) => x.value === s)?.label ?? s).join(', ')}.
+              Send it as <code>Authorization: Bearer {'<token>'}</code>. Scopes:{' '}
+              {result()
+                .apiToken.scopes.map((s) => API_SCOPES.find((x) => x.value === s)?.label ?? s)
+                .join(', ')}
+              .
             </p>
           </div>
         </Dialog>
