@@ -56,7 +56,8 @@ export function useGraphqlMetrics(metrics: Metrics): Plugin<{ req?: IncomingMess
 
   return {
     onParams({ request, params }) {
-      operationNames.set(request, params.operationName);
+      // A multipart body whose `operations` is `null` parses to no params at all; yoga refuses it after this hook.
+      operationNames.set(request, (params as typeof params | null)?.operationName);
     },
     onParse({ context }) {
       return ({ result }) => {
