@@ -10,6 +10,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { buildApp, type RunningApp } from '../src/app';
 import { configFromEnv } from '../src/config';
+import { createLogger } from '../src/logger';
 import { generateToken, hashToken } from '../src/services/tokens';
 import { announceReady, serveParent } from './child';
 
@@ -73,15 +74,18 @@ if (process.env.BENCH_PG_POOL_MAX) {
   };
 }
 
+const envConfig = configFromEnv(process.env);
+// The logger production runs with (main.ts): JSON lines on stdout at LOG_LEVEL, info by default.
+const logger = createLogger(envConfig);
 const config = {
-  ...configFromEnv(process.env),
+  ...envConfig,
   port: 0,
   host: '127.0.0.1',
   // Embedded PGlite keeps its data in memory for the bench.
   dataDir: null,
-  log: (line: string) => console.error(line),
+  log: (line: string) => logger.info(line),
 };
-const app = buildApp(config);
+const app = buildApp(config, { logger });
 let profiler: Session | null = null;
 let running: RunningApp;
 

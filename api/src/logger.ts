@@ -75,7 +75,9 @@ export function createLogger(
       ...options,
       transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } },
     });
-  return pino(options, destination ?? pino.destination({ dest: 1, sync: true }));
+  // Asynchronous: a line costs no write(2) of its own, lines written while one write is in flight go
+  // out together, and pino flushes what is left synchronously when the process exits.
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
 }
 
 /** A logger whose lines go to `config.log`, for an app built without one (tests capture `config.log`). */

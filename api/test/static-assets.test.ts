@@ -129,9 +129,12 @@ describe('GraphQL responses', () => {
     const gzip = await post(big, { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip' });
     expect(gzip.headers['content-encoding']).toBe('gzip');
     expect(JSON.parse(decoded(gzip).toString('utf8'))).toEqual(answer);
-    const plain = await post(big, { authorization: `Bearer ${token}` });
-    expect(plain.headers['content-encoding']).toBeUndefined();
-    expect(JSON.parse(plain.body.toString('utf8'))).toEqual(answer);
+    for (const acceptEncoding of [undefined, 'identity', 'zstd']) {
+      const plain = await post(big, { authorization: `Bearer ${token}`, ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}) });
+      expect(plain.headers['content-encoding'], acceptEncoding).toBeUndefined();
+      expect(plain.headers.vary, acceptEncoding).toMatch(/Accept-Encoding/i);
+      expect(JSON.parse(plain.body.toString('utf8'))).toEqual(answer);
+    }
   });
 
   it('stay plain below the threshold', async () => {

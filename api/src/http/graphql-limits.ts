@@ -176,13 +176,24 @@ export function listItemsRule(maxListItems: number) {
   };
 }
 
+// yoga hands every execution of the same query text the same parsed document: check it once.
+const introspectionByDocument = new WeakMap<object, boolean>();
+function asksForIntrospection(schema: Parameters<typeof validate>[0], document: Parameters<typeof validate>[1]): boolean {
+  let asks = introspectionByDocument.get(document);
+  if (asks === undefined) {
+    asks = validate(schema, document, [NoSchemaIntrospectionCustomRule]).length > 0;
+    introspectionByDocument.set(document, asks);
+  }
+  return asks;
+}
+
 function refuseBeforeResolvers(
   args: { schema: Parameters<typeof validate>[0]; document: Parameters<typeof validate>[1]; contextValue: unknown; variableValues?: unknown },
   limits: GraphqlLimits,
 ): GraphQLError | null {
   const principal = (args.contextValue as Partial<Context>).principal;
   const mayIntrospect = limits.introspection === 'public' || principal?.kind === 'agent' || principal?.kind === 'apiToken';
-  if (!mayIntrospect && validate(args.schema, args.document, [NoSchemaIntrospectionCustomRule]).length) {
+  if (!mayIntrospect && asksForIntrospection(args.schema, args.document)) {
     const message = 'Introspection (__schema, __type) needs an agent session or an API token.';
     return principal ? forbidden(message) : unauthenticated(message);
   }
