@@ -79,6 +79,24 @@ export function widgetOn(page: Page) {
           ),
         );
     },
+    /**
+     * Waits for the conversation after "Start chat". When it does not come, the error says what
+     * the widget shows instead (a banner, a field's error, what the fields hold), not only "timeout".
+     */
+    async conversation(timeout = 15_000) {
+      try {
+        await host.getByRole('log').waitFor({ timeout });
+      } catch (error) {
+        const shown = await host.evaluate((element) => {
+          const root = element.shadowRoot;
+          const fields = Array.from(root?.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea') ?? []).map(
+            (field) => `${field.id}=${JSON.stringify(field.value)}${field.disabled ? ' (disabled)' : ''}`,
+          );
+          return `text: ${(root?.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 600)}; fields: ${fields.join(', ')}`;
+        });
+        throw new Error(`No conversation within ${timeout} ms after starting the chat. The widget shows ${shown}`, { cause: error });
+      }
+    },
     /** Opens the widget unless it already is (it reopens by itself after a reload in the same tab). */
     async open() {
       // The launcher and an open panel render together, once the channel's configuration has loaded.

@@ -119,7 +119,7 @@ describe('pages under their Content-Security-Policy', () => {
     await widget.field(/^Email/).fill('hanne@example.com');
     await widget.field(/^How can we help/).fill('Does the widget obey my CSP?');
     await widget.button('Start chat').click();
-    await widget.log.waitFor();
+    await widget.conversation();
 
     const sessionId = await agent.queuedSessionOf('Hanne Host');
     await agent.accept(sessionId);

@@ -79,7 +79,7 @@ describe('sockets past the per-address cap', () => {
       if (await field.count()) await field.fill(value);
     }
     await widget.button('Start chat').click();
-    await widget.log.waitFor();
+    await widget.conversation();
     await expectText(widget.host.locator('.banner[role="status"]'), 'Too many attempts. Try again in 60 s.');
     await close();
   });

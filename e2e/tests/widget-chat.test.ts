@@ -46,7 +46,7 @@ describe('chatting in the widget', () => {
     await widget.field(/^Email/).fill(`${name.split(' ')[0]!.toLowerCase()}@example.com`);
     await widget.field(/^How can we help/).fill(question);
     await widget.button('Start chat').click();
-    await widget.log.waitFor();
+    await widget.conversation();
     return widget;
   }
 

@@ -135,7 +135,7 @@ describe('widget forms', () => {
     expect(await widget.field(/^Company/).inputValue()).toBe('Analytical Engines Ltd');
     await widget.field(/^How can we help/).fill('Prefilled question');
     await widget.button('Start chat').click();
-    await widget.log.waitFor();
+    await widget.conversation();
     const sessionId = await agent.queuedSessionOf('Ada Lovelace');
     const { chatSession } = await agent.gql(`query($id: ID!) { chatSession(id: $id) { visitor { name email phone company emailVerified } } }`, {
       id: sessionId,
@@ -174,7 +174,7 @@ describe('widget forms', () => {
     expect(await text(widget.host.locator('#prechat-email-note'))).toBe('✓ Verified by the website');
     await widget.field(/^How can we help/).fill('Signed in question');
     await widget.button('Start chat').click();
-    await widget.log.waitFor();
+    await widget.conversation();
     const sessionId = await agent.queuedSessionOf('Ida Identity');
     expect((await agent.session(sessionId)).visitor).toEqual({ name: 'Ida Identity', email, emailVerified: true });
 
@@ -192,7 +192,7 @@ describe('widget forms', () => {
     // With another email the same visitor gets through, unverified.
     await refused.field(/^Email/).fill('ivan@example.com');
     await refused.button('Start chat').click();
-    await refused.log.waitFor();
+    await refused.conversation();
     const ivan = await agent.queuedSessionOf('Ivan Impostor');
     expect((await agent.session(ivan)).visitor).toEqual({ name: 'Ivan Impostor', email: 'ivan@example.com', emailVerified: false });
 
@@ -240,7 +240,7 @@ describe('widget forms', () => {
     expect(await widget.host.locator('#prechat-email-note').count()).toBe(0);
     // Sent again as it is: the chat starts, with the email unverified.
     await widget.button('Start chat').click();
-    await widget.log.waitFor();
+    await widget.conversation();
     const sessionId = await agent.queuedSessionOf('Sven Stale');
     expect((await agent.session(sessionId)).visitor).toEqual({ name: 'Sven Stale', email, emailVerified: false });
 
@@ -260,7 +260,7 @@ describe('widget forms', () => {
     expect(await switched.field(/^Email/).getAttribute('readonly')).toBeNull();
     await switched.field(/^How can we help/).fill('Use my private address');
     await switched.button('Start chat').click();
-    await switched.log.waitFor();
+    await switched.conversation();
     const siri = await agent.queuedSessionOf('Siri Switch');
     expect((await agent.session(siri)).visitor).toEqual({ name: 'Siri Switch', email: 'siri.private@example.com', emailVerified: false });
     await Promise.all([close(), other.close(), agent.close()]);
@@ -304,7 +304,7 @@ describe('widget forms', () => {
     await widget.field(/^Navn/).fill('Nora');
     await widget.field(/^Hva kan vi hjelpe deg med/).fill('Hei');
     await widget.button('Start chat').click();
-    await widget.log.waitFor();
+    await widget.conversation();
     expect(await widget.log.getAttribute('aria-label')).toBe('Samtale');
     expect(await widget.button('Avslutt chat').isVisible()).toBe(true);
     expect(await widget.field('Skriv en melding').isVisible()).toBe(true);

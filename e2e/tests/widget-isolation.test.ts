@@ -110,7 +110,7 @@ describe('the widget on a hostile host page', () => {
     await widget.button('Start chat anyway').click();
 
     // The chat: a log with the question, and the queue message.
-    await widget.log.waitFor();
+    await widget.conversation();
     expect(await widget.log.getAttribute('aria-label')).toBe('Conversation');
     await expect.poll(() => widget.rows()).toEqual(['How do I reset my password?']);
     await expect.poll(() => text(widget.host.locator('.queue'))).toMatch(/^You are number 1 in the queue\. Expected wait: /);
