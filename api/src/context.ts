@@ -1,11 +1,6 @@
-import type { Agent, ApiToken, PrismaClient, Visitor } from './generated/prisma/client';
+import type { Agent, PrismaClient } from './generated/prisma/client';
 import type { AppServices } from './services/app-services';
-
-/** Who is calling: resolved once per request (or per WebSocket connection) from the bearer token. */
-export type Principal =
-  | { kind: 'agent'; agent: Agent; authSessionId: string; sessionExpiresAt?: Date }
-  | { kind: 'visitor'; visitor: Visitor }
-  | { kind: 'apiToken'; apiToken: ApiToken };
+import type { Principal } from './services/principal';
 
 export interface Context {
   prisma: PrismaClient;

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { Principal } from '../context';
+import type { Principal } from '../services/principal';
 import type { EventBus } from '../pubsub';
 import { createCredentialWatch } from '../services/revocations';
 

@@ -1,5 +1,6 @@
 import { builder } from '../builder';
-import { agentOf, type Context, type Principal } from '../context';
+import { agentOf, type Context } from '../context';
+import type { Principal } from '../services/principal';
 import { AgentRole, Presence } from '../generated/prisma/enums';
 import { signalStream, type BusRoute } from '../services/live-signals';
 

@@ -15,7 +15,7 @@ import {
   submitOfflineForm,
   updateRequest,
 } from '../services/requests';
-import { checkedPageSize } from './contacts';
+import { canReadRequests, checkedPageSize } from './guards';
 
 // Descriptions give the defaults; a deployment may set other limits.
 const defaults = configFromEnv({}).chat;
@@ -35,9 +35,6 @@ const RequestSourceEnum = builder.enumType(RequestSource, {
   description:
     'Where a request came from: CHAT (created by an agent from a chat), OFFLINE_FORM (a visitor while the channel was offline), API (a script) or CONSOLE (an agent).',
 });
-
-/** Agents, and API tokens with REQUESTS_READ. */
-export const canReadRequests = { $any: { agent: true, apiScope: 'REQUESTS_READ' } } as const;
 
 const RequestType = builder.prismaObject('Request', {
   description: 'A support ticket with a human-friendly number (R-42). Readable by agents and by API tokens with REQUESTS_READ.',

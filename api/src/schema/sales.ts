@@ -13,7 +13,7 @@ import {
   updateFollowUp,
   updateSale,
 } from '../services/sales';
-import { canReadCrm, canWriteCrm, idField } from './contacts';
+import { canReadCrm, canWriteCrm, idField } from './guards';
 
 const SaleStageEnum = builder.enumType(SaleStage, {
   name: 'SaleStage',

@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from
 import { link, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AttachmentsConfig, ChatLimits } from '../config';
-import type { Principal } from '../context';
+import type { Principal } from './principal';
 import { AppError, conflict, forbidden, notFound, unauthenticated, validation } from '../errors';
 import type { Attachment, ChatSession, PrismaClient } from '../generated/prisma/client';
 import { findReadableSession, isUuid } from './chat-access';

@@ -1,6 +1,6 @@
 import type { RawSql } from '../db/client';
 import type { Agent, ApiScope, ApiToken, PrismaClient, Visitor } from '../generated/prisma/client';
-import type { Principal } from '../context';
+import type { Principal } from './principal';
 import type { EventBus } from '../pubsub';
 import { notFound, rateLimited, unauthenticated, validation } from '../errors';
 import { MAX_PASSWORD_LENGTH, decoyPasswordHash, verifyPassword } from './passwords';

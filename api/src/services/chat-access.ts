@@ -1,4 +1,4 @@
-import type { Principal } from '../context';
+import type { Principal } from './principal';
 import type { Agent, ChatSession, ChannelMember, PrismaClient } from '../generated/prisma/client';
 import { forbidden, notFound } from '../errors';
 

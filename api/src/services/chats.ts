@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatLimits } from '../config';
-import type { Principal } from '../context';
+import type { Principal } from './principal';
 import { AppError, conflict, forbidden, notFound, validation } from '../errors';
 import type { Agent, ChatSession, Prisma, PrismaClient, Visitor } from '../generated/prisma/client';
 import type { EventBus } from '../pubsub';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../context';
+import type { Principal } from './principal';
 import { conflict, forbidden, notFound, validation } from '../errors';
 import { Prisma, type FaqEntry, type FaqFolder, type PrismaClient } from '../generated/prisma/client';
 import { findReadableSession, isUuid } from './chat-access';

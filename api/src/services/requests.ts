@@ -1,4 +1,4 @@
-import type { Principal } from '../context';
+import type { Principal } from './principal';
 import { forbidden, notFound, validation } from '../errors';
 import type {
   ChatSession,

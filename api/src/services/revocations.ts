@@ -1,4 +1,4 @@
-import type { Principal } from '../context';
+import type { Principal } from './principal';
 import type { EventBus } from '../pubsub';
 
 /** Credentials that stopped working: every API instance ends the live streams opened with them. */

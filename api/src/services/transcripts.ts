@@ -1,6 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { MailConfig } from '../config';
-import type { Principal } from '../context';
+import type { Principal } from './principal';
 import { AppError, forbidden, validation } from '../errors';
 import type { PrismaClient } from '../generated/prisma/client';
 import { formatBytes } from './attachments';
