@@ -1,7 +1,7 @@
 import { createEffect, createSignal, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
 import { errorMessage, runMutation, runQuery, type ApiError } from '../api';
 import { ContactPanel } from '../contacts/ContactPanel';
-import { graphql, readFragment, type ResultOf } from '../graphql';
+import { readFragment } from '../graphql';
 import { InsertMenu } from '../insert/InsertMenu';
 import { useRuntime } from '../runtime';
 import { AcceptTransferMutation, RejectTransferMutation } from '../shell/TransferOffers';
@@ -10,8 +10,26 @@ import { formatDateTime, formatRelative, visitorLabel } from '../ui/format';
 import { showToast } from '../ui/toasts';
 import { useWorkspace } from '../workspace';
 import { followChatEvents } from './chat-events';
-import { MessageFields, TransferFields } from './chat-fragments';
+import { MessageFields } from './chat-fragments';
 import { newClientMessageId } from './client-message-id';
+import {
+  AcceptQueuedChatMutation,
+  CancelTransferMutation,
+  ConversationFields,
+  ConversationQuery,
+  ConversationSummaryQuery,
+  EndChatMutation,
+  ListenMutation,
+  MarkReadMutation,
+  MessagePageFields,
+  OlderMessagesQuery,
+  SendAttachmentMutation,
+  SendMessageMutation,
+  SetTypingMutation,
+  TakeOverMutation,
+  type ConversationSession,
+  type Loaded,
+} from './operations';
 import { Composer } from './Composer';
 import { createConversationState, resumeCursor, type ServerMessage } from './conversation-state';
 import { CreateRequestDialog } from './CreateRequestDialog';
@@ -20,191 +38,6 @@ import { MessageList } from './MessageList';
 import { loadOutbox, saveOutbox } from './outbox';
 import { TransferDialog } from './TransferDialog';
 import { HeadphonesIcon, TransferIcon, WarningIcon } from '../ui/icons';
-
-export const ConversationFields = graphql(
-  `
-    fragment ConversationFields on ChatSession {
-      id
-      status
-      requestedAt
-      startedAt
-      endedAt
-      endedBy
-      lastEventSeq
-      agentReadCursor
-      visitorReadCursor
-      missed
-      rating
-      ratingComment
-      channel {
-        id
-        name
-      }
-      visitor {
-        id
-        name
-        email
-        emailVerified
-        phone
-        company
-        country
-      }
-      agent {
-        id
-        displayName
-      }
-      contact {
-        id
-        name
-      }
-      pendingTransfer {
-        ...TransferFields
-      }
-    }
-  `,
-  [TransferFields],
-);
-
-const MessagePageFields = graphql(
-  `
-    fragment MessagePageFields on MessagePage {
-      hasMore
-      messages {
-        ...MessageFields
-      }
-    }
-  `,
-  [MessageFields],
-);
-
-const ConversationQuery = graphql(
-  `
-    query Conversation($id: ID!) {
-      chatSession(id: $id) {
-        ...ConversationFields
-        messages(last: 50) {
-          ...MessagePageFields
-        }
-      }
-    }
-  `,
-  [ConversationFields, MessagePageFields],
-);
-
-const ListenMutation = graphql(
-  `
-    mutation ListenToChat($sessionId: ID!) {
-      listenToChat(sessionId: $sessionId) {
-        ...ConversationFields
-        messages(last: 50) {
-          ...MessagePageFields
-        }
-      }
-    }
-  `,
-  [ConversationFields, MessagePageFields],
-);
-
-const ConversationSummaryQuery = graphql(
-  `
-    query ConversationSummary($id: ID!) {
-      chatSession(id: $id) {
-        ...ConversationFields
-      }
-    }
-  `,
-  [ConversationFields],
-);
-
-const OlderMessagesQuery = graphql(
-  `
-    query OlderMessages($id: ID!, $beforeCursor: Int!) {
-      chatSession(id: $id) {
-        id
-        messages(beforeCursor: $beforeCursor, last: 50) {
-          ...MessagePageFields
-        }
-      }
-    }
-  `,
-  [MessagePageFields],
-);
-
-const SendMessageMutation = graphql(
-  `
-    mutation SendMessage($input: SendMessageInput!) {
-      sendMessage(input: $input) {
-        ...MessageFields
-      }
-    }
-  `,
-  [MessageFields],
-);
-
-const SendAttachmentMutation = graphql(
-  `
-    mutation SendAttachment($sessionId: ID!, $file: File!, $clientMessageId: String!, $caption: String) {
-      sendAttachment(sessionId: $sessionId, file: $file, clientMessageId: $clientMessageId, caption: $caption) {
-        ...MessageFields
-      }
-    }
-  `,
-  [MessageFields],
-);
-
-const SetTypingMutation = graphql(`
-  mutation SetTyping($sessionId: ID!, $typing: Boolean!) {
-    setTyping(sessionId: $sessionId, typing: $typing)
-  }
-`);
-
-const MarkReadMutation = graphql(`
-  mutation MarkRead($sessionId: ID!, $upToCursor: Int!) {
-    markRead(sessionId: $sessionId, upToCursor: $upToCursor) {
-      id
-      agentReadCursor
-    }
-  }
-`);
-
-const EndChatMutation = graphql(`
-  mutation EndChat($sessionId: ID!) {
-    endChat(sessionId: $sessionId) {
-      id
-      status
-    }
-  }
-`);
-
-const CancelTransferMutation = graphql(`
-  mutation CancelTransfer($transferId: ID!) {
-    cancelTransfer(transferId: $transferId) {
-      id
-      status
-    }
-  }
-`);
-
-const TakeOverMutation = graphql(`
-  mutation TakeOverChat($sessionId: ID!) {
-    takeOverChat(sessionId: $sessionId) {
-      id
-      status
-    }
-  }
-`);
-
-const AcceptQueuedChatMutation = graphql(`
-  mutation AcceptQueuedChat($sessionId: ID!) {
-    acceptChat(sessionId: $sessionId) {
-      id
-      status
-    }
-  }
-`);
-
-export type ConversationSession = ResultOf<typeof ConversationFields>;
-type Loaded = { session: ConversationSession; page: ResultOf<typeof MessagePageFields> };
 
 export interface ConversationProps {
   sessionId: string;

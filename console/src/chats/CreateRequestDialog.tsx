@@ -5,7 +5,7 @@ import { useRuntime } from '../runtime';
 import { Dialog } from '../ui/Dialog';
 import { visitorLabel } from '../ui/format';
 import { showToast } from '../ui/toasts';
-import type { ConversationSession } from './Conversation';
+import type { ConversationSession } from './operations';
 import { ErrorNotice } from '../ui/ErrorNotice';
 
 const CreateRequestFromChatMutation = graphql(`

@@ -1,7 +1,7 @@
 import { A } from '@solidjs/router';
 import { createEffect, createResource, createSignal, For, Match, on, Show, Switch } from 'solid-js';
 import { errorMessage, runMutation, runQuery, type ApiError } from '../api';
-import type { ConversationSession } from '../chats/Conversation';
+import type { ConversationSession } from '../chats/operations';
 import { graphql, type ResultOf } from '../graphql';
 import { useRuntime } from '../runtime';
 import { formatDateTime, initials, visitorLabel } from '../ui/format';

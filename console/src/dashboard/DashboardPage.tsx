@@ -2,7 +2,7 @@ import { useNavigate } from '@solidjs/router';
 import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import { apiErrorFrom, errorMessage, runMutation, runQuery } from '../api';
 import { createNow } from '../ui/clock';
-import { graphql, type ResultOf } from '../graphql';
+import { AcceptChatMutation, ChannelsQuery, DashboardSubscription, type DashboardSnapshot } from './operations';
 import { useRuntime } from '../runtime';
 import { formatClock, formatRelative, visitorLabel } from '../ui/format';
 import { showToast } from '../ui/toasts';
@@ -11,87 +11,6 @@ import { ChannelFilter, loadChannelSelection, saveChannelSelection } from './Cha
 import { StatTiles } from './StatTiles';
 import { WarningIcon } from '../ui/icons';
 import { ErrorNotice } from '../ui/ErrorNotice';
-
-export const ChannelsQuery = graphql(`
-  query Channels {
-    channels {
-      id
-      name
-    }
-  }
-`);
-
-export const DashboardSubscription = graphql(`
-  subscription Dashboard($channelIds: [ID!], $timeZone: String) {
-    dashboardEvents(channelIds: $channelIds, timeZone: $timeZone) {
-      stats {
-        waiting
-        longestWaitSeconds
-        agentsPresent
-        activeSessions
-        chatsToday
-        averageWaitSeconds
-        averageTimeToAcceptSeconds
-        missedToday
-        averageRating
-        ratingsToday
-      }
-      incoming {
-        position
-        waitSeconds
-        session {
-          id
-          requestedAt
-          channel {
-            id
-            name
-          }
-          visitor {
-            id
-            name
-            email
-            company
-          }
-          messages(last: 1) {
-            messages {
-              body
-            }
-          }
-        }
-      }
-      ongoing {
-        id
-        startedAt
-        lastMessageAt
-        lastMessageAuthor
-        channel {
-          id
-          name
-        }
-        visitor {
-          id
-          name
-          email
-        }
-        agent {
-          id
-          displayName
-        }
-      }
-    }
-  }
-`);
-
-export const AcceptChatMutation = graphql(`
-  mutation AcceptChat($sessionId: ID!) {
-    acceptChat(sessionId: $sessionId) {
-      id
-      status
-    }
-  }
-`);
-
-export type DashboardSnapshot = ResultOf<typeof DashboardSubscription>['dashboardEvents'];
 
 const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 

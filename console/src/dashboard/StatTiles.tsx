@@ -1,6 +1,6 @@
 import { For } from 'solid-js';
 import { formatDuration } from '../ui/format';
-import type { DashboardSnapshot } from './DashboardPage';
+import type { DashboardSnapshot } from './operations';
 
 type Stats = DashboardSnapshot['stats'];
 
