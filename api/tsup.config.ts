@@ -15,6 +15,6 @@ export default defineConfig({
   skipNodeModulesBundle: true,
   // embedded.ts starts this worker by a URL relative to its own module, which is dist/main.js once bundled.
   onSuccess: async () => {
-    await copyFile('src/db/embedded-worker.mjs', 'dist/embedded-worker.mjs');
+    await copyFile('src/platform/db/embedded-worker.mjs', 'dist/embedded-worker.mjs');
   },
 });

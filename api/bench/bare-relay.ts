@@ -59,7 +59,7 @@ const schema = createSchema({
 const yoga = createYoga({ schema, graphqlEndpoint: '/graphql', landingPage: false, graphiql: false, logging: 'warn' });
 const server = createServer(yoga);
 const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: 1024 * 1024 });
-// The same graphql-ws recipe as src/app.ts (yoga's envelop for parse, validate and execute).
+// The same graphql-ws recipe as src/server/app.ts (yoga's envelop for parse, validate and execute).
 const disposable = useServer(
   {
     execute: (args: any) => args.rootValue.execute(args),

@@ -2,16 +2,16 @@
 // on stdout and answers set-up and verification requests from bench/run.ts over IPC.
 //
 // Env: DATABASE_URL (PostgreSQL; unset = embedded PGlite in memory), the rate-limit knobs of
-// src/config.ts, and BENCH_TRACE=1 to count and time every SQL statement (see op "trace").
+// src/platform/config.ts, and BENCH_TRACE=1 to count and time every SQL statement (see op "trace").
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
-import { buildApp, type RunningApp } from '../src/app';
-import { configFromEnv } from '../src/config';
-import { createLogger } from '../src/logger';
-import { generateToken, hashToken } from '../src/services/tokens';
+import { buildApp, type RunningApp } from '../src/server/app';
+import { configFromEnv } from '../src/platform/config';
+import { createLogger } from '../src/platform/logger';
+import { generateToken, hashToken } from '../src/platform/tokens';
 import { announceReady, serveParent } from './child';
 
 // --- Optional SQL tracing: wraps pg's Client.query, which adapter-pg uses for every statement.
@@ -63,7 +63,7 @@ if (process.env.BENCH_TRACE === '1') {
 }
 
 // Experiment knob: BENCH_PG_POOL_MAX overrides the API's connection-pool size (default 10, set in
-// src/db/client.ts), to see how much of the latency is waiting for a pooled connection.
+// src/platform/db/client.ts), to see how much of the latency is waiting for a pooled connection.
 if (process.env.BENCH_PG_POOL_MAX) {
   const max = Number(process.env.BENCH_PG_POOL_MAX);
   const OriginalPool = pg.Pool;

@@ -2,9 +2,9 @@
 // without it, to the embedded database in DATA_DIR (default <repo>/data). The server also
 // migrates on every start, so this is for deploy pipelines and for checking by hand.
 import path from 'node:path';
-import { DataDirLockedError, startEmbeddedPostgres } from '../src/db/embedded';
-import { applyMigrations, defaultMigrationsDir } from '../src/db/migrate';
-import { redactPassword } from '../src/db/schema-engine';
+import { DataDirLockedError, startEmbeddedPostgres } from '../src/platform/db/embedded';
+import { applyMigrations, defaultMigrationsDir } from '../src/platform/db/migrate';
+import { redactPassword } from '../src/platform/db/schema-engine';
 
 const log = (line: string) => console.log(line);
 

@@ -3,8 +3,8 @@
 // the PostgreSQL server at SHADOW_DATABASE_SERVER_URL, else DATABASE_URL, else the local default.
 import path from 'node:path';
 import pg from 'pg';
-import { defaultMigrationsDir, diffMigrationsToSchema, isValidMigrationName, writeMigration } from '../src/db/migrate';
-import { redactPassword } from '../src/db/schema-engine';
+import { defaultMigrationsDir, diffMigrationsToSchema, isValidMigrationName, writeMigration } from '../src/platform/db/migrate';
+import { redactPassword } from '../src/platform/db/schema-engine';
 
 const LOCAL_SERVER_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 

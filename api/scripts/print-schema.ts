@@ -1,8 +1,8 @@
 // Writes the sorted schema.graphql at the repository root. src/schema.test.ts fails when it is stale.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../src/config';
-import { printSortedSchema } from '../src/schema';
+import { repoRoot } from '../src/platform/config';
+import { printSortedSchema } from '../src/graphql/schema';
 
 const target = path.join(repoRoot, 'schema.graphql');
 writeFileSync(target, printSortedSchema());

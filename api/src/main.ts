@@ -1,8 +1,8 @@
-import { buildApp } from './app';
-import { type AppConfig, ConfigError, configFromEnv } from './config';
-import { DataDirLockedError } from './db/embedded';
-import { createLogger } from './logger';
-import { seedOnFirstStart } from './seed';
+import { buildApp } from './server/app';
+import { type AppConfig, ConfigError, configFromEnv } from './platform/config';
+import { DataDirLockedError } from './platform/db/embedded';
+import { createLogger } from './platform/logger';
+import { seedOnFirstStart } from './server/seed';
 
 let envConfig: AppConfig;
 try {

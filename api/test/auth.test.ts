@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginProtectionFromEnv, type LoginProtection } from '../src/config';
-import { hashToken } from '../src/services/tokens';
+import { loginProtectionFromEnv, type LoginProtection } from '../src/platform/config';
+import { hashToken } from '../src/platform/tokens';
 import { startTestApp, wsRequest, type TestApp } from './harness';
 
 const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token expiresAt agent { id email role } } }`;

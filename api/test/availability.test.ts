@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../src/errors';
+import { AppError } from '../src/platform/errors';
 import type { Channel, Presence, Prisma, PrismaClient } from '../src/generated/prisma/client';
-import { channelAvailability } from '../src/services/availability';
+import { channelAvailability } from '../src/modules/channels/availability';
 import { startTestApp, type TestApp } from './harness';
 
 let app: TestApp;

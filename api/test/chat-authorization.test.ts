@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chatLimitsFromEnv } from '../src/config';
+import { chatLimitsFromEnv } from '../src/platform/config';
 import { CHAT_EVENTS, NEXT, channelWithAgents, send, startChat, type AgentFixture } from './chat-fixtures';
 import { startTestApp, subscribe, type GraphqlResult, type Subscription, type TestApp } from './harness';
 

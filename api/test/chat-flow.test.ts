@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAT_EVENTS, NEXT, SEND, channelWithAgents, send, startChat } from './chat-fixtures';
-import { chatLimitsFromEnv } from '../src/config';
+import { chatLimitsFromEnv } from '../src/platform/config';
 import { startTestApp, subscribe, type GraphqlResult, type TestApp } from './harness';
 
 let app: TestApp;

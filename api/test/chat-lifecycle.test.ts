@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFromEnv, type ChatLimits } from '../src/config';
+import { configFromEnv, type ChatLimits } from '../src/platform/config';
 import { CHAT_EVENTS, NEXT, SEND, START_CHAT, channelWithAgents, send, startChat } from './chat-fixtures';
 import { startTestApp, subscribe, type TestApp } from './harness';
 

@@ -1,4 +1,4 @@
-import { configFromEnv } from '../src/config';
+import { configFromEnv } from '../src/platform/config';
 import type { ApiScope } from '../src/generated/prisma/client';
 import { startTestApp, type GraphqlResult, type TestApp } from './harness';
 

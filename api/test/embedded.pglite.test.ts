@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app';
-import { configFromEnv, type AppConfig } from '../src/config';
-import { DataDirLockedError } from '../src/db/embedded';
+import { buildApp } from '../src/server/app';
+import { configFromEnv, type AppConfig } from '../src/platform/config';
+import { DataDirLockedError } from '../src/platform/db/embedded';
 import { tempDir } from './harness';
 
 describe('embedded data folder', () => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFromEnv } from '../src/config';
-import { CSRF_HEADER } from '../src/http/cross-site-requests';
+import { configFromEnv } from '../src/platform/config';
+import { CSRF_HEADER } from '../src/server/http/cross-site-requests';
 import { channelWithAgents, startChat } from './chat-fixtures';
 import { startTestApp, wsRequest, type TestApp } from './harness';
 

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { buildApp, type RunningApp } from '../src/app';
-import { configFromEnv, loginProtectionFromEnv, type AppConfig } from '../src/config';
+import { buildApp, type RunningApp } from '../src/server/app';
+import { configFromEnv, loginProtectionFromEnv, type AppConfig } from '../src/platform/config';
 import type { Agent, AgentRole } from '../src/generated/prisma/client';
 
 export type TestEngine = 'pglite' | 'postgresql';

@@ -1,11 +1,11 @@
 import { request } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readMigrationsList, defaultMigrationsDir } from '../src/db/migrate';
+import { readMigrationsList, defaultMigrationsDir } from '../src/platform/db/migrate';
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { buildApp } from '../src/app';
-import { configFromEnv } from '../src/config';
+import { buildApp } from '../src/server/app';
+import { configFromEnv } from '../src/platform/config';
 import { createPostgresDatabase, startTestApp, subscribe, testEngine, type TestApp } from './harness';
 
 let app: TestApp | null = null;

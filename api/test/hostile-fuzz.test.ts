@@ -12,8 +12,8 @@ import {
   isObjectType,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFromEnv, loginProtectionFromEnv, socketLimitsFromEnv } from '../src/config';
-import { schema } from '../src/schema';
+import { configFromEnv, loginProtectionFromEnv, socketLimitsFromEnv } from '../src/platform/config';
+import { schema } from '../src/graphql/schema';
 import { channelWithAgents, startChat } from './chat-fixtures';
 import { startTestApp, type TestApp } from './harness';
 

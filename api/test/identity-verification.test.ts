@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Prisma, PrismaClient } from '../src/generated/prisma/client';
-import { signIdentity } from '../src/services/identity';
+import { signIdentity } from '../src/modules/visitors/identity';
 import { channelWithAgents, gqlFromNewAddresses } from './chat-fixtures';
-import { configFromEnv } from '../src/config';
+import { configFromEnv } from '../src/platform/config';
 import { startTestApp, subscribe, type GraphqlResult, type TestApp } from './harness';
 
 const STATUS = `query($id: ID!) { channelIdentityVerification(channelId: $id) { channelId enabled secretChangedAt } }`;

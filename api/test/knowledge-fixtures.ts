@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { NEXT, channelWithAgents, startChat } from './chat-fixtures';
-import { chatLimitsFromEnv, type AppConfig } from '../src/config';
+import { chatLimitsFromEnv, type AppConfig } from '../src/platform/config';
 import type { GraphqlResult, TestApp } from './harness';
 
 /** The first error's code and field, for compact assertions. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFromEnv } from '../src/config';
+import { configFromEnv } from '../src/platform/config';
 import { NEXT, channelWithAgents, send, startChat } from './chat-fixtures';
 import { startTestApp, subscribe, type TestApp } from './harness';
 

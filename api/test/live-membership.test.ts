@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFromEnv } from '../src/config';
+import { configFromEnv } from '../src/platform/config';
 import { channelWithAgents, startChat, type MemberFlags } from './chat-fixtures';
 import { startTestApp, subscribe, type Subscription, type TestApp } from './harness';
 

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app';
-import { configFromEnv } from '../src/config';
+import { buildApp } from '../src/server/app';
+import { configFromEnv } from '../src/platform/config';
 import { channelWithAgents } from './chat-fixtures';
 import { redisUrl, startTestApp, subscribe, type TestApp } from './harness';
 import { sseSubscribe } from './sse-client';

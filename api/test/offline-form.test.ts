@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, Prisma, PrismaClient, VisitorField } from '../src/generated/prisma/client';
-import { configFromEnv } from '../src/config';
-import { createRequest } from '../src/services/requests';
+import { configFromEnv } from '../src/platform/config';
+import { createRequest } from '../src/modules/crm/requests.service';
 import { startTestApp, type TestApp } from './harness';
 
 const SUBMIT = `mutation($input: OfflineFormInput!) {

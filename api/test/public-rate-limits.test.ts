@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chatLimitsFromEnv } from '../src/config';
+import { chatLimitsFromEnv } from '../src/platform/config';
 import { startTestApp, type GraphqlResult, type TestApp } from './harness';
 
 const WIDGET_CHANNEL = `query($id: ID!) { widgetChannel(channelId: $id) { id name } }`;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFromEnv } from '../src/config';
+import { configFromEnv } from '../src/platform/config';
 import { CHAT_EVENTS, NEXT, channelWithAgents, startChat } from './chat-fixtures';
 import { startTestApp, subscribe, type TestApp } from './harness';
 

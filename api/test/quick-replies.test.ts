@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_QUICK_REPLIES_PER_AGENT } from '../src/services/quick-replies';
+import { MAX_QUICK_REPLIES_PER_AGENT } from '../src/modules/knowledge/quick-replies.service';
 import { startTestApp, type TestApp } from './harness';
 import { apiToken, dataOf, errorOf, roomyLimits } from './knowledge-fixtures';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../src/generated/prisma/client';
-import { REQUEST_LIMITS, buildChatLog, type ChatLogMessage } from '../src/services/requests';
+import { REQUEST_LIMITS, buildChatLog, type ChatLogMessage } from '../src/modules/crm/requests.service';
 import { CHAT_EVENTS, NEXT, channelWithAgents, send, startChat } from './chat-fixtures';
 import { apiToken, dataOf, errorOf, startCrmTestApp } from './crm-fixtures';
 import { subscribe, type TestApp } from './harness';

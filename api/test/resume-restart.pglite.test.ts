@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatLimitsFromEnv } from '../src/config';
+import { chatLimitsFromEnv } from '../src/platform/config';
 import { CHAT_EVENTS, NEXT, channelWithAgents, send, startChat } from './chat-fixtures';
 import { cursorsOf, range, storedCursors } from './chat-stream-checks';
 import { startTestApp, subscribe, tempDir, type TestApp } from './harness';

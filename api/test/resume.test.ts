@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chatLimitsFromEnv } from '../src/config';
+import { chatLimitsFromEnv } from '../src/platform/config';
 import { CHAT_EVENTS, NEXT, SEND, channelWithAgents, send, startChat } from './chat-fixtures';
 import { cursorsOf, endedFlag, range, sleep, storedCursors } from './chat-stream-checks';
 import { startTestApp, subscribe, type TestApp } from './harness';

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { seedOnFirstStart } from '../src/seed';
+import { seedOnFirstStart } from '../src/server/seed';
 import { redisUrl, startTestApp, tempDir, testEngine, type TestApp } from './harness';
 
 describe('HTTP surface', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { configFromEnv } from '../src/config';
+import { configFromEnv } from '../src/platform/config';
 import { CHAT_EVENTS, NEXT, channelWithAgents, send, startChat } from './chat-fixtures';
 import { subscribe, wsRequest, type TestApp, startTestApp } from './harness';
 

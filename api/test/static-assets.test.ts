@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import path from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../src/config';
+import { repoRoot } from '../src/platform/config';
 import { startTestApp, type TestApp } from './harness';
 
 // These read the real builds in console/dist and widget/dist: `pnpm test` builds them first.

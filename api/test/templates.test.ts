@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_FOLDER_DEPTH } from '../src/services/folder-tree';
+import { MAX_FOLDER_DEPTH } from '../src/modules/knowledge/folder-tree';
 import { CHAT_EVENTS } from './chat-fixtures';
 import { startTestApp, subscribe, type TestApp } from './harness';
 import { MESSAGES, activeChat, apiToken, dataOf, errorOf, roomyLimits } from './knowledge-fixtures';

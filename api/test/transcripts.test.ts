@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFromEnv, mailConfigFromEnv } from '../src/config';
+import { configFromEnv, mailConfigFromEnv } from '../src/platform/config';
 import { channelWithAgents, NEXT, send, startChat } from './chat-fixtures';
 import { pdfBytes } from './file-fixtures';
 import { startTestApp, tempDir, type GraphqlResult, type TestApp } from './harness';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chatLimitsFromEnv } from '../src/config';
+import { chatLimitsFromEnv } from '../src/platform/config';
 import { CHAT_EVENTS, channelWithAgents, send, startChat, type AgentFixture } from './chat-fixtures';
 import { startTestApp, subscribe, type GraphqlResult, type Subscription, type TestApp } from './harness';
 

@@ -1,4 +1,4 @@
-import { chatLimitsFromEnv } from '../src/config';
+import { chatLimitsFromEnv } from '../src/platform/config';
 import { createPostgresDatabase, startTestApp, type TestApp } from './harness';
 import { startRedisProcess, type RedisProcess } from './redis-process';
 

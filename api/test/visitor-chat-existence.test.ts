@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFromEnv } from '../src/config';
+import { configFromEnv } from '../src/platform/config';
 import { channelWithAgents, startChat } from './chat-fixtures';
 import { pdfBytes } from './file-fixtures';
 import { startTestApp, subscribe, tempDir, type GraphqlResult, type TestApp } from './harness';

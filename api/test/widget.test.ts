@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mailConfigFromEnv } from '../src/config';
+import { mailConfigFromEnv } from '../src/platform/config';
 import type { Prisma, PrismaClient } from '../src/generated/prisma/client';
 import { channelWithAgents, gqlFromNewAddresses } from './chat-fixtures';
 import { startTestApp, type GraphqlResult, type TestApp } from './harness';

@@ -19,7 +19,7 @@ export interface ApiServerOptions {
   adminPassword?: string;
   /** Demo channels, templates and FAQ (SEED_DEMO). Default true. */
   seedDemo?: boolean;
-  /** Extra environment for the server (see api/src/config.ts for the names). */
+  /** Extra environment for the server (see api/src/platform/config.ts for the names). */
   env?: Record<string, string>;
   /** How long to wait for the "Live chat API on …" line. */
   startTimeoutMs?: number;

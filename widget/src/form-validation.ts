@@ -5,7 +5,7 @@ export type FieldKey = 'name' | 'email' | 'phone' | 'company' | 'country' | 'mes
 
 export const FIELD_KEYS: Record<VisitorField, FieldKey> = { NAME: 'name', EMAIL: 'email', PHONE: 'phone', COMPANY: 'company', COUNTRY: 'country' };
 
-/** The server's limits (api/src/services/visitor-fields.ts, MAX_MESSAGE_LENGTH): checked here first so the visitor sees them while typing. */
+/** The server's limits (api/src/modules/visitors/visitor-fields.ts, MAX_MESSAGE_LENGTH): checked here first so the visitor sees them while typing. */
 export const FIELD_MAX: Record<FieldKey, number> = { name: 100, email: 254, phone: 50, company: 100, country: 100, message: 4000 };
 
 // The same rule as the server's: one @, a dot in the domain, no spaces.

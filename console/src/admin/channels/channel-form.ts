@@ -24,7 +24,7 @@ export const VISITOR_FIELDS: { value: VisitorField; label: string }[] = [
   { value: 'COUNTRY', label: 'Country' },
 ];
 
-/** The server's limits (api/src/services/channels.ts), checked here too so mistakes show while typing. */
+/** The server's limits (api/src/modules/channels/channels.service.ts), checked here too so mistakes show while typing. */
 export const LIMITS = {
   name: 100,
   badgeHeader: 60,

@@ -1,0 +1,79 @@
+import { Redis } from 'ioredis';
+import type { AppConfig } from './platform/config';
+import type { Database, RawSql } from './platform/db/client';
+import { createMetrics, type Metrics } from './platform/metrics';
+import type { PrismaClient } from './generated/prisma/client';
+import { createEventBus, type EventBus } from './platform/pubsub';
+import { createAgentService, type AgentService } from './modules/agents/agents.service';
+import { createAttachmentService, type AttachmentService } from './modules/chats/attachments.service';
+import { createAuthService, type AuthService } from './modules/identity/auth.service';
+import { createChannelService, type ChannelService } from './modules/channels/channels.service';
+import { createChatEventLog, type ChatEventLog } from './modules/chats/chat-events';
+import { createChatService, type ChatService } from './modules/chats/chats.service';
+import { createIdleMonitor, type IdleMonitor } from './modules/chats/idle';
+import { createQueueService, type QueueService } from './modules/chats/queue.service';
+import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './platform/rate-limiter';
+import { createTransferService, type TransferService } from './modules/chats/transfers.service';
+import { createTranscriptService, type TranscriptService } from './modules/transcripts/transcripts.service';
+
+/** The domain services one API instance runs with; handed to every resolver through the context. */
+export interface AppServices {
+  prisma: PrismaClient;
+  /** Plain SQL on Prisma's pool, for hot paths written as one statement. */
+  sql: RawSql;
+  config: AppConfig;
+  bus: EventBus;
+  rateLimiter: RateLimiter;
+  /** This instance's Prometheus metrics (GET /metrics). */
+  metrics: Metrics;
+  auth: AuthService;
+  agents: AgentService;
+  channels: ChannelService;
+  events: ChatEventLog;
+  chats: ChatService;
+  queue: QueueService;
+  transfers: TransferService;
+  idle: IdleMonitor;
+  attachments: AttachmentService;
+  transcripts: TranscriptService;
+  close(): Promise<void>;
+}
+
+export function createAppServices(database: Database, config: AppConfig, metrics: Metrics = createMetrics()): AppServices {
+  const { prisma, sql } = database;
+  const bus = createEventBus(config.redisUrl, { delivered: (topic, lagSeconds) => metrics.pubsubLag.observe({ topic }, lagSeconds) });
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : null;
+  redis?.on('error', () => {});
+  const rateLimiter = redis ? createRedisRateLimiter(redis, undefined, metrics.rateLimitRefused) : createMemoryRateLimiter(undefined, metrics.rateLimitRefused);
+  const auth = createAuthService(prisma, sql, rateLimiter, bus, {
+    ...config,
+    // A visitor's lastSeenAt must be fresher than the idle timeout, or active visitors would look gone.
+    visitorLastSeenPrecisionMs: Math.min(30_000, (config.chat.idleTimeoutSeconds * 1000) / 3),
+  });
+  const events = createChatEventLog(prisma, sql, bus, (event) => metrics.messagesStored.inc({ author: event.message?.authorKind ?? 'unknown' }));
+  const chats = createChatService({ prisma, events, bus, rateLimiter, auth, limits: config.chat });
+  const queue = createQueueService(prisma, events, bus, chats);
+  return {
+    prisma,
+    sql,
+    config,
+    bus,
+    rateLimiter,
+    metrics,
+    auth,
+    agents: createAgentService(prisma, bus, queue),
+    channels: createChannelService(prisma, bus),
+    events,
+    chats,
+    queue,
+    transfers: createTransferService(prisma, events, bus, chats),
+    idle: createIdleMonitor(prisma, chats, config.chat, config.log),
+    attachments: createAttachmentService({ prisma, chats, rateLimiter, limits: config.chat, config: config.attachments }),
+    transcripts: createTranscriptService({ prisma, rateLimiter, config: config.mail, log: config.log }),
+    async close() {
+      await bus.close();
+      redis?.disconnect();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Kind, parse, print, visit, type DefinitionNode, type DocumentNode, type FragmentDefinitionNode } from 'graphql';
+import { createYoga } from 'graphql-yoga';
+import { describe, expect, it } from 'vitest';
+import * as widgetOperations from '../../../widget/src/operations';
+import { graphqlLimitsFromEnv, repoRoot, type GraphqlLimits } from '../platform/config';
+import { schema } from './schema';
+import { graphqlLimitsPlugin } from './limits';
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(file);
+    return /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [file] : [];
+  });
+}
+
+/** Every operation the console sends: the gql.tada `graphql(`…`)` documents, each with the fragments it spreads. */
+function consoleOperations(): { name: string; document: string }[] {
+  const definitions: DefinitionNode[] = [];
+  for (const file of sourceFiles(path.join(repoRoot, 'console/src')))
+    for (const match of readFileSync(file, 'utf8').matchAll(/graphql\(\s*`([^`]*)`/g)) definitions.push(...parse(match[1]!, { noLocation: true }).definitions);
+  const fragments = new Map(definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+  return definitions.flatMap((definition) => {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) return [];
+    const needed = new Map<string, FragmentDefinitionNode>();
+    const collect = (node: DefinitionNode) =>
+      visit(node, {
+        FragmentSpread(spread) {
+          const fragment = fragments.get(spread.name.value);
+          if (!fragment || needed.has(spread.name.value)) return;
+          needed.set(spread.name.value, fragment);
+          collect(fragment);
+        },
+      });
+    collect(definition);
+    const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [definition, ...needed.values()] };
+    return [{ name: `console ${definition.name?.value ?? print(definition).slice(0, 40)}`, document: print(document) }];
+  });
+}
+
+const clientOps = [
+  ...consoleOperations(),
+  ...Object.entries(widgetOperations)
+    .filter(([, document]) => /^\s*(query|mutation|subscription)\b/.test(String(document)))
+    .map(([name, document]) => ({ name: `widget ${name}`, document: String(document) })),
+];
+
+function limitErrors(limits: GraphqlLimits, document: string): string[] {
+  const yoga = createYoga({ schema, plugins: [graphqlLimitsPlugin(limits, { fieldSuggestions: false })] });
+  const { parse: parseDocument, validate } = yoga.getEnveloped({});
+  try {
+    return validate(schema, parseDocument(document)).map((error: { extensions?: { code?: unknown } }) => String(error.extensions?.code));
+  } catch (error) {
+    return [String((error as { extensions?: { code?: string } }).extensions?.code)];
+  }
+}
+
+describe('GraphQL limits against what the real clients send', () => {
+  it('finds the console and widget operations', () => {
+    expect(clientOps.filter((op) => op.name.startsWith('console')).length).toBeGreaterThan(50);
+    expect(clientOps.filter((op) => op.name.startsWith('widget')).length).toBeGreaterThan(10);
+  });
+
+  it('lets every console and widget operation through with the default limits', () => {
+    const defaults = graphqlLimitsFromEnv({});
+    const refused = clientOps.map((op) => ({ name: op.name, errors: limitErrors(defaults, op.document) })).filter((op) => op.errors.length);
+    expect(refused).toEqual([]);
+  });
+
+  it('refuses the heaviest of them with tight limits, naming each limit', () => {
+    const defaults = graphqlLimitsFromEnv({});
+    const tight = (over: Partial<GraphqlLimits>) => ({ ...defaults, ...over });
+    const codes = (limits: GraphqlLimits) => new Set(clientOps.flatMap((op) => limitErrors(limits, op.document)));
+    expect(codes(tight({ maxDepth: 2 }))).toEqual(new Set(['QUERY_TOO_DEEP']));
+    expect(codes(tight({ maxTokens: 20 }))).toEqual(new Set(['TOO_MANY_TOKENS']));
+    expect(codes(tight({ maxCost: 10 }))).toEqual(new Set(['QUERY_TOO_COMPLEX']));
+    expect(codes(tight({ maxListItems: 10 }))).toEqual(new Set(['QUERY_TOO_COMPLEX']));
+  });
+
+  it('defaults leave at least twice the room the busiest real operation needs', () => {
+    const defaults = graphqlLimitsFromEnv({});
+    const half = (key: keyof GraphqlLimits) => ({ ...defaults, [key]: Math.floor((defaults[key] as number) / 2) });
+    for (const key of ['maxDepth', 'maxAliases', 'maxTokens', 'maxDirectives', 'maxCost', 'maxListItems'] as const)
+      expect(
+        clientOps.filter((op) => limitErrors(half(key), op.document).length).map((op) => op.name),
+        key,
+      ).toEqual([]);
+  });
+});

@@ -1,0 +1,258 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import {
+  GraphQLError,
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+  getNullableType,
+  isListType,
+  parse,
+  validate,
+  type ASTVisitor,
+  type ValidationContext,
+} from 'graphql';
+import { maskError as maskUnexpectedError, type Plugin } from 'graphql-yoga';
+import type { GraphqlLimits } from '../platform/config';
+import type { Context } from './context';
+import { AppError, forbidden, quoted, unauthenticated, type ErrorCode } from '../platform/errors';
+import { findHostileInput } from './input-checks';
+
+/** Longest error message a client receives: messages quote client input (field names, values). */
+const MAX_MESSAGE_LENGTH = 300;
+
+const refusal = (code: ErrorCode, message: string, status = 400) => new AppError(code, message, { http: { status } });
+
+/**
+ * An error as a client may see it: with a code from the README's table and a bounded message.
+ * Changed in place, as yoga's own plugins do, so yoga does not log it as a masked unexpected error.
+ */
+export function toClientError(error: GraphQLError, fallbackCode?: ErrorCode): GraphQLError {
+  const extensions = error.extensions as Record<string, unknown>;
+  if (!extensions.code) {
+    extensions.code = fallbackCode ?? codeOf(error);
+    if (!extensions.http && (extensions.code === 'BAD_REQUEST' || extensions.code === 'BAD_USER_INPUT')) extensions.http = { status: 400 };
+  }
+  if (error.message.length > MAX_MESSAGE_LENGTH) error.message = quoted(error.message, MAX_MESSAGE_LENGTH);
+  return error;
+}
+
+/** What GraphQL, Pothos and yoga throw without a code. */
+function codeOf(error: GraphQLError): ErrorCode {
+  if (error.name === 'PothosValidationError' || error.originalError?.name === 'PothosValidationError') return 'VALIDATION';
+  // graphql-js's variable coercion ("Variable "$x" got invalid value …", "… was not provided.").
+  if (error.message.startsWith('Variable "$')) return 'BAD_USER_INPUT';
+  if (/^(Unknown operation named|Must provide operation name|Must provide an operation)/.test(error.message)) return 'OPERATION_RESOLUTION_FAILURE';
+  if (error.path) return 'VALIDATION';
+  // The rest come from yoga's request parsers (a malformed multipart `map`, a missing `query`).
+  return 'BAD_REQUEST';
+}
+
+/** yoga's `maskedErrors.maskError`: unexpected errors become INTERNAL_SERVER_ERROR with no details, the rest keep a code. */
+export function maskError(error: unknown, message: string): Error {
+  const masked = maskUnexpectedError(error, message, false);
+  return masked instanceof GraphQLError ? toClientError(masked) : masked;
+}
+
+/** Errors graphql-ws sends itself: a failed stream wraps the thrown error, which is masked like any other. */
+export function socketErrors(errors: readonly GraphQLError[]): GraphQLError[] {
+  return errors.map((error) => {
+    const masked = error.originalError ? maskError(error.originalError, 'Unexpected error.') : error;
+    return toClientError(masked instanceof GraphQLError ? masked : error, 'OPERATION_RESOLUTION_FAILURE');
+  });
+}
+
+function parseFailure(error: unknown, maxTokens: number): Error {
+  // graphql's recursive-descent parser overflows the stack on a few thousand nested lists or selections.
+  if (error instanceof RangeError) return refusal('QUERY_TOO_DEEP', 'The document is nested too deeply to parse.');
+  if (!(error instanceof GraphQLError)) return error as Error;
+  if (/^Syntax Error: Document contains more tha[nt] \d+ tokens/.test(error.message))
+    return refusal('TOO_MANY_TOKENS', `The document has more than ${maxTokens} tokens.`);
+  return toClientError(
+    new GraphQLError(error.message, { source: error.source, positions: error.positions, extensions: { code: 'GRAPHQL_PARSE_FAILED', http: { status: 400 } } }),
+  );
+}
+
+const armorRefusal = (code: ErrorCode) => (context: ValidationContext | null, error: GraphQLError) =>
+  context?.reportError(refusal(code, error.message.replace(/^Syntax Error: /, '')));
+
+/**
+ * Refuses before execution what no real client sends (graphql-armor's depth, alias, directive
+ * and cost rules; graphql's own token limit while parsing), turns parser stack overflows into
+ * a coded refusal, and gives every GraphQL error a code and a bounded message.
+ */
+export function graphqlLimitsPlugin(limits: GraphqlLimits, options: { fieldSuggestions: boolean }): Plugin<Context> {
+  return {
+    onPluginInit({ addPlugin }) {
+      addPlugin(
+        EnvelopArmorPlugin({
+          // graphql's own maxTokens (below) counts the same tokens natively; one counter, one error.
+          maxTokens: { enabled: false },
+          maxDepth: { n: limits.maxDepth, flattenFragments: true, propagateOnRejection: false, onReject: [armorRefusal('QUERY_TOO_DEEP')] },
+          maxAliases: { n: limits.maxAliases, propagateOnRejection: false, onReject: [armorRefusal('TOO_MANY_ALIASES')] },
+          maxDirectives: { n: limits.maxDirectives, propagateOnRejection: false, onReject: [armorRefusal('TOO_MANY_DIRECTIVES')] },
+          costLimit: { maxCost: limits.maxCost, flattenFragments: true, propagateOnRejection: false, onReject: [armorRefusal('QUERY_TOO_COMPLEX')] },
+          blockFieldSuggestion: { enabled: !options.fieldSuggestions, mask: '' },
+        }) as Plugin<Context>,
+      );
+    },
+    onParse({ setParseFn }) {
+      setParseFn((source, parseOptions) => {
+        try {
+          return parse(source, { ...parseOptions, maxTokens: limits.maxTokens });
+        } catch (error) {
+          throw parseFailure(error, limits.maxTokens);
+        }
+      });
+    },
+    onValidate({ validateFn, setValidationFn, addValidationRule }) {
+      addValidationRule(listItemsRule(limits.maxListItems));
+      setValidationFn((...args) => {
+        try {
+          return validateFn(...args);
+        } catch (error) {
+          if (error instanceof RangeError) return [refusal('QUERY_TOO_DEEP', 'The document is nested too deeply to validate.')];
+          throw error;
+        }
+      });
+      return ({ valid, result, setResult }) => {
+        if (!valid) setResult(result.map((error) => (error instanceof GraphQLError ? toClientError(error, 'GRAPHQL_VALIDATION_FAILED') : error)));
+      };
+    },
+    // `data: null`, as when a resolver of the (non-null) root field throws the same error.
+    onExecute({ args, setResultAndStopExecution }) {
+      const refused = refuseBeforeResolvers(args, limits);
+      if (refused) setResultAndStopExecution({ data: null, errors: [refused] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const refused = refuseBeforeResolvers(args, limits);
+      if (refused) setResultAndStopExecution({ data: null, errors: [refused] });
+    },
+  };
+}
+
+/** Page size assumed for a list field without `first`/`last` (members of a channel, an agent's memberships). */
+export const UNPAGED_LIST_SIZE = 20;
+/** `first`/`last` given as a variable: the schema's largest page. */
+const VARIABLE_PAGE_SIZE = 100;
+
+/**
+ * The number of list items a query can make the server load: each field counts the product of
+ * the list sizes above it. graphql-armor's cost rule multiplies by literal `first`/`last` only
+ * and treats every other list as one item, so a query nesting memberships → channel → members
+ * → agent → memberships … looks cheap to it while it fans out to millions of rows.
+ */
+export function listItemsRule(maxListItems: number) {
+  return (context: ValidationContext): ASTVisitor => {
+    const multipliers: number[] = [];
+    let product = 1;
+    let total = 0;
+    let reported = false;
+    return {
+      OperationDefinition: {
+        enter() {
+          total = 0;
+          reported = false;
+        },
+      },
+      Field: {
+        enter(node) {
+          const type = context.getType();
+          const pageArgument = node.arguments?.find((arg) => arg.name.value === 'first' || arg.name.value === 'last');
+          let size = 1;
+          if (pageArgument) size = pageArgument.value.kind === Kind.INT ? Math.max(1, Number(pageArgument.value.value)) : VARIABLE_PAGE_SIZE;
+          else if (type && isListType(getNullableType(type))) size = UNPAGED_LIST_SIZE;
+          multipliers.push(size);
+          product *= size;
+          total += product;
+          if (total > maxListItems && !reported) {
+            reported = true;
+            context.reportError(refusal('QUERY_TOO_COMPLEX', `The query could load about ${Math.round(total)} list items; the limit is ${maxListItems}.`));
+          }
+        },
+        leave() {
+          product /= multipliers.pop()!;
+        },
+      },
+    };
+  };
+}
+
+// yoga hands every execution of the same query text the same parsed document: check it once.
+const introspectionByDocument = new WeakMap<object, boolean>();
+function asksForIntrospection(schema: Parameters<typeof validate>[0], document: Parameters<typeof validate>[1]): boolean {
+  let asks = introspectionByDocument.get(document);
+  if (asks === undefined) {
+    asks = validate(schema, document, [NoSchemaIntrospectionCustomRule]).length > 0;
+    introspectionByDocument.set(document, asks);
+  }
+  return asks;
+}
+
+function refuseBeforeResolvers(
+  args: { schema: Parameters<typeof validate>[0]; document: Parameters<typeof validate>[1]; contextValue: unknown; variableValues?: unknown },
+  limits: GraphqlLimits,
+): GraphQLError | null {
+  const principal = (args.contextValue as Partial<Context>).principal;
+  const mayIntrospect = limits.introspection === 'public' || principal?.kind === 'agent' || principal?.kind === 'apiToken';
+  if (!mayIntrospect && asksForIntrospection(args.schema, args.document)) {
+    const message = 'Introspection (__schema, __type) needs an agent session or an API token.';
+    return principal ? forbidden(message) : unauthenticated(message);
+  }
+  return findHostileInput(args.schema, args.document, args.variableValues as Record<string, unknown> | null | undefined);
+}
+
+const isMultipart = (request: Request) => /^multipart\/form-data/i.test(request.headers.get('content-type') ?? '');
+
+/**
+ * JSON, form-encoded and GET requests: the body is capped at GRAPHQL_MAX_BODY_BYTES (checked
+ * against Content-Length, and while streaming when there is none), and what the request parser
+ * cannot read (invalid JSON in `variables`, a malformed multipart `map`) is a BAD_REQUEST, not a 500.
+ * Multipart uploads keep their own, larger cap (uploads.ts).
+ */
+export function requestBodyPlugin(maxBodyBytes: number): Plugin<Context> {
+  const tooLarge = () => refusal('REQUEST_ENTITY_TOO_LARGE', `The request body is larger than ${maxBodyBytes} bytes.`, 413);
+  const unreadable = (error: unknown) => {
+    if (error instanceof GraphQLError) return toClientError(error, 'BAD_REQUEST');
+    if (error instanceof Error && error.name === 'AbortError') return error;
+    return refusal('BAD_REQUEST', 'The request could not be read: `variables` and `extensions` must be JSON, a multipart `map` a JSON object of lists.');
+  };
+  return {
+    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+      const multipart = isMultipart(request);
+      if (!multipart) {
+        const length = request.headers.get('content-length');
+        if (length && /^\d+$/.test(length) && Number(length) > maxBodyBytes) throw tooLarge();
+      }
+      if (!requestParser) return;
+      setRequestParser(async (req) => {
+        try {
+          return await requestParser(multipart || !req.body ? req : capBody(req, maxBodyBytes, fetchAPI, tooLarge));
+        } catch (error) {
+          throw unreadable(error);
+        }
+      });
+    },
+  };
+}
+
+/** A body without Content-Length (chunked) is counted while it streams; yoga's own helper for this is not exported. */
+function capBody(
+  request: Request,
+  limit: number,
+  fetchAPI: { Request: typeof Request; TransformStream: typeof TransformStream },
+  tooLarge: () => Error,
+): Request {
+  if (request.headers.get('content-length')) return request;
+  // As yoga does: a native stream needs the native TransformStream.
+  const Transform = request.body instanceof ReadableStream ? globalThis.TransformStream : fetchAPI.TransformStream;
+  let read = 0;
+  const body = request.body!.pipeThrough(
+    new Transform<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        read += chunk.byteLength;
+        if (read > limit) controller.error(tooLarge());
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  return new fetchAPI.Request(request.url, { method: request.method, headers: request.headers, signal: request.signal, body, duplex: 'half' } as RequestInit);
+}

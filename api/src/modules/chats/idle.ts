@@ -1,0 +1,66 @@
+import type { ChatLimits } from '../../platform/config';
+import type { PrismaClient } from '../../generated/prisma/client';
+import type { ChatService } from './chats.service';
+
+/**
+ * Visitors count as present while they have a WebSocket open to this instance (refreshed by a
+ * heartbeat, so other instances see it too) or made a request recently. A chat whose visitor has
+ * been gone longer than the idle timeout is ended as "closed by idle".
+ */
+export function createIdleMonitor(prisma: PrismaClient, chats: ChatService, limits: ChatLimits, log: (line: string) => void) {
+  const openSockets = new Map<string, number>();
+  const heartbeatMs = Math.max(250, Math.min(30_000, (limits.idleTimeoutSeconds * 1000) / 3));
+  let timers: NodeJS.Timeout[] = [];
+  let sweeping = false;
+
+  async function touch(visitorIds: string[]) {
+    if (visitorIds.length) await prisma.visitor.updateMany({ where: { id: { in: visitorIds } }, data: { lastSeenAt: new Date() } });
+  }
+
+  function connected(visitorId: string) {
+    openSockets.set(visitorId, (openSockets.get(visitorId) ?? 0) + 1);
+  }
+
+  function disconnected(visitorId: string) {
+    const left = (openSockets.get(visitorId) ?? 1) - 1;
+    if (left > 0) openSockets.set(visitorId, left);
+    else openSockets.delete(visitorId);
+    touch([visitorId]).catch(() => {});
+  }
+
+  /** Ends every open chat whose visitor has been gone too long; returns how many. */
+  async function sweep(): Promise<number> {
+    if (sweeping) return 0;
+    sweeping = true;
+    try {
+      const cutoff = new Date(Date.now() - limits.idleTimeoutSeconds * 1000);
+      const idle = await prisma.chatSession.findMany({
+        where: { status: { in: ['QUEUED', 'ACTIVE'] }, visitor: { lastSeenAt: { lt: cutoff } }, visitorId: { notIn: [...openSockets.keys()] } },
+        take: 200,
+      });
+      for (const session of idle) await chats.endSession(session, 'IDLE');
+      if (idle.length) log(`ended ${idle.length} chat(s) whose visitor was gone for ${limits.idleTimeoutSeconds}s`);
+      return idle.length;
+    } finally {
+      sweeping = false;
+    }
+  }
+
+  function start() {
+    const onError = (error: unknown) => log(`idle monitor: ${error instanceof Error ? error.message : String(error)}`);
+    timers = [
+      setInterval(() => touch([...openSockets.keys()]).catch(onError), heartbeatMs),
+      setInterval(() => sweep().catch(onError), limits.idleSweepIntervalSeconds * 1000),
+    ];
+    for (const timer of timers) timer.unref();
+  }
+
+  function stop() {
+    timers.forEach(clearInterval);
+    timers = [];
+  }
+
+  return { connected, disconnected, sweep, start, stop, lastSeenPrecisionMs: heartbeatMs };
+}
+
+export type IdleMonitor = ReturnType<typeof createIdleMonitor>;

@@ -1,0 +1,136 @@
+import { builder } from '../../graphql/builder';
+import type { Context } from '../../graphql/context';
+import { agentOf } from '../../graphql/context';
+import { forbidden } from '../../platform/errors';
+import type { ChatSession } from '../../generated/prisma/client';
+import type { AgentSignal, ChannelSignal } from '../chats/chats.service';
+import { signalStream, type BusRoute } from '../chats/live-signals';
+import type { QueuedSession } from '../chats/queue.service';
+import { validateTimeZone } from '../channels/opening-hours';
+import { liveStats, type LiveStats } from './statistics.service';
+import { QueuedChatRef } from '../chats/queue.graphql';
+
+const LiveStatsRef = builder.objectRef<LiveStats>('LiveStats').implement({
+  description: 'Live statistics for a set of channels. "Today" starts at midnight in the requested time zone.',
+  fields: (t) => ({
+    waiting: t.exposeInt('waiting', { description: 'Visitors waiting in the queue now.' }),
+    longestWaitSeconds: t.exposeInt('longestWaitSeconds', {
+      nullable: true,
+      description: 'How long the longest-waiting visitor has waited; null when nobody waits.',
+    }),
+    agentsPresent: t.exposeInt('agentsPresent', {
+      description: 'Present member agents who can respond: the same count that decides whether a channel is online.',
+    }),
+    activeSessions: t.exposeInt('activeSessions', { description: 'Chats an agent is handling now.' }),
+    chatsToday: t.exposeInt('chatsToday', { description: 'Chats requested today, including missed and offline ones.' }),
+    averageWaitSeconds: t.exposeInt('averageWaitSeconds', {
+      nullable: true,
+      description: 'Average time chats queued today waited: until an agent took them, they ended, or now.',
+    }),
+    averageTimeToAcceptSeconds: t.exposeInt('averageTimeToAcceptSeconds', { nullable: true, description: 'Average wait of the chats an agent took today.' }),
+    missedToday: t.exposeInt('missedToday', { description: 'Chats today that ended while queued or went to the offline form.' }),
+    averageRating: t.exposeFloat('averageRating', { nullable: true, description: 'Average visitor rating (1–5) of chats ended today.' }),
+    ratingsToday: t.exposeInt('ratingsToday', { description: 'How many chats ended today were rated.' }),
+  }),
+});
+
+interface DashboardSnapshot {
+  stats: LiveStats;
+  incoming: QueuedSession[];
+  ongoing: ChatSession[];
+}
+
+const DashboardRef = builder.objectRef<DashboardSnapshot>('DashboardSnapshot').implement({
+  description: 'Everything the Dashboard tab shows, recomputed whenever its channels change.',
+  fields: (t) => ({
+    stats: t.field({ type: LiveStatsRef, description: 'The statistics tiles.', resolve: (d) => d.stats }),
+    incoming: t.field({
+      type: [QueuedChatRef],
+      description: 'Chats waiting for an agent, oldest first: the incoming list (its length is the tab badge).',
+      resolve: (d) => d.incoming,
+    }),
+    ongoing: t.prismaField({
+      type: ['ChatSession'],
+      description: 'Chats agents are handling now: the ongoing list (open one to listen in).',
+      resolve: (query, d, _args, ctx) =>
+        ctx.prisma.chatSession.findMany({ ...query, where: { id: { in: d.ongoing.map((s) => s.id) } }, orderBy: { startedAt: 'asc' } }),
+    }),
+  }),
+});
+
+/** The caller's channels: their memberships, every channel for admins. */
+async function memberChannels(ctx: Context): Promise<string[]> {
+  const agent = agentOf(ctx)!;
+  return agent.role === 'ADMIN'
+    ? (await ctx.prisma.channel.findMany({ select: { id: true } })).map((c) => c.id)
+    : (await ctx.prisma.channelMember.findMany({ where: { agentId: agent.id }, select: { channelId: true } })).map((m) => m.channelId);
+}
+
+/** The channels a dashboard covers: the caller's channels, narrowed to `requested`; FORBIDDEN for one outside them. */
+async function dashboardChannels(ctx: Context, requested: readonly (string | number)[] | null | undefined): Promise<string[]> {
+  const available = await memberChannels(ctx);
+  if (!requested) return available;
+  const ids = requested.map(String);
+  const outside = ids.find((id) => !available.includes(id));
+  if (outside) throw forbidden(`You are not a member of channel ${outside}.`);
+  return [...new Set(ids)];
+}
+
+const STATS_CHANNELS = 'Limit to these channels; by default all of yours.';
+const STATS_TIME_ZONE = 'IANA time zone in which "today" is counted, e.g. Europe/Oslo.';
+
+builder.queryFields((t) => ({
+  liveStats: t.field({
+    type: LiveStatsRef,
+    description: 'Waiting, longest wait, agents Present, active sessions, today’s chats, average wait and time to accept, missed chats and average rating.',
+    authScopes: { agent: true },
+    args: {
+      channelIds: t.arg.idList({ description: STATS_CHANNELS }),
+      timeZone: t.arg.string({ defaultValue: 'UTC', description: STATS_TIME_ZONE }),
+    },
+    resolve: async (_root, { channelIds, timeZone }, ctx) => liveStats(ctx.prisma, await dashboardChannels(ctx, channelIds), timeZone ?? 'UTC'),
+  }),
+}));
+
+builder.subscriptionField('dashboardEvents', (t) =>
+  t.field({
+    type: DashboardRef,
+    description: 'The Dashboard, live: a snapshot now and after every change in its channels (bursts are merged, at most about two per second).',
+    authScopes: { agent: true },
+    args: {
+      channelIds: t.arg.idList({ description: STATS_CHANNELS }),
+      timeZone: t.arg.string({ defaultValue: 'UTC', description: STATS_TIME_ZONE }),
+    },
+    subscribe: async (_root, { channelIds, timeZone }, ctx) => {
+      const agent = agentOf(ctx)!;
+      let channels = await dashboardChannels(ctx, channelIds);
+      const zone = validateTimeZone(timeZone ?? 'UTC');
+      const routes = (): BusRoute[] => [['agent', agent.id], ...channels.map((id) => ['channel', id] as const)];
+      return signalStream<ChannelSignal | AgentSignal, DashboardSnapshot>(ctx.services.bus, {
+        routes: routes(),
+        // From the agent's own route only a membership change matters: the feed then covers the
+        // channels they are in now (a channel they left drops out, one they joined comes in).
+        accepts: (topic, signal) => topic === 'channel' || signal.reason === 'channels',
+        reroute: {
+          when: (signal) => signal.reason === 'channels',
+          read: async () => {
+            const available = await memberChannels(ctx);
+            channels = channelIds ? [...new Set(channelIds.map(String))].filter((id) => available.includes(id)) : available;
+            return routes();
+          },
+        },
+        coalesceMs: 500,
+        emitInitial: true,
+        compute: async () => {
+          const [stats, incoming, ongoing] = await Promise.all([
+            liveStats(ctx.prisma, channels, zone),
+            ctx.services.queue.waiting(channels),
+            ctx.prisma.chatSession.findMany({ where: { channelId: { in: channels }, status: 'ACTIVE' }, orderBy: { startedAt: 'asc' }, take: 500 }),
+          ]);
+          return { stats, incoming, ongoing };
+        },
+      });
+    },
+    resolve: (snapshot) => snapshot,
+  }),
+);

@@ -1,0 +1,69 @@
+import type { PrismaClient } from '../../generated/prisma/client';
+import { validateTimeZone } from '../channels/opening-hours';
+
+export interface LiveStats {
+  waiting: number;
+  longestWaitSeconds: number | null;
+  agentsPresent: number;
+  activeSessions: number;
+  chatsToday: number;
+  averageWaitSeconds: number | null;
+  averageTimeToAcceptSeconds: number | null;
+  missedToday: number;
+  averageRating: number | null;
+  ratingsToday: number;
+}
+
+/**
+ * Live figures for a set of channels. "Today" starts at local midnight in `timeZone`.
+ * - average wait: every chat queued today, until an agent took it, it ended, or now;
+ * - average time to accept: only chats an agent took.
+ */
+export async function liveStats(prisma: PrismaClient, channelIds: readonly string[], timeZone = 'UTC'): Promise<LiveStats> {
+  const zone = validateTimeZone(timeZone);
+  if (channelIds.length === 0)
+    return {
+      waiting: 0,
+      longestWaitSeconds: null,
+      agentsPresent: 0,
+      activeSessions: 0,
+      chatsToday: 0,
+      averageWaitSeconds: null,
+      averageTimeToAcceptSeconds: null,
+      missedToday: 0,
+      averageRating: null,
+      ratingsToday: 0,
+    };
+  const [row] = await prisma.$queryRaw<Record<string, number | bigint | null>[]>`
+    WITH day AS (SELECT (date_trunc('day', now() AT TIME ZONE ${zone}) AT TIME ZONE ${zone}) AS start)
+    SELECT
+      count(*) FILTER (WHERE s.status = 'QUEUED') AS waiting,
+      max(extract(epoch FROM now() - s."queuedAt")) FILTER (WHERE s.status = 'QUEUED')::float8 AS longest_wait,
+      count(*) FILTER (WHERE s.status = 'ACTIVE') AS active,
+      count(*) FILTER (WHERE s."requestedAt" >= day.start AND s.status <> 'PRECHAT') AS today,
+      avg(extract(epoch FROM coalesce(s."startedAt", s."endedAt", now()) - s."queuedAt")) FILTER (WHERE s."queuedAt" >= day.start)::float8 AS avg_wait,
+      avg(extract(epoch FROM s."startedAt" - s."queuedAt")) FILTER (WHERE s."startedAt" >= day.start AND s."queuedAt" IS NOT NULL)::float8 AS avg_accept,
+      count(*) FILTER (WHERE s.missed AND s."requestedAt" >= day.start) AS missed,
+      avg(s.rating) FILTER (WHERE s.rating IS NOT NULL AND s."endedAt" >= day.start)::float8 AS avg_rating,
+      count(*) FILTER (WHERE s.rating IS NOT NULL AND s."endedAt" >= day.start) AS ratings
+    FROM "ChatSession" s, day
+    WHERE s."channelId" = ANY(${channelIds}::uuid[])
+      AND (s.status IN ('QUEUED', 'ACTIVE') OR s."requestedAt" >= day.start OR s."endedAt" >= day.start)`;
+  const [present] = await prisma.$queryRaw<{ n: bigint }[]>`
+    SELECT count(DISTINCT a.id) AS n FROM "Agent" a JOIN "ChannelMember" m ON m."agentId" = a.id
+    WHERE a.presence = 'PRESENT' AND a.active AND m."canRespond" AND m."channelId" = ANY(${channelIds}::uuid[])`;
+  const n = (v: number | bigint | null | undefined) => Number(v ?? 0);
+  const secs = (v: number | bigint | null | undefined) => (v == null ? null : Math.round(Number(v)));
+  return {
+    waiting: n(row?.waiting),
+    longestWaitSeconds: secs(row?.longest_wait),
+    agentsPresent: n(present?.n),
+    activeSessions: n(row?.active),
+    chatsToday: n(row?.today),
+    averageWaitSeconds: secs(row?.avg_wait),
+    averageTimeToAcceptSeconds: secs(row?.avg_accept),
+    missedToday: n(row?.missed),
+    averageRating: row?.avg_rating == null ? null : Math.round(Number(row.avg_rating) * 100) / 100,
+    ratingsToday: n(row?.ratings),
+  };
+}
