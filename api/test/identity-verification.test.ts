@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Prisma, PrismaClient } from '../src/generated/prisma/client';
-import { signIdentity } from '../src/modules/visitors/identity';
+import { signIdentity } from '../src/modules/chats/visitor-identity';
 import { channelWithAgents, gqlFromNewAddresses } from './chat-fixtures';
 import { configFromEnv } from '../src/platform/config';
 import { startTestApp, subscribe, type GraphqlResult, type TestApp } from './harness';

@@ -1,6 +1,6 @@
 import type { Agent, PrismaClient } from '../generated/prisma/client';
 import type { AppServices } from '../app-services';
-import type { Principal } from '../modules/identity/principal';
+import type { Principal } from '../platform/principal';
 
 export interface Context {
   prisma: PrismaClient;

@@ -3,7 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Context } from './context';
 import { unauthenticated } from '../platform/errors';
 import type { EventBus } from '../platform/pubsub';
-import { createCredentialWatch } from '../modules/identity/revocations';
+import { createCredentialWatch } from '../platform/revocations';
 
 /**
  * Ends every subscription stream, over SSE as over WebSocket, when the agent session or API token

@@ -14,7 +14,7 @@ import {
   visitWithTypeInfo,
 } from 'graphql';
 import { AppError, quoted, validation } from '../platform/errors';
-import { isUuid } from '../modules/chats/chat-access';
+import { isUuid } from '../platform/ids';
 
 // `String.prototype.isWellFormed` is in Node 20 but not yet in TypeScript's ES2023 lib.
 const isWellFormed = (value: string) => (value as string & { isWellFormed(): boolean }).isWellFormed() && !value.includes('\0');

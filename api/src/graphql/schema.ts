@@ -17,7 +17,7 @@ import '../modules/chats/transfers.graphql';
 import '../modules/statistics/statistics.graphql';
 import '../modules/chats/attachments.graphql';
 import '../modules/transcripts/transcripts.graphql';
-import '../modules/visitors/widget.graphql';
+import '../modules/widget/widget.graphql';
 
 export const schema = builder.toSchema({ sortSchema: true });
 

@@ -13,6 +13,12 @@ import { Redis } from 'ioredis';
  * event is lost; here a listener is registered synchronously before the subscriber replays
  * from the database, so replay and live events meet without a gap.
  */
+/** Signals that make consoles and dashboards refresh; they carry no private data. */
+// 'settings': an admin changed the channel; 'members': its member list or a member's flags changed;
+// 'channels': the agent's own memberships changed.
+export type ChannelSignal = { reason: 'queue' | 'sessions' | 'presence' | 'settings' | 'members'; sessionId?: string };
+export type AgentSignal = { reason: 'chats' | 'transfer' | 'presence' | 'channels'; sessionId?: string; transferId?: string };
+
 export type BusTopic = 'chat' | 'channel' | 'agent' | 'credentials';
 const TOPICS: readonly BusTopic[] = ['chat', 'channel', 'agent', 'credentials'];
 const CHANNEL_PREFIX = 'livechat:';

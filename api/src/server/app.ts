@@ -7,13 +7,13 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { AppConfig, TrustProxy } from '../platform/config';
 import type { Context } from '../graphql/context';
-import type { Principal } from '../modules/identity/principal';
+import type { Principal } from '../platform/principal';
 import { createDatabase } from '../platform/db/client';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../platform/db/embedded';
 import { applyMigrations } from '../platform/db/migrate';
 import { AppError, unauthenticated } from '../platform/errors';
 import { serveAttachment } from './http/attachment-download';
-import { clientAddress } from './http/client-address';
+import { clientAddress } from '../platform/client-address';
 import { closeUnauthenticated, createCredentialSockets } from './http/credential-sockets';
 import { useCredentialStreams } from '../graphql/credential-streams';
 import { createSocketLimits } from './http/socket-limits';
@@ -33,7 +33,7 @@ import { createHttpDrain } from './http/shutdown';
 import { loggerIntoLines, requestIdOf, type Logger } from '../platform/logger';
 import { schema } from '../graphql/schema';
 import { createAppServices, type AppServices } from '../app-services';
-import { isUuid } from '../modules/chats/chat-access';
+import { isUuid } from '../platform/ids';
 import { bearerFrom } from '../platform/tokens';
 
 export interface AppOptions {

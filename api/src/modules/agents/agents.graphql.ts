@@ -1,8 +1,8 @@
 import { builder } from '../../graphql/builder';
 import { agentOf, type Context } from '../../graphql/context';
-import type { Principal } from '../identity/principal';
+import type { Principal } from '../../platform/principal';
 import { AgentRole, Presence } from '../../generated/prisma/enums';
-import { signalStream, type BusRoute } from '../chats/live-signals';
+import { signalStream, type BusRoute } from '../../platform/live-signals';
 
 export const AgentRoleEnum = builder.enumType(AgentRole, {
   name: 'AgentRole',

@@ -1,10 +1,8 @@
-import type { Agent, AgentRole, Presence, PrismaClient } from '../../generated/prisma/client';
-import type { EventBus } from '../../platform/pubsub';
-import type { AgentSignal, ChannelSignal } from '../chats/chats.service';
-import type { QueueService } from '../chats/queue.service';
+import type { Agent, AgentRole, Presence, Prisma, PrismaClient } from '../../generated/prisma/client';
+import type { AgentSignal, ChannelSignal, EventBus } from '../../platform/pubsub';
 import { conflict, notFound, validation } from '../../platform/errors';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword } from '../../platform/passwords';
-import { announceRevocation } from '../identity/revocations';
+import { announceRevocation } from '../../platform/revocations';
 import { cleanEmail, cleanHttpUrl, cleanOptionalText, cleanText } from '../../platform/validate';
 
 export interface NewAgentInput {
@@ -33,7 +31,13 @@ export function validatePassword(password: string) {
   if (password.length > MAX_PASSWORD_LENGTH) throw validation('password', `must be at most ${MAX_PASSWORD_LENGTH} characters`);
 }
 
-export function createAgentService(prisma: PrismaClient, bus: EventBus, queue: Pick<QueueService, 'releaseAgent'>) {
+/** What an agent's deactivation needs of the queue (the chats module's queue service provides it). */
+export interface AgentRelease {
+  /** Requeues the agent's chats and cancels their offers in `tx`; the returned function announces it after commit. */
+  releaseAgent(tx: Prisma.TransactionClient, agent: Agent): Promise<() => void>;
+}
+
+export function createAgentService(prisma: PrismaClient, bus: EventBus, queue: AgentRelease) {
   /** Present agents receive chats and notifications; the change reaches every dashboard of their channels. */
   async function setPresence(agent: Agent, presence: Presence): Promise<Agent> {
     const updated = await prisma.agent.update({ where: { id: agent.id }, data: { presence, presenceChangedAt: new Date() } });

@@ -1,6 +1,6 @@
 import { AppError, notFound } from '../../platform/errors';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { isUuid } from '../chats/chat-access';
+import { isUuid } from '../../platform/ids';
 import { isWithinOpeningHours } from './opening-hours';
 
 export type OfflineReason = 'ARCHIVED' | 'OUTSIDE_OPENING_HOURS' | 'NO_AGENT_PRESENT' | 'QUEUE_TOO_LONG' | 'WAIT_TOO_LONG';

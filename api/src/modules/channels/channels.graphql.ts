@@ -3,7 +3,7 @@ import { agentOf, type Context } from '../../graphql/context';
 import { VisitorField, WidgetTheme } from '../../generated/prisma/enums';
 import { CHANNEL_TEXT_LIMITS, MAX_OFFLINE_QUEUE_LENGTH, MAX_THRESHOLD_MINUTES, embedSnippet, formatClockTime } from './channels.service';
 import { selfOrAdmin } from '../agents/agents.graphql';
-import { publicBaseUrl } from '../knowledge/faq.graphql';
+import { publicBaseUrl } from '../../graphql/request-origin';
 
 export const WidgetThemeEnum = builder.enumType(WidgetTheme, {
   name: 'WidgetTheme',

@@ -1,8 +1,8 @@
 import { AppError, conflict, notFound, quoted, validation } from '../../platform/errors';
 import type { Agent, Channel, ChannelMember, Prisma, PrismaClient, VisitorField, WidgetTheme } from '../../generated/prisma/client';
 import type { EventBus } from '../../platform/pubsub';
-import { isUuid } from '../chats/chat-access';
-import type { AgentSignal, ChannelSignal } from '../chats/chats.service';
+import { isUuid } from '../../platform/ids';
+import type { AgentSignal, ChannelSignal } from '../../platform/pubsub';
 import { MINUTES_PER_DAY, WEEKDAY_NAMES, validateOpeningHours, validateTimeZone, type OpeningHoursRow } from './opening-hours';
 import { cleanHttpUrl, cleanOptionalText, cleanText } from '../../platform/validate';
 

@@ -2,10 +2,11 @@ import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from
 import { link, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AttachmentsConfig, ChatLimits } from '../../platform/config';
-import type { Principal } from '../identity/principal';
+import type { Principal } from '../../platform/principal';
 import { AppError, conflict, forbidden, notFound, unauthenticated, validation } from '../../platform/errors';
 import type { Attachment, ChatSession, PrismaClient } from '../../generated/prisma/client';
-import { findReadableSession, isUuid } from './chat-access';
+import { findReadableSession } from './chat-access';
+import { isUuid } from '../../platform/ids';
 import { messageDto, type AttachmentDto, type MessageDto } from './chat-dto';
 import type { ChatService } from './chats.service';
 import { cleanMessageBody } from './chats.service';

@@ -1,15 +1,9 @@
-import type { Principal } from '../identity/principal';
+import type { Principal } from '../../platform/principal';
 import type { Agent, ChatSession, ChannelMember, PrismaClient } from '../../generated/prisma/client';
 import { forbidden, notFound } from '../../platform/errors';
+import { isUuid } from '../../platform/ids';
 
 type Db = Pick<PrismaClient, 'channelMember' | 'chatSession' | 'transfer'>;
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids are UUIDs in the database; anything else cannot exist, and must not reach a uuid column. */
-export function isUuid(value: string): boolean {
-  return UUID_PATTERN.test(value);
-}
 
 /** How an agent relates to a session; decides what they may see and do. */
 export interface AgentSessionRole {

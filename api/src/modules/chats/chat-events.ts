@@ -1,6 +1,7 @@
 import type { RawSql } from '../../platform/db/client';
 import type { ChatSession, Prisma, PrismaClient, SessionStatus } from '../../generated/prisma/client';
 import type { EventBus } from '../../platform/pubsub';
+import { abortable } from '../../platform/async-iterators';
 import type { ChatEventDto, MessageDto } from './chat-dto';
 
 type Tx = Prisma.TransactionClient;
@@ -217,29 +218,6 @@ export function createChatEventLog(prisma: PrismaClient, sql: RawSql, bus: Event
 }
 
 export type ChatEventLog = ReturnType<typeof createChatEventLog>;
-
-/**
- * An async generator's return() waits behind a pending next(); a subscriber that leaves while
- * the generator awaits the next event would leak it. return() here aborts first, which wakes it.
- */
-export function abortable<T>(make: (signal: AbortSignal) => AsyncGenerator<T>): AsyncIterableIterator<T> {
-  const controller = new AbortController();
-  const generator = make(controller.signal);
-  return {
-    next: () => generator.next(),
-    return: (value?: unknown) => {
-      controller.abort();
-      return generator.return(value as never);
-    },
-    throw: (error?: unknown) => {
-      controller.abort();
-      return generator.throw(error);
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-}
 
 /** The stored payload leaves out what the row's columns already hold. */
 function storedPayload(draft: ChatEventDraft): unknown {

@@ -4,10 +4,11 @@ import { agentOf } from '../../graphql/context';
 import { forbidden, validation } from '../../platform/errors';
 import { EndedBy, MessageAuthor, SessionStatus, SystemMessageType } from '../../generated/prisma/enums';
 import type { Prisma } from '../../generated/prisma/client';
-import { agentSessionRole, findReadableSession, isUuid } from './chat-access';
+import { agentSessionRole, findReadableSession } from './chat-access';
+import { isUuid } from '../../platform/ids';
 import { AGENT_ONLY_SYSTEM_TYPES, messageDto, type ChatEventDto, type ChatEventKind, type MessageDto, type ParticipantDto } from './chat-dto';
 import { filterAsync } from '../../platform/async-iterators';
-import { isEmailVerifiedIn, type VisitorInChannel } from '../visitors/identity';
+import { isEmailVerifiedIn, type VisitorInChannel } from './visitor-identity';
 
 export const SessionStatusEnum = builder.enumType(SessionStatus, {
   name: 'SessionStatus',

@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatLimits } from '../../platform/config';
-import type { Principal } from '../identity/principal';
+import type { Principal } from '../../platform/principal';
 import { AppError, conflict, forbidden, notFound, validation } from '../../platform/errors';
 import type { Agent, ChatSession, Prisma, PrismaClient, Visitor } from '../../generated/prisma/client';
-import type { EventBus } from '../../platform/pubsub';
+import type { AgentSignal, ChannelSignal, EventBus } from '../../platform/pubsub';
 import type { AuthService } from '../identity/auth.service';
 import { archivedChannelError, channelAvailability } from '../channels/availability';
-import { agentSessionRole, findReadableSession, isUuid } from './chat-access';
-import { checkIdentityClaim, saveVisitorIdentity, type SavedVisitorIdentity } from '../visitors/identity';
+import { agentSessionRole, findReadableSession } from './chat-access';
+import { isUuid } from '../../platform/ids';
+import { checkIdentityClaim, saveVisitorIdentity, type SavedVisitorIdentity } from './visitor-identity';
 import { messageDto, participantDto, type AttachmentDto, type ChatEventDto, type MessageDto } from './chat-dto';
 import type { ChatEventLog } from './chat-events';
 import { enforceRateLimit, type RateLimiter } from '../../platform/rate-limiter';
 import { cleanOptionalText } from '../../platform/validate';
-import { cleanVisitorFields, type VisitorFieldsInput } from '../visitors/visitor-fields';
+import { cleanVisitorFields, type VisitorFieldsInput } from './visitor-fields';
 
 export const MAX_MESSAGE_LENGTH = 4000;
 const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
@@ -24,12 +25,6 @@ export interface StartChatInput extends VisitorFieldsInput {
   /** Hex HMAC-SHA256 of the email with the channel's identity secret (see services/identity.ts). */
   emailSignature?: string | null;
 }
-
-/** Signals that make consoles and dashboards refresh; they carry no private data. */
-// 'settings': an admin changed the channel; 'members': its member list or a member's flags changed;
-// 'channels': the agent's own memberships changed.
-export type ChannelSignal = { reason: 'queue' | 'sessions' | 'presence' | 'settings' | 'members'; sessionId?: string };
-export type AgentSignal = { reason: 'chats' | 'transfer' | 'presence' | 'channels'; sessionId?: string; transferId?: string };
 
 /**
  * Strips control characters (keeping newlines and tabs), trims, and enforces 1–4000 characters.

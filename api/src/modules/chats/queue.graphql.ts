@@ -2,8 +2,8 @@ import { builder } from '../../graphql/builder';
 import { agentOf } from '../../graphql/context';
 import type { ChatSession } from '../../generated/prisma/client';
 import { findReadableSession } from './chat-access';
-import type { ChannelSignal } from './chats.service';
-import { signalStream } from './live-signals';
+import type { ChannelSignal } from '../../platform/pubsub';
+import { signalStream } from '../../platform/live-signals';
 import type { QueueStatus, QueuedSession } from './queue.service';
 import { SessionStatusEnum } from './chats.graphql';
 

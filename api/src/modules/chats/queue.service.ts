@@ -1,10 +1,11 @@
 import type { Agent, ChatSession, Prisma, PrismaClient } from '../../generated/prisma/client';
 import { conflict, forbidden, notFound } from '../../platform/errors';
 import type { EventBus } from '../../platform/pubsub';
-import { isUuid } from './chat-access';
+import { isUuid } from '../../platform/ids';
 import { participantDto, type ChatEventDto } from './chat-dto';
 import type { ChatEventLog } from './chat-events';
-import type { AgentSignal, ChannelSignal, ChatService } from './chats.service';
+import type { ChatService } from './chats.service';
+import type { AgentSignal, ChannelSignal } from '../../platform/pubsub';
 
 export interface QueuedSession {
   session: ChatSession;

@@ -1,10 +1,12 @@
 import type { Agent, ChatSession, Prisma, PrismaClient, Transfer } from '../../generated/prisma/client';
 import { conflict, forbidden, notFound, validation } from '../../platform/errors';
 import type { EventBus } from '../../platform/pubsub';
-import { findReadableSession, isUuid } from './chat-access';
+import { findReadableSession } from './chat-access';
+import { isUuid } from '../../platform/ids';
 import { participantDto, type ChatEventDto, type TransferDto } from './chat-dto';
 import type { ChatEventLog } from './chat-events';
-import type { AgentSignal, ChatService } from './chats.service';
+import type { ChatService } from './chats.service';
+import type { AgentSignal } from '../../platform/pubsub';
 import { lockActiveAgent } from './queue.service';
 import { cleanOptionalText } from '../../platform/validate';
 

@@ -1,8 +1,10 @@
-import type { Principal } from '../identity/principal';
+import type { Principal } from '../../platform/principal';
 import { forbidden, notFound, validation } from '../../platform/errors';
 import type { ChatSession, Company, Contact, Prisma, PrismaClient } from '../../generated/prisma/client';
-import type { AppServices } from '../../app-services';
-import { findReadableSession, isUuid } from '../chats/chat-access';
+import type { ChatEventLog } from '../chats/chat-events';
+import type { ChatService } from '../chats/chats.service';
+import { findReadableSession } from '../chats/chat-access';
+import { isUuid } from '../../platform/ids';
 import { cleanEmail, cleanOptionalText, cleanText } from '../../platform/validate';
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -232,7 +234,7 @@ export async function suggestContacts(
   return suggestions;
 }
 
-type ChatDeps = Pick<AppServices, 'prisma' | 'events' | 'chats'>;
+type ChatDeps = { prisma: PrismaClient; events: ChatEventLog; chats: ChatService };
 
 /** Chat-side CRM actions are console actions: an agent who can read the session. */
 async function agentReadableSession(prisma: PrismaClient, principal: Principal | null, sessionId: string): Promise<ChatSession> {

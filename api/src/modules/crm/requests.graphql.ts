@@ -3,7 +3,7 @@ import { configFromEnv } from '../../platform/config';
 import type { Prisma, Request } from '../../generated/prisma/client';
 import { RequestPriority, RequestSource, RequestStatus } from '../../generated/prisma/enums';
 import { notFound } from '../../platform/errors';
-import { isUuid } from '../chats/chat-access';
+import { isUuid } from '../../platform/ids';
 import { cleanId, searchWords } from './contacts.service';
 import {
   OFFLINE_FORM_LIMITS,

@@ -1,4 +1,4 @@
-import type { Principal } from '../identity/principal';
+import type { Principal } from '../../platform/principal';
 import { forbidden, notFound, validation } from '../../platform/errors';
 import type {
   ChatSession,
@@ -13,14 +13,15 @@ import type {
 } from '../../generated/prisma/client';
 import type { AuthService } from '../identity/auth.service';
 import { archivedChannelError } from '../channels/availability';
-import { findReadableSession, isUuid } from '../chats/chat-access';
+import { findReadableSession } from '../chats/chat-access';
+import { isUuid } from '../../platform/ids';
 import type { ChatEventLog } from '../chats/chat-events';
-import { checkIdentityClaim, saveVisitorIdentity } from '../visitors/identity';
+import { checkIdentityClaim, saveVisitorIdentity } from '../chats/visitor-identity';
 import { AGENT_ONLY_SYSTEM_TYPES } from '../chats/chat-dto';
 import type { ChatService } from '../chats/chats.service';
 import { enforceRateLimit, type RateLimit, type RateLimiter } from '../../platform/rate-limiter';
 import { cleanEmail, cleanOptionalText, cleanText } from '../../platform/validate';
-import { VISITOR_FIELD_LIMITS, cleanVisitorFields, type VisitorFieldsInput } from '../visitors/visitor-fields';
+import { VISITOR_FIELD_LIMITS, cleanVisitorFields, type VisitorFieldsInput } from '../chats/visitor-fields';
 
 /** A new support request, whoever creates it: a chat, the offline form, an agent or an API client. */
 export interface NewRequestInput {

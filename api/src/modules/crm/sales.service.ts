@@ -1,6 +1,6 @@
 import { notFound, validation } from '../../platform/errors';
 import type { FollowUp, Prisma, PrismaClient, Sale, SaleStage } from '../../generated/prisma/client';
-import { isUuid } from '../chats/chat-access';
+import { isUuid } from '../../platform/ids';
 import { cleanId } from './contacts.service';
 import { cleanText } from '../../platform/validate';
 

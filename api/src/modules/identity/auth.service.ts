@@ -1,13 +1,13 @@
 import type { RawSql } from '../../platform/db/client';
 import type { Agent, ApiScope, ApiToken, PrismaClient, Visitor } from '../../generated/prisma/client';
-import type { Principal } from './principal';
+import type { Principal } from '../../platform/principal';
 import type { EventBus } from '../../platform/pubsub';
 import { notFound, rateLimited, unauthenticated, validation } from '../../platform/errors';
 import { MAX_PASSWORD_LENGTH, decoyPasswordHash, verifyPassword } from '../../platform/passwords';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { LoginProtection } from '../../platform/config';
 import { retryAfterSeconds, type RateLimiter } from '../../platform/rate-limiter';
-import { announceRevocation } from './revocations';
+import { announceRevocation } from '../../platform/revocations';
 import { generateToken, hashToken, parseToken } from '../../platform/tokens';
 import { cleanText } from '../../platform/validate';
 

@@ -1,10 +1,8 @@
-import type { IncomingMessage } from 'node:http';
-import type { TLSSocket } from 'node:tls';
 import { builder } from '../../graphql/builder';
 import type { Context } from '../../graphql/context';
 import { notFound, validation } from '../../platform/errors';
-import { fromTrustedProxy } from '../../server/http/client-address';
-import { isUuid } from '../chats/chat-access';
+import { publicBaseUrl } from '../../graphql/request-origin';
+import { isUuid } from '../../platform/ids';
 import {
   FAQ_ENTRY_LIMITS,
   MAX_FAQ_QUESTION_LENGTH,
@@ -69,25 +67,6 @@ builder.prismaObject('FaqEntry', {
     }),
   }),
 });
-
-/**
- * The origin clients reached this server on, for absolute links: Host (or, behind a trusted
- * proxy, X-Forwarded-Host/-Proto), over HTTP and over WebSocket alike.
- */
-export function requestOrigin(ctx: Context): string {
-  const req = (ctx as Context & { req?: IncomingMessage }).req;
-  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim();
-  const trusted = fromTrustedProxy(req, ctx.services.config.trustProxy);
-  const forwardedProto = trusted ? first(req?.headers['x-forwarded-proto']) : undefined;
-  const proto = forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : (req?.socket as TLSSocket | undefined)?.encrypted ? 'https' : 'http';
-  const host = (trusted ? first(req?.headers['x-forwarded-host']) : undefined) || req?.headers.host;
-  return `${proto}://${host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : 'localhost'}`;
-}
-
-/** Where visitors' browsers reach this server: PUBLIC_URL when configured, else the request's origin. */
-export function publicBaseUrl(ctx: Context): string {
-  return ctx.services.config.publicUrl ?? requestOrigin(ctx);
-}
 
 builder.queryFields((t) => ({
   faqSuggestions: t.prismaField({

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../identity/principal';
+import type { Principal } from '../../platform/principal';
 import { conflict, forbidden, notFound, validation } from '../../platform/errors';
 import { Prisma, type FaqEntry, type FaqFolder, type PrismaClient } from '../../generated/prisma/client';
-import { findReadableSession, isUuid } from '../chats/chat-access';
+import { findReadableSession } from '../chats/chat-access';
+import { isUuid } from '../../platform/ids';
 import type { MessageDto } from '../chats/chat-dto';
 import type { ChatService } from '../chats/chats.service';
 import { folderOperations, optionalFolderId, subtreeIds } from './folder-tree';

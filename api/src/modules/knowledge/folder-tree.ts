@@ -1,6 +1,6 @@
 import { conflict, notFound, validation } from '../../platform/errors';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
-import { isUuid } from '../chats/chat-access';
+import { isUuid } from '../../platform/ids';
 import { cleanText } from '../../platform/validate';
 
 /** Folders of reply templates and of FAQ entries share these rules. */

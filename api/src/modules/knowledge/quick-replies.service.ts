@@ -1,6 +1,6 @@
 import { conflict, notFound } from '../../platform/errors';
 import { Prisma, type PrismaClient, type QuickReply } from '../../generated/prisma/client';
-import { isUuid } from '../chats/chat-access';
+import { isUuid } from '../../platform/ids';
 import { cleanSearch, prefixSearchQuery, searchDocument, searchVector } from '../../platform/text-search';
 import { cleanText } from '../../platform/validate';
 

@@ -3,7 +3,8 @@ import { builder } from '../../graphql/builder';
 import { agentOf, type Context } from '../../graphql/context';
 import { forbidden, notFound, validation } from '../../platform/errors';
 import type { ReplyTemplate } from '../../generated/prisma/client';
-import { findReadableSession, isUuid } from '../chats/chat-access';
+import { findReadableSession } from '../chats/chat-access';
+import { isUuid } from '../../platform/ids';
 import { MAX_FOLDER_DEPTH, MAX_FOLDER_NAME_LENGTH } from './folder-tree';
 import { MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS } from '../../platform/text-search';
 import {

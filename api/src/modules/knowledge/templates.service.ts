@@ -1,6 +1,6 @@
 import { forbidden, notFound, validation } from '../../platform/errors';
 import { Prisma, type Agent, type ChatSession, type PrismaClient, type ReplyTemplate, type ReplyTemplateFolder } from '../../generated/prisma/client';
-import { isUuid } from '../chats/chat-access';
+import { isUuid } from '../../platform/ids';
 import { folderOperations, optionalFolderId, subtreeIds, type FolderDeletion } from './folder-tree';
 import { formatRequestNumber } from '../crm/requests.service';
 import { cleanSearch, prefixSearchQuery, searchDocument, searchVector } from '../../platform/text-search';

@@ -1,6 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { MailConfig } from '../../platform/config';
-import type { Principal } from '../identity/principal';
+import type { Principal } from '../../platform/principal';
 import { AppError, forbidden, validation } from '../../platform/errors';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { formatBytes } from '../chats/attachments.service';

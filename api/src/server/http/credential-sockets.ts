@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
-import type { Principal } from '../../modules/identity/principal';
+import type { Principal } from '../../platform/principal';
 import type { EventBus } from '../../platform/pubsub';
-import { createCredentialWatch } from '../../modules/identity/revocations';
+import { createCredentialWatch } from '../../platform/revocations';
 
 export const WS_UNAUTHENTICATED = 4401;
 

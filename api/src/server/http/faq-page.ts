@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../../generated/prisma/client';
-import { isUuid } from '../../modules/chats/chat-access';
+import { isUuid } from '../../platform/ids';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 

@@ -4,7 +4,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { WebSocket } from 'ws';
 import type { SocketLimits, TrustProxy } from '../../platform/config';
 import { AppError, rateLimited } from '../../platform/errors';
-import { clientAddress } from './client-address';
+import { clientAddress } from '../../platform/client-address';
 
 /**
  * Too many sockets from one address, or a socket that sends operations too fast (like HTTP 429).

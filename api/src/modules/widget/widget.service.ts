@@ -1,12 +1,19 @@
 import { forbidden, notFound } from '../../platform/errors';
 import type { Channel, PrismaClient, Visitor, VisitorField, WidgetTheme } from '../../generated/prisma/client';
 import { channelAvailability, type ChannelAvailability } from '../channels/availability';
-import { isUuid } from '../chats/chat-access';
+import { isUuid } from '../../platform/ids';
 import type { ChatEventLog } from '../chats/chat-events';
 import type { ChatService } from '../chats/chats.service';
-import { appendVisitorUpdated, checkIdentityClaim, generateIdentitySecret, OPEN_CHAT_STATUSES, saveVisitorIdentity, type VisitorInChannel } from './identity';
+import {
+  appendVisitorUpdated,
+  checkIdentityClaim,
+  generateIdentitySecret,
+  OPEN_CHAT_STATUSES,
+  saveVisitorIdentity,
+  type VisitorInChannel,
+} from '../chats/visitor-identity';
 import { enforceRateLimit, type RateLimit, type RateLimiter } from '../../platform/rate-limiter';
-import { cleanVisitorFields, type VisitorFieldsInput } from './visitor-fields';
+import { cleanVisitorFields, type VisitorFieldsInput } from '../chats/visitor-fields';
 
 /**
  * What the embedded widget needs to render a channel: its public look, texts and forms, and

@@ -1,5 +1,5 @@
-import type { BusTopic, EventBus } from '../../platform/pubsub';
-import { abortable } from './chat-events';
+import type { BusTopic, EventBus } from './pubsub';
+import { abortable } from './async-iterators';
 
 export type BusRoute = readonly [BusTopic, string];
 

@@ -1,4 +1,4 @@
-import type { Agent, ApiToken, Visitor } from '../../generated/prisma/client';
+import type { Agent, ApiToken, Visitor } from '../generated/prisma/client';
 
 /** Who is calling: resolved once per request (or per WebSocket connection) from the bearer token. */
 export type Principal =

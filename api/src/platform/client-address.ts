@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import proxyaddr from 'proxy-addr';
-import type { TrustProxy } from '../../platform/config';
+import type { TrustProxy } from './config';
 
 type Trust = (address: string, hop: number) => boolean;
 

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError, validation } from '../../platform/errors';
 import type { Channel, ChatSession, Prisma, PrismaClient, Visitor } from '../../generated/prisma/client';
-import type { ChatEventDto } from '../chats/chat-dto';
-import type { ChatEventLog } from '../chats/chat-events';
+import type { ChatEventDto } from './chat-dto';
+import type { ChatEventLog } from './chat-events';
 import type { VisitorFieldsInput } from './visitor-fields';
 
 /**

@@ -1,5 +1,5 @@
 import type { Principal } from './principal';
-import type { EventBus } from '../../platform/pubsub';
+import type { EventBus } from './pubsub';
 
 /** Credentials that stopped working: every API instance ends the live streams opened with them. */
 export interface Revocation {
