@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../src/platform/config';
-import { printSortedSchema } from '../src/graphql/schema';
+import { printSortedSchema } from '../src/schema';
 
 const target = path.join(repoRoot, 'schema.graphql');
 writeFileSync(target, printSortedSchema());

@@ -13,7 +13,7 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv, loginProtectionFromEnv, socketLimitsFromEnv } from '../src/platform/config';
-import { schema } from '../src/graphql/schema';
+import { schema } from '../src/schema';
 import { channelWithAgents, startChat } from './chat-fixtures';
 import { startTestApp, type TestApp } from './harness';
 

@@ -5,7 +5,7 @@ import { createYoga } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import * as widgetOperations from '../../../widget/src/operations';
 import { graphqlLimitsFromEnv, repoRoot, type GraphqlLimits } from '../platform/config';
-import { schema } from './schema';
+import { schema } from '../schema';
 import { graphqlLimitsPlugin } from './limits';
 
 function sourceFiles(dir: string): string[] {

@@ -31,7 +31,7 @@ import { createHealthChecks, sendHealth, type HealthChecks } from './http/health
 import { operationLogsPlugin } from '../graphql/operation-logs';
 import { createHttpDrain } from './http/shutdown';
 import { loggerIntoLines, requestIdOf, type Logger } from '../platform/logger';
-import { schema } from '../graphql/schema';
+import { schema } from '../schema';
 import { createAppServices, type AppServices } from '../app-services';
 import { isUuid } from '../platform/ids';
 import { bearerFrom } from '../platform/tokens';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, isUnionType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../platform/config';
+import { repoRoot } from './platform/config';
 import { printSortedSchema, schema } from './schema';
 
 describe('schema.graphql', () => {
