@@ -1,3 +1,6 @@
+// Module agents: the people who answer chats. Owns agent accounts (create, update, deactivate),
+// their presence, roles and notification settings, and announces changes on the agent and
+// channel topics. Comes first among the modules: it imports none of them.
 import type { Agent, AgentRole, Presence, Prisma, PrismaClient } from '../../generated/prisma/client';
 import type { AgentSignal, ChannelSignal, EventBus } from '../../platform/pubsub';
 import { conflict, notFound, validation } from '../../platform/errors';

@@ -1,3 +1,6 @@
+// Module channels: where chats come in. Owns channels and their settings, members and their
+// flags, opening hours and availability (who is Present, whether the widget is online).
+// Imports agents.
 import { AppError, conflict, notFound, quoted, validation } from '../../platform/errors';
 import type { Agent, Channel, ChannelMember, Prisma, PrismaClient, VisitorField, WidgetTheme } from '../../generated/prisma/client';
 import type { EventBus } from '../../platform/pubsub';

@@ -1,3 +1,6 @@
+// Module chats: the conversation itself. Owns the chat lifecycle, messages and the event log,
+// the queue, transfers, idle endings, attachments and the visitor's identity in a chat.
+// Imports identity and channels.
 import { randomUUID } from 'node:crypto';
 import type { ChatLimits } from '../../platform/config';
 import type { Principal } from '../../platform/principal';

@@ -1,3 +1,6 @@
+// Module crm: the records around a chat. Owns contacts and companies, sales and follow-ups,
+// support requests (with their numbers, the offline form and imports) and linking chats to them.
+// Imports identity, channels and chats.
 import type { Principal } from '../../platform/principal';
 import { forbidden, notFound, validation } from '../../platform/errors';
 import type { ChatSession, Company, Contact, Prisma, PrismaClient } from '../../generated/prisma/client';

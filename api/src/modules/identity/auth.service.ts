@@ -1,3 +1,6 @@
+// Module identity: who is calling. Owns agent sign-in and sessions, API tokens and their scopes,
+// and turning a bearer token into a Principal (one statement on the hot path); revoking any of
+// them is announced so every stream of the credential ends. Imports agents.
 import type { RawSql } from '../../platform/db/client';
 import type { Agent, ApiScope, ApiToken, PrismaClient, Visitor } from '../../generated/prisma/client';
 import type { Principal } from '../../platform/principal';

@@ -1,3 +1,6 @@
+// Module knowledge: what agents and visitors reuse. Owns reply templates and their folders,
+// quick replies and the FAQ (folders, entries, suggestions before the queue, public pages).
+// Imports chats and crm.
 import { forbidden, notFound, validation } from '../../platform/errors';
 import { Prisma, type Agent, type ChatSession, type PrismaClient, type ReplyTemplate, type ReplyTemplateFolder } from '../../generated/prisma/client';
 import { isUuid } from '../../platform/ids';

@@ -1,3 +1,6 @@
+// Module statistics: live figures for the dashboard (waiting, longest wait, agents present,
+// chats, ratings today), computed per channel in the viewer's time zone.
+// Imports channels and chats.
 import type { PrismaClient } from '../../generated/prisma/client';
 import { validateTimeZone } from '../channels/opening-hours';
 

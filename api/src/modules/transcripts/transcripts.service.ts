@@ -1,3 +1,6 @@
+// Module transcripts: a chat's record sent out. Owns rendering a chat's transcript and mailing
+// it to the visitor or to a request, with its limits. Imports chats, crm and knowledge; it comes
+// last among the modules.
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { MailConfig } from '../../platform/config';
 import type { Principal } from '../../platform/principal';

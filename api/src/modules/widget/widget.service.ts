@@ -1,3 +1,6 @@
+// Module widget: what the embeddable widget may read and do without an agent: the public
+// channel configuration, identifying the visitor during a chat and the channel's identity secret.
+// Imports channels and chats.
 import { forbidden, notFound } from '../../platform/errors';
 import type { Channel, PrismaClient, Visitor, VisitorField, WidgetTheme } from '../../generated/prisma/client';
 import { channelAvailability, type ChannelAvailability } from '../channels/availability';

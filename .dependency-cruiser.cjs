@@ -1,0 +1,58 @@
+// `pnpm deps`: the import rules of the workspace (see README, Layout). Type-only imports count.
+// API layers: platform ← graphql ← modules (in MODULE_ORDER) ← server; app-services.ts wires the modules.
+const MODULE_ORDER = ['agents', 'identity', 'channels', 'chats', 'widget', 'statistics', 'crm', 'knowledge', 'transcripts'];
+const src = '^api/src/';
+
+const moduleOrderRules = MODULE_ORDER.slice(0, -1).map((name, index) => ({
+  name: `module-order-${name}`,
+  comment: `modules/${name} comes before ${MODULE_ORDER.slice(index + 1).join(', ')}: it may not import them`,
+  severity: 'error',
+  from: { path: `${src}modules/${name}/` },
+  to: { path: `${src}modules/(${MODULE_ORDER.slice(index + 1).join('|')})/` },
+}));
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', comment: 'No import cycles, type-only imports included', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'platform-is-the-bottom',
+      comment: 'platform/ (db, pub/sub, errors, ids, limits, config) knows nothing of GraphQL, the domains or the server',
+      severity: 'error',
+      from: { path: `${src}platform/` },
+      to: { path: `${src}(graphql|modules|server)/|${src}app-services` },
+    },
+    {
+      name: 'graphql-below-modules',
+      comment: 'graphql/ (builder, context, scalars, guards, plugins) imports no domain module and not the server',
+      severity: 'error',
+      from: { path: `${src}graphql/` },
+      to: { path: `${src}(modules|server)/` },
+    },
+    {
+      name: 'modules-below-server',
+      comment: 'a module never reaches up into the HTTP server or the composition root',
+      severity: 'error',
+      from: { path: `${src}modules/` },
+      to: { path: `${src}server/|${src}app-services` },
+    },
+    {
+      name: 'unknown-module',
+      comment: 'every folder under modules/ has its place in MODULE_ORDER (.dependency-cruiser.cjs)',
+      severity: 'error',
+      from: { path: `${src}modules/(?!(${MODULE_ORDER.join('|')})/)` },
+      to: {},
+    },
+    ...moduleOrderRules,
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(node_modules|dist|generated)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs'],
+    },
+  },
+};
