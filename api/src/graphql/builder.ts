@@ -13,6 +13,8 @@ export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
   Scalars: {
+    /** IDs arrive as strings (GraphQL coerces an ID input to one), so resolvers need no String(id). */
+    ID: { Input: string; Output: string | number | bigint };
     DateTime: { Input: Date; Output: Date | string };
     JSON: { Input: unknown; Output: unknown };
     /** An uploaded file (GraphQL multipart request): a WHATWG File. Input only. */

@@ -116,7 +116,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (query, _root, { id, input }, ctx) => {
       const principal = ctx.principal as Extract<Principal, { kind: 'agent' }>;
-      const updated = await ctx.services.agents.update(principal.agent, principal.authSessionId, String(id), input);
+      const updated = await ctx.services.agents.update(principal.agent, principal.authSessionId, id, input);
       return ctx.prisma.agent.findUniqueOrThrow({ ...query, where: { id: updated.id } });
     },
   }),

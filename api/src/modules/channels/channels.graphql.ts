@@ -307,7 +307,7 @@ builder.queryFields((t) => ({
     authScopes: { agent: true },
     args: { id: t.arg.id({ required: true, description: 'The channel.' }) },
     resolve: async (query, _root, { id }, ctx) => {
-      const channel = await ctx.services.channels.readable(agentOf(ctx)!, String(id));
+      const channel = await ctx.services.channels.readable(agentOf(ctx)!, id);
       return ctx.prisma.channel.findUniqueOrThrow({ ...query, where: { id: channel.id } });
     },
   }),
@@ -320,7 +320,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateChannelInput, required: true, description: 'The new channel.' }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const created = await ctx.services.channels.create({ ...input, faqFolderId: input.faqFolderId == null ? input.faqFolderId : String(input.faqFolderId) });
+      const created = await ctx.services.channels.create({ ...input, faqFolderId: input.faqFolderId == null ? input.faqFolderId : input.faqFolderId });
       return ctx.prisma.channel.findUniqueOrThrow({ ...query, where: { id: created.id } });
     },
   }),
@@ -333,9 +333,9 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: UpdateChannelInput, required: true, description: 'The changes.' }),
     },
     resolve: async (query, _root, { id, input }, ctx) => {
-      const updated = await ctx.services.channels.update(String(id), {
+      const updated = await ctx.services.channels.update(id, {
         ...input,
-        faqFolderId: input.faqFolderId == null ? input.faqFolderId : String(input.faqFolderId),
+        faqFolderId: input.faqFolderId == null ? input.faqFolderId : input.faqFolderId,
       });
       return ctx.prisma.channel.findUniqueOrThrow({ ...query, where: { id: updated.id } });
     },
@@ -350,7 +350,7 @@ builder.mutationFields((t) => ({
       archived: t.arg.boolean({ defaultValue: true, description: 'False restores it.' }),
     },
     resolve: async (query, _root, { id, archived }, ctx) => {
-      const channel = await ctx.services.channels.setArchived(String(id), archived ?? true);
+      const channel = await ctx.services.channels.setArchived(id, archived ?? true);
       return ctx.prisma.channel.findUniqueOrThrow({ ...query, where: { id: channel.id } });
     },
   }),
@@ -358,7 +358,7 @@ builder.mutationFields((t) => ({
     description: 'Deletes a channel that never had a chat. One with chats is CONFLICT (reason HAS_CHATS): archive it instead. Returns the id. Admins only.',
     authScopes: { admin: true },
     args: { id: t.arg.id({ required: true, description: 'The channel.' }) },
-    resolve: (_root, { id }, ctx) => ctx.services.channels.remove(String(id)),
+    resolve: (_root, { id }, ctx) => ctx.services.channels.remove(id),
   }),
   setChannelMember: t.prismaField({
     type: 'ChannelMember',
@@ -370,7 +370,7 @@ builder.mutationFields((t) => ({
       flags: t.arg({ type: ChannelMemberInput, description: 'The flags to set.' }),
     },
     resolve: async (query, _root, { channelId, agentId, flags }, ctx) => {
-      const member = await ctx.services.channels.setMember(String(channelId), String(agentId), flags ?? {});
+      const member = await ctx.services.channels.setMember(channelId, agentId, flags ?? {});
       return ctx.prisma.channelMember.findUniqueOrThrow({ ...query, where: { channelId_agentId: { channelId: member.channelId, agentId: member.agentId } } });
     },
   }),
@@ -383,7 +383,7 @@ builder.mutationFields((t) => ({
       agentId: t.arg.id({ required: true, description: 'The agent.' }),
     },
     resolve: async (query, _root, { channelId, agentId }, ctx) => {
-      const channel = await ctx.services.channels.removeMember(String(channelId), String(agentId));
+      const channel = await ctx.services.channels.removeMember(channelId, agentId);
       return ctx.prisma.channel.findUniqueOrThrow({ ...query, where: { id: channel.id } });
     },
   }),

@@ -91,6 +91,6 @@ builder.mutationField('sendAttachment', (t) =>
       caption: t.arg.string({ description: 'Optional text sent with the file, up to 4000 characters.' }),
     },
     resolve: (_root, { sessionId, file, clientMessageId, caption }, ctx) =>
-      ctx.services.attachments.send(ctx.principal, ctx.ip, { sessionId: String(sessionId), file, clientMessageId, caption }),
+      ctx.services.attachments.send(ctx.principal, ctx.ip, { sessionId: sessionId, file, clientMessageId, caption }),
   }),
 );

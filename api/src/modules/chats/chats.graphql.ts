@@ -303,7 +303,7 @@ builder.queryFields((t) => ({
     authScopes: { $any: { agent: true, visitor: true, apiScope: 'CHATS_READ' } },
     args: { id: t.arg.id({ required: true, description: 'The session id.' }) },
     resolve: async (query, _root, { id }, ctx) => {
-      const session = await findReadableSession(ctx.prisma, ctx.principal, String(id));
+      const session = await findReadableSession(ctx.prisma, ctx.principal, id);
       return ctx.prisma.chatSession.findUniqueOrThrow({ ...query, where: { id: session.id } });
     },
   }),
@@ -338,7 +338,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) =>
       ctx.services.chats.startChat(ctx.principal, ctx.principal?.kind === 'visitor' ? ctx.bearerToken : null, ctx.ip, {
         ...input,
-        channelId: String(input.channelId),
+        channelId: input.channelId,
       }),
   }),
   sendMessage: t.field({
@@ -347,7 +347,7 @@ builder.mutationFields((t) => ({
       'Sends a message as the visitor or as the handling agent. Idempotent on clientMessageId. A visitor message shortly after the chat ended reopens it ("return to chat").',
     authScopes: { $any: { agent: true, visitor: true } },
     args: { input: t.arg({ type: SendMessageInput, required: true, description: 'The message.' }) },
-    resolve: (_root, { input }, ctx) => ctx.services.chats.sendMessage(ctx.principal, ctx.ip, { ...input, sessionId: String(input.sessionId) }),
+    resolve: (_root, { input }, ctx) => ctx.services.chats.sendMessage(ctx.principal, ctx.ip, { ...input, sessionId: input.sessionId }),
   }),
   setTyping: t.boolean({
     description:
@@ -357,7 +357,7 @@ builder.mutationFields((t) => ({
       sessionId: t.arg.id({ required: true, description: 'The chat.' }),
       typing: t.arg.boolean({ required: true, description: 'True when typing started, false when it stopped.' }),
     },
-    resolve: (_root, { sessionId, typing }, ctx) => ctx.services.chats.setTyping(ctx.principal, String(sessionId), typing),
+    resolve: (_root, { sessionId, typing }, ctx) => ctx.services.chats.setTyping(ctx.principal, sessionId, typing),
   }),
   markRead: t.prismaField({
     type: 'ChatSession',
@@ -368,7 +368,7 @@ builder.mutationFields((t) => ({
       upToCursor: t.arg.int({ required: true, description: 'The cursor of the newest message you have shown.' }),
     },
     resolve: async (query, _root, { sessionId, upToCursor }, ctx) => {
-      const session = await ctx.services.chats.markRead(ctx.principal, String(sessionId), upToCursor);
+      const session = await ctx.services.chats.markRead(ctx.principal, sessionId, upToCursor);
       return ctx.prisma.chatSession.findUniqueOrThrow({ ...query, where: { id: session.id } });
     },
   }),
@@ -378,7 +378,7 @@ builder.mutationFields((t) => ({
     authScopes: { $any: { agent: true, visitor: true } },
     args: { sessionId: t.arg.id({ required: true, description: 'The chat.' }) },
     resolve: async (query, _root, { sessionId }, ctx) => {
-      const session = await ctx.services.chats.endChat(ctx.principal, String(sessionId));
+      const session = await ctx.services.chats.endChat(ctx.principal, sessionId);
       return ctx.prisma.chatSession.findUniqueOrThrow({ ...query, where: { id: session.id } });
     },
   }),
@@ -392,7 +392,7 @@ builder.mutationFields((t) => ({
       comment: t.arg.string({ description: 'Optional comment.' }),
     },
     resolve: async (query, _root, { sessionId, rating, comment }, ctx) => {
-      const session = await ctx.services.chats.rateChat(ctx.principal, String(sessionId), rating, comment);
+      const session = await ctx.services.chats.rateChat(ctx.principal, sessionId, rating, comment);
       return ctx.prisma.chatSession.findUniqueOrThrow({ ...query, where: { id: session.id } });
     },
   }),
@@ -404,7 +404,7 @@ builder.mutationFields((t) => ({
     args: { sessionId: t.arg.id({ required: true, description: 'The chat to listen to.' }) },
     resolve: async (query, _root, { sessionId }, ctx) => {
       const agent = agentOf(ctx)!;
-      const session = await findReadableSession(ctx.prisma, ctx.principal, String(sessionId));
+      const session = await findReadableSession(ctx.prisma, ctx.principal, sessionId);
       const role = await agentSessionRole(ctx.prisma, agent, session);
       if (!role.isAdmin && !role.membership?.canListenIn && !role.membership?.isManager && !role.isFormerOwner)
         throw forbidden('Listening in needs the can-listen-in flag in this channel.');
@@ -424,7 +424,7 @@ builder.subscriptionField('chatEvents', (t) =>
       after: t.arg.int({ description: 'The last cursor you have; omit to receive only new events.' }),
     },
     subscribe: async (_root, { sessionId, after }, ctx) => {
-      const session = await findReadableSession(ctx.prisma, ctx.principal, String(sessionId));
+      const session = await findReadableSession(ctx.prisma, ctx.principal, sessionId);
       const stream = ctx.services.events.stream(session.id, after ?? null);
       return ctx.principal?.kind === 'visitor' ? filterAsync(stream, (e) => e.audience === 'ALL') : stream;
     },
@@ -464,12 +464,11 @@ builder.queryField('chatSessions', (t) =>
         const p = ctx.principal!;
         if (p.kind === 'visitor') where.push({ visitorId: p.visitor.id });
         if (p.kind === 'agent' && p.agent.role !== 'ADMIN') where.push({ channel: { members: { some: { agentId: p.agent.id } } } });
-        const ids = (values: readonly (string | number)[] | null | undefined) => values?.map(String).filter(isUuid);
+        const ids = (values: readonly string[] | null | undefined) => values?.filter(isUuid);
         if (filter?.status) where.push({ status: { in: filter.status } });
         if (filter?.channelIds) where.push({ channelId: { in: ids(filter.channelIds) } });
-        if (filter?.agentId != null) where.push({ agentId: isUuid(String(filter.agentId)) ? String(filter.agentId) : '00000000-0000-0000-0000-000000000000' });
-        if (filter?.visitorId != null)
-          where.push({ visitorId: isUuid(String(filter.visitorId)) ? String(filter.visitorId) : '00000000-0000-0000-0000-000000000000' });
+        if (filter?.agentId != null) where.push({ agentId: isUuid(filter.agentId) ? filter.agentId : '00000000-0000-0000-0000-000000000000' });
+        if (filter?.visitorId != null) where.push({ visitorId: isUuid(filter.visitorId) ? filter.visitorId : '00000000-0000-0000-0000-000000000000' });
         if (filter?.missed != null) where.push({ missed: filter.missed });
         if (filter?.requestedAfter) where.push({ requestedAt: { gte: filter.requestedAfter } });
         if (filter?.requestedBefore) where.push({ requestedAt: { lt: filter.requestedBefore } });

@@ -43,7 +43,7 @@ builder.queryFields((t) => ({
       'Waiting chats, oldest first, in the channels whose queue concerns you: where you can respond, get new-chat notifications or are a manager (your memberships say which).',
     authScopes: { agent: true },
     args: { channelIds: t.arg.idList({ description: 'Limit to these channels; by default all of the above.' }) },
-    resolve: (_root, { channelIds }, ctx) => ctx.services.queue.queueFor(agentOf(ctx)!, channelIds?.map(String)),
+    resolve: (_root, { channelIds }, ctx) => ctx.services.queue.queueFor(agentOf(ctx)!, channelIds ?? undefined),
   }),
 }));
 
@@ -56,7 +56,7 @@ builder.mutationFields((t) => ({
     authScopes: { agent: true },
     args: { channelIds: t.arg.idList({ description: CHANNEL_IDS_DESCRIPTION }) },
     resolve: async (query, _root, { channelIds }, ctx) => {
-      const session = await ctx.services.queue.claimNext(agentOf(ctx)!, channelIds?.map(String));
+      const session = await ctx.services.queue.claimNext(agentOf(ctx)!, channelIds ?? undefined);
       return session ? ctx.prisma.chatSession.findUniqueOrThrow({ ...query, where: { id: session.id } }) : null;
     },
   }),
@@ -66,7 +66,7 @@ builder.mutationFields((t) => ({
     authScopes: { agent: true },
     args: { sessionId: t.arg.id({ required: true, description: 'The waiting chat.' }) },
     resolve: async (query, _root, { sessionId }, ctx) => {
-      const session = await ctx.services.queue.accept(agentOf(ctx)!, String(sessionId));
+      const session = await ctx.services.queue.accept(agentOf(ctx)!, sessionId);
       return ctx.prisma.chatSession.findUniqueOrThrow({ ...query, where: { id: session.id } });
     },
   }),
@@ -79,7 +79,7 @@ builder.subscriptionField('queueStatus', (t) =>
     authScopes: { $any: { visitor: true, agent: true } },
     args: { sessionId: t.arg.id({ required: true, description: 'The chat.' }) },
     subscribe: async (_root, { sessionId }, ctx) => {
-      const session = await findReadableSession(ctx.prisma, ctx.principal, String(sessionId));
+      const session = await findReadableSession(ctx.prisma, ctx.principal, sessionId);
       return signalStream<ChannelSignal, QueueStatus>(ctx.services.bus, {
         routes: [['channel', session.channelId]],
         coalesceMs: 250,

@@ -39,7 +39,7 @@ builder.queryFields((t) => ({
     authScopes: { agent: true },
     args: { sessionId: t.arg.id({ required: true, description: 'The chat to transfer.' }) },
     resolve: async (query, _root, { sessionId }, ctx) => {
-      const session = await findReadableSession(ctx.prisma, ctx.principal, String(sessionId));
+      const session = await findReadableSession(ctx.prisma, ctx.principal, sessionId);
       return ctx.services.transfers.eligibleTargets(session, agentOf(ctx)!.id, query);
     },
   }),
@@ -56,7 +56,7 @@ builder.mutationFields((t) => ({
       note: t.arg.string({ description: 'A note for the target, up to 500 characters.' }),
     },
     resolve: async (query, _root, { sessionId, toAgentId, note }, ctx) => {
-      const transfer = await ctx.services.transfers.offer(agentOf(ctx)!, String(sessionId), String(toAgentId), note);
+      const transfer = await ctx.services.transfers.offer(agentOf(ctx)!, sessionId, toAgentId, note);
       return ctx.prisma.transfer.findUniqueOrThrow({ ...query, where: { id: transfer.id } });
     },
   }),
@@ -66,7 +66,7 @@ builder.mutationFields((t) => ({
     authScopes: { agent: true },
     args: { transferId: t.arg.id({ required: true, description: 'The transfer offered to you.' }) },
     resolve: async (query, _root, { transferId }, ctx) => {
-      const transfer = await ctx.services.transfers.accept(agentOf(ctx)!, String(transferId));
+      const transfer = await ctx.services.transfers.accept(agentOf(ctx)!, transferId);
       return ctx.prisma.transfer.findUniqueOrThrow({ ...query, where: { id: transfer.id } });
     },
   }),
@@ -76,7 +76,7 @@ builder.mutationFields((t) => ({
     authScopes: { agent: true },
     args: { transferId: t.arg.id({ required: true, description: 'The transfer offered to you.' }) },
     resolve: async (query, _root, { transferId }, ctx) => {
-      const transfer = await ctx.services.transfers.reject(agentOf(ctx)!, String(transferId));
+      const transfer = await ctx.services.transfers.reject(agentOf(ctx)!, transferId);
       return ctx.prisma.transfer.findUniqueOrThrow({ ...query, where: { id: transfer.id } });
     },
   }),
@@ -86,7 +86,7 @@ builder.mutationFields((t) => ({
     authScopes: { agent: true },
     args: { transferId: t.arg.id({ required: true, description: 'Your pending transfer.' }) },
     resolve: async (query, _root, { transferId }, ctx) => {
-      const transfer = await ctx.services.transfers.cancel(agentOf(ctx)!, String(transferId));
+      const transfer = await ctx.services.transfers.cancel(agentOf(ctx)!, transferId);
       return ctx.prisma.transfer.findUniqueOrThrow({ ...query, where: { id: transfer.id } });
     },
   }),
@@ -96,7 +96,7 @@ builder.mutationFields((t) => ({
     authScopes: { agent: true },
     args: { sessionId: t.arg.id({ required: true, description: 'The chat.' }) },
     resolve: async (query, _root, { sessionId }, ctx) => {
-      const session = await ctx.services.transfers.takeOver(agentOf(ctx)!, String(sessionId));
+      const session = await ctx.services.transfers.takeOver(agentOf(ctx)!, sessionId);
       return ctx.prisma.chatSession.findUniqueOrThrow({ ...query, where: { id: session.id } });
     },
   }),

@@ -299,7 +299,7 @@ builder.queryFields((t) => ({
     authScopes: canReadCrm,
     args: { id: t.arg.id({ required: true, description: 'The contact id.' }) },
     resolve: async (query, _root, { id }, ctx) => {
-      const contact = await findContact(ctx.prisma, String(id));
+      const contact = await findContact(ctx.prisma, id);
       return ctx.prisma.contact.findUniqueOrThrow({ ...query, where: { id: contact.id } });
     },
   }),
@@ -330,7 +330,7 @@ builder.queryFields((t) => ({
     authScopes: canReadCrm,
     args: { id: t.arg.id({ required: true, description: 'The company id.' }) },
     resolve: async (query, _root, { id }, ctx) => {
-      const company = await findCompany(ctx.prisma, String(id));
+      const company = await findCompany(ctx.prisma, id);
       return ctx.prisma.company.findUniqueOrThrow({ ...query, where: { id: company.id } });
     },
   }),
@@ -361,7 +361,7 @@ builder.queryFields((t) => ({
       sessionId: t.arg.id({ required: true, description: 'The chat.' }),
       first: t.arg.int({ description: `How many at most, 1–${SUGGESTION_LIMITS.max} (default ${SUGGESTION_LIMITS.default}).` }),
     },
-    resolve: (_root, { sessionId, first }, ctx) => contactSuggestionsForChat(ctx.prisma, ctx.principal, String(sessionId), first),
+    resolve: (_root, { sessionId, first }, ctx) => contactSuggestionsForChat(ctx.prisma, ctx.principal, sessionId, first),
   }),
 }));
 
@@ -385,7 +385,7 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: UpdateContactInput, required: true, description: 'The changes.' }),
     },
     resolve: async (query, _root, { id, input }, ctx) => {
-      const contact = await updateContact(ctx.prisma, String(id), input);
+      const contact = await updateContact(ctx.prisma, id, input);
       return ctx.prisma.contact.findUniqueOrThrow({ ...query, where: { id: contact.id } });
     },
   }),
@@ -393,7 +393,7 @@ builder.mutationFields((t) => ({
     description: 'Deletes a contact and returns its id. Its chats, requests, sales and follow-ups stay, unlinked. Agents, and API tokens with CONTACTS_WRITE.',
     authScopes: canWriteCrm,
     args: { id: t.arg.id({ required: true, description: 'The contact.' }) },
-    resolve: async (_root, { id }, ctx) => (await deleteContact(ctx.prisma, String(id))).id,
+    resolve: async (_root, { id }, ctx) => (await deleteContact(ctx.prisma, id)).id,
   }),
   createCompany: t.prismaField({
     type: 'Company',
@@ -414,7 +414,7 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: UpdateCompanyInput, required: true, description: 'The changes.' }),
     },
     resolve: async (query, _root, { id, input }, ctx) => {
-      const company = await updateCompany(ctx.prisma, String(id), input);
+      const company = await updateCompany(ctx.prisma, id, input);
       return ctx.prisma.company.findUniqueOrThrow({ ...query, where: { id: company.id } });
     },
   }),
@@ -423,7 +423,7 @@ builder.mutationFields((t) => ({
       'Deletes a company and returns its id. Its contacts, chats, requests, sales and follow-ups stay, without a company. Agents, and API tokens with CONTACTS_WRITE.',
     authScopes: canWriteCrm,
     args: { id: t.arg.id({ required: true, description: 'The company.' }) },
-    resolve: async (_root, { id }, ctx) => (await deleteCompany(ctx.prisma, String(id))).id,
+    resolve: async (_root, { id }, ctx) => (await deleteCompany(ctx.prisma, id)).id,
   }),
   linkChatToContact: t.prismaField({
     type: 'ChatSession',
@@ -435,7 +435,7 @@ builder.mutationFields((t) => ({
       contactId: t.arg.id({ description: 'The contact; null unlinks.' }),
     },
     resolve: async (query, _root, { sessionId, contactId }, ctx) => {
-      const session = await linkChatToContact(ctx.services, ctx.principal, String(sessionId), contactId == null ? null : String(contactId));
+      const session = await linkChatToContact(ctx.services, ctx.principal, sessionId, contactId == null ? null : contactId);
       return ctx.prisma.chatSession.findUniqueOrThrow({ ...query, where: { id: session.id } });
     },
   }),
@@ -449,9 +449,9 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: CreateContactFromChatInput, description: 'Overrides and options; omit to take everything from the visitor.' }),
     },
     resolve: (_root, { sessionId, input }, ctx) =>
-      createContactFromChat(ctx.services, ctx.principal, String(sessionId), {
+      createContactFromChat(ctx.services, ctx.principal, sessionId, {
         ...input,
-        companyId: input?.companyId == null ? input?.companyId : String(input.companyId),
+        companyId: input?.companyId == null ? input?.companyId : input.companyId,
       }),
   }),
 }));

@@ -229,8 +229,8 @@ builder.queryFields((t) => ({
     authScopes: canReadRequests,
     args: { id: t.arg.id({ required: true, description: 'The request id.' }) },
     resolve: async (query, _root, { id }, ctx) => {
-      const request = isUuid(String(id)) ? await ctx.prisma.request.findUnique({ ...query, where: { id: String(id) } }) : null;
-      if (!request) throw notFound('Request', String(id));
+      const request = isUuid(id) ? await ctx.prisma.request.findUnique({ ...query, where: { id: id } }) : null;
+      if (!request) throw notFound('Request', id);
       return request;
     },
   }),
@@ -262,8 +262,6 @@ builder.queryField('requests', (t) =>
   ),
 );
 
-const optionalIdArg = (value: string | number | null | undefined) => (value == null ? value : String(value));
-
 builder.mutationFields((t) => ({
   createRequest: t.field({
     type: CreateRequestPayload,
@@ -275,8 +273,8 @@ builder.mutationFields((t) => ({
       const p = ctx.principal!;
       return createRequestWithOutcome(ctx.prisma, {
         ...input,
-        contactId: optionalIdArg(input.contactId),
-        companyId: optionalIdArg(input.companyId),
+        contactId: input.contactId,
+        companyId: input.companyId,
         source: p.kind === 'apiToken' ? 'API' : 'CONSOLE',
         createdByAgentId: p.kind === 'agent' ? p.agent.id : null,
         apiTokenId: p.kind === 'apiToken' ? p.apiToken.id : null,
@@ -292,10 +290,10 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: UpdateRequestInput, required: true, description: 'The changes.' }),
     },
     resolve: async (query, _root, { id, input }, ctx) => {
-      const request = await updateRequest(ctx.prisma, String(id), {
+      const request = await updateRequest(ctx.prisma, id, {
         ...input,
-        contactId: optionalIdArg(input.contactId),
-        companyId: optionalIdArg(input.companyId),
+        contactId: input.contactId,
+        companyId: input.companyId,
       });
       return ctx.prisma.request.findUniqueOrThrow({ ...query, where: { id: request.id } });
     },
@@ -313,8 +311,8 @@ builder.mutationFields((t) => ({
       createRequestFromChat(
         { prisma: ctx.prisma, appendMessage: ctx.services.chats.appendMessage, announce: ctx.services.chats.announce },
         ctx.principal,
-        String(sessionId),
-        { ...input, contactId: optionalIdArg(input?.contactId), companyId: optionalIdArg(input?.companyId) },
+        sessionId,
+        { ...input },
       ),
   }),
   submitOfflineForm: t.field({
@@ -333,7 +331,7 @@ builder.mutationFields((t) => ({
           chats: ctx.services.chats,
         },
         { ip: ctx.ip, userAgent: ctx.userAgent, visitor: ctx.principal?.kind === 'visitor' ? ctx.principal.visitor : null },
-        { ...input, channelId: String(input.channelId) },
+        { ...input, channelId: input.channelId },
       );
       return { requestNumber: result.requestNumber, request: result.request, visitorToken: result.visitorToken };
     },

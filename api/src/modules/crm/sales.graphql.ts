@@ -122,9 +122,9 @@ const UpdateFollowUpInput = builder.inputType('UpdateFollowUpInput', {
 
 const ids = <T extends { contactId?: string | number | null; companyId?: string | number | null; ownerId?: string | number | null }>(input: T) => ({
   ...input,
-  contactId: input.contactId == null ? input.contactId : String(input.contactId),
-  companyId: input.companyId == null ? input.companyId : String(input.companyId),
-  ownerId: input.ownerId == null ? input.ownerId : String(input.ownerId),
+  contactId: input.contactId == null ? input.contactId : input.contactId,
+  companyId: input.companyId == null ? input.companyId : input.companyId,
+  ownerId: input.ownerId == null ? input.ownerId : input.ownerId,
 });
 
 builder.queryFields((t) => ({
@@ -134,7 +134,7 @@ builder.queryFields((t) => ({
     authScopes: canReadCrm,
     args: { id: t.arg.id({ required: true, description: 'The sale id.' }) },
     resolve: async (query, _root, { id }, ctx) => {
-      const sale = await findSale(ctx.prisma, String(id));
+      const sale = await findSale(ctx.prisma, id);
       return ctx.prisma.sale.findUniqueOrThrow({ ...query, where: { id: sale.id } });
     },
   }),
@@ -144,7 +144,7 @@ builder.queryFields((t) => ({
     authScopes: canReadCrm,
     args: { id: t.arg.id({ required: true, description: 'The follow-up id.' }) },
     resolve: async (query, _root, { id }, ctx) => {
-      const followUp = await findFollowUp(ctx.prisma, String(id));
+      const followUp = await findFollowUp(ctx.prisma, id);
       return ctx.prisma.followUp.findUniqueOrThrow({ ...query, where: { id: followUp.id } });
     },
   }),
@@ -170,7 +170,7 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: UpdateSaleInput, required: true, description: 'The changes.' }),
     },
     resolve: async (query, _root, { id, input }, ctx) => {
-      const sale = await updateSale(ctx.prisma, String(id), ids(input));
+      const sale = await updateSale(ctx.prisma, id, ids(input));
       return ctx.prisma.sale.findUniqueOrThrow({ ...query, where: { id: sale.id } });
     },
   }),
@@ -178,7 +178,7 @@ builder.mutationFields((t) => ({
     description: 'Deletes a sale and returns its id. Agents, and API tokens with CONTACTS_WRITE.',
     authScopes: canWriteCrm,
     args: { id: t.arg.id({ required: true, description: 'The sale.' }) },
-    resolve: async (_root, { id }, ctx) => (await deleteSale(ctx.prisma, String(id))).id,
+    resolve: async (_root, { id }, ctx) => (await deleteSale(ctx.prisma, id)).id,
   }),
   createFollowUp: t.prismaField({
     type: 'FollowUp',
@@ -199,7 +199,7 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: UpdateFollowUpInput, required: true, description: 'The changes.' }),
     },
     resolve: async (query, _root, { id, input }, ctx) => {
-      const followUp = await updateFollowUp(ctx.prisma, String(id), ids(input));
+      const followUp = await updateFollowUp(ctx.prisma, id, ids(input));
       return ctx.prisma.followUp.findUniqueOrThrow({ ...query, where: { id: followUp.id } });
     },
   }),
@@ -207,6 +207,6 @@ builder.mutationFields((t) => ({
     description: 'Deletes a follow-up and returns its id. Agents, and API tokens with CONTACTS_WRITE.',
     authScopes: canWriteCrm,
     args: { id: t.arg.id({ required: true, description: 'The follow-up.' }) },
-    resolve: async (_root, { id }, ctx) => (await deleteFollowUp(ctx.prisma, String(id))).id,
+    resolve: async (_root, { id }, ctx) => (await deleteFollowUp(ctx.prisma, id)).id,
   }),
 }));

@@ -63,7 +63,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { id: t.arg.id({ required: true, description: 'The token to revoke.' }) },
     resolve: async (query, _root, { id }, ctx) => {
-      const revoked = await ctx.services.auth.revokeApiToken(String(id));
+      const revoked = await ctx.services.auth.revokeApiToken(id);
       return ctx.prisma.apiToken.findUniqueOrThrow({ ...query, where: { id: revoked.id } });
     },
   }),

@@ -75,6 +75,6 @@ builder.mutationFields((t) => ({
     description: 'Revokes every session of an agent (forces logout everywhere). Admins only. Returns how many were revoked.',
     authScopes: { admin: true },
     args: { agentId: t.arg.id({ required: true, description: 'The agent whose sessions end.' }) },
-    resolve: (_root, { agentId }, ctx) => ctx.services.auth.revokeAgentSessions(String(agentId)),
+    resolve: (_root, { agentId }, ctx) => ctx.services.auth.revokeAgentSessions(agentId),
   }),
 }));

@@ -82,7 +82,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (query, _root, { channelId, question }, ctx) => {
       await enforceRateLimit(ctx.services.rateLimiter, `faqSuggestions:ip:${ctx.ip}`, ctx.services.config.chat.faqSuggestionsPerIp);
-      return suggestFaqEntries(ctx.prisma, String(channelId), question, 3, query);
+      return suggestFaqEntries(ctx.prisma, channelId, question, 3, query);
     },
   }),
 }));
@@ -135,8 +135,8 @@ builder.queryFields((t) => ({
     authScopes: canReadKnowledge,
     args: { id: t.arg.id({ required: true, description: 'The entry id.' }) },
     resolve: async (query, _root, { id }, ctx) => {
-      const entry = isUuid(String(id)) ? await ctx.prisma.faqEntry.findUnique({ ...query, where: { id: String(id) } }) : null;
-      if (!entry) throw notFound('FaqEntry', String(id));
+      const entry = isUuid(id) ? await ctx.prisma.faqEntry.findUnique({ ...query, where: { id: id } }) : null;
+      if (!entry) throw notFound('FaqEntry', id);
       return entry;
     },
   }),
@@ -182,10 +182,10 @@ builder.queryField('faqEntries', (t) =>
           ['last', last],
         ] as const)
           if (value != null && (value < 0 || value > 100)) throw validation(name, 'must be between 0 and 100');
-        if (folderId != null && !isUuid(String(folderId))) throw validation('folderId', 'is not a valid id');
+        if (folderId != null && !isUuid(folderId)) throw validation('folderId', 'is not a valid id');
         return ctx.prisma.faqEntry.findMany({
           ...query,
-          where: { ...(folderId != null ? { folderId: String(folderId) } : {}), ...(published != null ? { published } : {}) },
+          where: { ...(folderId != null ? { folderId: folderId } : {}), ...(published != null ? { published } : {}) },
           orderBy: [{ question: 'asc' }, { id: 'asc' }],
         });
       },
@@ -214,7 +214,7 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The folder.' }),
       name: t.arg.string({ required: true, description: `The new name, 1–${MAX_FOLDER_NAME_LENGTH} characters, unique among its siblings.` }),
     },
-    resolve: async (query, _root, { id, name }, ctx) => refetchFolder(ctx, query, (await faqFolders(ctx.prisma).rename(String(id), name)).id),
+    resolve: async (query, _root, { id, name }, ctx) => refetchFolder(ctx, query, (await faqFolders(ctx.prisma).rename(id, name)).id),
   }),
   moveFaqFolder: t.prismaField({
     type: 'FaqFolder',
@@ -224,7 +224,7 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The folder to move.' }),
       parentId: t.arg.id({ description: 'Its new parent folder; omit or null for the top level.' }),
     },
-    resolve: async (query, _root, { id, parentId }, ctx) => refetchFolder(ctx, query, (await faqFolders(ctx.prisma).move(String(id), parentId)).id),
+    resolve: async (query, _root, { id, parentId }, ctx) => refetchFolder(ctx, query, (await faqFolders(ctx.prisma).move(id, parentId)).id),
   }),
   deleteFaqFolder: t.field({
     type: FaqFolderDeletionRef,
@@ -235,7 +235,7 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The folder.' }),
       deleteContents: t.arg.boolean({ defaultValue: false, description: 'Also delete its subfolders and every entry in them.' }),
     },
-    resolve: (_root, { id, deleteContents }, ctx) => faqFolders(ctx.prisma).remove(String(id), deleteContents ?? false),
+    resolve: (_root, { id, deleteContents }, ctx) => faqFolders(ctx.prisma).remove(id, deleteContents ?? false),
   }),
   createFaqEntry: t.prismaField({
     type: 'FaqEntry',
@@ -252,7 +252,7 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The entry.' }),
       input: t.arg({ type: UpdateFaqEntryInput, required: true, description: 'The changes.' }),
     },
-    resolve: async (query, _root, { id, input }, ctx) => refetchEntry(ctx, query, (await updateFaqEntry(ctx.prisma, String(id), input)).id),
+    resolve: async (query, _root, { id, input }, ctx) => refetchEntry(ctx, query, (await updateFaqEntry(ctx.prisma, id, input)).id),
   }),
   moveFaqEntry: t.prismaField({
     type: 'FaqEntry',
@@ -262,13 +262,13 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The entry.' }),
       folderId: t.arg.id({ description: 'The folder; omit or null for none.' }),
     },
-    resolve: async (query, _root, { id, folderId }, ctx) => refetchEntry(ctx, query, (await moveFaqEntry(ctx.prisma, String(id), folderId)).id),
+    resolve: async (query, _root, { id, folderId }, ctx) => refetchEntry(ctx, query, (await moveFaqEntry(ctx.prisma, id, folderId)).id),
   }),
   deleteFaqEntry: t.id({
     description: 'Deletes a FAQ entry and returns its id; its public page is gone at once. Admins only.',
     authScopes: { admin: true },
     args: { id: t.arg.id({ required: true, description: 'The entry.' }) },
-    resolve: (_root, { id }, ctx) => deleteFaqEntry(ctx.prisma, String(id)),
+    resolve: (_root, { id }, ctx) => deleteFaqEntry(ctx.prisma, id),
   }),
   sendFaq: t.field({
     type: MessageRef,
@@ -288,8 +288,8 @@ builder.mutationFields((t) => ({
     },
     resolve: (_root, { sessionId, faqId, asLink, clientMessageId }, ctx) =>
       sendFaq({ prisma: ctx.prisma, chats: ctx.services.chats }, ctx.principal, ctx.ip, {
-        sessionId: String(sessionId),
-        faqId: String(faqId),
+        sessionId: sessionId,
+        faqId: faqId,
         asLink: asLink ?? false,
         clientMessageId,
         origin: publicBaseUrl(ctx),

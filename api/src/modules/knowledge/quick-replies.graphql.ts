@@ -72,7 +72,7 @@ builder.queryFields((t) => ({
     description: 'One of your own quick replies. Another agent’s id is NOT_FOUND, exactly like an id that does not exist.',
     authScopes: { agent: true },
     args: { id: t.arg.id({ required: true, description: 'The quick reply.' }) },
-    resolve: async (query, _root, { id }, ctx) => refetch(ctx, query, (await findOwnQuickReply(ctx.prisma, ownerId(ctx), String(id))).id),
+    resolve: async (query, _root, { id }, ctx) => refetch(ctx, query, (await findOwnQuickReply(ctx.prisma, ownerId(ctx), id)).id),
   }),
 }));
 
@@ -92,12 +92,12 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The quick reply.' }),
       input: t.arg({ type: UpdateQuickReplyInput, required: true, description: 'The changes.' }),
     },
-    resolve: async (query, _root, { id, input }, ctx) => refetch(ctx, query, (await updateQuickReply(ctx.prisma, ownerId(ctx), String(id), input)).id),
+    resolve: async (query, _root, { id, input }, ctx) => refetch(ctx, query, (await updateQuickReply(ctx.prisma, ownerId(ctx), id, input)).id),
   }),
   deleteQuickReply: t.id({
     description: 'Deletes one of your own quick replies and returns its id. Another agent’s is NOT_FOUND.',
     authScopes: { agent: true },
     args: { id: t.arg.id({ required: true, description: 'The quick reply.' }) },
-    resolve: (_root, { id }, ctx) => deleteQuickReply(ctx.prisma, ownerId(ctx), String(id)),
+    resolve: (_root, { id }, ctx) => deleteQuickReply(ctx.prisma, ownerId(ctx), id),
   }),
 }));

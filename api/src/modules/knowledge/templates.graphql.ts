@@ -160,10 +160,10 @@ function checkPageArgs(first: number | null | undefined, last: number | null | u
     if (value != null && (value < 0 || value > 100)) throw validation(name, 'must be between 0 and 100');
 }
 
-function optionalId(field: string, value: string | number | null | undefined): string | null {
+function optionalId(field: string, value: string | null | undefined): string | null {
   if (value == null) return null;
-  if (!isUuid(String(value))) throw validation(field, 'is not a valid id');
-  return String(value);
+  if (!isUuid(value)) throw validation(field, 'is not a valid id');
+  return value;
 }
 
 /** Rows by id, in the order of `ids` (search rank). */
@@ -187,8 +187,8 @@ builder.queryFields((t) => ({
     authScopes: canReadKnowledge,
     args: { id: t.arg.id({ required: true, description: 'The template id.' }) },
     resolve: async (query, _root, { id }, ctx) => {
-      const template = isUuid(String(id)) ? await ctx.prisma.replyTemplate.findUnique({ ...query, where: { id: String(id) } }) : null;
-      if (!template) throw notFound('ReplyTemplate', String(id));
+      const template = isUuid(id) ? await ctx.prisma.replyTemplate.findUnique({ ...query, where: { id: id } }) : null;
+      if (!template) throw notFound('ReplyTemplate', id);
       return template;
     },
   }),
@@ -255,8 +255,8 @@ builder.queryFields((t) => ({
       sessionId: t.arg.id({ required: true, description: 'The chat whose visitor, channel and request fill the variables.' }),
     },
     resolve: async (_root, { id, sessionId }, ctx) => {
-      const session = await findReadableSession(ctx.prisma, ctx.principal, String(sessionId));
-      return renderTemplateForSession(ctx.prisma, String(id), session, agentOf(ctx)!);
+      const session = await findReadableSession(ctx.prisma, ctx.principal, sessionId);
+      return renderTemplateForSession(ctx.prisma, id, session, agentOf(ctx)!);
     },
   }),
 }));
@@ -300,7 +300,7 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The folder.' }),
       name: t.arg.string({ required: true, description: `The new name, 1–${MAX_FOLDER_NAME_LENGTH} characters, unique among its siblings.` }),
     },
-    resolve: async (query, _root, { id, name }, ctx) => refetchFolder(ctx, query, (await templateFolders(ctx.prisma).rename(String(id), name)).id),
+    resolve: async (query, _root, { id, name }, ctx) => refetchFolder(ctx, query, (await templateFolders(ctx.prisma).rename(id, name)).id),
   }),
   moveReplyTemplateFolder: t.prismaField({
     type: 'ReplyTemplateFolder',
@@ -310,7 +310,7 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The folder to move.' }),
       parentId: t.arg.id({ description: 'Its new parent folder; omit or null for the top level.' }),
     },
-    resolve: async (query, _root, { id, parentId }, ctx) => refetchFolder(ctx, query, (await templateFolders(ctx.prisma).move(String(id), parentId)).id),
+    resolve: async (query, _root, { id, parentId }, ctx) => refetchFolder(ctx, query, (await templateFolders(ctx.prisma).move(id, parentId)).id),
   }),
   deleteReplyTemplateFolder: t.field({
     type: DeletionRef,
@@ -321,7 +321,7 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The folder.' }),
       deleteContents: t.arg.boolean({ defaultValue: false, description: 'Also delete its subfolders and every template in them.' }),
     },
-    resolve: (_root, { id, deleteContents }, ctx) => templateFolders(ctx.prisma).remove(String(id), deleteContents ?? false),
+    resolve: (_root, { id, deleteContents }, ctx) => templateFolders(ctx.prisma).remove(id, deleteContents ?? false),
   }),
   createReplyTemplate: t.prismaField({
     type: 'ReplyTemplate',
@@ -338,7 +338,7 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The template.' }),
       input: t.arg({ type: UpdateReplyTemplateInput, required: true, description: 'The changes.' }),
     },
-    resolve: async (query, _root, { id, input }, ctx) => refetchTemplate(ctx, query, (await updateTemplate(ctx.prisma, String(id), input)).id),
+    resolve: async (query, _root, { id, input }, ctx) => refetchTemplate(ctx, query, (await updateTemplate(ctx.prisma, id, input)).id),
   }),
   moveReplyTemplate: t.prismaField({
     type: 'ReplyTemplate',
@@ -348,13 +348,13 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The template.' }),
       folderId: t.arg.id({ description: 'The folder; omit or null for the top level.' }),
     },
-    resolve: async (query, _root, { id, folderId }, ctx) => refetchTemplate(ctx, query, (await moveTemplate(ctx.prisma, String(id), folderId)).id),
+    resolve: async (query, _root, { id, folderId }, ctx) => refetchTemplate(ctx, query, (await moveTemplate(ctx.prisma, id, folderId)).id),
   }),
   deleteReplyTemplate: t.id({
     description: 'Deletes a reply template (and every agent’s favourite and recent use of it). Admins only. Returns its id.',
     authScopes: { admin: true },
     args: { id: t.arg.id({ required: true, description: 'The template.' }) },
-    resolve: (_root, { id }, ctx) => deleteTemplate(ctx.prisma, String(id)),
+    resolve: (_root, { id }, ctx) => deleteTemplate(ctx.prisma, id),
   }),
   setReplyTemplateFavourite: t.prismaField({
     type: 'ReplyTemplate',
@@ -365,7 +365,7 @@ builder.mutationFields((t) => ({
       favourite: t.arg.boolean({ required: true, description: 'True to add it to your favourites, false to remove it.' }),
     },
     resolve: async (query, _root, { id, favourite }, ctx) =>
-      refetchTemplate(ctx, query, (await setTemplateFavourite(ctx.prisma, agentOf(ctx)!.id, String(id), favourite)).id),
+      refetchTemplate(ctx, query, (await setTemplateFavourite(ctx.prisma, agentOf(ctx)!.id, id, favourite)).id),
   }),
   useReplyTemplate: t.field({
     type: RenderedReplyTemplateRef,
@@ -377,8 +377,8 @@ builder.mutationFields((t) => ({
       sessionId: t.arg.id({ required: true, description: 'The chat you are handling.' }),
     },
     resolve: async (_root, { id, sessionId }, ctx) => {
-      const session = await findReadableSession(ctx.prisma, ctx.principal, String(sessionId));
-      return useTemplate(ctx.prisma, String(id), session, agentOf(ctx)!);
+      const session = await findReadableSession(ctx.prisma, ctx.principal, sessionId);
+      return useTemplate(ctx.prisma, id, session, agentOf(ctx)!);
     },
   }),
   sendReplyTemplate: t.field({
@@ -395,8 +395,8 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, { templateId, sessionId, clientMessageId }, ctx) => {
       const agent = agentOf(ctx)!;
-      const session = await findReadableSession(ctx.prisma, ctx.principal, String(sessionId));
-      const rendered = await useTemplateForSending(ctx, String(templateId), session);
+      const session = await findReadableSession(ctx.prisma, ctx.principal, sessionId);
+      const rendered = await useTemplateForSending(ctx, templateId, session);
       const message = await ctx.services.chats.sendMessage(ctx.principal, ctx.ip, {
         sessionId: session.id,
         body: rendered.text,

@@ -67,10 +67,10 @@ async function memberChannels(ctx: Context): Promise<string[]> {
 }
 
 /** The channels a dashboard covers: the caller's channels, narrowed to `requested`; FORBIDDEN for one outside them. */
-async function dashboardChannels(ctx: Context, requested: readonly (string | number)[] | null | undefined): Promise<string[]> {
+async function dashboardChannels(ctx: Context, requested: readonly string[] | null | undefined): Promise<string[]> {
   const available = await memberChannels(ctx);
   if (!requested) return available;
-  const ids = requested.map(String);
+  const ids = requested;
   const outside = ids.find((id) => !available.includes(id));
   if (outside) throw forbidden(`You are not a member of channel ${outside}.`);
   return [...new Set(ids)];
@@ -115,7 +115,7 @@ builder.subscriptionField('dashboardEvents', (t) =>
           when: (signal) => signal.reason === 'channels',
           read: async () => {
             const available = await memberChannels(ctx);
-            channels = channelIds ? [...new Set(channelIds.map(String))].filter((id) => available.includes(id)) : available;
+            channels = channelIds ? [...new Set(channelIds)].filter((id) => available.includes(id)) : available;
             return routes();
           },
         },

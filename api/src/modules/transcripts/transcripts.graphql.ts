@@ -23,7 +23,6 @@ builder.mutationField('sendTranscript', (t) =>
       email: t.arg.string({ required: true, description: 'Where to send it.' }),
       timeZone: t.arg.string({ description: 'IANA time zone for the message times, e.g. Europe/Oslo (the widget sends the visitor’s); default UTC.' }),
     },
-    resolve: (_root, { sessionId, email, timeZone }, ctx) =>
-      ctx.services.transcripts.send(ctx.principal, ctx.ip, { sessionId: String(sessionId), email, timeZone }),
+    resolve: (_root, { sessionId, email, timeZone }, ctx) => ctx.services.transcripts.send(ctx.principal, ctx.ip, { sessionId: sessionId, email, timeZone }),
   }),
 );

@@ -137,7 +137,7 @@ builder.queryFields((t) => ({
     args: { channelId: t.arg.id({ required: true, description: 'The channel, as in the embed’s `data-channel`.' }) },
     resolve: async (_root, { channelId }, ctx) => {
       await enforceRateLimit(ctx.services.rateLimiter, `widgetChannel:ip:${ctx.ip}`, ctx.services.config.chat.widgetChannelPerIp);
-      return widgetChannel(ctx.prisma, String(channelId), {
+      return widgetChannel(ctx.prisma, channelId, {
         mailConfigured: ctx.services.config.mail.smtpUrl != null,
         reopenWindowMinutes: ctx.services.config.chat.reopenWindowMinutes,
         maxAttachmentBytes: ctx.services.config.attachments.maxBytes,
@@ -149,14 +149,14 @@ builder.queryFields((t) => ({
     description: 'Whether the channel verifies signed identities and when its secret last changed, without the secret. Admins only.',
     authScopes: { admin: true },
     args: { channelId: t.arg.id({ required: true, description: 'The channel.' }) },
-    resolve: (_root, { channelId }, ctx) => channelIdentityVerification(ctx.prisma, String(channelId)),
+    resolve: (_root, { channelId }, ctx) => channelIdentityVerification(ctx.prisma, channelId),
   }),
   channelIdentitySecret: t.field({
     type: ChannelIdentitySecretRef,
     description: 'The channel’s identity secret, for the website’s developers. Admins only.',
     authScopes: { admin: true },
     args: { channelId: t.arg.id({ required: true, description: 'The channel.' }) },
-    resolve: (_root, { channelId }, ctx) => channelIdentitySecret(ctx.prisma, String(channelId)),
+    resolve: (_root, { channelId }, ctx) => channelIdentitySecret(ctx.prisma, channelId),
   }),
 }));
 
@@ -167,7 +167,7 @@ builder.mutationFields((t) => ({
       'Creates the channel’s identity secret, or replaces it: signatures made with the old one are refused from now on, and every visitor verified with it stops being verified until the website signs their email with the new one (emails verified before stay protected). Turns identity verification on. Admins only.',
     authScopes: { admin: true },
     args: { channelId: t.arg.id({ required: true, description: 'The channel.' }) },
-    resolve: (_root, { channelId }, ctx) => rotateChannelIdentitySecret(identityDeps(ctx), String(channelId)),
+    resolve: (_root, { channelId }, ctx) => rotateChannelIdentitySecret(identityDeps(ctx), channelId),
   }),
   disableChannelIdentityVerification: t.field({
     type: ChannelIdentityVerificationRef,
@@ -175,7 +175,7 @@ builder.mutationFields((t) => ({
       'Removes the channel’s identity secret: signatures are ignored, no visitor is verified and no email is refused. Turned on again, the channel protects the emails verified before, and visitors are verified anew with the new secret. Admins only.',
     authScopes: { admin: true },
     args: { channelId: t.arg.id({ required: true, description: 'The channel.' }) },
-    resolve: (_root, { channelId }, ctx) => disableChannelIdentityVerification(identityDeps(ctx), String(channelId)),
+    resolve: (_root, { channelId }, ctx) => disableChannelIdentityVerification(identityDeps(ctx), channelId),
   }),
   identifyVisitor: t.field({
     type: VisitorRef,
@@ -187,7 +187,7 @@ builder.mutationFields((t) => ({
       return identifyVisitor(
         { ...identityDeps(ctx), rateLimiter: ctx.services.rateLimiter, limitPerVisitor: ctx.services.config.chat.identifyPerVisitor },
         visitor!,
-        { ...input, channelId: String(input.channelId) },
+        { ...input, channelId: input.channelId },
       );
     },
   }),
