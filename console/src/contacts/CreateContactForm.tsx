@@ -6,19 +6,12 @@ import { ErrorNotice } from '../ui/ErrorNotice';
 import { showToast } from '../ui/toasts';
 import { CreateContactFromChatMutation } from './operations';
 
-/** The visitor's name as first and last name for the form (the server splits the same way). */
-function splitName(name: string | null | undefined): { firstName: string; lastName: string } {
-  const words = (name ?? '').trim().split(/\s+/).filter(Boolean);
-  if (words.length <= 1) return { firstName: words[0] ?? '', lastName: '' };
-  return { firstName: words.slice(0, -1).join(' '), lastName: words[words.length - 1]! };
-}
-
 export function CreateContactForm(props: { sessionId: string; session: ConversationSession; onCancel(): void; onCreated(): void }) {
   const { client } = useRuntime();
   const visitor = props.session.visitor;
-  const split = splitName(visitor.name);
-  const [firstName, setFirstName] = createSignal(split.firstName);
-  const [lastName, setLastName] = createSignal(split.lastName);
+  // Empty names are left out of the input: the server then splits the visitor's name.
+  const [firstName, setFirstName] = createSignal('');
+  const [lastName, setLastName] = createSignal('');
   const [email, setEmail] = createSignal(visitor.email ?? '');
   const [phone, setPhone] = createSignal(visitor.phone ?? '');
   const [title, setTitle] = createSignal('');
@@ -31,12 +24,13 @@ export function CreateContactForm(props: { sessionId: string; session: Conversat
     event.preventDefault();
     setBusy(true);
     setError(null);
+    const named = !!(firstName().trim() || lastName().trim());
     try {
       const data = await runMutation(client, CreateContactFromChatMutation, {
         sessionId: props.sessionId,
         input: {
-          firstName: firstName().trim() || null,
-          lastName: lastName().trim() || null,
+          firstName: named ? firstName().trim() || null : undefined,
+          lastName: named ? lastName().trim() || null : undefined,
           email: email().trim() || null,
           phone: phone().trim() || null,
           title: title().trim() || null,
@@ -73,6 +67,7 @@ export function CreateContactForm(props: { sessionId: string; session: Conversat
             <input value={lastName()} onInput={(e) => setLastName(e.currentTarget.value)} maxLength={100} />
           </label>
         </div>
+        <Show when={visitor.name}>{(name) => <p class="muted small">Leave both names empty to take the visitor’s name, “{name()}”.</p>}</Show>
         <label class="field">
           <span>Email</span>
           <input type="email" value={email()} onInput={(e) => setEmail(e.currentTarget.value)} aria-invalid={error()?.field === 'email'} />
