@@ -4,9 +4,8 @@ import { ContactPanel } from '../contacts/ContactPanel';
 import { readFragment } from '../graphql';
 import { InsertMenu } from '../insert/InsertMenu';
 import { useRuntime } from '../runtime';
-import { AcceptTransferMutation, RejectTransferMutation } from '../shell/TransferOffers';
-import { Dialog } from '../ui/Dialog';
-import { formatDateTime, formatRelative, visitorLabel } from '../ui/format';
+import { AcceptTransferMutation, RejectTransferMutation } from '../shell/operations';
+import { visitorLabel } from '../ui/format';
 import { showToast } from '../ui/toasts';
 import { useWorkspace } from '../workspace';
 import { followChatEvents } from './chat-events';
@@ -27,17 +26,18 @@ import {
   SendMessageMutation,
   SetTypingMutation,
   TakeOverMutation,
-  type ConversationSession,
   type Loaded,
 } from './operations';
 import { Composer } from './Composer';
-import { createConversationState, resumeCursor, type ServerMessage } from './conversation-state';
+import { createConversationState, resumeCursor, type ConversationMode, type ServerMessage } from './conversation-state';
 import { CreateRequestDialog } from './CreateRequestDialog';
 import { getDraft, setDraft } from './drafts';
 import { MessageList } from './MessageList';
 import { loadOutbox, saveOutbox } from './outbox';
 import { TransferDialog } from './TransferDialog';
-import { HeadphonesIcon, TransferIcon, WarningIcon } from '../ui/icons';
+import { ConversationBanner } from './ConversationBanner';
+import { ConversationHeader } from './ConversationHeader';
+import { EndChatDialog } from './EndChatDialog';
 
 export interface ConversationProps {
   sessionId: string;
@@ -87,8 +87,6 @@ export function Conversation(props: ConversationProps) {
   );
 }
 
-type Mode = 'handling' | 'queued' | 'offered' | 'transferred' | 'listening' | 'ended';
-
 function ConversationView(props: ConversationProps & { initial: Loaded }) {
   const { client, socket, reconnects } = useRuntime();
   const workspace = useWorkspace();
@@ -116,7 +114,7 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
 
   const meId = () => workspace.me()?.id;
   const visitorName = () => visitorLabel(session().visitor);
-  const mode = (): Mode => {
+  const mode = (): ConversationMode => {
     const s = session();
     const status = state.status;
     if (status === 'QUEUED') return 'queued';
@@ -386,62 +384,17 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
           }
         }}
       >
-        <header class="conversation-header">
-          <div class="conversation-title">
-            <h2 id="conversation-title">{visitorName()}</h2>
-            <p class="muted small">
-              {session().channel.name}
-              <Show when={session().visitor.email}>
-                {' · '}
-                {session().visitor.email}
-                <Show when={session().visitor.emailVerified}>
-                  {' '}
-                  <span class="verified" title="The website vouched for this email with a signed identity for this channel">
-                    ✓ verified
-                  </span>
-                </Show>
-              </Show>
-              <Show when={session().startedAt}> · started {formatRelative(session().startedAt!)}</Show>
-            </p>
-          </div>
-          <StatusPill mode={mode()} status={state.status} />
-          <div class="conversation-actions" role="toolbar" aria-label="Chat actions">
-            <button
-              type="button"
-              class="button panel-toggle"
-              aria-expanded={panelOpen()}
-              aria-controls="contact-panel"
-              onClick={() => setPanelOpen(!panelOpen())}
-            >
-              Contact
-            </button>
-            <Show when={mode() === 'handling'}>
-              <button type="button" class="button" disabled={busy() || !!session().pendingTransfer} onClick={() => setDialog('transfer')}>
-                Transfer
-              </button>
-            </Show>
-            <Show when={mode() !== 'queued'}>
-              <button type="button" class="button" disabled={busy()} onClick={() => setDialog('request')}>
-                Create request
-              </button>
-            </Show>
-            <Show when={mode() === 'listening' && isManager()}>
-              <button
-                type="button"
-                class="button"
-                disabled={busy()}
-                onClick={() => act(() => runMutation(client, TakeOverMutation, { sessionId: props.sessionId }), 'You took over the chat.')}
-              >
-                Take over
-              </button>
-            </Show>
-            <Show when={mode() === 'handling' || (isManager() && (mode() === 'listening' || mode() === 'queued'))}>
-              <button type="button" class="button button-danger" disabled={busy()} onClick={() => setDialog('end')}>
-                End chat
-              </button>
-            </Show>
-          </div>
-        </header>
+        <ConversationHeader
+          session={session()}
+          mode={mode()}
+          status={state.status}
+          busy={busy()}
+          isManager={isManager()}
+          panelOpen={panelOpen()}
+          onTogglePanel={() => setPanelOpen(!panelOpen())}
+          onOpenDialog={setDialog}
+          onTakeOver={() => act(() => runMutation(client, TakeOverMutation, { sessionId: props.sessionId }), 'You took over the chat.')}
+        />
 
         <ConversationBanner
           mode={mode()}
@@ -556,116 +509,16 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
         />
       </Show>
       <Show when={dialog() === 'end'}>
-        <Dialog
-          title="End this chat?"
-          description={`${visitorName()} sees that the chat has ended and can rate it.`}
-          size="small"
-          role="alertdialog"
+        <EndChatDialog
+          visitorName={visitorName()}
+          busy={busy()}
           onClose={() => setDialog(null)}
-          footer={
-            <>
-              <button type="button" class="button" onClick={() => setDialog(null)}>
-                Keep chatting
-              </button>
-              <button
-                type="button"
-                class="button button-danger"
-                disabled={busy()}
-                onClick={() => {
-                  setDialog(null);
-                  void act(() => runMutation(client, EndChatMutation, { sessionId: props.sessionId }), 'Chat ended.');
-                }}
-              >
-                End chat
-              </button>
-            </>
-          }
-        >
-          <p>The conversation stays in your list for 8 hours.</p>
-        </Dialog>
+          onEnd={() => {
+            setDialog(null);
+            void act(() => runMutation(client, EndChatMutation, { sessionId: props.sessionId }), 'Chat ended.');
+          }}
+        />
       </Show>
     </div>
-  );
-}
-
-function StatusPill(props: { mode: Mode; status: string }) {
-  const label = () =>
-    ({
-      handling: 'Active',
-      queued: 'Waiting',
-      offered: 'Offered to you',
-      transferred: 'Transferred',
-      listening: 'Listening in',
-      ended: props.status === 'ENDED' ? 'Ended' : props.status.toLowerCase(),
-    })[props.mode];
-  return <span class={`status-pill status-${props.mode}`}>{label()}</span>;
-}
-
-function ConversationBanner(props: {
-  mode: Mode;
-  session: ConversationSession;
-  meId: string | undefined;
-  busy: boolean;
-  onAcceptQueued(): void;
-  onCancelTransfer(id: string): void;
-  onAnswerTransfer(id: string, accept: boolean): void;
-}) {
-  const transfer = () => props.session.pendingTransfer;
-  return (
-    <Switch>
-      <Match when={transfer() && transfer()!.fromAgent.id === props.meId}>
-        <div class="conversation-banner banner-warning" role="status">
-          <WarningIcon />
-          <span>
-            Waiting for <strong>{transfer()!.toAgent.name}</strong> to accept the transfer (offered {formatRelative(transfer()!.createdAt)}). The chat stays
-            yours until then.
-          </span>
-          <button type="button" class="button button-small" disabled={props.busy} onClick={() => props.onCancelTransfer(transfer()!.id)}>
-            Cancel transfer
-          </button>
-        </div>
-      </Match>
-      <Match when={props.mode === 'offered'}>
-        <div class="conversation-banner banner-warning" role="status">
-          <TransferIcon />
-          <span>
-            <strong>{transfer()!.fromAgent.name}</strong> wants to transfer this chat to you.
-            <Show when={transfer()!.note}> “{transfer()!.note}”</Show>
-          </span>
-          <button type="button" class="button button-primary button-small" disabled={props.busy} onClick={() => props.onAnswerTransfer(transfer()!.id, true)}>
-            Accept
-          </button>
-          <button type="button" class="button button-small" disabled={props.busy} onClick={() => props.onAnswerTransfer(transfer()!.id, false)}>
-            Reject
-          </button>
-        </div>
-      </Match>
-      <Match when={props.mode === 'queued'}>
-        <div class="conversation-banner banner-info" role="status">
-          <span>This visitor is waiting in the queue.</span>
-          <button type="button" class="button button-primary button-small" disabled={props.busy} onClick={() => props.onAcceptQueued()}>
-            Answer
-          </button>
-        </div>
-      </Match>
-      <Match when={props.mode === 'listening'}>
-        <div class="conversation-banner banner-info" role="status">
-          <HeadphonesIcon />
-          <span>Listening in to {props.session.agent?.displayName ?? 'an agent'}’s chat. Read-only; nobody is told.</span>
-        </div>
-      </Match>
-      <Match when={props.mode === 'ended' && props.session.endedAt}>
-        <div class="conversation-banner banner-muted" role="status">
-          <span>
-            Ended {formatDateTime(props.session.endedAt!)}
-            {props.session.endedBy ? ` by ${props.session.endedBy === 'IDLE' ? 'inactivity' : props.session.endedBy.toLowerCase()}` : ''}.
-            <Show when={props.session.rating}>
-              {' '}
-              Rated {props.session.rating}/5{props.session.ratingComment ? `: “${props.session.ratingComment}”` : ''}.
-            </Show>
-          </span>
-        </div>
-      </Match>
-    </Switch>
   );
 }

@@ -175,3 +175,6 @@ export function resumeCursor(lastEventSeq: number, messages: ServerMessage[]): n
   // (messages are deduplicated by id), skipping is not.
   return messages.length ? Math.min(lastEventSeq, newest) : lastEventSeq;
 }
+
+/** How this agent stands to the open chat: what they can do in it follows from it. */
+export type ConversationMode = 'handling' | 'queued' | 'offered' | 'transferred' | 'listening' | 'ended';

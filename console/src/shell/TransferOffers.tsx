@@ -1,30 +1,12 @@
 import { useLocation, useNavigate } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
 import { errorMessage, runMutation } from '../api';
-import { graphql } from '../graphql';
 import { useRuntime } from '../runtime';
 import { visitorLabel } from '../ui/format';
 import { showToast } from '../ui/toasts';
 import { useWorkspace, type ChatListItem } from '../workspace';
 import { TransferIcon } from '../ui/icons';
-
-export const AcceptTransferMutation = graphql(`
-  mutation AcceptTransfer($transferId: ID!) {
-    acceptTransfer(transferId: $transferId) {
-      id
-      status
-    }
-  }
-`);
-
-export const RejectTransferMutation = graphql(`
-  mutation RejectTransfer($transferId: ID!) {
-    rejectTransfer(transferId: $transferId) {
-      id
-      status
-    }
-  }
-`);
+import { AcceptTransferMutation, RejectTransferMutation } from './operations';
 
 /** Transfers offered to me, wherever I am in the console: accept or reject in one click. */
 export function TransferOffers() {
