@@ -1,5 +1,5 @@
 import { createEffect, createSignal, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
-import { errorMessage, runMutation, runQuery, type ApiError } from '../api';
+import { errorMessage, runMutation, runQuery } from '../api';
 import { ContactPanel } from '../contacts/ContactPanel';
 import { readFragment } from '../graphql';
 import { InsertMenu } from '../insert/InsertMenu';
@@ -22,18 +22,16 @@ import {
   MarkReadMutation,
   MessagePageFields,
   OlderMessagesQuery,
-  SendAttachmentMutation,
-  SendMessageMutation,
   SetTypingMutation,
   TakeOverMutation,
   type Loaded,
 } from './operations';
 import { Composer } from './Composer';
 import { createConversationState, resumeCursor, type ConversationMode, type ServerMessage } from './conversation-state';
+import { createConversationSender } from './conversation-sending';
 import { CreateRequestDialog } from './CreateRequestDialog';
 import { getDraft, setDraft } from './drafts';
 import { MessageList } from './MessageList';
-import { loadOutbox, saveOutbox } from './outbox';
 import { TransferDialog } from './TransferDialog';
 import { ConversationBanner } from './ConversationBanner';
 import { ConversationHeader } from './ConversationHeader';
@@ -178,47 +176,15 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
   createEffect(on(reconnects, () => void refreshSession(), { defer: true }));
 
   // ── Sending ──────────────────────────────────────────────────────────────
-  // Stored: text still on its way, or waiting for the connection. Text the server refused is
-  // shown as failed with the reason, and is not tried again by itself.
-  const persistOutbox = () =>
-    saveOutbox(
-      meId()!,
-      props.sessionId,
-      state.outgoing
-        .filter((o) => !o.file && (o.state === 'sending' || o.retryable))
-        .map((o) => ({ clientMessageId: o.clientMessageId, body: o.body, createdAt: o.createdAt })),
-    );
-  /** Why text left unsent cannot go out now, or null when this agent handles the chat. */
-  const cannotSend = () =>
-    mode() === 'handling'
-      ? null
-      : mode() === 'ended'
-        ? 'this chat has ended.'
-        : mode() === 'listening' || mode() === 'transferred'
-          ? `${session().agent?.displayName ?? 'Another agent'} handles this chat now.`
-          : 'you are not handling this chat.';
-
-  async function deliver(clientMessageId: string) {
-    const outgoing = state.outgoing.find((o) => o.clientMessageId === clientMessageId);
-    if (!outgoing) return;
-    conversation.markSending(clientMessageId);
-    try {
-      const message = outgoing.file
-        ? (
-            await runMutation(client, SendAttachmentMutation, {
-              sessionId: props.sessionId,
-              file: outgoing.file,
-              clientMessageId,
-              caption: outgoing.body || null,
-            })
-          ).sendAttachment
-        : (await runMutation(client, SendMessageMutation, { input: { sessionId: props.sessionId, body: outgoing.body, clientMessageId } })).sendMessage;
-      conversation.addMessages([readFragment(MessageFields, message)]);
-    } catch (caught) {
-      conversation.markFailed(clientMessageId, errorMessage(caught), (caught as ApiError).isNetwork === true);
-    }
-    persistOutbox();
-  }
+  const { deliver, persistOutbox, sendFiles } = createConversationSender({
+    client,
+    sessionId: props.sessionId,
+    conversation,
+    meId,
+    mode,
+    agentName: () => session().agent?.displayName,
+    reconnects,
+  });
 
   function sendText() {
     const body = draft().trim();
@@ -230,42 +196,6 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
     stopTypingSignal();
     void deliver(clientMessageId);
   }
-
-  function sendFiles(files: File[]) {
-    if (mode() !== 'handling') {
-      showToast({ tone: 'error', message: 'Files can only be sent in a chat you are handling.' });
-      return;
-    }
-    for (const file of files) {
-      const clientMessageId = newClientMessageId();
-      const previewUrl = file.type.startsWith('image/') ? URL.createObjectURL(file) : undefined;
-      conversation.addOutgoing({ clientMessageId, body: '', createdAt: new Date().toISOString(), file, previewUrl });
-      void deliver(clientMessageId);
-    }
-  }
-
-  /** Sends text that is waiting, if this agent handles the chat; otherwise shows it as not sent, with why. */
-  function sendWaiting(clientMessageIds: string[]) {
-    const reason = cannotSend();
-    for (const id of clientMessageIds) {
-      if (reason) conversation.markFailed(id, reason, false);
-      else void deliver(id);
-    }
-    persistOutbox();
-  }
-
-  // Text this agent left unsent on an earlier page (reload, crash) goes out now; the server stores it once.
-  onMount(() => {
-    const confirmed = new Set(state.messages.map((m) => m.clientMessageId));
-    const waiting = loadOutbox(meId()!, props.sessionId).filter((stored) => !confirmed.has(stored.clientMessageId));
-    for (const stored of waiting) conversation.addOutgoing(stored);
-    sendWaiting(waiting.map((w) => w.clientMessageId));
-  });
-
-  // Sends that failed for lack of a connection go again once it is back.
-  createEffect(
-    on(reconnects, () => sendWaiting(state.outgoing.filter((o) => o.state === 'failed' && o.retryable).map((o) => o.clientMessageId)), { defer: true }),
-  );
 
   // ── Typing, read receipts ───────────────────────────────────────────────
   let typingSent = false;
