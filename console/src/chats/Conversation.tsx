@@ -19,16 +19,15 @@ import {
   ConversationSummaryQuery,
   EndChatMutation,
   ListenMutation,
-  MarkReadMutation,
   MessagePageFields,
   OlderMessagesQuery,
-  SetTypingMutation,
   TakeOverMutation,
   type Loaded,
 } from './operations';
 import { Composer } from './Composer';
 import { createConversationState, resumeCursor, type ConversationMode, type ServerMessage } from './conversation-state';
 import { createConversationSender } from './conversation-sending';
+import { createTypingSignal, markReadWhileShown } from './typing-and-read';
 import { CreateRequestDialog } from './CreateRequestDialog';
 import { getDraft, setDraft } from './drafts';
 import { MessageList } from './MessageList';
@@ -198,47 +197,20 @@ function ConversationView(props: ConversationProps & { initial: Loaded }) {
   }
 
   // ── Typing, read receipts ───────────────────────────────────────────────
-  let typingSent = false;
-  let typingIdle: ReturnType<typeof setTimeout> | undefined;
-  function stopTypingSignal() {
-    clearTimeout(typingIdle);
-    if (typingSent) {
-      typingSent = false;
-      void runMutation(client, SetTypingMutation, { sessionId: props.sessionId, typing: false }).catch(() => undefined);
-    }
-  }
+  const typing = createTypingSignal(client, props.sessionId);
+  const stopTypingSignal = typing.stop;
   function updateDraft(value: string) {
     setDraftSignal(value);
     setDraft(props.sessionId, value);
     if (mode() !== 'handling') return;
-    if (value.trim() && !typingSent) {
-      typingSent = true;
-      void runMutation(client, SetTypingMutation, { sessionId: props.sessionId, typing: true }).catch(() => undefined);
-    }
-    clearTimeout(typingIdle);
-    typingIdle = setTimeout(stopTypingSignal, value.trim() ? 4000 : 0);
+    typing.typed(value);
   }
-  onCleanup(stopTypingSignal);
-
-  const [pageVisible, setPageVisible] = createSignal(document.visibilityState !== 'hidden');
-  const onVisibility = () => setPageVisible(document.visibilityState !== 'hidden');
-  document.addEventListener('visibilitychange', onVisibility);
-  onCleanup(() => document.removeEventListener('visibilitychange', onVisibility));
-
-  let readInFlight = 0;
-  createEffect(() => {
-    if (mode() !== 'handling' || !pageVisible()) return;
-    const newest = state.messages.length ? state.messages[state.messages.length - 1]!.cursor : 0;
-    if (newest <= state.agentReadCursor || newest <= readInFlight) return;
-    readInFlight = newest;
-    runMutation(client, MarkReadMutation, { sessionId: props.sessionId, upToCursor: newest })
-      .then(() => {
-        conversation.markReadLocally(newest);
-        void workspace.refreshMyChats();
-      })
-      .catch(() => {
-        readInFlight = 0;
-      });
+  markReadWhileShown({
+    client,
+    sessionId: props.sessionId,
+    conversation,
+    handling: () => mode() === 'handling',
+    onRead: () => void workspace.refreshMyChats(),
   });
 
   // ── Older pages ─────────────────────────────────────────────────────────

@@ -1,0 +1,62 @@
+import type { Client } from '@urql/core';
+import { createEffect, createSignal, onCleanup, type Accessor } from 'solid-js';
+import { runMutation } from '../api';
+import type { ConversationState } from './conversation-state';
+import { MarkReadMutation, SetTypingMutation } from './operations';
+
+/**
+ * Tells the visitor this agent is typing: "started" on the first text, "stopped" after 4 s
+ * without input, on an empty draft, on sending and when the conversation closes.
+ */
+export function createTypingSignal(client: Client, sessionId: string) {
+  let typingSent = false;
+  let typingIdle: ReturnType<typeof setTimeout> | undefined;
+  function stop() {
+    clearTimeout(typingIdle);
+    if (typingSent) {
+      typingSent = false;
+      void runMutation(client, SetTypingMutation, { sessionId, typing: false }).catch(() => undefined);
+    }
+  }
+  function typed(value: string) {
+    if (value.trim() && !typingSent) {
+      typingSent = true;
+      void runMutation(client, SetTypingMutation, { sessionId, typing: true }).catch(() => undefined);
+    }
+    clearTimeout(typingIdle);
+    typingIdle = setTimeout(stop, value.trim() ? 4000 : 0);
+  }
+  onCleanup(stop);
+  return { typed, stop };
+}
+
+/** Marks the newest message read while this agent handles the chat and the page is visible. */
+export function markReadWhileShown(options: {
+  client: Client;
+  sessionId: string;
+  conversation: ConversationState;
+  handling: Accessor<boolean>;
+  onRead(): void;
+}) {
+  const { state } = options.conversation;
+  const [pageVisible, setPageVisible] = createSignal(document.visibilityState !== 'hidden');
+  const onVisibility = () => setPageVisible(document.visibilityState !== 'hidden');
+  document.addEventListener('visibilitychange', onVisibility);
+  onCleanup(() => document.removeEventListener('visibilitychange', onVisibility));
+
+  let readInFlight = 0;
+  createEffect(() => {
+    if (!options.handling() || !pageVisible()) return;
+    const newest = state.messages.length ? state.messages[state.messages.length - 1]!.cursor : 0;
+    if (newest <= state.agentReadCursor || newest <= readInFlight) return;
+    readInFlight = newest;
+    runMutation(options.client, MarkReadMutation, { sessionId: options.sessionId, upToCursor: newest })
+      .then(() => {
+        options.conversation.markReadLocally(newest);
+        options.onRead();
+      })
+      .catch(() => {
+        readInFlight = 0;
+      });
+  });
+}
