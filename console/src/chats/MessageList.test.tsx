@@ -3,7 +3,9 @@ import { createStore } from 'solid-js/store';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { message } from './chat-fixtures';
 import type { ConversationData } from './conversation-state';
-import { buildRows, linkify, MessageList } from './MessageList';
+import { linkify } from './linkify';
+import { buildRows } from './message-rows';
+import { MessageList } from './MessageList';
 
 function renderList(
   overrides: Partial<ConversationData> = {},

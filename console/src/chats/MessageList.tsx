@@ -1,8 +1,11 @@
-import { createEffect, createSignal, For, Match, on, onCleanup, onMount, Show, Switch, type JSX } from 'solid-js';
-import { formatBytes, formatDateTime, formatDay, formatTime } from '../ui/format';
-import { fetchWithToken, isLinkExpired, openAttachment } from './attachment-links';
-import type { ConversationData, OutgoingMessage, ServerMessage } from './conversation-state';
-import { FileIcon, PaperclipIcon } from '../ui/icons';
+import { createEffect, createSignal, For, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
+import { formatDateTime, formatTime } from '../ui/format';
+import type { ConversationData, ServerMessage } from './conversation-state';
+
+import { buildRows } from './message-rows';
+import { OutgoingItem } from './OutgoingItem';
+import { AttachmentView } from './AttachmentView';
+import { linkify } from './linkify';
 
 /** System messages the visitor never sees (the server keeps them out of the visitor's feed). */
 export const AGENT_ONLY_SYSTEM_TYPES = new Set(['TRANSFER_REJECTED', 'REQUEST_CREATED']);
@@ -15,31 +18,6 @@ export interface MessageListProps {
   onLoadOlder(): void;
   onRetry(clientMessageId: string): void;
   onDiscard(clientMessageId: string): void;
-}
-
-type Row =
-  | { kind: 'day'; key: string; label: string }
-  | { kind: 'message'; key: string; message: ServerMessage; showAuthor: boolean }
-  | { kind: 'outgoing'; key: string; message: OutgoingMessage };
-
-/** Day separators, and the author shown once per run of messages from the same side. */
-export function buildRows(messages: ServerMessage[], outgoing: OutgoingMessage[], now = new Date()): Row[] {
-  const rows: Row[] = [];
-  let lastDay = '';
-  let lastAuthor = '';
-  for (const message of messages) {
-    const day = formatDay(message.createdAt, now);
-    if (day !== lastDay) {
-      rows.push({ kind: 'day', key: `day-${message.cursor}`, label: day });
-      lastDay = day;
-      lastAuthor = '';
-    }
-    const author = message.authorKind === 'SYSTEM' ? '' : `${message.authorKind}:${message.author?.id ?? ''}`;
-    rows.push({ kind: 'message', key: message.id, message, showAuthor: author !== '' && author !== lastAuthor });
-    lastAuthor = author;
-  }
-  for (const message of outgoing) rows.push({ kind: 'outgoing', key: `out-${message.clientMessageId}`, message });
-  return rows;
 }
 
 /**
@@ -242,120 +220,4 @@ function MessageItem(props: { message: ServerMessage; showAuthor: boolean; visit
       </Match>
     </Switch>
   );
-}
-
-function OutgoingItem(props: { message: OutgoingMessage; onRetry(id: string): void; onDiscard(id: string): void }) {
-  const m = () => props.message;
-  return (
-    <li class="message message-agent message-outgoing" classList={{ 'message-failed': m().state === 'failed' }}>
-      <div class="bubble">
-        <Show when={m().previewUrl}>
-          <img class="attachment-image attachment-image-pending" src={m().previewUrl} alt={m().file?.name ?? ''} />
-        </Show>
-        <Show when={m().file && !m().previewUrl}>
-          <span class="attachment-file">
-            <PaperclipIcon /> {m().file!.name}
-          </span>
-        </Show>
-        <Show when={m().body}>
-          <p class="message-body">{m().body}</p>
-        </Show>
-      </div>
-      <span class="message-meta">
-        <Show
-          when={m().state === 'failed'}
-          fallback={
-            <span class="muted" role="status">
-              {m().file ? 'Uploading…' : 'Sending…'}
-            </span>
-          }
-        >
-          <span class="send-error" role="alert">
-            Not sent: {m().error}
-          </span>
-          <button type="button" class="link-button" onClick={() => props.onRetry(m().clientMessageId)}>
-            Retry
-          </button>
-          <button type="button" class="link-button link-button-muted" onClick={() => props.onDiscard(m().clientMessageId)}>
-            Discard
-          </button>
-        </Show>
-      </span>
-    </li>
-  );
-}
-
-function AttachmentView(props: { attachment: ServerMessage['attachments'][number] }) {
-  const a = () => props.attachment;
-  // An image whose signed link expired before it loaded (lazy, in a conversation left open) is
-  // fetched with the agent's token instead.
-  const [fetched, setFetched] = createSignal<string | null>(null);
-  onCleanup(() => {
-    const objectUrl = fetched();
-    if (objectUrl) URL.revokeObjectURL(objectUrl);
-  });
-  const onImageError = () => {
-    if (fetched() || !isLinkExpired(a().url)) return;
-    void fetchWithToken(a().url)
-      .then(setFetched)
-      .catch(() => {});
-  };
-  return (
-    <Show
-      when={a().isImage}
-      fallback={
-        <a
-          class="attachment-file"
-          href={a().url}
-          target="_blank"
-          rel="noopener"
-          download={a().fileName}
-          onClick={(event) => openAttachment(event, a().url, a().fileName, true)}
-        >
-          <FileIcon />
-          <span class="attachment-name">{a().fileName}</span>
-          <span class="muted small">{formatBytes(a().size)}</span>
-        </a>
-      }
-    >
-      <a
-        class="attachment-image-link"
-        href={a().url}
-        target="_blank"
-        rel="noopener"
-        title={`${a().fileName} (${formatBytes(a().size)})`}
-        onClick={(event) => openAttachment(event, a().url, a().fileName, false)}
-      >
-        <img
-          class="attachment-image"
-          src={fetched() ?? a().url}
-          alt={a().fileName}
-          width={a().width ?? undefined}
-          height={a().height ?? undefined}
-          loading="lazy"
-          onError={onImageError}
-        />
-      </a>
-    </Show>
-  );
-}
-
-const urlPattern = /\bhttps?:\/\/[^\s<>"]+[^\s<>"'.,;:!?)\]]/g;
-
-/** Text with its web addresses as links; built from nodes, never from HTML. */
-export function linkify(text: string): JSX.Element[] {
-  const parts: JSX.Element[] = [];
-  let last = 0;
-  for (const match of text.matchAll(urlPattern)) {
-    const index = match.index ?? 0;
-    if (index > last) parts.push(text.slice(last, index));
-    parts.push(
-      <a href={match[0]} target="_blank" rel="noopener noreferrer">
-        {match[0]}
-      </a>,
-    );
-    last = index + match[0].length;
-  }
-  if (last < text.length) parts.push(text.slice(last));
-  return parts;
 }
