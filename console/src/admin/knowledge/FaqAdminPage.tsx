@@ -4,7 +4,9 @@ import { graphql, readFragment, type ResultOf } from '../../graphql';
 import { useRuntime } from '../../runtime';
 import { FormDialog } from '../dialogs';
 import { CharacterCount, Checkbox, Field, createFieldErrors, focusField } from '../forms';
-import { FolderSelectField, KnowledgeAdmin, type ItemEditorProps, type KnowledgeConfig } from './KnowledgeAdmin';
+import { FolderSelectField } from './FolderSelectField';
+import { KnowledgeAdmin } from './KnowledgeAdmin';
+import type { ItemEditorProps, KnowledgeConfig } from './knowledge-admin';
 
 const EntryFields = graphql(`
   fragment FaqEntryAdminFields on FaqEntry {
