@@ -1,7 +1,6 @@
 import { createEffect, createSignal, For, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
 import { formatDateTime, formatTime } from '../ui/format';
 import type { ConversationData, ServerMessage } from './conversation-state';
-
 import { buildRows } from './message-rows';
 import { OutgoingItem } from './OutgoingItem';
 import { AttachmentView } from './AttachmentView';

@@ -2,19 +2,23 @@ import { createEffect, createMemo, createResource, createSignal, For, Match, on,
 import { errorMessage } from '../api';
 import { useRuntime } from '../runtime';
 import { showToast } from '../ui/toasts';
-import {
-  createInsertSource,
-  groupByFolder,
-  type FaqItem,
-  type InsertSearchResults,
-  type InsertSource,
-  type QuickReplyItem,
-  type TemplateItem,
-} from './insert-source';
+import { createInsertSource, groupByFolder, type InsertSearchResults, type InsertSource, type TemplateItem } from './insert-source';
 import { QuickReplyManager } from './QuickReplyManager';
 import { ErrorNotice } from '../ui/ErrorNotice';
-
-export type InsertTab = 'templates' | 'faq' | 'quick';
+import { OptionContent } from './OptionContent';
+import {
+  emptyText,
+  faqOption,
+  nextTab,
+  optionId,
+  otherTabsHint,
+  quickOption,
+  tabLabels,
+  templateOption,
+  type InsertOption,
+  type InsertOptionGroup,
+  type InsertTab,
+} from './insert-options';
 
 export interface InsertMenuProps {
   sessionId: string;
@@ -26,18 +30,6 @@ export interface InsertMenuProps {
   /** Defaults to the API; tests may hand in the same source over another client. */
   source?: InsertSource;
 }
-
-type Option =
-  | { kind: 'template'; item: TemplateItem; key: string }
-  | { kind: 'faq'; item: FaqItem; key: string }
-  | { kind: 'quick'; item: QuickReplyItem; key: string };
-
-interface Group {
-  label: string;
-  options: Option[];
-}
-
-const tabLabels: Record<InsertTab, string> = { templates: 'Templates', faq: 'FAQ', quick: 'Quick replies' };
 
 /**
  * Reply templates, FAQ entries and my quick replies, searchable as you type (the server ranks
@@ -83,7 +75,7 @@ export function InsertMenu(props: InsertMenuProps) {
     void pick(options()[0], asLink);
   });
 
-  const groups = createMemo<Group[]>(() => {
+  const groups = createMemo<InsertOptionGroup[]>(() => {
     const lib = library();
     if (searching()) {
       const r = results.latest;
@@ -94,7 +86,7 @@ export function InsertMenu(props: InsertMenuProps) {
     }
     if (!lib) return [];
     if (tab() === 'templates') {
-      const list: Group[] = [];
+      const list: InsertOptionGroup[] = [];
       if (lib.favourites.length) list.push({ label: 'Favourites', options: lib.favourites.map((t) => templateOption(t, 'fav')) });
       if (lib.recent.length) list.push({ label: 'Recently used', options: lib.recent.map((t) => templateOption(t, 'recent')) });
       for (const group of groupByFolder(lib.templates, lib.templateFolders))
@@ -123,7 +115,7 @@ export function InsertMenu(props: InsertMenuProps) {
   document.addEventListener('pointerdown', onDocumentPointer);
   onCleanup(() => document.removeEventListener('pointerdown', onDocumentPointer));
 
-  async function pick(option: Option | undefined, asLink = false) {
+  async function pick(option: InsertOption | undefined, asLink = false) {
     if (!option || working()) return;
     setWorking(true);
     try {
@@ -345,66 +337,4 @@ export function InsertMenu(props: InsertMenuProps) {
       </footer>
     </div>
   );
-}
-
-function OptionContent(props: { option: Option }) {
-  return (
-    <span class="insert-option-text">
-      <Switch>
-        <Match when={props.option.kind === 'template' && (props.option.item as TemplateItem)}>
-          {(t) => (
-            <>
-              <span class="insert-option-title">{t().name}</span>
-              <span class="insert-option-preview">{t().body}</span>
-            </>
-          )}
-        </Match>
-        <Match when={props.option.kind === 'faq' && (props.option.item as FaqItem)}>
-          {(f) => (
-            <>
-              <span class="insert-option-title">{f().question}</span>
-              <span class="insert-option-preview">{f().answer}</span>
-            </>
-          )}
-        </Match>
-        <Match when={props.option.kind === 'quick' && (props.option.item as QuickReplyItem)}>
-          {(q) => (
-            <>
-              <span class="insert-option-title">{q().name}</span>
-              <span class="insert-option-preview">{q().content}</span>
-            </>
-          )}
-        </Match>
-      </Switch>
-    </span>
-  );
-}
-
-function templateOption(item: TemplateItem, prefix = 'tpl'): Option {
-  return { kind: 'template', item, key: `${prefix}-${item.id}` };
-}
-function faqOption(item: FaqItem): Option {
-  return { kind: 'faq', item, key: `faq-${item.id}` };
-}
-function quickOption(item: QuickReplyItem): Option {
-  return { kind: 'quick', item, key: `quick-${item.id}` };
-}
-function optionId(option: Option) {
-  return `insert-option-${option.key}`;
-}
-
-function nextTab(current: InsertTab, step: number): InsertTab {
-  const order: InsertTab[] = ['templates', 'faq', 'quick'];
-  return order[(order.indexOf(current) + step + order.length) % order.length]!;
-}
-
-function emptyText(tab: InsertTab) {
-  if (tab === 'templates') return 'No reply templates yet. Admins add them under Admin → Templates.';
-  if (tab === 'faq') return 'No published FAQ entries yet.';
-  return 'No quick replies yet. Use “Manage quick replies” to add your own.';
-}
-
-function otherTabsHint(counts: Record<InsertTab, number>, current: InsertTab) {
-  const others = (Object.keys(counts) as InsertTab[]).filter((k) => k !== current && counts[k] > 0);
-  return others.length ? `Matches in ${others.map((k) => `${tabLabels[k]} (${counts[k]})`).join(', ')}.` : 'Try other words.';
 }
