@@ -16,7 +16,8 @@ import {
   SetChannelMemberMutation,
   UpdateChannelMutation,
 } from './channel-operations';
-import { CHANNEL_SECTIONS, ChannelSettingsForm } from './ChannelSettingsForm';
+import { CHANNEL_SECTIONS } from './channel-settings';
+import { ChannelSettingsForm } from './ChannelSettingsForm';
 import { IdentitySection } from './IdentitySection';
 import { MembersPanel } from './MembersPanel';
 import { browserTimeZone } from './OpeningHoursEditor';

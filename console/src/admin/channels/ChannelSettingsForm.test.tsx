@@ -9,7 +9,8 @@ import { readFragment } from '../../graphql';
 import { createGraphqlConnection } from '../../graphql-client';
 import { formFromChannel, newChannelForm, type ChannelForm, type ChannelInput } from './channel-form';
 import { ChannelAdminQuery, ChannelSettingsFields, UpdateChannelMutation } from './channel-operations';
-import { ChannelSettingsForm, contrastWithWhite, folderPaths } from './ChannelSettingsForm';
+import { contrastWithWhite, folderPaths } from './channel-settings';
+import { ChannelSettingsForm } from './ChannelSettingsForm';
 
 type Save = (input: ChannelInput & { name: string }) => Promise<ChannelForm>;
 

@@ -14,12 +14,8 @@ import {
   type VisitorField,
 } from './channel-form';
 import { OpeningHoursEditor } from './OpeningHoursEditor';
-
-export interface FolderOption {
-  id: string;
-  name: string;
-  parent?: { id: string } | null;
-}
+import { FONT_SUGGESTIONS, LANGUAGE_SUGGESTIONS, SERVER_FIELDS, contrastWithWhite, folderPaths, type FolderOption } from './channel-settings';
+import { WidgetPreview } from './WidgetPreview';
 
 export interface ChannelSettingsFormProps {
   initial: ChannelForm;
@@ -29,98 +25,6 @@ export interface ChannelSettingsFormProps {
   /** Saves the settings; a thrown ApiError naming a field is shown next to it. Resolves with the saved form. */
   onSave(input: ChannelInput & { name: string }): Promise<ChannelForm>;
   onDirtyChange?(dirty: boolean): void;
-}
-
-/** Every input field the server may name in a VALIDATION or CONFLICT error. */
-const SERVER_FIELDS = [
-  'name',
-  'language',
-  'badgeHeader',
-  'description',
-  'timeZone',
-  'openingHoursEnabled',
-  'openingHours',
-  'warnAgentsAfterMinutes',
-  'warnManagersAfterMinutes',
-  'widgetTheme',
-  'widgetColor',
-  'widgetFont',
-  'widgetLogoUrl',
-  'showAgentPhoto',
-  'widgetHeader',
-  'welcomeMessage',
-  'queueMessage',
-  'prechatEnabled',
-  'prechatRequiredFields',
-  'faqSuggestionsEnabled',
-  'faqFolderId',
-  'offlineHeader',
-  'offlineMessage',
-  'offlineCreatesRequest',
-  'offlineRequiredFields',
-  'offlineAfterWaitMinutes',
-  'offlineAfterQueueLength',
-  'postchatEnabled',
-  'postchatRating',
-  'postchatTranscript',
-] as const;
-
-export const CHANNEL_SECTIONS = [
-  { id: 'general', title: 'General' },
-  { id: 'hours', title: 'Opening hours' },
-  { id: 'warnings', title: 'Warnings' },
-  { id: 'widget', title: 'Widget' },
-  { id: 'prechat', title: 'Pre-chat form' },
-  { id: 'offline', title: 'Offline form' },
-  { id: 'postchat', title: 'Post-chat form' },
-] as const;
-
-const LANGUAGE_SUGGESTIONS = [
-  ['en', 'English'],
-  ['nb', 'Norwegian Bokmål'],
-  ['nn', 'Norwegian Nynorsk'],
-  ['sv', 'Swedish'],
-  ['da', 'Danish'],
-  ['fi', 'Finnish'],
-  ['de', 'German'],
-  ['fr', 'French'],
-  ['es', 'Spanish'],
-  ['nl', 'Dutch'],
-  ['it', 'Italian'],
-  ['pt', 'Portuguese'],
-  ['pl', 'Polish'],
-] as const;
-
-const FONT_SUGGESTIONS = [
-  'system-ui, sans-serif',
-  'Inter, system-ui, sans-serif',
-  'Arial, Helvetica, sans-serif',
-  'Georgia, serif',
-  '"Segoe UI", Roboto, sans-serif',
-];
-
-/** Folders as "Parent / Child" paths, sorted, for a select. */
-export function folderPaths(folders: readonly FolderOption[]): { id: string; path: string }[] {
-  const byId = new Map(folders.map((f) => [f.id, f]));
-  const pathOf = (folder: FolderOption, seen = new Set<string>()): string => {
-    const parent = folder.parent ? byId.get(folder.parent.id) : undefined;
-    if (!parent || seen.has(parent.id)) return folder.name;
-    seen.add(folder.id);
-    return `${pathOf(parent, seen)} / ${folder.name}`;
-  };
-  return folders.map((f) => ({ id: f.id, path: pathOf(f) })).sort((a, b) => a.path.localeCompare(b.path));
-}
-
-/** WCAG contrast ratio of white text on a #rrggbb background. */
-export function contrastWithWhite(hex: string): number | null {
-  const match = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
-  if (!match) return null;
-  const channel = (value: string) => {
-    const c = parseInt(value, 16) / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  };
-  const luminance = 0.2126 * channel(match[1]!) + 0.7152 * channel(match[2]!) + 0.0722 * channel(match[3]!);
-  return 1.05 / (luminance + 0.05);
 }
 
 /** The channel settings editor: every setting, checked while typing and by the server, saved together. */
@@ -563,37 +467,5 @@ export function ChannelSettingsForm(props: ChannelSettingsFormProps) {
         </div>
       </div>
     </form>
-  );
-}
-
-function WidgetPreview(props: { form: ChannelForm }) {
-  const dark = () => props.form.widgetTheme === 'DARK';
-  const color = () => (/^#[0-9a-f]{6}$/i.test(props.form.widgetColor) ? props.form.widgetColor : '#2563eb');
-  const font = () => (/^[A-Za-z0-9 ,'"._-]+$/.test(props.form.widgetFont) ? props.form.widgetFont : 'system-ui, sans-serif');
-  return (
-    <figure class="widget-preview" aria-label="Widget preview" classList={{ 'is-dark': dark() }} style={{ 'font-family': font() }}>
-      <div class="widget-preview-window">
-        <div class="widget-preview-header" style={{ background: color() }}>
-          <Show when={/^https?:\/\//i.test(props.form.widgetLogoUrl.trim())}>
-            <img src={props.form.widgetLogoUrl.trim()} alt="" width="24" height="24" />
-          </Show>
-          <span>{props.form.widgetHeader || 'Chat'}</span>
-        </div>
-        <div class="widget-preview-body">
-          <p class="widget-preview-bubble is-agent">{props.form.welcomeMessage || '…'}</p>
-          <p class="widget-preview-bubble is-visitor" style={{ background: color() }}>
-            Hi, I have a question.
-          </p>
-          <p class="widget-preview-queue">{props.form.queueMessage.replaceAll('{queuePosition}', '2').replaceAll('{averageWait}', '00:03')}</p>
-        </div>
-      </div>
-      <div class="widget-preview-launcher" style={{ background: color() }}>
-        <strong>{props.form.badgeHeader || 'Chat with us'}</strong>
-        <Show when={props.form.description}>
-          <span>{props.form.description}</span>
-        </Show>
-      </div>
-      <figcaption class="muted small">Preview</figcaption>
-    </figure>
   );
 }
