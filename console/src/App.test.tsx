@@ -1,7 +1,7 @@
 import { cleanup, render, screen } from '@solidjs/testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
-import { safeNextPath } from './pages/LoginPage';
+import { safeNextPath } from './auth/LoginPage';
 import { createConsoleRuntime } from './runtime';
 
 function renderAt(path: string) {

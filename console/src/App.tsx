@@ -4,8 +4,8 @@ import { AdminRoutes } from './admin/AdminRoutes';
 import { AppShell } from './AppShell';
 import { ChatsPage } from './chats/ChatsPage';
 import { DashboardPage } from './dashboard/DashboardPage';
-import { LoginPage } from './pages/LoginPage';
-import { NotFoundPage } from './pages/NotFoundPage';
+import { LoginPage } from './auth/LoginPage';
+import { NotFoundPage } from './shell/NotFoundPage';
 import { RuntimeProvider, type ConsoleRuntime } from './runtime';
 
 export interface AppProps {

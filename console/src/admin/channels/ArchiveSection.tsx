@@ -4,7 +4,7 @@ import { ApiError, errorMessage, runMutation } from '../../api';
 import { useRuntime } from '../../runtime';
 import { showToast } from '../../ui/toasts';
 import { ConfirmDialog } from '../dialogs';
-import { ArchiveChannelMutation, DeleteChannelMutation } from './channel-operations';
+import { ArchiveChannelMutation, DeleteChannelMutation } from './operations';
 
 export function ArchiveSection(props: { channelId: string; name: string; archived: boolean; onArchivedChange(archivedAt: string | null): void }) {
   const { client } = useRuntime();

@@ -15,7 +15,7 @@ import {
   RemoveChannelMemberMutation,
   SetChannelMemberMutation,
   UpdateChannelMutation,
-} from './channel-operations';
+} from './operations';
 import { CHANNEL_SECTIONS } from './channel-settings';
 import { ChannelSettingsForm } from './ChannelSettingsForm';
 import { IdentitySection } from './IdentitySection';

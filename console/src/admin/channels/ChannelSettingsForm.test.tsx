@@ -8,7 +8,7 @@ import { runMutation, runQuery } from '../../api';
 import { readFragment } from '../../graphql';
 import { createGraphqlConnection } from '../../graphql-client';
 import { formFromChannel, newChannelForm, type ChannelForm, type ChannelInput } from './channel-form';
-import { ChannelAdminQuery, ChannelSettingsFields, UpdateChannelMutation } from './channel-operations';
+import { ChannelAdminQuery, ChannelSettingsFields, UpdateChannelMutation } from './operations';
 import { contrastWithWhite, folderPaths } from './channel-settings';
 import { ChannelSettingsForm } from './ChannelSettingsForm';
 

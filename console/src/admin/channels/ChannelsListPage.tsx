@@ -5,7 +5,7 @@ import type { ResultOf } from '../../graphql';
 import { useRuntime } from '../../runtime';
 import { AdminPageHeader } from '../AdminPageHeader';
 import { LoadFailed } from '../dialogs';
-import { ChannelsAdminQuery } from './channel-operations';
+import { ChannelsAdminQuery } from './operations';
 
 type ChannelRow = ResultOf<typeof ChannelsAdminQuery>['channels'][number];
 

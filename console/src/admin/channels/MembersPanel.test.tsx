@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runMutation, runQuery } from '../../api';
 import { readFragment } from '../../graphql';
 import { createGraphqlConnection } from '../../graphql-client';
-import { ChannelAdminQuery, ChannelMemberFields, RemoveChannelMemberMutation, SetChannelMemberMutation } from './channel-operations';
+import { ChannelAdminQuery, ChannelMemberFields, RemoveChannelMemberMutation, SetChannelMemberMutation } from './operations';
 import { MembersPanel, type MemberFlags } from './MembersPanel';
 
 // The members panel against the real API (embedded database), wired as the channel editor wires

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dayProblem, formFromChannel, inputFromForm, newChannelForm, openingHoursInput, validateChannelForm, type DayForm } from './channel-form';
-import type { ChannelSettings } from './channel-operations';
+import type { ChannelSettings } from './operations';
 
 const day = (change: Partial<DayForm> = {}): DayForm => ({
   weekday: 'MONDAY',

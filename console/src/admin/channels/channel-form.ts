@@ -1,5 +1,5 @@
 import type { VariablesOf } from '../../graphql';
-import type { ChannelSettings, UpdateChannelMutation } from './channel-operations';
+import type { ChannelSettings, UpdateChannelMutation } from './operations';
 
 export type ChannelInput = VariablesOf<typeof UpdateChannelMutation>['input'];
 export type Weekday = ChannelSettings['openingHours'][number]['weekday'];
