@@ -1,21 +1,9 @@
 import { Navigate, useNavigate, useSearchParams } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { errorMessage, runMutation } from '../api';
-import { graphql } from '../graphql';
 import { useRuntime } from '../runtime';
 import { ErrorNotice } from '../ui/ErrorNotice';
-
-const LoginMutation = graphql(`
-  mutation Login($email: String!, $password: String!) {
-    login(email: $email, password: $password) {
-      token
-      agent {
-        id
-        name
-      }
-    }
-  }
-`);
+import { LoginMutation } from './operations';
 
 /** Only same-app paths: a `next` pointing elsewhere would turn the login page into an open redirect. */
 export function safeNextPath(next: string | undefined): string {

@@ -1,7 +1,6 @@
 import { useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import { createSignal, For, onCleanup, Show } from 'solid-js';
 import { errorMessage, runMutation } from '../api';
-import { graphql } from '../graphql';
 import { useRuntime } from '../runtime';
 import { createNow } from '../ui/clock';
 import { Dialog } from '../ui/Dialog';
@@ -13,14 +12,7 @@ import { Conversation } from './Conversation';
 import { matchShortcut, shortcuts } from './shortcuts';
 import { KeyboardIcon } from '../ui/icons';
 import { ErrorNotice } from '../ui/ErrorNotice';
-
-const GetNextInQueueMutation = graphql(`
-  mutation GetNextInQueue {
-    getNextInQueue {
-      id
-    }
-  }
-`);
+import { GetNextInQueueMutation } from './operations';
 
 export function ChatsPage() {
   const { client } = useRuntime();

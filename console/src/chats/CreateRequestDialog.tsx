@@ -1,25 +1,12 @@
 import { createSignal, Show } from 'solid-js';
 import { errorMessage, runMutation, type ApiError } from '../api';
-import { graphql } from '../graphql';
 import { useRuntime } from '../runtime';
 import { Dialog } from '../ui/Dialog';
 import { visitorLabel } from '../ui/format';
 import { showToast } from '../ui/toasts';
 import type { ConversationSession } from './operations';
 import { ErrorNotice } from '../ui/ErrorNotice';
-
-const CreateRequestFromChatMutation = graphql(`
-  mutation CreateRequestFromChat($sessionId: ID!, $input: CreateRequestFromChatInput) {
-    createRequestFromChat(sessionId: $sessionId, input: $input) {
-      readyMessage
-      request {
-        id
-        displayNumber
-        title
-      }
-    }
-  }
-`);
+import { CreateRequestFromChatMutation } from './operations';
 
 const priorities = [
   ['LOW', 'Low'],

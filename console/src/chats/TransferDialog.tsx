@@ -1,31 +1,11 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { errorMessage, runMutation, runQuery } from '../api';
-import { graphql } from '../graphql';
 import { useRuntime } from '../runtime';
 import { Dialog } from '../ui/Dialog';
 import { initials } from '../ui/format';
 import { showToast } from '../ui/toasts';
 import { ErrorNotice } from '../ui/ErrorNotice';
-
-const TransferTargetsQuery = graphql(`
-  query TransferTargets($sessionId: ID!) {
-    transferTargets(sessionId: $sessionId) {
-      id
-      name
-      nickname
-      email
-    }
-  }
-`);
-
-const TransferChatMutation = graphql(`
-  mutation TransferChat($sessionId: ID!, $toAgentId: ID!, $note: String) {
-    transferChat(sessionId: $sessionId, toAgentId: $toAgentId, note: $note) {
-      id
-      status
-    }
-  }
-`);
+import { TransferChatMutation, TransferTargetsQuery } from './operations';
 
 /** Offer the chat to a Present member of its channel who can respond; it stays mine until accepted. */
 export function TransferDialog(props: { sessionId: string; visitorName: string; onClose(): void; onTransferred(): void }) {

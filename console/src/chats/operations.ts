@@ -187,3 +187,44 @@ export const AcceptQueuedChatMutation = graphql(`
 
 export type ConversationSession = ResultOf<typeof ConversationFields>;
 export type Loaded = { session: ConversationSession; page: ResultOf<typeof MessagePageFields> };
+
+export const TransferTargetsQuery = graphql(`
+  query TransferTargets($sessionId: ID!) {
+    transferTargets(sessionId: $sessionId) {
+      id
+      name
+      nickname
+      email
+    }
+  }
+`);
+
+export const TransferChatMutation = graphql(`
+  mutation TransferChat($sessionId: ID!, $toAgentId: ID!, $note: String) {
+    transferChat(sessionId: $sessionId, toAgentId: $toAgentId, note: $note) {
+      id
+      status
+    }
+  }
+`);
+
+export const GetNextInQueueMutation = graphql(`
+  mutation GetNextInQueue {
+    getNextInQueue {
+      id
+    }
+  }
+`);
+
+export const CreateRequestFromChatMutation = graphql(`
+  mutation CreateRequestFromChat($sessionId: ID!, $input: CreateRequestFromChatInput) {
+    createRequestFromChat(sessionId: $sessionId, input: $input) {
+      readyMessage
+      request {
+        id
+        displayNumber
+        title
+      }
+    }
+  }
+`);

@@ -1,40 +1,13 @@
 import { useNavigate } from '@solidjs/router';
 import { createSignal, For, onCleanup, Show } from 'solid-js';
 import { runQuery } from '../api';
-import { graphql, type ResultOf } from '../graphql';
 import { useRuntime } from '../runtime';
 import { formatDuration, visitorLabel } from '../ui/format';
 import { dismissToast, showToast } from '../ui/toasts';
 import { useWorkspace } from '../workspace';
 import { playNewChatSound } from './sound';
 import { ClockIcon } from '../ui/icons';
-
-const QueueQuery = graphql(`
-  query NotificationQueue {
-    queue {
-      waitSeconds
-      session {
-        id
-        channel {
-          id
-          name
-        }
-        visitor {
-          id
-          name
-          email
-        }
-        messages(last: 1) {
-          messages {
-            body
-          }
-        }
-      }
-    }
-  }
-`);
-
-type QueuedChat = ResultOf<typeof QueueQuery>['queue'][number];
+import { QueueQuery, type QueuedChat } from './operations';
 
 interface WaitWarning {
   sessionId: string;

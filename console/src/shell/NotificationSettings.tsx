@@ -1,20 +1,9 @@
 import { createSignal, For, Show } from 'solid-js';
 import { errorMessage, runMutation } from '../api';
-import { graphql } from '../graphql';
 import { useRuntime } from '../runtime';
 import { showToast } from '../ui/toasts';
 import { useWorkspace } from '../workspace';
-
-const UpdateNotificationsMutation = graphql(`
-  mutation UpdateNotificationSettings($id: ID!, $input: UpdateAgentInput!) {
-    updateAgent(id: $id, input: $input) {
-      id
-      notifyBrowser
-      notifySound
-      notifyManagerWarnings
-    }
-  }
-`);
+import { UpdateNotificationsMutation } from './operations';
 
 type Setting = 'notifyBrowser' | 'notifySound' | 'notifyManagerWarnings';
 

@@ -1,18 +1,9 @@
 import { createSignal } from 'solid-js';
 import { errorMessage, runMutation } from '../api';
-import { graphql } from '../graphql';
 import { useRuntime } from '../runtime';
 import { showToast } from '../ui/toasts';
 import { useWorkspace } from '../workspace';
-
-const SetPresenceMutation = graphql(`
-  mutation SetPresence($presence: Presence!) {
-    setPresence(presence: $presence) {
-      id
-      presence
-    }
-  }
-`);
+import { SetPresenceMutation } from './operations';
 
 /** Present takes chats and counts as online; Away does not. Chats you handle stay yours. */
 export function PresenceSwitch() {

@@ -1,16 +1,10 @@
 import { createSignal, onCleanup, Show } from 'solid-js';
 import { runMutation } from '../api';
-import { graphql } from '../graphql';
 import { useRuntime } from '../runtime';
 import { initials } from '../ui/format';
 import { useWorkspace } from '../workspace';
 import { NotificationSettings } from './NotificationSettings';
-
-const LogoutMutation = graphql(`
-  mutation Logout {
-    logout
-  }
-`);
+import { LogoutMutation } from './operations';
 
 export function UserMenu() {
   const { client, session } = useRuntime();

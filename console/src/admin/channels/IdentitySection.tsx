@@ -1,48 +1,12 @@
 import { createResource, createSignal, Match, Show, Switch } from 'solid-js';
 import { errorMessage, runMutation, runQuery } from '../../api';
-import { graphql } from '../../graphql';
 import { useRuntime } from '../../runtime';
 import { showToast } from '../../ui/toasts';
 import { CopyableCode } from '../CopyableCode';
 import { ConfirmDialog, LoadFailed } from '../dialogs';
-
-const IdentityVerificationQuery = graphql(`
-  query ChannelIdentityVerificationAdmin($channelId: ID!) {
-    channelIdentityVerification(channelId: $channelId) {
-      enabled
-      secretChangedAt
-    }
-  }
-`);
+import { IdentityDisableMutation, IdentityRotateMutation, IdentitySecretQuery, IdentityVerificationQuery } from './operations';
 
 // Read only when the admin asks to see it, so the secret does not travel on every visit to the editor.
-const IdentitySecretQuery = graphql(`
-  query ChannelIdentitySecretAdmin($channelId: ID!) {
-    channelIdentitySecret(channelId: $channelId) {
-      secret
-      changedAt
-    }
-  }
-`);
-
-const RotateMutation = graphql(`
-  mutation RotateChannelIdentitySecret($channelId: ID!) {
-    rotateChannelIdentitySecret(channelId: $channelId) {
-      secret
-      changedAt
-    }
-  }
-`);
-
-const DisableMutation = graphql(`
-  mutation DisableChannelIdentityVerification($channelId: ID!) {
-    disableChannelIdentityVerification(channelId: $channelId) {
-      enabled
-      secretChangedAt
-    }
-  }
-`);
-
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /**
@@ -76,11 +40,11 @@ export function IdentitySection(props: { channelId: string }) {
     setBusy(true);
     try {
       if (action === 'rotate') {
-        const made = (await runMutation(client, RotateMutation, { channelId: props.channelId })).rotateChannelIdentitySecret;
+        const made = (await runMutation(client, IdentityRotateMutation, { channelId: props.channelId })).rotateChannelIdentitySecret;
         setSecret(made.secret);
         mutate({ enabled: true, secretChangedAt: made.changedAt });
       } else {
-        mutate((await runMutation(client, DisableMutation, { channelId: props.channelId })).disableChannelIdentityVerification);
+        mutate((await runMutation(client, IdentityDisableMutation, { channelId: props.channelId })).disableChannelIdentityVerification);
         setSecret(null);
       }
       setConfirm(null);

@@ -183,3 +183,39 @@ export const RemoveChannelMemberMutation = graphql(`
 export type ChannelSettings = ResultOf<typeof ChannelSettingsFields>;
 export type ChannelMember = ResultOf<typeof ChannelMemberFields>;
 export type FaqFolderOption = ResultOf<typeof NewChannelOptionsQuery>['faqFolders'][number];
+
+export const IdentityVerificationQuery = graphql(`
+  query ChannelIdentityVerificationAdmin($channelId: ID!) {
+    channelIdentityVerification(channelId: $channelId) {
+      enabled
+      secretChangedAt
+    }
+  }
+`);
+
+export const IdentitySecretQuery = graphql(`
+  query ChannelIdentitySecretAdmin($channelId: ID!) {
+    channelIdentitySecret(channelId: $channelId) {
+      secret
+      changedAt
+    }
+  }
+`);
+
+export const IdentityRotateMutation = graphql(`
+  mutation RotateChannelIdentitySecret($channelId: ID!) {
+    rotateChannelIdentitySecret(channelId: $channelId) {
+      secret
+      changedAt
+    }
+  }
+`);
+
+export const IdentityDisableMutation = graphql(`
+  mutation DisableChannelIdentityVerification($channelId: ID!) {
+    disableChannelIdentityVerification(channelId: $channelId) {
+      enabled
+      secretChangedAt
+    }
+  }
+`);

@@ -1,164 +1,52 @@
 import { createSignal, Show } from 'solid-js';
 import { errorMessage, runMutation, runQuery } from '../../api';
-import { graphql, readFragment, type ResultOf } from '../../graphql';
+import { readFragment } from '../../graphql';
 import { useRuntime } from '../../runtime';
 import { FormDialog } from '../dialogs';
 import { CharacterCount, Checkbox, Field, createFieldErrors, focusField } from '../forms';
 import { FolderSelectField } from './FolderSelectField';
 import { KnowledgeAdmin } from './KnowledgeAdmin';
 import type { ItemEditorProps, KnowledgeConfig } from './knowledge-admin';
-
-const EntryFields = graphql(`
-  fragment FaqEntryAdminFields on FaqEntry {
-    id
-    question
-    answer
-    published
-    pageUrl
-    folder {
-      id
-    }
-  }
-`);
-
-const FoldersQuery = graphql(`
-  query FaqFoldersAdmin {
-    faqFolders {
-      id
-      name
-      parent {
-        id
-      }
-    }
-  }
-`);
-
-const EntriesQuery = graphql(
-  `
-    query FaqEntriesAdmin($folderId: ID, $after: String) {
-      faqEntries(folderId: $folderId, first: 50, after: $after) {
-        edges {
-          node {
-            ...FaqEntryAdminFields
-          }
-        }
-        pageInfo {
-          endCursor
-          hasNextPage
-        }
-      }
-    }
-  `,
-  [EntryFields],
-);
-
-const SearchQuery = graphql(
-  `
-    query SearchFaqAdmin($query: String!, $folderId: ID) {
-      searchFaqEntries(query: $query, folderId: $folderId, limit: 50) {
-        ...FaqEntryAdminFields
-      }
-    }
-  `,
-  [EntryFields],
-);
-
-const CreateMutation = graphql(
-  `
-    mutation CreateFaqEntryAdmin($input: CreateFaqEntryInput!) {
-      createFaqEntry(input: $input) {
-        ...FaqEntryAdminFields
-      }
-    }
-  `,
-  [EntryFields],
-);
-
-const UpdateMutation = graphql(
-  `
-    mutation UpdateFaqEntryAdmin($id: ID!, $input: UpdateFaqEntryInput!) {
-      updateFaqEntry(id: $id, input: $input) {
-        ...FaqEntryAdminFields
-      }
-    }
-  `,
-  [EntryFields],
-);
-
-const MoveMutation = graphql(
-  `
-    mutation MoveFaqEntryAdmin($id: ID!, $folderId: ID) {
-      moveFaqEntry(id: $id, folderId: $folderId) {
-        ...FaqEntryAdminFields
-      }
-    }
-  `,
-  [EntryFields],
-);
-
-const DeleteMutation = graphql(`
-  mutation DeleteFaqEntryAdmin($id: ID!) {
-    deleteFaqEntry(id: $id)
-  }
-`);
-
-const CreateFolderMutation = graphql(`
-  mutation CreateFaqFolderAdmin($input: CreateFaqFolderInput!) {
-    createFaqFolder(input: $input) {
-      id
-    }
-  }
-`);
-
-const RenameFolderMutation = graphql(`
-  mutation RenameFaqFolderAdmin($id: ID!, $name: String!) {
-    renameFaqFolder(id: $id, name: $name) {
-      id
-    }
-  }
-`);
-
-const MoveFolderMutation = graphql(`
-  mutation MoveFaqFolderAdmin($id: ID!, $parentId: ID) {
-    moveFaqFolder(id: $id, parentId: $parentId) {
-      id
-    }
-  }
-`);
-
-const DeleteFolderMutation = graphql(`
-  mutation DeleteFaqFolderAdmin($id: ID!, $deleteContents: Boolean) {
-    deleteFaqFolder(id: $id, deleteContents: $deleteContents) {
-      folderIds
-    }
-  }
-`);
-
-type Entry = ResultOf<typeof EntryFields>;
+import {
+  FaqCreateFolderMutation,
+  FaqCreateMutation,
+  FaqDeleteFolderMutation,
+  FaqDeleteMutation,
+  FaqEntriesQuery,
+  FaqEntryFields,
+  FaqFoldersQuery,
+  FaqMoveFolderMutation,
+  FaqMoveMutation,
+  FaqRenameFolderMutation,
+  FaqSearchQuery,
+  FaqUpdateMutation,
+  type FaqEntry,
+} from './operations';
 
 export const FAQ_LIMITS = { question: 500, answer: 3000 } as const;
 
 export function FaqAdminPage() {
   const { client } = useRuntime();
-  const config: KnowledgeConfig<Entry> = {
+  const config: KnowledgeConfig<FaqEntry> = {
     title: 'FAQ',
     intro: 'Questions and answers agents can send, and channels suggest to visitors. Only published entries reach visitors.',
     noun: 'entry',
-    loadFolders: () => runQuery(client, FoldersQuery, {}).then((d) => d.faqFolders),
+    loadFolders: () => runQuery(client, FaqFoldersQuery, {}).then((d) => d.faqFolders),
     loadItems: async (folderId, after) => {
-      const data = await runQuery(client, EntriesQuery, { folderId, after });
+      const data = await runQuery(client, FaqEntriesQuery, { folderId, after });
       return {
-        items: data.faqEntries.edges.map((e) => readFragment(EntryFields, e.node)),
+        items: data.faqEntries.edges.map((e) => readFragment(FaqEntryFields, e.node)),
         endCursor: data.faqEntries.pageInfo.endCursor ?? null,
         hasNextPage: data.faqEntries.pageInfo.hasNextPage,
       };
     },
-    search: (query, folderId) => runQuery(client, SearchQuery, { query, folderId }).then((d) => d.searchFaqEntries.map((e) => readFragment(EntryFields, e))),
-    createFolder: (name, parentId) => runMutation(client, CreateFolderMutation, { input: { name, parentId } }),
-    renameFolder: (id, name) => runMutation(client, RenameFolderMutation, { id, name }),
-    moveFolder: (id, parentId) => runMutation(client, MoveFolderMutation, { id, parentId }),
-    deleteFolder: (id, deleteContents) => runMutation(client, DeleteFolderMutation, { id, deleteContents }),
-    deleteItem: (id) => runMutation(client, DeleteMutation, { id }),
+    search: (query, folderId) =>
+      runQuery(client, FaqSearchQuery, { query, folderId }).then((d) => d.searchFaqEntries.map((e) => readFragment(FaqEntryFields, e))),
+    createFolder: (name, parentId) => runMutation(client, FaqCreateFolderMutation, { input: { name, parentId } }),
+    renameFolder: (id, name) => runMutation(client, FaqRenameFolderMutation, { id, name }),
+    moveFolder: (id, parentId) => runMutation(client, FaqMoveFolderMutation, { id, parentId }),
+    deleteFolder: (id, deleteContents) => runMutation(client, FaqDeleteFolderMutation, { id, deleteContents }),
+    deleteItem: (id) => runMutation(client, FaqDeleteMutation, { id }),
     itemTitle: (e) => e.question,
     itemPreview: (e) => e.answer,
     itemFolderId: (e) => e.folder?.id ?? null,
@@ -168,7 +56,7 @@ export function FaqAdminPage() {
   return <KnowledgeAdmin config={config} />;
 }
 
-function FaqEntryEditor(props: ItemEditorProps<Entry>) {
+function FaqEntryEditor(props: ItemEditorProps<FaqEntry>) {
   const { client } = useRuntime();
   const [question, setQuestion] = createSignal(props.item?.question ?? '');
   const [answer, setAnswer] = createSignal(props.item?.answer ?? '');
@@ -191,24 +79,28 @@ function FaqEntryEditor(props: ItemEditorProps<Entry>) {
     if (Object.keys(problems).length) return focusField(formElement, Object.keys(problems)[0]);
     setBusy(true);
     try {
-      let saved: Entry;
+      let saved: FaqEntry;
       if (!props.item) {
         saved = readFragment(
-          EntryFields,
+          FaqEntryFields,
           (
-            await runMutation(client, CreateMutation, {
+            await runMutation(client, FaqCreateMutation, {
               input: { question: question().trim(), answer: answer(), folderId: folderId() || null, published: published() },
             })
           ).createFaqEntry,
         );
       } else {
         saved = readFragment(
-          EntryFields,
-          (await runMutation(client, UpdateMutation, { id: props.item.id, input: { question: question().trim(), answer: answer(), published: published() } }))
-            .updateFaqEntry,
+          FaqEntryFields,
+          (
+            await runMutation(client, FaqUpdateMutation, {
+              id: props.item.id,
+              input: { question: question().trim(), answer: answer(), published: published() },
+            })
+          ).updateFaqEntry,
         );
         if ((saved.folder?.id ?? '') !== folderId())
-          saved = readFragment(EntryFields, (await runMutation(client, MoveMutation, { id: saved.id, folderId: folderId() || null })).moveFaqEntry);
+          saved = readFragment(FaqEntryFields, (await runMutation(client, FaqMoveMutation, { id: saved.id, folderId: folderId() || null })).moveFaqEntry);
       }
       props.onSaved(saved);
     } catch (error) {

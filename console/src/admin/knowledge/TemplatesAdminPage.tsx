@@ -1,150 +1,28 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { errorMessage, runMutation, runQuery } from '../../api';
-import { graphql, readFragment, type ResultOf } from '../../graphql';
+import { readFragment } from '../../graphql';
 import { useRuntime } from '../../runtime';
 import { FormDialog } from '../dialogs';
 import { CharacterCount, Field, createFieldErrors, focusField } from '../forms';
 import { FolderSelectField } from './FolderSelectField';
 import { KnowledgeAdmin } from './KnowledgeAdmin';
 import type { ItemEditorProps, KnowledgeConfig } from './knowledge-admin';
-
-const TemplateFields = graphql(`
-  fragment TemplateAdminFields on ReplyTemplate {
-    id
-    name
-    body
-    variables
-    useCount
-    folder {
-      id
-    }
-  }
-`);
-
-const FoldersQuery = graphql(`
-  query TemplateFoldersAdmin {
-    replyTemplateFolders {
-      id
-      name
-      parent {
-        id
-      }
-    }
-  }
-`);
-
-const TemplatesQuery = graphql(
-  `
-    query TemplatesAdmin($folderId: ID, $after: String) {
-      replyTemplates(folderId: $folderId, first: 50, after: $after) {
-        edges {
-          node {
-            ...TemplateAdminFields
-          }
-        }
-        pageInfo {
-          endCursor
-          hasNextPage
-        }
-      }
-    }
-  `,
-  [TemplateFields],
-);
-
-const SearchQuery = graphql(
-  `
-    query SearchTemplatesAdmin($query: String!, $folderId: ID) {
-      searchReplyTemplates(query: $query, folderId: $folderId, limit: 50) {
-        ...TemplateAdminFields
-      }
-    }
-  `,
-  [TemplateFields],
-);
-
-const VariablesQuery = graphql(`
-  query TemplateVariables {
-    replyTemplateVariables {
-      name
-      placeholder
-      description
-    }
-  }
-`);
-
-const CreateMutation = graphql(
-  `
-    mutation CreateTemplateAdmin($input: CreateReplyTemplateInput!) {
-      createReplyTemplate(input: $input) {
-        ...TemplateAdminFields
-      }
-    }
-  `,
-  [TemplateFields],
-);
-
-const UpdateMutation = graphql(
-  `
-    mutation UpdateTemplateAdmin($id: ID!, $input: UpdateReplyTemplateInput!) {
-      updateReplyTemplate(id: $id, input: $input) {
-        ...TemplateAdminFields
-      }
-    }
-  `,
-  [TemplateFields],
-);
-
-const MoveMutation = graphql(
-  `
-    mutation MoveTemplateAdmin($id: ID!, $folderId: ID) {
-      moveReplyTemplate(id: $id, folderId: $folderId) {
-        ...TemplateAdminFields
-      }
-    }
-  `,
-  [TemplateFields],
-);
-
-const DeleteMutation = graphql(`
-  mutation DeleteTemplateAdmin($id: ID!) {
-    deleteReplyTemplate(id: $id)
-  }
-`);
-
-const CreateFolderMutation = graphql(`
-  mutation CreateTemplateFolderAdmin($input: CreateReplyTemplateFolderInput!) {
-    createReplyTemplateFolder(input: $input) {
-      id
-    }
-  }
-`);
-
-const RenameFolderMutation = graphql(`
-  mutation RenameTemplateFolderAdmin($id: ID!, $name: String!) {
-    renameReplyTemplateFolder(id: $id, name: $name) {
-      id
-    }
-  }
-`);
-
-const MoveFolderMutation = graphql(`
-  mutation MoveTemplateFolderAdmin($id: ID!, $parentId: ID) {
-    moveReplyTemplateFolder(id: $id, parentId: $parentId) {
-      id
-    }
-  }
-`);
-
-const DeleteFolderMutation = graphql(`
-  mutation DeleteTemplateFolderAdmin($id: ID!, $deleteContents: Boolean) {
-    deleteReplyTemplateFolder(id: $id, deleteContents: $deleteContents) {
-      folderIds
-    }
-  }
-`);
-
-type Template = ResultOf<typeof TemplateFields>;
+import {
+  TemplateCreateFolderMutation,
+  TemplateCreateMutation,
+  TemplateDeleteFolderMutation,
+  TemplateDeleteMutation,
+  TemplateFields,
+  TemplateFoldersQuery,
+  TemplateMoveFolderMutation,
+  TemplateMoveMutation,
+  TemplateRenameFolderMutation,
+  TemplateSearchQuery,
+  TemplateUpdateMutation,
+  TemplateVariablesQuery,
+  TemplatesQuery,
+  type Template,
+} from './operations';
 
 export const TEMPLATE_LIMITS = { name: 100, body: 4000 } as const;
 
@@ -154,7 +32,7 @@ export function TemplatesAdminPage() {
     title: 'Reply templates',
     intro: 'Shared texts agents insert into chats, in folders. Variables such as {{visitor.name}} are filled in for each chat.',
     noun: 'template',
-    loadFolders: () => runQuery(client, FoldersQuery, {}).then((d) => d.replyTemplateFolders),
+    loadFolders: () => runQuery(client, TemplateFoldersQuery, {}).then((d) => d.replyTemplateFolders),
     loadItems: async (folderId, after) => {
       const data = await runQuery(client, TemplatesQuery, { folderId, after });
       return {
@@ -164,12 +42,12 @@ export function TemplatesAdminPage() {
       };
     },
     search: (query, folderId) =>
-      runQuery(client, SearchQuery, { query, folderId }).then((d) => d.searchReplyTemplates.map((t) => readFragment(TemplateFields, t))),
-    createFolder: (name, parentId) => runMutation(client, CreateFolderMutation, { input: { name, parentId } }),
-    renameFolder: (id, name) => runMutation(client, RenameFolderMutation, { id, name }),
-    moveFolder: (id, parentId) => runMutation(client, MoveFolderMutation, { id, parentId }),
-    deleteFolder: (id, deleteContents) => runMutation(client, DeleteFolderMutation, { id, deleteContents }),
-    deleteItem: (id) => runMutation(client, DeleteMutation, { id }),
+      runQuery(client, TemplateSearchQuery, { query, folderId }).then((d) => d.searchReplyTemplates.map((t) => readFragment(TemplateFields, t))),
+    createFolder: (name, parentId) => runMutation(client, TemplateCreateFolderMutation, { input: { name, parentId } }),
+    renameFolder: (id, name) => runMutation(client, TemplateRenameFolderMutation, { id, name }),
+    moveFolder: (id, parentId) => runMutation(client, TemplateMoveFolderMutation, { id, parentId }),
+    deleteFolder: (id, deleteContents) => runMutation(client, TemplateDeleteFolderMutation, { id, deleteContents }),
+    deleteItem: (id) => runMutation(client, TemplateDeleteMutation, { id }),
     itemTitle: (t) => t.name,
     itemPreview: (t) => t.body,
     itemFolderId: (t) => t.folder?.id ?? null,
@@ -181,7 +59,7 @@ export function TemplatesAdminPage() {
 
 function TemplateEditor(props: ItemEditorProps<Template>) {
   const { client } = useRuntime();
-  const [variables] = createResource(() => runQuery(client, VariablesQuery, {}).then((d) => d.replyTemplateVariables));
+  const [variables] = createResource(() => runQuery(client, TemplateVariablesQuery, {}).then((d) => d.replyTemplateVariables));
   const [name, setName] = createSignal(props.item?.name ?? '');
   const [body, setBody] = createSignal(props.item?.body ?? '');
   const [folderId, setFolderId] = createSignal(props.item ? (props.item.folder?.id ?? '') : (props.folderId ?? ''));
@@ -215,15 +93,19 @@ function TemplateEditor(props: ItemEditorProps<Template>) {
       if (!props.item) {
         saved = readFragment(
           TemplateFields,
-          (await runMutation(client, CreateMutation, { input: { name: name().trim(), body: body(), folderId: folderId() || null } })).createReplyTemplate,
+          (await runMutation(client, TemplateCreateMutation, { input: { name: name().trim(), body: body(), folderId: folderId() || null } }))
+            .createReplyTemplate,
         );
       } else {
         saved = readFragment(
           TemplateFields,
-          (await runMutation(client, UpdateMutation, { id: props.item.id, input: { name: name().trim(), body: body() } })).updateReplyTemplate,
+          (await runMutation(client, TemplateUpdateMutation, { id: props.item.id, input: { name: name().trim(), body: body() } })).updateReplyTemplate,
         );
         if ((saved.folder?.id ?? '') !== folderId())
-          saved = readFragment(TemplateFields, (await runMutation(client, MoveMutation, { id: saved.id, folderId: folderId() || null })).moveReplyTemplate);
+          saved = readFragment(
+            TemplateFields,
+            (await runMutation(client, TemplateMoveMutation, { id: saved.id, folderId: folderId() || null })).moveReplyTemplate,
+          );
       }
       props.onSaved(saved);
     } catch (error) {
