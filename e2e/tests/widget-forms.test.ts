@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../support/api-server';
 import { launchChromium, newTestPage } from '../support/browser';
@@ -308,6 +308,32 @@ describe('widget forms', () => {
     expect(await widget.log.getAttribute('aria-label')).toBe('Samtale');
     expect(await widget.button('Avslutt chat').isVisible()).toBe(true);
     expect(await widget.field('Skriv en melding').isVisible()).toBe(true);
+    await Promise.all([close(), agent.close()]);
+  });
+
+  it('leaves the focus in the field being typed in when the channel’s configuration arrives again', async () => {
+    const channel = await createChannel(server.url, admin.token, { prechatRequiredFields: ['NAME', 'EMAIL'] });
+    const agent = await ApiAgent.create(server.url, admin.token, channel.id);
+    const { page, close } = await newTestPage(browser);
+    await page.goto(`${server.url}/demo/${channel.id}`);
+    const widget = widgetOn(page);
+    await widget.launcher.waitFor();
+    // Opening the widget asks for the channel again (availability may have changed); hold that answer
+    // until the visitor is typing in the second field.
+    const held: Route[] = [];
+    await page.route(/\/graphql$/, (route) => (route.request().postData()?.includes('widgetChannel') ? void held.push(route) : route.fallback()));
+    await widget.open();
+    await widget.field(/^Email/).click();
+    await page.keyboard.type('vera@');
+    await expect.poll(() => held.length).toBe(1);
+    // The refreshed configuration carries a new header, so the widget is seen to have taken it in.
+    await gql(server.url, `mutation($id: ID!) { updateChannel(id: $id, input: { widgetHeader: "Fresh header" }) { id } }`, { id: channel.id }, admin.token);
+    await held[0]!.continue();
+    await expect.poll(() => text(widget.host.locator('#widget-title'))).toBe('Fresh header');
+    await page.keyboard.type('example.com');
+    expect(await widget.field(/^Email/).inputValue()).toBe('vera@example.com');
+    expect(await widget.field(/^Name/).inputValue()).toBe('');
+    await page.unroute(/\/graphql$/);
     await Promise.all([close(), agent.close()]);
   });
 

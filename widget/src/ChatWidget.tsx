@@ -118,7 +118,10 @@ export function ChatWidget(props: ChatWidgetProps) {
 
   // Focus moves into the widget when it opens or its screen changes, and back to the launcher when it closes.
   createEffect(
-    on([props.controls.open, view], ([open], previous) => {
+    on([props.controls.open, view], ([open, screenShown], previous) => {
+      // view() is re-read whenever a signal it reads changes (a refreshed configuration, say): focus
+      // moves only when the widget opens or the screen really changes, never out of a field being typed in.
+      if (previous && open === previous[0] && screenShown === previous[1]) return;
       if (open && panel)
         queueMicrotask(() => (panel!.querySelector<HTMLElement>('#composer') ?? focusables(panel!.querySelector('.body') as HTMLElement)[0])?.focus());
       else if (!open && previous?.[0]) launcherBox?.querySelector('button')?.focus();
