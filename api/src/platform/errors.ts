@@ -65,6 +65,21 @@ export const rateLimited = (retryAfterSeconds: number) =>
 
 export const conflict = (message: string, field?: string) => new AppError('CONFLICT', message, field ? { field } : {});
 
+/** What a failed Prisma write ran into; Prisma's error codes are named here and nowhere else. */
+export type PrismaFailure = 'UNIQUE_VIOLATION' | 'FOREIGN_KEY_VIOLATION' | 'RECORD_MISSING';
+
+const PRISMA_FAILURES: Record<string, PrismaFailure> = { P2002: 'UNIQUE_VIOLATION', P2003: 'FOREIGN_KEY_VIOLATION', P2025: 'RECORD_MISSING' };
+
+/**
+ * The constraint a Prisma error reports, or null for any other error. A raw statement through the
+ * driver adapter reports a foreign key only in its text, so that is read too.
+ */
+export function prismaFailure(error: unknown): PrismaFailure | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && PRISMA_FAILURES[code]) return PRISMA_FAILURES[code];
+  return /foreign key/i.test(String(error)) ? 'FOREIGN_KEY_VIOLATION' : null;
+}
+
 /** The scope-auth failure tree, as much of it as we need to explain what was missing. */
 type AuthFailureLike =
   | { kind: 'AuthScope'; scope: string; parameter: unknown }

@@ -3,7 +3,7 @@
 // channel topics. Comes first among the modules: it imports none of them.
 import type { Agent, AgentRole, Presence, Prisma, PrismaClient } from '../../generated/prisma/client';
 import type { AgentSignal, ChannelSignal, EventBus } from '../../platform/pubsub';
-import { conflict, notFound, validation } from '../../platform/errors';
+import { conflict, notFound, prismaFailure, validation } from '../../platform/errors';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword } from '../../platform/passwords';
 import { announceRevocation } from '../../platform/revocations';
 import { cleanEmail, cleanHttpUrl, cleanOptionalText, cleanText } from '../../platform/validate';
@@ -123,7 +123,7 @@ export function createAgentService(prisma: PrismaClient, bus: EventBus, queue: A
         return { updated, revokedSessionIds: revoked.map((s) => s.id), announceReleased };
       })
       .catch((error: unknown) => {
-        if ((error as { code?: string }).code === 'P2002') throw conflict(`An agent with email ${email} already exists.`, 'email');
+        if (prismaFailure(error) === 'UNIQUE_VIOLATION') throw conflict(`An agent with email ${email} already exists.`, 'email');
         throw error;
       });
     announceRevocation(bus, { agentAuthSessionIds: revokedSessionIds });

@@ -1,7 +1,7 @@
 // Module channels: where chats come in. Owns channels and their settings, members and their
 // flags, opening hours and availability (who is Present, whether the widget is online).
 // Imports agents.
-import { AppError, conflict, notFound, quoted, validation } from '../../platform/errors';
+import { AppError, conflict, notFound, prismaFailure, quoted, validation } from '../../platform/errors';
 import type { Agent, Channel, ChannelMember, Prisma, PrismaClient, VisitorField, WidgetTheme } from '../../generated/prisma/client';
 import type { EventBus } from '../../platform/pubsub';
 import { isUuid } from '../../platform/ids';
@@ -246,7 +246,7 @@ export function createChannelService(prisma: PrismaClient, bus: EventBus) {
     try {
       return await run();
     } catch (error) {
-      if ((error as { code?: string }).code === 'P2002') throw conflict(`A channel named "${name}" already exists.`, 'name');
+      if (prismaFailure(error) === 'UNIQUE_VIOLATION') throw conflict(`A channel named "${name}" already exists.`, 'name');
       throw error;
     }
   }
@@ -343,7 +343,7 @@ export function createChannelService(prisma: PrismaClient, bus: EventBus) {
       await prisma.channel.delete({ where: { id } });
     } catch (error) {
       // A visitor started a chat between the count and the delete (onDelete: Restrict).
-      if ((error as { code?: string }).code === 'P2003')
+      if (prismaFailure(error) === 'FOREIGN_KEY_VIOLATION')
         throw new AppError('CONFLICT', `${channel.name} just got a chat and cannot be deleted; archive it instead.`, { field: 'id', reason: 'HAS_CHATS' });
       throw error;
     }

@@ -3,7 +3,7 @@ import { link, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } fro
 import path from 'node:path';
 import type { AttachmentsConfig, ChatLimits } from '../../platform/config';
 import type { Principal } from '../../platform/principal';
-import { AppError, conflict, forbidden, notFound, unauthenticated, validation } from '../../platform/errors';
+import { AppError, conflict, forbidden, notFound, unauthenticated, prismaFailure, validation } from '../../platform/errors';
 import type { Attachment, ChatSession, PrismaClient } from '../../generated/prisma/client';
 import { findReadableSession } from './chat-access';
 import { isUuid } from '../../platform/ids';
@@ -333,7 +333,7 @@ export function createAttachmentService({ prisma, chats, rateLimiter, limits, co
     } catch (error) {
       await rm(absolute(stored.storageKey), { force: true });
       // A concurrent retry with the same clientMessageId won: return its message.
-      if ((error as { code?: string }).code === 'P2002') {
+      if (prismaFailure(error) === 'UNIQUE_VIOLATION') {
         const existing = await existingMessage(session.id, input.clientMessageId, access.author);
         if (existing) return existing;
       }

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatLimits } from '../../platform/config';
 import type { Principal } from '../../platform/principal';
-import { AppError, conflict, forbidden, notFound, validation } from '../../platform/errors';
+import { AppError, conflict, forbidden, notFound, prismaFailure, validation } from '../../platform/errors';
 import type { Agent, ChatSession, Prisma, PrismaClient, Visitor } from '../../generated/prisma/client';
 import type { AgentSignal, ChannelSignal, EventBus } from '../../platform/pubsub';
 import type { AuthService } from '../identity/auth.service';
@@ -316,7 +316,7 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
       announce(current, written, options.extraAgents);
       return written[written.length - 1]!.message!;
     } catch (error) {
-      if ((error as { code?: string }).code === 'P2002') {
+      if (prismaFailure(error) === 'UNIQUE_VIOLATION') {
         const existing = await existingMessage(session.id, clientMessageId, author);
         if (existing) return existing;
       }

@@ -1,7 +1,7 @@
 // Module knowledge: what agents and visitors reuse. Owns reply templates and their folders,
 // quick replies and the FAQ (folders, entries, suggestions before the queue, public pages).
 // Imports chats and crm.
-import { forbidden, notFound, validation } from '../../platform/errors';
+import { forbidden, notFound, prismaFailure, validation } from '../../platform/errors';
 import { Prisma, type Agent, type ChatSession, type PrismaClient, type ReplyTemplate, type ReplyTemplateFolder } from '../../generated/prisma/client';
 import { isUuid } from '../../platform/ids';
 import { folderOperations, optionalFolderId, subtreeIds, type FolderDeletion } from './folder-tree';
@@ -159,7 +159,7 @@ export async function updateTemplate(prisma: PrismaClient, id: string, input: { 
   try {
     return await prisma.replyTemplate.update({ where: { id: template.id }, data });
   } catch (error) {
-    if ((error as { code?: string }).code === 'P2025') throw notFound('ReplyTemplate', id);
+    if (prismaFailure(error) === 'RECORD_MISSING') throw notFound('ReplyTemplate', id);
     throw error;
   }
 }
@@ -248,8 +248,7 @@ export async function recordTemplateUse(prisma: PrismaClient, agentId: string, t
       ON CONFLICT ("agentId", "templateId") DO UPDATE SET "useCount" = "ReplyTemplateUse"."useCount" + 1, "lastUsedAt" = EXCLUDED."lastUsedAt"`;
   } catch (error) {
     // The template was deleted meanwhile (foreign key).
-    if ((error as { code?: string; meta?: { code?: string } }).code === 'P2003' || /foreign key/i.test(String(error)))
-      throw notFound('ReplyTemplate', templateId);
+    if (prismaFailure(error) === 'FOREIGN_KEY_VIOLATION') throw notFound('ReplyTemplate', templateId);
     throw error;
   }
 }
@@ -268,10 +267,10 @@ export async function setTemplateFavourite(prisma: PrismaClient, agentId: string
       update: {},
     });
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'P2003' || code === 'P2025') throw notFound('ReplyTemplate', templateId);
+    const failure = prismaFailure(error);
+    if (failure === 'FOREIGN_KEY_VIOLATION' || failure === 'RECORD_MISSING') throw notFound('ReplyTemplate', templateId);
     // Two concurrent "favourite" calls: the other one inserted it, which is what we wanted.
-    if (code !== 'P2002') throw error;
+    if (failure !== 'UNIQUE_VIOLATION') throw error;
   }
   return template;
 }
