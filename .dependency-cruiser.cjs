@@ -23,10 +23,11 @@ module.exports = {
     },
     {
       name: 'graphql-below-modules',
-      comment: 'graphql/ (builder, context, scalars, guards, plugins) imports no domain module and not the server',
+      comment:
+        'graphql/ (builder, context, scalars, guards, plugins) imports no domain module, not the server and not the composition root: the context learns the services by declaration merging',
       severity: 'error',
-      from: { path: `${src}graphql/` },
-      to: { path: `${src}(modules|server)/` },
+      from: { path: `${src}graphql/`, pathNot: '\\.test\\.ts$' },
+      to: { path: `${src}(modules|server)/|${src}(app-services|schema|main)\\.ts$` },
     },
     {
       name: 'modules-below-server',

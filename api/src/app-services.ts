@@ -39,6 +39,11 @@ export interface AppServices {
   close(): Promise<void>;
 }
 
+declare module './graphql/context' {
+  /** Every resolver's `ctx.services` is this instance's AppServices. */
+  interface ContextServices extends AppServices {}
+}
+
 export function createAppServices(database: Database, config: AppConfig, metrics: Metrics = createMetrics()): AppServices {
   const { prisma, sql } = database;
   const bus = createEventBus(config.redisUrl, { delivered: (topic, lagSeconds) => metrics.pubsubLag.observe({ topic }, lagSeconds) });
