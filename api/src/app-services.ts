@@ -14,6 +14,8 @@ import { createIdleMonitor, type IdleMonitor } from './modules/chats/idle';
 import { createQueueService, type QueueService } from './modules/chats/queue.service';
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './platform/rate-limiter';
 import { createTransferService, type TransferService } from './modules/chats/transfers.service';
+import { createStatisticsService, type StatisticsService } from './modules/statistics/statistics.service';
+import { createWidgetService, type WidgetService } from './modules/widget/widget.service';
 import { createTranscriptService, type TranscriptService } from './modules/transcripts/transcripts.service';
 
 /** The domain services one API instance runs with; handed to every resolver through the context. */
@@ -36,6 +38,8 @@ export interface AppServices {
   idle: IdleMonitor;
   attachments: AttachmentService;
   transcripts: TranscriptService;
+  statistics: StatisticsService;
+  widget: WidgetService;
   close(): Promise<void>;
 }
 
@@ -75,6 +79,19 @@ export function createAppServices(database: Database, config: AppConfig, metrics
     idle: createIdleMonitor(prisma, chats, config.chat, config.log),
     attachments: createAttachmentService({ prisma, chats, rateLimiter, limits: config.chat, config: config.attachments }),
     transcripts: createTranscriptService({ prisma, rateLimiter, config: config.mail, log: config.log }),
+    statistics: createStatisticsService({ prisma, queue }),
+    widget: createWidgetService({
+      prisma,
+      events,
+      chats,
+      rateLimiter,
+      limits: config.chat,
+      settings: {
+        mailConfigured: config.mail.smtpUrl != null,
+        reopenWindowMinutes: config.chat.reopenWindowMinutes,
+        maxAttachmentBytes: config.attachments.maxBytes,
+      },
+    }),
     async close() {
       await bus.close();
       redis?.disconnect();

@@ -3,6 +3,7 @@ import { agentOf, type Context } from '../../graphql/context';
 import type { Principal } from '../../platform/principal';
 import { AgentRole, Presence } from '../../generated/prisma/enums';
 import { signalStream, type BusRoute } from '../../platform/live-signals';
+import type { AgentBadges } from './agents.service';
 
 export const AgentRoleEnum = builder.enumType(AgentRole, {
   name: 'AgentRole',
@@ -122,13 +123,6 @@ builder.mutationFields((t) => ({
   }),
 }));
 
-interface AgentBadges {
-  incoming: number;
-  myChats: number;
-  unread: number;
-  transfersToMe: number;
-}
-
 interface AgentEvent {
   reasons: string[];
   sessionIds: string[];
@@ -197,22 +191,13 @@ builder.subscriptionField('agentEvents', (t) =>
         coalesceMs: 200,
         emitInitial: true,
         compute: async (signals) => {
-          const [incoming, myChats, unread, transfersToMe] = await Promise.all([
-            ctx.prisma.chatSession.count({ where: { status: 'QUEUED', channelId: { in: respondable } } }),
-            ctx.prisma.chatSession.count({ where: { status: 'ACTIVE', agentId: agent.id } }),
-            ctx.prisma.$queryRaw<{ n: bigint }[]>`
-              SELECT count(*) AS n FROM "Message" m JOIN "ChatSession" s ON s.id = m."sessionId"
-              WHERE s."agentId" = ${agent.id}::uuid AND s.status = 'ACTIVE' AND m."authorKind" = 'VISITOR' AND m.seq > s."agentReadSeq"`.then((r) =>
-              Number(r[0]?.n ?? 0),
-            ),
-            ctx.prisma.transfer.count({ where: { toAgentId: agent.id, status: 'PENDING' } }),
-          ]);
+          const badges = await ctx.services.agents.badges(agent, respondable);
           const unique = (values: (string | undefined)[]) => [...new Set(values.filter((v): v is string => !!v))];
           return {
             reasons: signals.length ? unique(signals.map((s) => s.reason)) : ['initial'],
             sessionIds: unique(signals.map((s) => s.sessionId)),
             transferIds: unique(signals.map((s) => s.transferId)),
-            badges: { incoming, myChats, unread, transfersToMe },
+            badges,
           };
         },
       });

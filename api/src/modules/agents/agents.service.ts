@@ -40,6 +40,14 @@ export interface AgentRelease {
   releaseAgent(tx: Prisma.TransactionClient, agent: Agent): Promise<() => void>;
 }
 
+/** The console's tab badges of one agent. */
+export interface AgentBadges {
+  incoming: number;
+  myChats: number;
+  unread: number;
+  transfersToMe: number;
+}
+
 export function createAgentService(prisma: PrismaClient, bus: EventBus, queue: AgentRelease) {
   /** Present agents receive chats and notifications; the change reaches every dashboard of their channels. */
   async function setPresence(agent: Agent, presence: Presence): Promise<Agent> {
@@ -132,7 +140,22 @@ export function createAgentService(prisma: PrismaClient, bus: EventBus, queue: A
     return updated;
   }
 
-  return { create, update, setPresence };
+  /** Badge counts now: chats waiting where the agent can respond (`respondableChannelIds`), their chats, unread visitor messages and transfers offered to them. */
+  async function badges(agent: Agent, respondableChannelIds: readonly string[]): Promise<AgentBadges> {
+    const [incoming, myChats, unread, transfersToMe] = await Promise.all([
+      prisma.chatSession.count({ where: { status: 'QUEUED', channelId: { in: [...respondableChannelIds] } } }),
+      prisma.chatSession.count({ where: { status: 'ACTIVE', agentId: agent.id } }),
+      prisma.$queryRaw<{ n: bigint }[]>`
+        SELECT count(*) AS n FROM "Message" m JOIN "ChatSession" s ON s.id = m."sessionId"
+        WHERE s."agentId" = ${agent.id}::uuid AND s.status = 'ACTIVE' AND m."authorKind" = 'VISITOR' AND m.seq > s."agentReadSeq"`.then((r) =>
+        Number(r[0]?.n ?? 0),
+      ),
+      prisma.transfer.count({ where: { toAgentId: agent.id, status: 'PENDING' } }),
+    ]);
+    return { incoming, myChats, unread, transfersToMe };
+  }
+
+  return { create, update, setPresence, badges };
 }
 
 export type AgentService = ReturnType<typeof createAgentService>;

@@ -1,13 +1,9 @@
 import { builder } from '../../graphql/builder';
-import type { Context } from '../../graphql/context';
 import { agentOf } from '../../graphql/context';
-import { forbidden } from '../../platform/errors';
-import type { ChatSession } from '../../generated/prisma/client';
 import type { AgentSignal, ChannelSignal } from '../../platform/pubsub';
 import { signalStream, type BusRoute } from '../../platform/live-signals';
-import type { QueuedSession } from '../chats/queue.service';
 import { validateTimeZone } from '../channels/opening-hours';
-import { liveStats, type LiveStats } from './statistics.service';
+import type { DashboardSnapshot, LiveStats } from './statistics.service';
 import { QueuedChatRef } from '../chats/queue.graphql';
 
 const LiveStatsRef = builder.objectRef<LiveStats>('LiveStats').implement({
@@ -34,12 +30,6 @@ const LiveStatsRef = builder.objectRef<LiveStats>('LiveStats').implement({
   }),
 });
 
-interface DashboardSnapshot {
-  stats: LiveStats;
-  incoming: QueuedSession[];
-  ongoing: ChatSession[];
-}
-
 const DashboardRef = builder.objectRef<DashboardSnapshot>('DashboardSnapshot').implement({
   description: 'Everything the Dashboard tab shows, recomputed whenever its channels change.',
   fields: (t) => ({
@@ -58,24 +48,6 @@ const DashboardRef = builder.objectRef<DashboardSnapshot>('DashboardSnapshot').i
   }),
 });
 
-/** The caller's channels: their memberships, every channel for admins. */
-async function memberChannels(ctx: Context): Promise<string[]> {
-  const agent = agentOf(ctx)!;
-  return agent.role === 'ADMIN'
-    ? (await ctx.prisma.channel.findMany({ select: { id: true } })).map((c) => c.id)
-    : (await ctx.prisma.channelMember.findMany({ where: { agentId: agent.id }, select: { channelId: true } })).map((m) => m.channelId);
-}
-
-/** The channels a dashboard covers: the caller's channels, narrowed to `requested`; FORBIDDEN for one outside them. */
-async function dashboardChannels(ctx: Context, requested: readonly string[] | null | undefined): Promise<string[]> {
-  const available = await memberChannels(ctx);
-  if (!requested) return available;
-  const ids = requested;
-  const outside = ids.find((id) => !available.includes(id));
-  if (outside) throw forbidden(`You are not a member of channel ${outside}.`);
-  return [...new Set(ids)];
-}
-
 const STATS_CHANNELS = 'Limit to these channels; by default all of yours.';
 const STATS_TIME_ZONE = 'IANA time zone in which "today" is counted, e.g. Europe/Oslo.';
 
@@ -88,7 +60,7 @@ builder.queryFields((t) => ({
       channelIds: t.arg.idList({ description: STATS_CHANNELS }),
       timeZone: t.arg.string({ defaultValue: 'UTC', description: STATS_TIME_ZONE }),
     },
-    resolve: async (_root, { channelIds, timeZone }, ctx) => liveStats(ctx.prisma, await dashboardChannels(ctx, channelIds), timeZone ?? 'UTC'),
+    resolve: (_root, { channelIds, timeZone }, ctx) => ctx.services.statistics.liveStats(agentOf(ctx)!, channelIds, timeZone ?? 'UTC'),
   }),
 }));
 
@@ -103,7 +75,8 @@ builder.subscriptionField('dashboardEvents', (t) =>
     },
     subscribe: async (_root, { channelIds, timeZone }, ctx) => {
       const agent = agentOf(ctx)!;
-      let channels = await dashboardChannels(ctx, channelIds);
+      const { statistics } = ctx.services;
+      let channels = await statistics.dashboardChannels(agent, channelIds);
       const zone = validateTimeZone(timeZone ?? 'UTC');
       const routes = (): BusRoute[] => [['agent', agent.id], ...channels.map((id) => ['channel', id] as const)];
       return signalStream<ChannelSignal | AgentSignal, DashboardSnapshot>(ctx.services.bus, {
@@ -114,21 +87,13 @@ builder.subscriptionField('dashboardEvents', (t) =>
         reroute: {
           when: (signal) => signal.reason === 'channels',
           read: async () => {
-            const available = await memberChannels(ctx);
-            channels = channelIds ? [...new Set(channelIds)].filter((id) => available.includes(id)) : available;
+            channels = await statistics.currentDashboardChannels(agent, channelIds);
             return routes();
           },
         },
         coalesceMs: 500,
         emitInitial: true,
-        compute: async () => {
-          const [stats, incoming, ongoing] = await Promise.all([
-            liveStats(ctx.prisma, channels, zone),
-            ctx.services.queue.waiting(channels),
-            ctx.prisma.chatSession.findMany({ where: { channelId: { in: channels }, status: 'ACTIVE' }, orderBy: { startedAt: 'asc' }, take: 500 }),
-          ]);
-          return { stats, incoming, ongoing };
-        },
+        compute: () => statistics.dashboard(channels, zone),
       });
     },
     resolve: (snapshot) => snapshot,

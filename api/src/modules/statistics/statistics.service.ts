@@ -1,8 +1,10 @@
 // Module statistics: live figures for the dashboard (waiting, longest wait, agents present,
 // chats, ratings today), computed per channel in the viewer's time zone.
 // Imports channels and chats.
-import type { PrismaClient } from '../../generated/prisma/client';
+import type { Agent, ChatSession, PrismaClient } from '../../generated/prisma/client';
+import { forbidden } from '../../platform/errors';
 import { validateTimeZone } from '../channels/opening-hours';
+import type { QueuedSession, QueueService } from '../chats/queue.service';
 
 export interface LiveStats {
   waiting: number;
@@ -22,7 +24,7 @@ export interface LiveStats {
  * - average wait: every chat queued today, until an agent took it, it ended, or now;
  * - average time to accept: only chats an agent took.
  */
-export async function liveStats(prisma: PrismaClient, channelIds: readonly string[], timeZone = 'UTC'): Promise<LiveStats> {
+async function liveStats(prisma: PrismaClient, channelIds: readonly string[], timeZone = 'UTC'): Promise<LiveStats> {
   const zone = validateTimeZone(timeZone);
   if (channelIds.length === 0)
     return {
@@ -70,3 +72,57 @@ export async function liveStats(prisma: PrismaClient, channelIds: readonly strin
     ratingsToday: n(row?.ratings),
   };
 }
+
+/** Everything the Dashboard tab shows for a set of channels. */
+export interface DashboardSnapshot {
+  stats: LiveStats;
+  incoming: QueuedSession[];
+  ongoing: ChatSession[];
+}
+
+export interface StatisticsServiceDeps {
+  prisma: PrismaClient;
+  queue: Pick<QueueService, 'waiting'>;
+}
+
+export function createStatisticsService({ prisma, queue }: StatisticsServiceDeps) {
+  /** The agent's channels: their memberships, every channel for admins. */
+  async function memberChannels(agent: Agent): Promise<string[]> {
+    return agent.role === 'ADMIN'
+      ? (await prisma.channel.findMany({ select: { id: true } })).map((c) => c.id)
+      : (await prisma.channelMember.findMany({ where: { agentId: agent.id }, select: { channelId: true } })).map((m) => m.channelId);
+  }
+
+  /** The channels a dashboard covers: the agent's channels, narrowed to `requested`; FORBIDDEN for one outside them. */
+  async function dashboardChannels(agent: Agent, requested: readonly string[] | null | undefined): Promise<string[]> {
+    const available = await memberChannels(agent);
+    if (!requested) return available;
+    const outside = requested.find((id) => !available.includes(id));
+    if (outside) throw forbidden(`You are not a member of channel ${outside}.`);
+    return [...new Set(requested)];
+  }
+
+  /** The channels a live dashboard covers after a membership change: those still available, or all of them when none was requested. */
+  async function currentDashboardChannels(agent: Agent, requested: readonly string[] | null | undefined): Promise<string[]> {
+    const available = await memberChannels(agent);
+    return requested ? [...new Set(requested)].filter((id) => available.includes(id)) : available;
+  }
+
+  /** The live figures of the agent's channels (narrowed to `requested`), "today" counted in `timeZone`. */
+  async function liveStatsFor(agent: Agent, requested: readonly string[] | null | undefined, timeZone: string): Promise<LiveStats> {
+    return liveStats(prisma, await dashboardChannels(agent, requested), timeZone);
+  }
+
+  async function dashboard(channelIds: readonly string[], timeZone: string): Promise<DashboardSnapshot> {
+    const [stats, incoming, ongoing] = await Promise.all([
+      liveStats(prisma, channelIds, timeZone),
+      queue.waiting(channelIds),
+      prisma.chatSession.findMany({ where: { channelId: { in: [...channelIds] }, status: 'ACTIVE' }, orderBy: { startedAt: 'asc' }, take: 500 }),
+    ]);
+    return { stats, incoming, ongoing };
+  }
+
+  return { dashboardChannels, currentDashboardChannels, liveStats: liveStatsFor, dashboard };
+}
+
+export type StatisticsService = ReturnType<typeof createStatisticsService>;

@@ -1,22 +1,9 @@
 import { builder } from '../../graphql/builder';
 import { configFromEnv } from '../../platform/config';
 import type { ChannelAvailability } from '../channels/availability';
-import type { Context } from '../../graphql/context';
-import {
-  channelIdentitySecret,
-  channelIdentityVerification,
-  disableChannelIdentityVerification,
-  identifyVisitor,
-  rotateChannelIdentitySecret,
-  widgetChannel,
-  type ChannelIdentitySecret,
-  type ChannelIdentityVerification,
-  type IdentityDeps,
-  type WidgetChannelConfig,
-} from './widget.service';
+import type { ChannelIdentitySecret, ChannelIdentityVerification, WidgetChannelConfig } from './widget.service';
 import { VisitorFieldEnum, WidgetThemeEnum } from '../channels/channels.graphql';
 import { VisitorRef } from '../chats/chats.graphql';
-import { enforceRateLimit } from '../../platform/rate-limiter';
 
 // Descriptions give the defaults; a deployment may set other limits.
 const defaults = configFromEnv({}).chat;
@@ -127,36 +114,27 @@ const IdentifyVisitorInput = builder.inputType('IdentifyVisitorInput', {
   }),
 });
 
-const identityDeps = (ctx: Context): IdentityDeps => ({ prisma: ctx.prisma, events: ctx.services.events, chats: ctx.services.chats });
-
 builder.queryFields((t) => ({
   widgetChannel: t.field({
     type: WidgetChannelRef,
     description:
       'The public configuration and availability of a channel, for the embedded widget. Needs no credentials. NOT_FOUND for unknown and archived channels. Limited per client address (WIDGET_CHANNEL_LIMIT_PER_IP a minute): RATE_LIMITED with `retryAfter`.',
     args: { channelId: t.arg.id({ required: true, description: 'The channel, as in the embed’s `data-channel`.' }) },
-    resolve: async (_root, { channelId }, ctx) => {
-      await enforceRateLimit(ctx.services.rateLimiter, `widgetChannel:ip:${ctx.ip}`, ctx.services.config.chat.widgetChannelPerIp);
-      return widgetChannel(ctx.prisma, channelId, {
-        mailConfigured: ctx.services.config.mail.smtpUrl != null,
-        reopenWindowMinutes: ctx.services.config.chat.reopenWindowMinutes,
-        maxAttachmentBytes: ctx.services.config.attachments.maxBytes,
-      });
-    },
+    resolve: (_root, { channelId }, ctx) => ctx.services.widget.widgetChannel(channelId, ctx.ip),
   }),
   channelIdentityVerification: t.field({
     type: ChannelIdentityVerificationRef,
     description: 'Whether the channel verifies signed identities and when its secret last changed, without the secret. Admins only.',
     authScopes: { admin: true },
     args: { channelId: t.arg.id({ required: true, description: 'The channel.' }) },
-    resolve: (_root, { channelId }, ctx) => channelIdentityVerification(ctx.prisma, channelId),
+    resolve: (_root, { channelId }, ctx) => ctx.services.widget.channelIdentityVerification(channelId),
   }),
   channelIdentitySecret: t.field({
     type: ChannelIdentitySecretRef,
     description: 'The channel’s identity secret, for the website’s developers. Admins only.',
     authScopes: { admin: true },
     args: { channelId: t.arg.id({ required: true, description: 'The channel.' }) },
-    resolve: (_root, { channelId }, ctx) => channelIdentitySecret(ctx.prisma, channelId),
+    resolve: (_root, { channelId }, ctx) => ctx.services.widget.channelIdentitySecret(channelId),
   }),
 }));
 
@@ -167,7 +145,7 @@ builder.mutationFields((t) => ({
       'Creates the channel’s identity secret, or replaces it: signatures made with the old one are refused from now on, and every visitor verified with it stops being verified until the website signs their email with the new one (emails verified before stay protected). Turns identity verification on. Admins only.',
     authScopes: { admin: true },
     args: { channelId: t.arg.id({ required: true, description: 'The channel.' }) },
-    resolve: (_root, { channelId }, ctx) => rotateChannelIdentitySecret(identityDeps(ctx), channelId),
+    resolve: (_root, { channelId }, ctx) => ctx.services.widget.rotateChannelIdentitySecret(channelId),
   }),
   disableChannelIdentityVerification: t.field({
     type: ChannelIdentityVerificationRef,
@@ -175,7 +153,7 @@ builder.mutationFields((t) => ({
       'Removes the channel’s identity secret: signatures are ignored, no visitor is verified and no email is refused. Turned on again, the channel protects the emails verified before, and visitors are verified anew with the new secret. Admins only.',
     authScopes: { admin: true },
     args: { channelId: t.arg.id({ required: true, description: 'The channel.' }) },
-    resolve: (_root, { channelId }, ctx) => disableChannelIdentityVerification(identityDeps(ctx), channelId),
+    resolve: (_root, { channelId }, ctx) => ctx.services.widget.disableChannelIdentityVerification(channelId),
   }),
   identifyVisitor: t.field({
     type: VisitorRef,
@@ -184,11 +162,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: IdentifyVisitorInput, required: true, description: 'What the website knows.' }) },
     resolve: (_root, { input }, ctx) => {
       const visitor = ctx.principal?.kind === 'visitor' ? ctx.principal.visitor : null;
-      return identifyVisitor(
-        { ...identityDeps(ctx), rateLimiter: ctx.services.rateLimiter, limitPerVisitor: ctx.services.config.chat.identifyPerVisitor },
-        visitor!,
-        { ...input, channelId: input.channelId },
-      );
+      return ctx.services.widget.identifyVisitor(visitor!, input);
     },
   }),
 }));

@@ -60,7 +60,7 @@ export interface WidgetSettings {
   maxAttachmentBytes: number;
 }
 
-export async function widgetChannel(prisma: PrismaClient, channelId: string, settings: WidgetSettings): Promise<WidgetChannelConfig> {
+async function widgetChannel(prisma: PrismaClient, channelId: string, settings: WidgetSettings): Promise<WidgetChannelConfig> {
   // An archived channel is still shown (offline, reason ARCHIVED): visitors must get back to their open chats there.
   const channel = await findAnyChannel(prisma, channelId);
   const availability = await channelAvailability(prisma, channel.id);
@@ -124,15 +124,15 @@ const secretOf = (channel: ChannelIdentityRow): ChannelIdentitySecret => ({
   changedAt: channel.identitySecretChangedAt,
 });
 
-export async function channelIdentityVerification(prisma: PrismaClient, channelId: string): Promise<ChannelIdentityVerification> {
+async function channelIdentityVerification(prisma: PrismaClient, channelId: string): Promise<ChannelIdentityVerification> {
   return verificationOf(await findAnyChannel(prisma, channelId));
 }
 
-export async function channelIdentitySecret(prisma: PrismaClient, channelId: string): Promise<ChannelIdentitySecret> {
+async function channelIdentitySecret(prisma: PrismaClient, channelId: string): Promise<ChannelIdentitySecret> {
   return secretOf(await findAnyChannel(prisma, channelId));
 }
 
-export interface IdentityDeps {
+interface IdentityDeps {
   prisma: PrismaClient;
   events: ChatEventLog;
   chats: Pick<ChatService, 'announceVisitorUpdated'>;
@@ -160,12 +160,12 @@ async function changeSecret({ prisma, events, chats }: IdentityDeps, channelId: 
 }
 
 /** Creates or replaces the secret: signatures made with the old one stop working at once. */
-export async function rotateChannelIdentitySecret(deps: IdentityDeps, channelId: string): Promise<ChannelIdentitySecret> {
+async function rotateChannelIdentitySecret(deps: IdentityDeps, channelId: string): Promise<ChannelIdentitySecret> {
   return secretOf(await changeSecret(deps, channelId, generateIdentitySecret()));
 }
 
 /** Turns verification off: signatures are ignored, nothing is verified and no email is refused until it is turned on again. */
-export async function disableChannelIdentityVerification(deps: IdentityDeps, channelId: string): Promise<ChannelIdentityVerification> {
+async function disableChannelIdentityVerification(deps: IdentityDeps, channelId: string): Promise<ChannelIdentityVerification> {
   return verificationOf(await changeSecret(deps, channelId, null));
 }
 
@@ -187,7 +187,7 @@ export interface IdentifyVisitorInput extends Omit<VisitorFieldsInput, 'country'
  * visitor's; omitted ones stay. The email is checked like in startChat, in this channel and in
  * those of the visitor's other open chats; agents of the open chats are told of any change.
  */
-export async function identifyVisitor(
+async function identifyVisitor(
   deps: IdentityDeps & { rateLimiter: RateLimiter; limitPerVisitor: RateLimit },
   visitor: Visitor,
   input: IdentifyVisitorInput,
@@ -206,3 +206,28 @@ export async function identifyVisitor(
   chats.announceVisitorUpdated(saved);
   return { ...saved.visitor, viewedInChannelId: channel.id };
 }
+
+export interface WidgetServiceDeps extends IdentityDeps {
+  rateLimiter: RateLimiter;
+  limits: { widgetChannelPerIp: RateLimit; identifyPerVisitor: RateLimit };
+  settings: WidgetSettings;
+}
+
+export function createWidgetService(deps: WidgetServiceDeps) {
+  const { prisma, rateLimiter, limits, settings } = deps;
+  return {
+    /** The public configuration of a channel, rate limited per client address. */
+    async widgetChannel(channelId: string, clientAddress: string): Promise<WidgetChannelConfig> {
+      await enforceRateLimit(rateLimiter, `widgetChannel:ip:${clientAddress}`, limits.widgetChannelPerIp);
+      return widgetChannel(prisma, channelId, settings);
+    },
+    channelIdentityVerification: (channelId: string) => channelIdentityVerification(prisma, channelId),
+    channelIdentitySecret: (channelId: string) => channelIdentitySecret(prisma, channelId),
+    rotateChannelIdentitySecret: (channelId: string) => rotateChannelIdentitySecret(deps, channelId),
+    disableChannelIdentityVerification: (channelId: string) => disableChannelIdentityVerification(deps, channelId),
+    identifyVisitor: (visitor: Visitor, input: IdentifyVisitorInput) =>
+      identifyVisitor({ ...deps, limitPerVisitor: limits.identifyPerVisitor }, visitor, input),
+  };
+}
+
+export type WidgetService = ReturnType<typeof createWidgetService>;
