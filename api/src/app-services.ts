@@ -8,6 +8,7 @@ import { createAgentService, type AgentService } from './modules/agents/agents.s
 import { createAttachmentService, type AttachmentService } from './modules/chats/attachments.service';
 import { createAuthService, type AuthService } from './modules/identity/auth.service';
 import { createChannelService, type ChannelService } from './modules/channels/channels.service';
+import { createChatReadService, type ChatReadService } from './modules/chats/chat-reads.service';
 import { createChatEventLog, type ChatEventLog } from './modules/chats/chat-events';
 import { createChatService, type ChatService } from './modules/chats/chats.service';
 import { createIdleMonitor, type IdleMonitor } from './modules/chats/idle';
@@ -33,6 +34,8 @@ export interface AppServices {
   channels: ChannelService;
   events: ChatEventLog;
   chats: ChatService;
+  /** What callers may read of the chats, narrowed to what each may see. */
+  chatReads: ChatReadService;
   queue: QueueService;
   transfers: TransferService;
   idle: IdleMonitor;
@@ -74,6 +77,7 @@ export function createAppServices(database: Database, config: AppConfig, metrics
     channels: createChannelService(prisma, bus),
     events,
     chats,
+    chatReads: createChatReadService({ prisma }),
     queue,
     transfers: createTransferService(prisma, events, bus, chats),
     idle: createIdleMonitor(prisma, chats, config.chat, config.log),

@@ -112,6 +112,8 @@ describe('chatSessions', () => {
 
     const tooMany = await app.gql(LIST, { first: 1000 }, agents.member!.token);
     expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION', field: 'first' });
+    expect(tooMany.errors?.[0]?.message).toBe('first: must be between 0 and 100');
+    expect(tooMany.data?.chatSessions ?? null).toBeNull();
     expect((await app.gql(LIST, {})).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

@@ -1,8 +1,6 @@
-import type { Context } from './context';
 import { validation } from '../platform/errors';
-import type { Prisma } from '../generated/prisma/client';
 
-// Shared guards of the schema: who may read what, page sizes and the sessions an agent sees.
+// Shared guards of the schema: who may read what, and page sizes.
 
 /** Agents, and API tokens with REQUESTS_READ. */
 export const canReadRequests = { $any: { agent: true, apiScope: 'REQUESTS_READ' } } as const;
@@ -48,10 +46,4 @@ export function namedConnection(name: string, description: string) {
       }),
     }),
   } as { name: string; description: string };
-}
-
-/** Non-admin agents see the chat sessions of their own channels only, as in `chatSessions`. */
-export function sessionsVisibleTo(ctx: Context): Prisma.ChatSessionWhereInput {
-  const p = ctx.principal;
-  return p?.kind === 'agent' && p.agent.role !== 'ADMIN' ? { channel: { members: { some: { agentId: p.agent.id } } } } : {};
 }

@@ -38,9 +38,7 @@ async function canReadSettings(channelId: string, ctx: Context): Promise<boolean
   if (agent.role === 'ADMIN') return true;
   let ids = memberChannelIds.get(ctx);
   if (!ids) {
-    ids = ctx.prisma.channelMember
-      .findMany({ where: { agentId: agent.id }, select: { channelId: true } })
-      .then((rows) => new Set(rows.map((r) => r.channelId)));
+    ids = ctx.services.channels.memberChannelIds(agent.id);
     memberChannelIds.set(ctx, ids);
   }
   return (await ids).has(channelId);
@@ -290,14 +288,9 @@ builder.queryFields((t) => ({
     authScopes: { agent: true },
     args: { includeArchived: t.arg.boolean({ defaultValue: false, description: 'Include archived channels.' }) },
     resolve: (query, _root, { includeArchived }, ctx) => {
-      const agent = agentOf(ctx)!;
       return ctx.prisma.channel.findMany({
         ...query,
-        where: {
-          ...(agent.role === 'ADMIN' ? {} : { members: { some: { agentId: agent.id } } }),
-          ...(includeArchived ? {} : { archivedAt: null }),
-        },
-        orderBy: { name: 'asc' },
+        ...ctx.services.channels.visibleChannelsQuery(agentOf(ctx)!, includeArchived ?? false),
       });
     },
   }),

@@ -261,6 +261,20 @@ export function createChannelService(prisma: PrismaClient, bus: EventBus) {
     return channel;
   }
 
+  /** The channels an agent is a member of. */
+  async function memberChannelIds(agentId: string): Promise<Set<string>> {
+    const rows = await prisma.channelMember.findMany({ where: { agentId }, select: { channelId: true } });
+    return new Set(rows.map((r) => r.channelId));
+  }
+
+  /** The channel list an agent sees: every channel for admins, their own for others; archived ones only when asked. By name. */
+  function visibleChannelsQuery(agent: Pick<Agent, 'id' | 'role'>, includeArchived: boolean) {
+    return {
+      where: { ...(agent.role === 'ADMIN' ? {} : { members: { some: { agentId: agent.id } } }), ...(includeArchived ? {} : { archivedAt: null }) },
+      orderBy: { name: 'asc' },
+    } satisfies Prisma.ChannelFindManyArgs;
+  }
+
   /** Admins read every channel; agents only the channels they are members of (others are NOT_FOUND). */
   async function readable(agent: Pick<Agent, 'id' | 'role'>, id: string): Promise<Channel> {
     const channel = isUuid(id)
@@ -387,7 +401,7 @@ export function createChannelService(prisma: PrismaClient, bus: EventBus) {
     return channel;
   }
 
-  return { readable, create, update, setArchived, remove, setMember, removeMember };
+  return { memberChannelIds, visibleChannelsQuery, readable, create, update, setArchived, remove, setMember, removeMember };
 }
 
 export type ChannelService = ReturnType<typeof createChannelService>;

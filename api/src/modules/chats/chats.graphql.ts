@@ -1,14 +1,11 @@
 import { builder } from '../../graphql/builder';
 import type { Context } from '../../graphql/context';
 import { agentOf } from '../../graphql/context';
-import { forbidden, validation } from '../../platform/errors';
 import { EndedBy, MessageAuthor, SessionStatus, SystemMessageType } from '../../generated/prisma/enums';
-import type { Prisma } from '../../generated/prisma/client';
-import { agentSessionRole, findReadableSession } from './chat-access';
-import { isUuid } from '../../platform/ids';
-import { AGENT_ONLY_SYSTEM_TYPES, messageDto, type ChatEventDto, type ChatEventKind, type MessageDto, type ParticipantDto } from './chat-dto';
+import { checkedPageSize } from '../../graphql/guards';
+import type { ChatEventDto, ChatEventKind, MessageDto, ParticipantDto } from './chat-dto';
 import { filterAsync } from '../../platform/async-iterators';
-import { isEmailVerifiedIn, type VisitorInChannel } from './visitor-identity';
+import type { VisitorInChannel } from './visitor-identity';
 
 export const SessionStatusEnum = builder.enumType(SessionStatus, {
   name: 'SessionStatus',
@@ -164,18 +161,13 @@ export const VisitorRef = builder.prismaObject('Visitor', {
         'True when the email is verified in the channel this visitor is read through (`ChatSession.visitor`: the chat’s channel; `identifyVisitor`: its channel): the website signed it with that channel’s current secret. Verification is per channel; false when there is no such channel.',
       resolve: (visitor, _args, ctx) => {
         const channelId = (visitor as Partial<VisitorInChannel>).viewedInChannelId;
-        return channelId ? isEmailVerifiedIn(ctx.prisma, channelId, visitor) : false;
+        return channelId ? ctx.services.chatReads.isEmailVerified(channelId, visitor) : false;
       },
     }),
   }),
 });
 
-const visibleToVisitor = (ctx: Context) => ctx.principal?.kind === 'visitor';
-/**
- * Messages a visitor may see. Not `NOT: { systemType: { in } }`: in SQL that is NULL for the
- * (systemType-less) visitor and agent messages, which would hide the whole conversation.
- */
-const visitorVisible: Prisma.MessageWhereInput = { OR: [{ systemType: null }, { systemType: { notIn: [...AGENT_ONLY_SYSTEM_TYPES] } }] };
+const readerIsVisitor = (ctx: Context) => ctx.principal?.kind === 'visitor';
 
 builder.prismaObject('ChatSession', {
   description: 'One conversation between a visitor and the agents of a channel.',
@@ -218,14 +210,7 @@ builder.prismaObject('ChatSession', {
     agentReadCursor: t.exposeInt('agentReadSeq', { description: 'The handling agent has read everything up to this cursor.' }),
     unreadCount: t.int({
       description: 'Messages the caller’s side has not read: visitor messages for agents, agent and system messages for the visitor.',
-      resolve: (s, _args, ctx) => {
-        const visitor = visibleToVisitor(ctx);
-        return ctx.prisma.message.count({
-          where: visitor
-            ? { sessionId: s.id, seq: { gt: s.visitorReadSeq }, authorKind: { not: 'VISITOR' }, ...visitorVisible }
-            : { sessionId: s.id, seq: { gt: s.agentReadSeq }, authorKind: 'VISITOR' },
-        });
-      },
+      resolve: (s, _args, ctx) => ctx.services.chatReads.unreadCount(s, readerIsVisitor(ctx)),
     }),
     messages: t.field({
       type: MessagePageRef,
@@ -234,20 +219,7 @@ builder.prismaObject('ChatSession', {
         beforeCursor: t.arg.int({ description: 'Only messages before this cursor.' }),
         last: t.arg.int({ defaultValue: 50, description: 'How many, 1–200.' }),
       },
-      resolve: async (s, { beforeCursor, last }, ctx) => {
-        const take = Math.min(Math.max(last ?? 50, 1), 200);
-        const where: Prisma.MessageWhereInput = {
-          sessionId: s.id,
-          ...(beforeCursor != null ? { seq: { lt: beforeCursor } } : {}),
-          ...(visibleToVisitor(ctx) ? visitorVisible : {}),
-        };
-        const [rows, channel] = await Promise.all([
-          ctx.prisma.message.findMany({ where, orderBy: { seq: 'desc' }, take: take + 1, include: { agent: true } }),
-          ctx.prisma.channel.findUniqueOrThrow({ where: { id: s.channelId }, select: { showAgentPhoto: true } }),
-        ]);
-        const page = rows.slice(0, take).reverse();
-        return { messages: page.map((m) => messageDto(m, m.agent, channel.showAgentPhoto)), hasMore: rows.length > take };
-      },
+      resolve: (s, { beforeCursor, last }, ctx) => ctx.services.chatReads.messagePage(s, { beforeCursor, last, readerIsVisitor: readerIsVisitor(ctx) }),
     }),
   }),
 });
@@ -303,7 +275,7 @@ builder.queryFields((t) => ({
     authScopes: { $any: { agent: true, visitor: true, apiScope: 'CHATS_READ' } },
     args: { id: t.arg.id({ required: true, description: 'The session id.' }) },
     resolve: async (query, _root, { id }, ctx) => {
-      const session = await findReadableSession(ctx.prisma, ctx.principal, id);
+      const session = await ctx.services.chatReads.findReadable(ctx.principal, id);
       return ctx.prisma.chatSession.findUniqueOrThrow({ ...query, where: { id: session.id } });
     },
   }),
@@ -311,21 +283,7 @@ builder.queryFields((t) => ({
     type: ['ChatSession'],
     description: 'The chats I am handling, those offered to me by a pending transfer, and my chats that ended in the last 8 hours; newest activity first.',
     authScopes: { agent: true },
-    resolve: (query, _root, _args, ctx) => {
-      const agent = agentOf(ctx)!;
-      return ctx.prisma.chatSession.findMany({
-        ...query,
-        where: {
-          OR: [
-            { agentId: agent.id, status: 'ACTIVE' },
-            { agentId: agent.id, status: { in: ['ENDED', 'CLOSED'] }, endedAt: { gte: new Date(Date.now() - 8 * 3_600_000) } },
-            { transfers: { some: { toAgentId: agent.id, status: 'PENDING' } } },
-          ],
-        },
-        orderBy: { lastActivityAt: 'desc' },
-        take: 200,
-      });
-    },
+    resolve: (query, _root, _args, ctx) => ctx.prisma.chatSession.findMany({ ...query, ...ctx.services.chatReads.myChatsQuery(agentOf(ctx)!) }),
   }),
 }));
 
@@ -403,11 +361,7 @@ builder.mutationFields((t) => ({
     authScopes: { agent: true },
     args: { sessionId: t.arg.id({ required: true, description: 'The chat to listen to.' }) },
     resolve: async (query, _root, { sessionId }, ctx) => {
-      const agent = agentOf(ctx)!;
-      const session = await findReadableSession(ctx.prisma, ctx.principal, sessionId);
-      const role = await agentSessionRole(ctx.prisma, agent, session);
-      if (!role.isAdmin && !role.membership?.canListenIn && !role.membership?.isManager && !role.isFormerOwner)
-        throw forbidden('Listening in needs the can-listen-in flag in this channel.');
+      const session = await ctx.services.chatReads.listenTo(ctx.principal, agentOf(ctx)!, sessionId);
       return ctx.prisma.chatSession.findUniqueOrThrow({ ...query, where: { id: session.id } });
     },
   }),
@@ -424,7 +378,7 @@ builder.subscriptionField('chatEvents', (t) =>
       after: t.arg.int({ description: 'The last cursor you have; omit to receive only new events.' }),
     },
     subscribe: async (_root, { sessionId, after }, ctx) => {
-      const session = await findReadableSession(ctx.prisma, ctx.principal, sessionId);
+      const session = await ctx.services.chatReads.findReadable(ctx.principal, sessionId);
       const stream = ctx.services.events.stream(session.id, after ?? null);
       return ctx.principal?.kind === 'visitor' ? filterAsync(stream, (e) => e.audience === 'ALL') : stream;
     },
@@ -453,27 +407,9 @@ builder.queryField('chatSessions', (t) =>
       description:
         'Chat sessions, newest first, as a Relay connection. Visitors see their own; agents the sessions of their channels (admins all); API tokens need CHATS_READ.',
       authScopes: { $any: { agent: true, visitor: true, apiScope: 'CHATS_READ' } },
+      maxSize: checkedPageSize,
       args: { filter: t.arg({ type: ChatSessionFilter, description: 'Conditions; omit for all you may see.' }) },
-      resolve: async (query, _root, { filter, first, last }, ctx) => {
-        for (const [name, value] of [
-          ['first', first],
-          ['last', last],
-        ] as const)
-          if (value != null && (value < 0 || value > 100)) throw validation(name, 'must be between 0 and 100');
-        const where: Prisma.ChatSessionWhereInput[] = [];
-        const p = ctx.principal!;
-        if (p.kind === 'visitor') where.push({ visitorId: p.visitor.id });
-        if (p.kind === 'agent' && p.agent.role !== 'ADMIN') where.push({ channel: { members: { some: { agentId: p.agent.id } } } });
-        const ids = (values: readonly string[] | null | undefined) => values?.filter(isUuid);
-        if (filter?.status) where.push({ status: { in: filter.status } });
-        if (filter?.channelIds) where.push({ channelId: { in: ids(filter.channelIds) } });
-        if (filter?.agentId != null) where.push({ agentId: isUuid(filter.agentId) ? filter.agentId : '00000000-0000-0000-0000-000000000000' });
-        if (filter?.visitorId != null) where.push({ visitorId: isUuid(filter.visitorId) ? filter.visitorId : '00000000-0000-0000-0000-000000000000' });
-        if (filter?.missed != null) where.push({ missed: filter.missed });
-        if (filter?.requestedAfter) where.push({ requestedAt: { gte: filter.requestedAfter } });
-        if (filter?.requestedBefore) where.push({ requestedAt: { lt: filter.requestedBefore } });
-        return ctx.prisma.chatSession.findMany({ ...query, where: { AND: where }, orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }] });
-      },
+      resolve: (query, _root, { filter }, ctx) => ctx.prisma.chatSession.findMany({ ...query, ...ctx.services.chatReads.sessionsQuery(ctx.principal, filter) }),
     },
     { name: 'ChatSessionConnection', description: 'A page of chat sessions.' },
     { name: 'ChatSessionEdge', description: 'A chat session in a page.' },

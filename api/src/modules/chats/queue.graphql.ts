@@ -1,7 +1,5 @@
 import { builder } from '../../graphql/builder';
 import { agentOf } from '../../graphql/context';
-import type { ChatSession } from '../../generated/prisma/client';
-import { findReadableSession } from './chat-access';
 import type { ChannelSignal } from '../../platform/pubsub';
 import { signalStream } from '../../platform/live-signals';
 import type { QueueStatus, QueuedSession } from './queue.service';
@@ -79,12 +77,12 @@ builder.subscriptionField('queueStatus', (t) =>
     authScopes: { $any: { visitor: true, agent: true } },
     args: { sessionId: t.arg.id({ required: true, description: 'The chat.' }) },
     subscribe: async (_root, { sessionId }, ctx) => {
-      const session = await findReadableSession(ctx.prisma, ctx.principal, sessionId);
+      const session = await ctx.services.chatReads.findReadable(ctx.principal, sessionId);
       return signalStream<ChannelSignal, QueueStatus>(ctx.services.bus, {
         routes: [['channel', session.channelId]],
         coalesceMs: 250,
         emitInitial: true,
-        compute: async () => ctx.services.queue.statusOf((await ctx.prisma.chatSession.findUnique({ where: { id: session.id } })) as ChatSession),
+        compute: () => ctx.services.queue.statusOfSession(session.id),
       });
     },
     resolve: (status) => status,

@@ -168,6 +168,11 @@ export function createQueueService(prisma: PrismaClient, events: ChatEventLog, b
     return waiting(await watchedChannels(agent, channelIds));
   }
 
+  /** The queue status of a session as it is now (its status may have changed since it was read). */
+  async function statusOfSession(sessionId: string): Promise<QueueStatus> {
+    return statusOf((await prisma.chatSession.findUnique({ where: { id: sessionId } })) as ChatSession);
+  }
+
   /** What a waiting visitor sees: their place in line and the expected wait. */
   async function statusOf(session: ChatSession): Promise<QueueStatus> {
     const [queueLength, ahead, averageWait] = await Promise.all([
@@ -249,7 +254,7 @@ export function createQueueService(prisma: PrismaClient, events: ChatEventLog, b
     };
   }
 
-  return { claimNext, accept, queueFor, waiting, statusOf, averageWaitSeconds, respondableChannels, watchedChannels, releaseAgent };
+  return { claimNext, accept, queueFor, waiting, statusOf, statusOfSession, averageWaitSeconds, respondableChannels, watchedChannels, releaseAgent };
 }
 
 export type QueueService = ReturnType<typeof createQueueService>;

@@ -1,7 +1,6 @@
 import { builder } from '../../graphql/builder';
 import { agentOf } from '../../graphql/context';
 import { TransferStatus } from '../../generated/prisma/enums';
-import { findReadableSession } from './chat-access';
 
 const TransferStatusEnum = builder.enumType(TransferStatus, {
   name: 'TransferStatus',
@@ -39,7 +38,7 @@ builder.queryFields((t) => ({
     authScopes: { agent: true },
     args: { sessionId: t.arg.id({ required: true, description: 'The chat to transfer.' }) },
     resolve: async (query, _root, { sessionId }, ctx) => {
-      const session = await findReadableSession(ctx.prisma, ctx.principal, sessionId);
+      const session = await ctx.services.chatReads.findReadable(ctx.principal, sessionId);
       return ctx.services.transfers.eligibleTargets(session, agentOf(ctx)!.id, query);
     },
   }),

@@ -20,7 +20,8 @@ import {
   updateContact,
   type ContactSuggestion,
 } from './contacts.service';
-import { canReadChats, canReadCrm, canReadRequests, canWriteCrm, checkedPageSize, idField, namedConnection, sessionsVisibleTo } from '../../graphql/guards';
+import { canReadChats, canReadCrm, canReadRequests, canWriteCrm, checkedPageSize, idField, namedConnection } from '../../graphql/guards';
+import { sessionsVisibleTo } from '../chats/chat-reads.service';
 
 const newestFirst = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
@@ -151,7 +152,7 @@ export const ContactType = builder.prismaObject('Contact', {
         maxSize: checkedPageSize,
         authScopes: canReadChats,
         description: 'Chats linked to this contact, newest first. Agents see those of their own channels (admins all); API tokens also need CHATS_READ.',
-        query: (_args, ctx) => ({ where: sessionsVisibleTo(ctx), orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }] }),
+        query: (_args, ctx) => ({ where: sessionsVisibleTo(ctx.principal), orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }] }),
       },
       namedConnection('ContactChatSessionConnection', 'A page of a contact’s chat sessions.'),
       { name: 'ContactChatSessionEdge', description: 'A chat session in a page.' },
