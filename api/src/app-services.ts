@@ -16,6 +16,7 @@ import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } fro
 import { createTransferService, type TransferService } from './modules/chats/transfers.service';
 import { createStatisticsService, type StatisticsService } from './modules/statistics/statistics.service';
 import { createWidgetService, type WidgetService } from './modules/widget/widget.service';
+import { createContactService, type ContactService } from './modules/crm/contacts.service';
 import { createTranscriptService, type TranscriptService } from './modules/transcripts/transcripts.service';
 
 /** The domain services one API instance runs with; handed to every resolver through the context. */
@@ -40,6 +41,7 @@ export interface AppServices {
   transcripts: TranscriptService;
   statistics: StatisticsService;
   widget: WidgetService;
+  contacts: ContactService;
   close(): Promise<void>;
 }
 
@@ -92,6 +94,7 @@ export function createAppServices(database: Database, config: AppConfig, metrics
         maxAttachmentBytes: config.attachments.maxBytes,
       },
     }),
+    contacts: createContactService({ prisma, events, chats }),
     async close() {
       await bus.close();
       redis?.disconnect();

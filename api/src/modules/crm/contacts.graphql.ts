@@ -1,25 +1,5 @@
 import { builder } from '../../graphql/builder';
-import {
-  COMPANY_LIMITS,
-  CONTACT_LIMITS,
-  CRM_SEARCH_LIMITS,
-  SUGGESTION_LIMITS,
-  cleanId,
-  companySearchWhere,
-  contactSearchWhere,
-  contactSuggestionsForChat,
-  createCompany,
-  createContact,
-  createContactFromChat,
-  deleteCompany,
-  deleteContact,
-  findCompany,
-  findContact,
-  linkChatToContact,
-  updateCompany,
-  updateContact,
-  type ContactSuggestion,
-} from './contacts.service';
+import { COMPANY_LIMITS, CONTACT_LIMITS, CRM_SEARCH_LIMITS, SUGGESTION_LIMITS, type ContactSuggestion } from './contacts.service';
 import { canReadChats, canReadCrm, canReadRequests, canWriteCrm, checkedPageSize, idField, namedConnection, sessionsVisibleTo } from '../../graphql/guards';
 
 const newestFirst = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
@@ -298,10 +278,8 @@ builder.queryFields((t) => ({
     description: 'One contact by id. Agents, and API tokens with CONTACTS_READ.',
     authScopes: canReadCrm,
     args: { id: t.arg.id({ required: true, description: 'The contact id.' }) },
-    resolve: async (query, _root, { id }, ctx) => {
-      const contact = await findContact(ctx.prisma, id);
-      return ctx.prisma.contact.findUniqueOrThrow({ ...query, where: { id: contact.id } });
-    },
+    resolve: async (query, _root, { id }, ctx) =>
+      ctx.prisma.contact.findUniqueOrThrow({ ...query, where: { id: (await ctx.services.contacts.findContact(id)).id } }),
   }),
   contacts: t.prismaConnection(
     {
@@ -315,11 +293,7 @@ builder.queryFields((t) => ({
         companyId: t.arg.id({ description: 'Only the contacts of this company.' }),
       },
       resolve: (query, _root, { search, companyId }, ctx) =>
-        ctx.prisma.contact.findMany({
-          ...query,
-          where: { AND: [contactSearchWhere(search), companyId != null ? { companyId: cleanId('companyId', companyId) } : {}] },
-          orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }],
-        }),
+        ctx.prisma.contact.findMany({ ...query, ...ctx.services.contacts.contactListArgs({ search, companyId }) }),
     },
     { name: 'ContactConnection', description: 'A page of contacts.' },
     { name: 'ContactEdge', description: 'A contact in a page.' },
@@ -329,10 +303,8 @@ builder.queryFields((t) => ({
     description: 'One company by id. Agents, and API tokens with CONTACTS_READ.',
     authScopes: canReadCrm,
     args: { id: t.arg.id({ required: true, description: 'The company id.' }) },
-    resolve: async (query, _root, { id }, ctx) => {
-      const company = await findCompany(ctx.prisma, id);
-      return ctx.prisma.company.findUniqueOrThrow({ ...query, where: { id: company.id } });
-    },
+    resolve: async (query, _root, { id }, ctx) =>
+      ctx.prisma.company.findUniqueOrThrow({ ...query, where: { id: (await ctx.services.contacts.findCompany(id)).id } }),
   }),
   companies: t.prismaConnection(
     {
@@ -346,8 +318,7 @@ builder.queryFields((t) => ({
           description: `Words that must each appear in the name or domain (case-insensitive); at most ${CRM_SEARCH_LIMITS.length} characters.`,
         }),
       },
-      resolve: (query, _root, { search }, ctx) =>
-        ctx.prisma.company.findMany({ ...query, where: companySearchWhere(search), orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+      resolve: (query, _root, { search }, ctx) => ctx.prisma.company.findMany({ ...query, ...ctx.services.contacts.companyListArgs(search) }),
     },
     { name: 'CompanyConnection', description: 'A page of companies.' },
     { name: 'CompanyEdge', description: 'A company in a page.' },
@@ -361,7 +332,7 @@ builder.queryFields((t) => ({
       sessionId: t.arg.id({ required: true, description: 'The chat.' }),
       first: t.arg.int({ description: `How many at most, 1–${SUGGESTION_LIMITS.max} (default ${SUGGESTION_LIMITS.default}).` }),
     },
-    resolve: (_root, { sessionId, first }, ctx) => contactSuggestionsForChat(ctx.prisma, ctx.principal, sessionId, first),
+    resolve: (_root, { sessionId, first }, ctx) => ctx.services.contacts.contactSuggestionsForChat(ctx.principal, sessionId, first),
   }),
 }));
 
@@ -371,10 +342,8 @@ builder.mutationFields((t) => ({
     description: 'Creates a contact. Agents, and API tokens with CONTACTS_WRITE.',
     authScopes: canWriteCrm,
     args: { input: t.arg({ type: CreateContactInput, required: true, description: 'The contact.' }) },
-    resolve: async (query, _root, { input }, ctx) => {
-      const contact = await createContact(ctx.prisma, input);
-      return ctx.prisma.contact.findUniqueOrThrow({ ...query, where: { id: contact.id } });
-    },
+    resolve: async (query, _root, { input }, ctx) =>
+      ctx.prisma.contact.findUniqueOrThrow({ ...query, where: { id: (await ctx.services.contacts.createContact(input)).id } }),
   }),
   updateContact: t.prismaField({
     type: 'Contact',
@@ -384,26 +353,22 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The contact.' }),
       input: t.arg({ type: UpdateContactInput, required: true, description: 'The changes.' }),
     },
-    resolve: async (query, _root, { id, input }, ctx) => {
-      const contact = await updateContact(ctx.prisma, id, input);
-      return ctx.prisma.contact.findUniqueOrThrow({ ...query, where: { id: contact.id } });
-    },
+    resolve: async (query, _root, { id, input }, ctx) =>
+      ctx.prisma.contact.findUniqueOrThrow({ ...query, where: { id: (await ctx.services.contacts.updateContact(id, input)).id } }),
   }),
   deleteContact: t.id({
     description: 'Deletes a contact and returns its id. Its chats, requests, sales and follow-ups stay, unlinked. Agents, and API tokens with CONTACTS_WRITE.',
     authScopes: canWriteCrm,
     args: { id: t.arg.id({ required: true, description: 'The contact.' }) },
-    resolve: async (_root, { id }, ctx) => (await deleteContact(ctx.prisma, id)).id,
+    resolve: async (_root, { id }, ctx) => (await ctx.services.contacts.deleteContact(id)).id,
   }),
   createCompany: t.prismaField({
     type: 'Company',
     description: 'Creates a company. Agents, and API tokens with CONTACTS_WRITE.',
     authScopes: canWriteCrm,
     args: { input: t.arg({ type: CreateCompanyInput, required: true, description: 'The company.' }) },
-    resolve: async (query, _root, { input }, ctx) => {
-      const company = await createCompany(ctx.prisma, input);
-      return ctx.prisma.company.findUniqueOrThrow({ ...query, where: { id: company.id } });
-    },
+    resolve: async (query, _root, { input }, ctx) =>
+      ctx.prisma.company.findUniqueOrThrow({ ...query, where: { id: (await ctx.services.contacts.createCompany(input)).id } }),
   }),
   updateCompany: t.prismaField({
     type: 'Company',
@@ -413,17 +378,15 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The company.' }),
       input: t.arg({ type: UpdateCompanyInput, required: true, description: 'The changes.' }),
     },
-    resolve: async (query, _root, { id, input }, ctx) => {
-      const company = await updateCompany(ctx.prisma, id, input);
-      return ctx.prisma.company.findUniqueOrThrow({ ...query, where: { id: company.id } });
-    },
+    resolve: async (query, _root, { id, input }, ctx) =>
+      ctx.prisma.company.findUniqueOrThrow({ ...query, where: { id: (await ctx.services.contacts.updateCompany(id, input)).id } }),
   }),
   deleteCompany: t.id({
     description:
       'Deletes a company and returns its id. Its contacts, chats, requests, sales and follow-ups stay, without a company. Agents, and API tokens with CONTACTS_WRITE.',
     authScopes: canWriteCrm,
     args: { id: t.arg.id({ required: true, description: 'The company.' }) },
-    resolve: async (_root, { id }, ctx) => (await deleteCompany(ctx.prisma, id)).id,
+    resolve: async (_root, { id }, ctx) => (await ctx.services.contacts.deleteCompany(id)).id,
   }),
   linkChatToContact: t.prismaField({
     type: 'ChatSession',
@@ -435,7 +398,7 @@ builder.mutationFields((t) => ({
       contactId: t.arg.id({ description: 'The contact; null unlinks.' }),
     },
     resolve: async (query, _root, { sessionId, contactId }, ctx) => {
-      const session = await linkChatToContact(ctx.services, ctx.principal, sessionId, contactId == null ? null : contactId);
+      const session = await ctx.services.contacts.linkChatToContact(ctx.principal, sessionId, contactId ?? null);
       return ctx.prisma.chatSession.findUniqueOrThrow({ ...query, where: { id: session.id } });
     },
   }),
@@ -448,10 +411,6 @@ builder.mutationFields((t) => ({
       sessionId: t.arg.id({ required: true, description: 'The chat.' }),
       input: t.arg({ type: CreateContactFromChatInput, description: 'Overrides and options; omit to take everything from the visitor.' }),
     },
-    resolve: (_root, { sessionId, input }, ctx) =>
-      createContactFromChat(ctx.services, ctx.principal, sessionId, {
-        ...input,
-        companyId: input?.companyId == null ? input?.companyId : input.companyId,
-      }),
+    resolve: (_root, { sessionId, input }, ctx) => ctx.services.contacts.createContactFromChat(ctx.principal, sessionId, { ...input }),
   }),
 }));
