@@ -17,6 +17,7 @@ import { createTransferService, type TransferService } from './modules/chats/tra
 import { createStatisticsService, type StatisticsService } from './modules/statistics/statistics.service';
 import { createWidgetService, type WidgetService } from './modules/widget/widget.service';
 import { createContactService, type ContactService } from './modules/crm/contacts.service';
+import { createSalesService, type SalesService } from './modules/crm/sales.service';
 import { createTranscriptService, type TranscriptService } from './modules/transcripts/transcripts.service';
 
 /** The domain services one API instance runs with; handed to every resolver through the context. */
@@ -42,6 +43,7 @@ export interface AppServices {
   statistics: StatisticsService;
   widget: WidgetService;
   contacts: ContactService;
+  sales: SalesService;
   close(): Promise<void>;
 }
 
@@ -95,6 +97,7 @@ export function createAppServices(database: Database, config: AppConfig, metrics
       },
     }),
     contacts: createContactService({ prisma, events, chats }),
+    sales: createSalesService({ prisma }),
     async close() {
       await bus.close();
       redis?.disconnect();
