@@ -18,6 +18,7 @@ import { createStatisticsService, type StatisticsService } from './modules/stati
 import { createWidgetService, type WidgetService } from './modules/widget/widget.service';
 import { createContactService, type ContactService } from './modules/crm/contacts.service';
 import { createSalesService, type SalesService } from './modules/crm/sales.service';
+import { createRequestService, type RequestService } from './modules/crm/requests.service';
 import { createTranscriptService, type TranscriptService } from './modules/transcripts/transcripts.service';
 
 /** The domain services one API instance runs with; handed to every resolver through the context. */
@@ -44,6 +45,7 @@ export interface AppServices {
   widget: WidgetService;
   contacts: ContactService;
   sales: SalesService;
+  requests: RequestService;
   close(): Promise<void>;
 }
 
@@ -98,6 +100,7 @@ export function createAppServices(database: Database, config: AppConfig, metrics
     }),
     contacts: createContactService({ prisma, events, chats }),
     sales: createSalesService({ prisma }),
+    requests: createRequestService({ prisma, rateLimiter, offlineFormLimitPerIp: config.chat.offlineFormPerIp, auth, events, chats }),
     async close() {
       await bus.close();
       redis?.disconnect();
