@@ -1,8 +1,37 @@
 import { builder } from '../../graphql/builder';
+import type { Context } from '../../graphql/context';
+import type { Prisma } from '../../generated/prisma/client';
 import { COMPANY_LIMITS, CONTACT_LIMITS, CRM_SEARCH_LIMITS, SUGGESTION_LIMITS, type ContactSuggestion } from './contacts.service';
 import { canReadChats, canReadCrm, canReadRequests, canWriteCrm, checkedPageSize, idField, namedConnection, sessionsVisibleTo } from '../../graphql/guards';
 
-const newestFirst = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
+const newestFirst = [{ createdAt: 'desc' }, { id: 'desc' }] satisfies Prisma.RequestOrderByWithRelationInput[];
+const byName = [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }] satisfies Prisma.ContactOrderByWithRelationInput[];
+const latestDateFirst = [{ date: 'desc' }, { id: 'desc' }] satisfies Prisma.SaleOrderByWithRelationInput[];
+const newestChatFirst = [{ requestedAt: 'desc' }, { id: 'desc' }] satisfies Prisma.ChatSessionOrderByWithRelationInput[];
+const openFirstByDueDate = [{ done: 'asc' }, { dueAt: 'asc' }, { id: 'asc' }] satisfies Prisma.FollowUpOrderByWithRelationInput[];
+
+/** The records a company or contact lists, as their connection types name and describe them. */
+const listedItems = {
+  Contact: { one: 'contact', many: 'contacts' },
+  Request: { one: 'request', many: 'requests' },
+  Sale: { one: 'sale', many: 'sales' },
+  FollowUp: { one: 'follow-up', many: 'follow-ups' },
+  ChatSession: { one: 'chat session', many: 'chat sessions' },
+} as const;
+
+/**
+ * The arguments after the relation's name of `t.relatedConnection` for a company's or contact's
+ * list: pages by id with their total count and a checked size, in types named
+ * `<Owner><Item>Connection` and `<Owner><Item>Edge`.
+ */
+function relatedPage<Options extends { description: string }>(owner: 'Company' | 'Contact', item: keyof typeof listedItems, options: Options) {
+  const { one, many } = listedItems[item];
+  return [
+    { cursor: 'id', totalCount: true, maxSize: checkedPageSize, ...options },
+    namedConnection(`${owner}${item}Connection`, `A page of a ${owner.toLowerCase()}’s ${many}.`),
+    { name: `${owner}${item}Edge`, description: `A ${one} in a page.` },
+  ] as const;
+}
 
 export const CompanyType = builder.prismaObject('Company', {
   description: 'A company in the CRM. Readable by agents and by API tokens with CONTACTS_READ.',
@@ -17,52 +46,26 @@ export const CompanyType = builder.prismaObject('Company', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed.' }),
     contacts: t.relatedConnection(
       'contacts',
-      {
-        cursor: 'id',
-        totalCount: true,
-        maxSize: checkedPageSize,
-        description: 'Its contacts, by last name then first name.',
-        query: { orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }] },
-      },
-      namedConnection('CompanyContactConnection', 'A page of a company’s contacts.'),
-      { name: 'CompanyContactEdge', description: 'A contact in a page.' },
+      ...relatedPage('Company', 'Contact', { description: 'Its contacts, by last name then first name.', query: { orderBy: byName } }),
     ),
     requests: t.relatedConnection(
       'requests',
-      {
-        cursor: 'id',
-        totalCount: true,
-        maxSize: checkedPageSize,
+      ...relatedPage('Company', 'Request', {
         authScopes: canReadRequests,
         description: 'Its requests, newest first. Also needs an agent or REQUESTS_READ.',
         query: { orderBy: newestFirst },
-      },
-      namedConnection('CompanyRequestConnection', 'A page of a company’s requests.'),
-      { name: 'CompanyRequestEdge', description: 'A request in a page.' },
+      }),
     ),
     sales: t.relatedConnection(
       'sales',
-      {
-        cursor: 'id',
-        totalCount: true,
-        maxSize: checkedPageSize,
-        description: 'Its sales, latest date first.',
-        query: { orderBy: [{ date: 'desc' }, { id: 'desc' }] },
-      },
-      namedConnection('CompanySaleConnection', 'A page of a company’s sales.'),
-      { name: 'CompanySaleEdge', description: 'A sale in a page.' },
+      ...relatedPage('Company', 'Sale', { description: 'Its sales, latest date first.', query: { orderBy: latestDateFirst } }),
     ),
     followUps: t.relatedConnection(
       'followUps',
-      {
-        cursor: 'id',
-        totalCount: true,
-        maxSize: checkedPageSize,
+      ...relatedPage('Company', 'FollowUp', {
         description: 'Its follow-ups: open ones first, each group by due date.',
-        query: { orderBy: [{ done: 'asc' }, { dueAt: 'asc' }, { id: 'asc' }] },
-      },
-      namedConnection('CompanyFollowUpConnection', 'A page of a company’s follow-ups.'),
-      { name: 'CompanyFollowUpEdge', description: 'A follow-up in a page.' },
+        query: { orderBy: openFirstByDueDate },
+      }),
     ),
   }),
 });
@@ -88,53 +91,30 @@ export const ContactType = builder.prismaObject('Contact', {
     company: t.relation('company', { nullable: true, description: 'The company the contact works for.' }),
     requests: t.relatedConnection(
       'requests',
-      {
-        cursor: 'id',
-        totalCount: true,
-        maxSize: checkedPageSize,
+      ...relatedPage('Contact', 'Request', {
         authScopes: canReadRequests,
         description: 'The contact’s requests, newest first. Also needs an agent or REQUESTS_READ.',
         query: { orderBy: newestFirst },
-      },
-      namedConnection('ContactRequestConnection', 'A page of a contact’s requests.'),
-      { name: 'ContactRequestEdge', description: 'A request in a page.' },
+      }),
     ),
     sales: t.relatedConnection(
       'sales',
-      {
-        cursor: 'id',
-        totalCount: true,
-        maxSize: checkedPageSize,
-        description: 'The contact’s sales, latest date first.',
-        query: { orderBy: [{ date: 'desc' }, { id: 'desc' }] },
-      },
-      namedConnection('ContactSaleConnection', 'A page of a contact’s sales.'),
-      { name: 'ContactSaleEdge', description: 'A sale in a page.' },
+      ...relatedPage('Contact', 'Sale', { description: 'The contact’s sales, latest date first.', query: { orderBy: latestDateFirst } }),
     ),
     followUps: t.relatedConnection(
       'followUps',
-      {
-        cursor: 'id',
-        totalCount: true,
-        maxSize: checkedPageSize,
+      ...relatedPage('Contact', 'FollowUp', {
         description: 'The contact’s follow-ups: open ones first, each group by due date.',
-        query: { orderBy: [{ done: 'asc' }, { dueAt: 'asc' }, { id: 'asc' }] },
-      },
-      namedConnection('ContactFollowUpConnection', 'A page of a contact’s follow-ups.'),
-      { name: 'ContactFollowUpEdge', description: 'A follow-up in a page.' },
+        query: { orderBy: openFirstByDueDate },
+      }),
     ),
     chatSessions: t.relatedConnection(
       'chatSessions',
-      {
-        cursor: 'id',
-        totalCount: true,
-        maxSize: checkedPageSize,
+      ...relatedPage('Contact', 'ChatSession', {
         authScopes: canReadChats,
         description: 'Chats linked to this contact, newest first. Agents see those of their own channels (admins all); API tokens also need CHATS_READ.',
-        query: (_args, ctx) => ({ where: sessionsVisibleTo(ctx), orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }] }),
-      },
-      namedConnection('ContactChatSessionConnection', 'A page of a contact’s chat sessions.'),
-      { name: 'ContactChatSessionEdge', description: 'A chat session in a page.' },
+        query: (_args: unknown, ctx: Context) => ({ where: sessionsVisibleTo(ctx), orderBy: newestChatFirst }),
+      }),
     ),
   }),
 });
