@@ -68,6 +68,7 @@ export function createAppServices(database: Database, config: AppConfig, metrics
   const events = createChatEventLog(prisma, sql, bus, (event) => metrics.messagesStored.inc({ author: event.message?.authorKind ?? 'unknown' }));
   const chats = createChatService({ prisma, events, bus, rateLimiter, auth, limits: config.chat });
   const queue = createQueueService(prisma, events, bus, chats);
+  const contacts = createContactService({ prisma, events, chats });
   return {
     prisma,
     sql,
@@ -98,9 +99,9 @@ export function createAppServices(database: Database, config: AppConfig, metrics
         maxAttachmentBytes: config.attachments.maxBytes,
       },
     }),
-    contacts: createContactService({ prisma, events, chats }),
-    sales: createSalesService({ prisma }),
-    requests: createRequestService({ prisma, rateLimiter, offlineFormLimitPerIp: config.chat.offlineFormPerIp, auth, events, chats }),
+    contacts,
+    sales: createSalesService({ prisma, contacts }),
+    requests: createRequestService({ prisma, contacts, rateLimiter, offlineFormLimitPerIp: config.chat.offlineFormPerIp, auth, events, chats }),
     async close() {
       await bus.close();
       redis?.disconnect();

@@ -169,10 +169,19 @@ export interface ContactServiceDeps {
   chats: Pick<ChatService, 'announce'>;
 }
 
+type Db = PrismaClient | Prisma.TransactionClient;
+
 export function createContactService({ prisma, events, chats }: ContactServiceDeps) {
-  async function requireCompany(id: string | null | undefined) {
+  /** NOT_FOUND unless the contact exists (none: nothing to check), read in `db` when it is the caller's transaction. */
+  async function requireContact(id: string | null | undefined, db: Db = prisma) {
     if (id == null) return;
-    if (!(await prisma.company.findUnique({ where: { id }, select: { id: true } }))) throw notFound('Company', id);
+    if (!(await db.contact.findUnique({ where: { id }, select: { id: true } }))) throw notFound('Contact', id);
+  }
+
+  /** NOT_FOUND unless the company exists (none: nothing to check), read in `db` when it is the caller's transaction. */
+  async function requireCompany(id: string | null | undefined, db: Db = prisma) {
+    if (id == null) return;
+    if (!(await db.company.findUnique({ where: { id }, select: { id: true } }))) throw notFound('Company', id);
   }
 
   async function findContact(id: string): Promise<Contact> {
@@ -363,6 +372,8 @@ export function createContactService({ prisma, events, chats }: ContactServiceDe
   }
 
   return {
+    requireContact,
+    requireCompany,
     findContact,
     createContact,
     updateContact,

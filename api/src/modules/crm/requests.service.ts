@@ -2,10 +2,10 @@
 // scripts (idempotent on externalId, which the CSV import relies on), by the offline form and
 // from a chat with its log attached; changing them and the filters and search of their list.
 import type { Principal } from '../../platform/principal';
-import { forbidden, notFound, validation } from '../../platform/errors';
+import { forbidden, notFound } from '../../platform/errors';
 import type { Prisma, PrismaClient, Request, RequestPriority, RequestSource, RequestStatus, SystemMessageType, Visitor } from '../../generated/prisma/client';
 import type { AuthService } from '../identity/auth.service';
-import { cleanId, searchWords } from './contacts.service';
+import { cleanId, searchWords, type ContactService } from './contacts.service';
 import { archivedChannelError } from '../channels/availability';
 import { findReadableSession } from '../chats/chat-access';
 import { isUuid } from '../../platform/ids';
@@ -57,12 +57,6 @@ export function formatRequestNumber(number: number): string {
 
 type RequestData = Omit<Prisma.RequestUncheckedCreateInput, 'number'>;
 
-function optionalId(field: string, value: string | null | undefined): string | null {
-  if (value == null || value === '') return null;
-  if (!isUuid(value)) throw validation(field, 'is not a valid id');
-  return value;
-}
-
 /** Validates and normalises the input; throws VALIDATION naming the first bad field. */
 export function cleanRequestInput(input: NewRequestInput): RequestData {
   const requesterEmail = input.requesterEmail?.trim() ? cleanEmail('requesterEmail', input.requesterEmail) : null;
@@ -77,11 +71,11 @@ export function cleanRequestInput(input: NewRequestInput): RequestData {
     requesterEmail,
     requesterPhone: cleanOptionalText('requesterPhone', input.requesterPhone, REQUEST_LIMITS.requesterPhone),
     chatLog: cleanOptionalText('chatLog', input.chatLog, REQUEST_LIMITS.chatLog),
-    contactId: optionalId('contactId', input.contactId),
-    companyId: optionalId('companyId', input.companyId),
-    sourceSessionId: optionalId('sourceSessionId', input.sourceSessionId),
-    createdByAgentId: optionalId('createdByAgentId', input.createdByAgentId),
-    apiTokenId: optionalId('apiTokenId', input.apiTokenId),
+    contactId: cleanId('contactId', input.contactId),
+    companyId: cleanId('companyId', input.companyId),
+    sourceSessionId: cleanId('sourceSessionId', input.sourceSessionId),
+    createdByAgentId: cleanId('createdByAgentId', input.createdByAgentId),
+    apiTokenId: cleanId('apiTokenId', input.apiTokenId),
   };
 }
 
@@ -275,6 +269,8 @@ export interface RequestListFilter {
 
 export interface RequestServiceDeps {
   prisma: PrismaClient;
+  /** Checks that the contact and company a request names exist. */
+  contacts: Pick<ContactService, 'requireContact' | 'requireCompany'>;
   rateLimiter: RateLimiter;
   /** Offline form submissions per client address (OFFLINE_FORM_LIMIT_PER_IP). */
   offlineFormLimitPerIp: RateLimit;
@@ -286,7 +282,7 @@ export interface RequestServiceDeps {
   chats: Pick<ChatService, 'appendMessage' | 'announce' | 'announceVisitorUpdated'>;
 }
 
-export function createRequestService({ prisma, rateLimiter, offlineFormLimitPerIp, auth, events, chats }: RequestServiceDeps) {
+export function createRequestService({ prisma, contacts, rateLimiter, offlineFormLimitPerIp, auth, events, chats }: RequestServiceDeps) {
   /**
    * Creates a request with the next gap-free number, inside `tx` when given (so the number is
    * given back if that transaction rolls back), otherwise in a transaction of its own. With an
@@ -299,9 +295,8 @@ export function createRequestService({ prisma, rateLimiter, offlineFormLimitPerI
   /** createRequest, also telling whether it created the request or found it by its externalId. */
   async function createRequestWithOutcome(input: NewRequestInput, tx?: Prisma.TransactionClient): Promise<RequestOutcome> {
     const data = cleanRequestInput(input);
-    const db = tx ?? prisma;
-    if (data.contactId && !(await db.contact.findUnique({ where: { id: data.contactId }, select: { id: true } }))) throw notFound('Contact', data.contactId);
-    if (data.companyId && !(await db.company.findUnique({ where: { id: data.companyId }, select: { id: true } }))) throw notFound('Company', data.companyId);
+    await contacts.requireContact(data.contactId, tx);
+    await contacts.requireCompany(data.companyId, tx);
     if (tx) return insertRequest(tx, data);
 
     if (data.externalId) {
@@ -328,14 +323,14 @@ export function createRequestService({ prisma, rateLimiter, offlineFormLimitPerI
     if (changes.priority != null) data.priority = changes.priority;
     if (changes.category !== undefined) data.category = cleanOptionalText('category', changes.category, REQUEST_LIMITS.category);
     if (changes.contactId !== undefined) {
-      data.contactId = optionalId('contactId', changes.contactId);
-      if (data.contactId && !(await prisma.contact.findUnique({ where: { id: data.contactId }, select: { id: true } })))
-        throw notFound('Contact', data.contactId);
+      const contactId = cleanId('contactId', changes.contactId);
+      await contacts.requireContact(contactId);
+      data.contactId = contactId;
     }
     if (changes.companyId !== undefined) {
-      data.companyId = optionalId('companyId', changes.companyId);
-      if (data.companyId && !(await prisma.company.findUnique({ where: { id: data.companyId }, select: { id: true } })))
-        throw notFound('Company', data.companyId);
+      const companyId = cleanId('companyId', changes.companyId);
+      await contacts.requireCompany(companyId);
+      data.companyId = companyId;
     }
     return prisma.request.update({ where: { id: existing.id }, data });
   }
@@ -470,10 +465,8 @@ export function createRequestService({ prisma, rateLimiter, offlineFormLimitPerI
       sourceSessionId: session.id,
       createdByAgentId: principal.agent.id,
     });
-    if (data.contactId && !(await prisma.contact.findUnique({ where: { id: data.contactId }, select: { id: true } })))
-      throw notFound('Contact', data.contactId);
-    if (data.companyId && !(await prisma.company.findUnique({ where: { id: data.companyId }, select: { id: true } })))
-      throw notFound('Company', data.companyId);
+    await contacts.requireContact(data.contactId);
+    await contacts.requireCompany(data.companyId);
 
     const { request, event } = await prisma.$transaction(async (tx) => {
       const { request } = await insertRequest(tx, data);

@@ -4,7 +4,7 @@
 import { notFound, validation } from '../../platform/errors';
 import type { FollowUp, Prisma, PrismaClient, Sale, SaleStage } from '../../generated/prisma/client';
 import { isUuid } from '../../platform/ids';
-import { cleanId } from './contacts.service';
+import { cleanId, type ContactService } from './contacts.service';
 import { cleanText } from '../../platform/validate';
 
 export const SALE_LIMITS = {
@@ -82,9 +82,11 @@ function cleanFollowUpFields(input: FollowUpInput, creating: boolean): Prisma.Fo
 
 export interface SalesServiceDeps {
   prisma: PrismaClient;
+  /** Checks that the company a sale or follow-up names exists. */
+  contacts: Pick<ContactService, 'requireCompany'>;
 }
 
-export function createSalesService({ prisma }: SalesServiceDeps) {
+export function createSalesService({ prisma, contacts }: SalesServiceDeps) {
   /**
    * Resolves contact/company/owner ids: each must exist (NOT_FOUND otherwise). A contact's company
    * is taken when a new row names no company. The result must keep a contact or a company.
@@ -100,8 +102,7 @@ export function createSalesService({ prisma }: SalesServiceDeps) {
       if (!contact) throw notFound('Contact', data.contactId);
       if (data.companyId === undefined && !current) data.companyId = contact.companyId;
     }
-    if (data.companyId && !(await prisma.company.findUnique({ where: { id: data.companyId }, select: { id: true } })))
-      throw notFound('Company', data.companyId);
+    await contacts.requireCompany(data.companyId);
     if (data.ownerId && !(await prisma.agent.findUnique({ where: { id: data.ownerId }, select: { id: true } }))) throw notFound('Agent', data.ownerId);
 
     const contactId = data.contactId !== undefined ? data.contactId : (current?.contactId ?? null);
