@@ -244,15 +244,7 @@ builder.mutationFields((t) => ({
       'Creates a request with the next number: for agents (source CONSOLE) and for scripts with an API token holding REQUESTS_WRITE (source API). Idempotent on `externalId`: a repeat returns the existing request with created: false.',
     authScopes: canWriteRequests,
     args: { input: t.arg({ type: CreateRequestInput, required: true, description: 'The request.' }) },
-    resolve: (_root, { input }, ctx) => {
-      const p = ctx.principal!;
-      return ctx.services.requests.createRequestWithOutcome({
-        ...input,
-        source: p.kind === 'apiToken' ? 'API' : 'CONSOLE',
-        createdByAgentId: p.kind === 'agent' ? p.agent.id : null,
-        apiTokenId: p.kind === 'apiToken' ? p.apiToken.id : null,
-      });
-    },
+    resolve: (_root, { input }, ctx) => ctx.services.requests.createRequestAs(ctx.principal!, input),
   }),
   updateRequest: t.prismaField({
     type: 'Request',

@@ -38,6 +38,9 @@ export interface NewRequestInput {
   apiTokenId?: string | null;
 }
 
+/** What an agent or an API script gives for a new request; the rest follows from who they are. */
+export type ConsoleOrApiRequestInput = Omit<NewRequestInput, 'source' | 'chatLog' | 'sourceSessionId' | 'createdByAgentId' | 'apiTokenId'>;
+
 export const REQUEST_LIMITS = {
   title: 200,
   description: 20_000,
@@ -307,6 +310,16 @@ export function createRequestService({ prisma, contacts, rateLimiter, offlineFor
     return prisma.$transaction((tx) => insertRequest(tx, data));
   }
 
+  /** createRequest by an agent (source CONSOLE) or an API script (source API), recorded as its creator. */
+  async function createRequestAs(principal: Principal, input: ConsoleOrApiRequestInput): Promise<RequestOutcome> {
+    return createRequestWithOutcome({
+      ...input,
+      source: principal.kind === 'apiToken' ? 'API' : 'CONSOLE',
+      createdByAgentId: principal.kind === 'agent' ? principal.agent.id : null,
+      apiTokenId: principal.kind === 'apiToken' ? principal.apiToken.id : null,
+    });
+  }
+
   async function findRequest(id: string): Promise<Request> {
     const request = isUuid(id) ? await prisma.request.findUnique({ where: { id } }) : null;
     if (!request) throw notFound('Request', id);
@@ -486,7 +499,7 @@ export function createRequestService({ prisma, contacts, rateLimiter, offlineFor
 
   return {
     createRequest,
-    createRequestWithOutcome,
+    createRequestAs,
     findRequest,
     updateRequest,
     requestListArgs,
