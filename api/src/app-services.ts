@@ -17,6 +17,9 @@ import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } fro
 import { createTransferService, type TransferService } from './modules/chats/transfers.service';
 import { createStatisticsService, type StatisticsService } from './modules/statistics/statistics.service';
 import { createWidgetService, type WidgetService } from './modules/widget/widget.service';
+import { createContactService, type ContactService } from './modules/crm/contacts.service';
+import { createSalesService, type SalesService } from './modules/crm/sales.service';
+import { createRequestService, type RequestService } from './modules/crm/requests.service';
 import { createTranscriptService, type TranscriptService } from './modules/transcripts/transcripts.service';
 
 /** The domain services one API instance runs with; handed to every resolver through the context. */
@@ -43,6 +46,9 @@ export interface AppServices {
   transcripts: TranscriptService;
   statistics: StatisticsService;
   widget: WidgetService;
+  contacts: ContactService;
+  sales: SalesService;
+  requests: RequestService;
   close(): Promise<void>;
 }
 
@@ -65,6 +71,7 @@ export function createAppServices(database: Database, config: AppConfig, metrics
   const events = createChatEventLog(prisma, sql, bus, (event) => metrics.messagesStored.inc({ author: event.message?.authorKind ?? 'unknown' }));
   const chats = createChatService({ prisma, events, bus, rateLimiter, auth, limits: config.chat });
   const queue = createQueueService(prisma, events, bus, chats);
+  const contacts = createContactService({ prisma, events, chats });
   return {
     prisma,
     sql,
@@ -96,6 +103,9 @@ export function createAppServices(database: Database, config: AppConfig, metrics
         maxAttachmentBytes: config.attachments.maxBytes,
       },
     }),
+    contacts,
+    sales: createSalesService({ prisma, contacts }),
+    requests: createRequestService({ prisma, contacts, rateLimiter, offlineFormLimitPerIp: config.chat.offlineFormPerIp, auth, events, chats }),
     async close() {
       await bus.close();
       redis?.disconnect();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, Prisma, PrismaClient, VisitorField } from '../src/generated/prisma/client';
 import { configFromEnv } from '../src/platform/config';
-import { createRequest } from '../src/modules/crm/requests.service';
+import type { NewRequestInput } from '../src/modules/crm/requests.service';
 import { startTestApp, type TestApp } from './harness';
 
 const SUBMIT = `mutation($input: OfflineFormInput!) {
@@ -294,7 +294,7 @@ describe('createRequest', () => {
     let allocated = 0;
     await expect(
       prisma.$transaction(async (tx) => {
-        allocated = (await createRequest(tx, base)).number;
+        allocated = (await app.services.requests.createRequest(base, tx)).number;
         throw new Error('failure after the number was allocated');
       }),
     ).rejects.toThrow('failure after the number was allocated');
@@ -303,30 +303,33 @@ describe('createRequest', () => {
     expect(await nextNumber()).toBe(before + 1);
   });
 
-  it('runs in a transaction of its own when given the client', async () => {
+  it('runs in a transaction of its own when given none', async () => {
     const before = await nextNumber();
-    expect((await createRequest(prisma, base)).number).toBe(before + 1);
+    expect((await app.services.requests.createRequest(base)).number).toBe(before + 1);
     expect(await nextNumber()).toBe(before + 2);
   });
 
   it('is idempotent on externalId, also under concurrent calls, and uses one number', async () => {
     const before = await nextNumber();
     const externalId = `script-${randomUUID()}`;
-    const results = await Promise.all(Array.from({ length: 6 }, () => createRequest(prisma, { ...base, externalId })));
+    const results = await Promise.all(Array.from({ length: 6 }, () => app.services.requests.createRequest({ ...base, externalId })));
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
     expect(results[0]!.number).toBe(before + 1);
-    expect(await createRequest(prisma, { ...base, title: 'Different title', externalId })).toMatchObject({ id: results[0]!.id, title: base.title });
+    expect(await app.services.requests.createRequest({ ...base, title: 'Different title', externalId })).toMatchObject({
+      id: results[0]!.id,
+      title: base.title,
+    });
     expect(await prisma.request.count({ where: { externalId } })).toBe(1);
     expect(await nextNumber()).toBe(before + 2);
   });
 
   it('returns the existing request for a duplicate externalId without aborting the caller’s transaction', async () => {
     const externalId = `script-${randomUUID()}`;
-    const first = await createRequest(prisma, { ...base, externalId });
+    const first = await app.services.requests.createRequest({ ...base, externalId });
     const before = await nextNumber();
     const [duplicate, other] = await prisma.$transaction(async (tx) => [
-      await createRequest(tx, { ...base, externalId }),
-      await createRequest(tx, { ...base, title: 'Second in the same transaction' }),
+      await app.services.requests.createRequest({ ...base, externalId }, tx),
+      await app.services.requests.createRequest({ ...base, title: 'Second in the same transaction' }, tx),
     ]);
     expect(duplicate.id).toBe(first.id);
     expect(other.number).toBe(before + 1);
@@ -346,7 +349,7 @@ describe('createRequest', () => {
       return row;
     });
     await inserted;
-    const racing = createRequest(prisma, { ...base, externalId });
+    const racing = app.services.requests.createRequest({ ...base, externalId });
     setTimeout(releaseWriter, 300);
     const [raw, result] = await Promise.all([writer, racing]);
     expect(result.id).toBe(raw.id);
@@ -354,7 +357,7 @@ describe('createRequest', () => {
   });
 
   it('validates its input, naming the field', async () => {
-    const cases: [Partial<Parameters<typeof createRequest>[1]>, string][] = [
+    const cases: [Partial<NewRequestInput>, string][] = [
       [{ title: ' ' }, 'title'],
       [{ title: 't'.repeat(201) }, 'title'],
       [{ requesterEmail: 'nope' }, 'requesterEmail'],
@@ -362,8 +365,8 @@ describe('createRequest', () => {
       [{ contactId: 'not-a-uuid' }, 'contactId'],
     ];
     for (const [input, field] of cases) {
-      await expect(createRequest(prisma, { ...base, ...input })).rejects.toMatchObject({ extensions: { code: 'VALIDATION', field } });
+      await expect(app.services.requests.createRequest({ ...base, ...input })).rejects.toMatchObject({ extensions: { code: 'VALIDATION', field } });
     }
-    await expect(createRequest(prisma, { ...base, contactId: randomUUID() })).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await expect(app.services.requests.createRequest({ ...base, contactId: randomUUID() })).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
   });
 });

@@ -1,29 +1,38 @@
 import { builder } from '../../graphql/builder';
-import {
-  COMPANY_LIMITS,
-  CONTACT_LIMITS,
-  CRM_SEARCH_LIMITS,
-  SUGGESTION_LIMITS,
-  cleanId,
-  companySearchWhere,
-  contactSearchWhere,
-  contactSuggestionsForChat,
-  createCompany,
-  createContact,
-  createContactFromChat,
-  deleteCompany,
-  deleteContact,
-  findCompany,
-  findContact,
-  linkChatToContact,
-  updateCompany,
-  updateContact,
-  type ContactSuggestion,
-} from './contacts.service';
+import type { Context } from '../../graphql/context';
+import type { Prisma } from '../../generated/prisma/client';
+import { COMPANY_LIMITS, CONTACT_LIMITS, CRM_SEARCH_LIMITS, SUGGESTION_LIMITS, type ContactSuggestion } from './contacts.service';
 import { canReadChats, canReadCrm, canReadRequests, canWriteCrm, checkedPageSize, idField, namedConnection } from '../../graphql/guards';
 import { sessionsVisibleTo } from '../chats/chat-reads.service';
 
-const newestFirst = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
+const newestFirst = [{ createdAt: 'desc' }, { id: 'desc' }] satisfies Prisma.RequestOrderByWithRelationInput[];
+const byName = [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }] satisfies Prisma.ContactOrderByWithRelationInput[];
+const latestDateFirst = [{ date: 'desc' }, { id: 'desc' }] satisfies Prisma.SaleOrderByWithRelationInput[];
+const newestChatFirst = [{ requestedAt: 'desc' }, { id: 'desc' }] satisfies Prisma.ChatSessionOrderByWithRelationInput[];
+const openFirstByDueDate = [{ done: 'asc' }, { dueAt: 'asc' }, { id: 'asc' }] satisfies Prisma.FollowUpOrderByWithRelationInput[];
+
+/** The records a company or contact lists, as their connection types name and describe them. */
+const listedItems = {
+  Contact: { one: 'contact', many: 'contacts' },
+  Request: { one: 'request', many: 'requests' },
+  Sale: { one: 'sale', many: 'sales' },
+  FollowUp: { one: 'follow-up', many: 'follow-ups' },
+  ChatSession: { one: 'chat session', many: 'chat sessions' },
+} as const;
+
+/**
+ * The arguments after the relation's name of `t.relatedConnection` for a company's or contact's
+ * list: pages by id with their total count and a checked size, in types named
+ * `<Owner><Item>Connection` and `<Owner><Item>Edge`.
+ */
+function relatedPage<Options extends { description: string }>(owner: 'Company' | 'Contact', item: keyof typeof listedItems, options: Options) {
+  const { one, many } = listedItems[item];
+  return [
+    { cursor: 'id', totalCount: true, maxSize: checkedPageSize, ...options },
+    namedConnection(`${owner}${item}Connection`, `A page of a ${owner.toLowerCase()}’s ${many}.`),
+    { name: `${owner}${item}Edge`, description: `A ${one} in a page.` },
+  ] as const;
+}
 
 export const CompanyType = builder.prismaObject('Company', {
   description: 'A company in the CRM. Readable by agents and by API tokens with CONTACTS_READ.',
@@ -38,52 +47,26 @@ export const CompanyType = builder.prismaObject('Company', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed.' }),
     contacts: t.relatedConnection(
       'contacts',
-      {
-        cursor: 'id',
-        totalCount: true,
-        maxSize: checkedPageSize,
-        description: 'Its contacts, by last name then first name.',
-        query: { orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }] },
-      },
-      namedConnection('CompanyContactConnection', 'A page of a company’s contacts.'),
-      { name: 'CompanyContactEdge', description: 'A contact in a page.' },
+      ...relatedPage('Company', 'Contact', { description: 'Its contacts, by last name then first name.', query: { orderBy: byName } }),
     ),
     requests: t.relatedConnection(
       'requests',
-      {
-        cursor: 'id',
-        totalCount: true,
-        maxSize: checkedPageSize,
+      ...relatedPage('Company', 'Request', {
         authScopes: canReadRequests,
         description: 'Its requests, newest first. Also needs an agent or REQUESTS_READ.',
         query: { orderBy: newestFirst },
-      },
-      namedConnection('CompanyRequestConnection', 'A page of a company’s requests.'),
-      { name: 'CompanyRequestEdge', description: 'A request in a page.' },
+      }),
     ),
     sales: t.relatedConnection(
       'sales',
-      {
-        cursor: 'id',
-        totalCount: true,
-        maxSize: checkedPageSize,
-        description: 'Its sales, latest date first.',
-        query: { orderBy: [{ date: 'desc' }, { id: 'desc' }] },
-      },
-      namedConnection('CompanySaleConnection', 'A page of a company’s sales.'),
-      { name: 'CompanySaleEdge', description: 'A sale in a page.' },
+      ...relatedPage('Company', 'Sale', { description: 'Its sales, latest date first.', query: { orderBy: latestDateFirst } }),
     ),
     followUps: t.relatedConnection(
       'followUps',
-      {
-        cursor: 'id',
-        totalCount: true,
-        maxSize: checkedPageSize,
+      ...relatedPage('Company', 'FollowUp', {
         description: 'Its follow-ups: open ones first, each group by due date.',
-        query: { orderBy: [{ done: 'asc' }, { dueAt: 'asc' }, { id: 'asc' }] },
-      },
-      namedConnection('CompanyFollowUpConnection', 'A page of a company’s follow-ups.'),
-      { name: 'CompanyFollowUpEdge', description: 'A follow-up in a page.' },
+        query: { orderBy: openFirstByDueDate },
+      }),
     ),
   }),
 });
@@ -109,53 +92,30 @@ export const ContactType = builder.prismaObject('Contact', {
     company: t.relation('company', { nullable: true, description: 'The company the contact works for.' }),
     requests: t.relatedConnection(
       'requests',
-      {
-        cursor: 'id',
-        totalCount: true,
-        maxSize: checkedPageSize,
+      ...relatedPage('Contact', 'Request', {
         authScopes: canReadRequests,
         description: 'The contact’s requests, newest first. Also needs an agent or REQUESTS_READ.',
         query: { orderBy: newestFirst },
-      },
-      namedConnection('ContactRequestConnection', 'A page of a contact’s requests.'),
-      { name: 'ContactRequestEdge', description: 'A request in a page.' },
+      }),
     ),
     sales: t.relatedConnection(
       'sales',
-      {
-        cursor: 'id',
-        totalCount: true,
-        maxSize: checkedPageSize,
-        description: 'The contact’s sales, latest date first.',
-        query: { orderBy: [{ date: 'desc' }, { id: 'desc' }] },
-      },
-      namedConnection('ContactSaleConnection', 'A page of a contact’s sales.'),
-      { name: 'ContactSaleEdge', description: 'A sale in a page.' },
+      ...relatedPage('Contact', 'Sale', { description: 'The contact’s sales, latest date first.', query: { orderBy: latestDateFirst } }),
     ),
     followUps: t.relatedConnection(
       'followUps',
-      {
-        cursor: 'id',
-        totalCount: true,
-        maxSize: checkedPageSize,
+      ...relatedPage('Contact', 'FollowUp', {
         description: 'The contact’s follow-ups: open ones first, each group by due date.',
-        query: { orderBy: [{ done: 'asc' }, { dueAt: 'asc' }, { id: 'asc' }] },
-      },
-      namedConnection('ContactFollowUpConnection', 'A page of a contact’s follow-ups.'),
-      { name: 'ContactFollowUpEdge', description: 'A follow-up in a page.' },
+        query: { orderBy: openFirstByDueDate },
+      }),
     ),
     chatSessions: t.relatedConnection(
       'chatSessions',
-      {
-        cursor: 'id',
-        totalCount: true,
-        maxSize: checkedPageSize,
+      ...relatedPage('Contact', 'ChatSession', {
         authScopes: canReadChats,
         description: 'Chats linked to this contact, newest first. Agents see those of their own channels (admins all); API tokens also need CHATS_READ.',
-        query: (_args, ctx) => ({ where: sessionsVisibleTo(ctx.principal), orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }] }),
-      },
-      namedConnection('ContactChatSessionConnection', 'A page of a contact’s chat sessions.'),
-      { name: 'ContactChatSessionEdge', description: 'A chat session in a page.' },
+        query: (_args: unknown, ctx: Context) => ({ where: sessionsVisibleTo(ctx.principal), orderBy: newestChatFirst }),
+      }),
     ),
   }),
 });
@@ -299,10 +259,8 @@ builder.queryFields((t) => ({
     description: 'One contact by id. Agents, and API tokens with CONTACTS_READ.',
     authScopes: canReadCrm,
     args: { id: t.arg.id({ required: true, description: 'The contact id.' }) },
-    resolve: async (query, _root, { id }, ctx) => {
-      const contact = await findContact(ctx.prisma, id);
-      return ctx.prisma.contact.findUniqueOrThrow({ ...query, where: { id: contact.id } });
-    },
+    resolve: async (query, _root, { id }, ctx) =>
+      ctx.prisma.contact.findUniqueOrThrow({ ...query, where: { id: (await ctx.services.contacts.findContact(id)).id } }),
   }),
   contacts: t.prismaConnection(
     {
@@ -316,11 +274,7 @@ builder.queryFields((t) => ({
         companyId: t.arg.id({ description: 'Only the contacts of this company.' }),
       },
       resolve: (query, _root, { search, companyId }, ctx) =>
-        ctx.prisma.contact.findMany({
-          ...query,
-          where: { AND: [contactSearchWhere(search), companyId != null ? { companyId: cleanId('companyId', companyId) } : {}] },
-          orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }],
-        }),
+        ctx.prisma.contact.findMany({ ...query, ...ctx.services.contacts.contactListArgs({ search, companyId }) }),
     },
     { name: 'ContactConnection', description: 'A page of contacts.' },
     { name: 'ContactEdge', description: 'A contact in a page.' },
@@ -330,10 +284,8 @@ builder.queryFields((t) => ({
     description: 'One company by id. Agents, and API tokens with CONTACTS_READ.',
     authScopes: canReadCrm,
     args: { id: t.arg.id({ required: true, description: 'The company id.' }) },
-    resolve: async (query, _root, { id }, ctx) => {
-      const company = await findCompany(ctx.prisma, id);
-      return ctx.prisma.company.findUniqueOrThrow({ ...query, where: { id: company.id } });
-    },
+    resolve: async (query, _root, { id }, ctx) =>
+      ctx.prisma.company.findUniqueOrThrow({ ...query, where: { id: (await ctx.services.contacts.findCompany(id)).id } }),
   }),
   companies: t.prismaConnection(
     {
@@ -347,8 +299,7 @@ builder.queryFields((t) => ({
           description: `Words that must each appear in the name or domain (case-insensitive); at most ${CRM_SEARCH_LIMITS.length} characters.`,
         }),
       },
-      resolve: (query, _root, { search }, ctx) =>
-        ctx.prisma.company.findMany({ ...query, where: companySearchWhere(search), orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+      resolve: (query, _root, { search }, ctx) => ctx.prisma.company.findMany({ ...query, ...ctx.services.contacts.companyListArgs(search) }),
     },
     { name: 'CompanyConnection', description: 'A page of companies.' },
     { name: 'CompanyEdge', description: 'A company in a page.' },
@@ -362,7 +313,7 @@ builder.queryFields((t) => ({
       sessionId: t.arg.id({ required: true, description: 'The chat.' }),
       first: t.arg.int({ description: `How many at most, 1–${SUGGESTION_LIMITS.max} (default ${SUGGESTION_LIMITS.default}).` }),
     },
-    resolve: (_root, { sessionId, first }, ctx) => contactSuggestionsForChat(ctx.prisma, ctx.principal, sessionId, first),
+    resolve: (_root, { sessionId, first }, ctx) => ctx.services.contacts.contactSuggestionsForChat(ctx.principal, sessionId, first),
   }),
 }));
 
@@ -372,10 +323,8 @@ builder.mutationFields((t) => ({
     description: 'Creates a contact. Agents, and API tokens with CONTACTS_WRITE.',
     authScopes: canWriteCrm,
     args: { input: t.arg({ type: CreateContactInput, required: true, description: 'The contact.' }) },
-    resolve: async (query, _root, { input }, ctx) => {
-      const contact = await createContact(ctx.prisma, input);
-      return ctx.prisma.contact.findUniqueOrThrow({ ...query, where: { id: contact.id } });
-    },
+    resolve: async (query, _root, { input }, ctx) =>
+      ctx.prisma.contact.findUniqueOrThrow({ ...query, where: { id: (await ctx.services.contacts.createContact(input)).id } }),
   }),
   updateContact: t.prismaField({
     type: 'Contact',
@@ -385,26 +334,22 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The contact.' }),
       input: t.arg({ type: UpdateContactInput, required: true, description: 'The changes.' }),
     },
-    resolve: async (query, _root, { id, input }, ctx) => {
-      const contact = await updateContact(ctx.prisma, id, input);
-      return ctx.prisma.contact.findUniqueOrThrow({ ...query, where: { id: contact.id } });
-    },
+    resolve: async (query, _root, { id, input }, ctx) =>
+      ctx.prisma.contact.findUniqueOrThrow({ ...query, where: { id: (await ctx.services.contacts.updateContact(id, input)).id } }),
   }),
   deleteContact: t.id({
     description: 'Deletes a contact and returns its id. Its chats, requests, sales and follow-ups stay, unlinked. Agents, and API tokens with CONTACTS_WRITE.',
     authScopes: canWriteCrm,
     args: { id: t.arg.id({ required: true, description: 'The contact.' }) },
-    resolve: async (_root, { id }, ctx) => (await deleteContact(ctx.prisma, id)).id,
+    resolve: async (_root, { id }, ctx) => (await ctx.services.contacts.deleteContact(id)).id,
   }),
   createCompany: t.prismaField({
     type: 'Company',
     description: 'Creates a company. Agents, and API tokens with CONTACTS_WRITE.',
     authScopes: canWriteCrm,
     args: { input: t.arg({ type: CreateCompanyInput, required: true, description: 'The company.' }) },
-    resolve: async (query, _root, { input }, ctx) => {
-      const company = await createCompany(ctx.prisma, input);
-      return ctx.prisma.company.findUniqueOrThrow({ ...query, where: { id: company.id } });
-    },
+    resolve: async (query, _root, { input }, ctx) =>
+      ctx.prisma.company.findUniqueOrThrow({ ...query, where: { id: (await ctx.services.contacts.createCompany(input)).id } }),
   }),
   updateCompany: t.prismaField({
     type: 'Company',
@@ -414,17 +359,15 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The company.' }),
       input: t.arg({ type: UpdateCompanyInput, required: true, description: 'The changes.' }),
     },
-    resolve: async (query, _root, { id, input }, ctx) => {
-      const company = await updateCompany(ctx.prisma, id, input);
-      return ctx.prisma.company.findUniqueOrThrow({ ...query, where: { id: company.id } });
-    },
+    resolve: async (query, _root, { id, input }, ctx) =>
+      ctx.prisma.company.findUniqueOrThrow({ ...query, where: { id: (await ctx.services.contacts.updateCompany(id, input)).id } }),
   }),
   deleteCompany: t.id({
     description:
       'Deletes a company and returns its id. Its contacts, chats, requests, sales and follow-ups stay, without a company. Agents, and API tokens with CONTACTS_WRITE.',
     authScopes: canWriteCrm,
     args: { id: t.arg.id({ required: true, description: 'The company.' }) },
-    resolve: async (_root, { id }, ctx) => (await deleteCompany(ctx.prisma, id)).id,
+    resolve: async (_root, { id }, ctx) => (await ctx.services.contacts.deleteCompany(id)).id,
   }),
   linkChatToContact: t.prismaField({
     type: 'ChatSession',
@@ -436,7 +379,7 @@ builder.mutationFields((t) => ({
       contactId: t.arg.id({ description: 'The contact; null unlinks.' }),
     },
     resolve: async (query, _root, { sessionId, contactId }, ctx) => {
-      const session = await linkChatToContact(ctx.services, ctx.principal, sessionId, contactId == null ? null : contactId);
+      const session = await ctx.services.contacts.linkChatToContact(ctx.principal, sessionId, contactId ?? null);
       return ctx.prisma.chatSession.findUniqueOrThrow({ ...query, where: { id: session.id } });
     },
   }),
@@ -449,10 +392,6 @@ builder.mutationFields((t) => ({
       sessionId: t.arg.id({ required: true, description: 'The chat.' }),
       input: t.arg({ type: CreateContactFromChatInput, description: 'Overrides and options; omit to take everything from the visitor.' }),
     },
-    resolve: (_root, { sessionId, input }, ctx) =>
-      createContactFromChat(ctx.services, ctx.principal, sessionId, {
-        ...input,
-        companyId: input?.companyId == null ? input?.companyId : input.companyId,
-      }),
+    resolve: (_root, { sessionId, input }, ctx) => ctx.services.contacts.createContactFromChat(ctx.principal, sessionId, { ...input }),
   }),
 }));

@@ -1,20 +1,8 @@
 import { builder } from '../../graphql/builder';
 import { configFromEnv } from '../../platform/config';
-import type { Prisma, Request } from '../../generated/prisma/client';
+import type { Request } from '../../generated/prisma/client';
 import { RequestPriority, RequestSource, RequestStatus } from '../../generated/prisma/enums';
-import { notFound } from '../../platform/errors';
-import { isUuid } from '../../platform/ids';
-import { cleanId, searchWords } from './contacts.service';
-import {
-  OFFLINE_FORM_LIMITS,
-  REQUEST_LIMITS,
-  createRequestFromChat,
-  createRequestWithOutcome,
-  formatRequestNumber,
-  requestSearchWhere,
-  submitOfflineForm,
-  updateRequest,
-} from './requests.service';
+import { OFFLINE_FORM_LIMITS, REQUEST_LIMITS, formatRequestNumber } from './requests.service';
 import { canReadRequests, checkedPageSize } from '../../graphql/guards';
 
 // Descriptions give the defaults; a deployment may set other limits.
@@ -228,11 +216,8 @@ builder.queryFields((t) => ({
     description: 'One request by id. Agents, and API tokens with REQUESTS_READ.',
     authScopes: canReadRequests,
     args: { id: t.arg.id({ required: true, description: 'The request id.' }) },
-    resolve: async (query, _root, { id }, ctx) => {
-      const request = isUuid(id) ? await ctx.prisma.request.findUnique({ ...query, where: { id: id } }) : null;
-      if (!request) throw notFound('Request', id);
-      return request;
-    },
+    resolve: async (query, _root, { id }, ctx) =>
+      ctx.prisma.request.findUniqueOrThrow({ ...query, where: { id: (await ctx.services.requests.findRequest(id)).id } }),
   }),
 }));
 
@@ -245,17 +230,7 @@ builder.queryField('requests', (t) =>
       description: 'Requests, newest (highest number) first, as a Relay connection. Agents, and API tokens with REQUESTS_READ.',
       authScopes: canReadRequests,
       args: { filter: t.arg({ type: RequestFilter, description: 'Conditions; omit for all.' }) },
-      resolve: (query, _root, { filter }, ctx) => {
-        const where: Prisma.RequestWhereInput[] = [];
-        if (filter?.status) where.push({ status: { in: filter.status } });
-        if (filter?.priority) where.push({ priority: { in: filter.priority } });
-        if (filter?.source) where.push({ source: { in: filter.source } });
-        if (filter?.contactId != null) where.push({ contactId: cleanId('filter.contactId', filter.contactId) });
-        if (filter?.companyId != null) where.push({ companyId: cleanId('filter.companyId', filter.companyId) });
-        const words = searchWords('filter.search', filter?.search);
-        if (words.length) where.push(requestSearchWhere(words));
-        return ctx.prisma.request.findMany({ ...query, where: { AND: where }, orderBy: { number: 'desc' } });
-      },
+      resolve: (query, _root, { filter }, ctx) => ctx.prisma.request.findMany({ ...query, ...ctx.services.requests.requestListArgs(filter) }),
     },
     { name: 'RequestConnection', description: 'A page of requests.' },
     { name: 'RequestEdge', description: 'A request in a page.' },
@@ -269,17 +244,7 @@ builder.mutationFields((t) => ({
       'Creates a request with the next number: for agents (source CONSOLE) and for scripts with an API token holding REQUESTS_WRITE (source API). Idempotent on `externalId`: a repeat returns the existing request with created: false.',
     authScopes: canWriteRequests,
     args: { input: t.arg({ type: CreateRequestInput, required: true, description: 'The request.' }) },
-    resolve: (_root, { input }, ctx) => {
-      const p = ctx.principal!;
-      return createRequestWithOutcome(ctx.prisma, {
-        ...input,
-        contactId: input.contactId,
-        companyId: input.companyId,
-        source: p.kind === 'apiToken' ? 'API' : 'CONSOLE',
-        createdByAgentId: p.kind === 'agent' ? p.agent.id : null,
-        apiTokenId: p.kind === 'apiToken' ? p.apiToken.id : null,
-      });
-    },
+    resolve: (_root, { input }, ctx) => ctx.services.requests.createRequestAs(ctx.principal!, input),
   }),
   updateRequest: t.prismaField({
     type: 'Request',
@@ -289,14 +254,8 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The request.' }),
       input: t.arg({ type: UpdateRequestInput, required: true, description: 'The changes.' }),
     },
-    resolve: async (query, _root, { id, input }, ctx) => {
-      const request = await updateRequest(ctx.prisma, id, {
-        ...input,
-        contactId: input.contactId,
-        companyId: input.companyId,
-      });
-      return ctx.prisma.request.findUniqueOrThrow({ ...query, where: { id: request.id } });
-    },
+    resolve: async (query, _root, { id, input }, ctx) =>
+      ctx.prisma.request.findUniqueOrThrow({ ...query, where: { id: (await ctx.services.requests.updateRequest(id, input)).id } }),
   }),
   createRequestFromChat: t.field({
     type: RequestFromChatPayload,
@@ -307,31 +266,16 @@ builder.mutationFields((t) => ({
       sessionId: t.arg.id({ required: true, description: 'The chat.' }),
       input: t.arg({ type: CreateRequestFromChatInput, description: 'The dialog’s fields; omit to take every default.' }),
     },
-    resolve: (_root, { sessionId, input }, ctx) =>
-      createRequestFromChat(
-        { prisma: ctx.prisma, appendMessage: ctx.services.chats.appendMessage, announce: ctx.services.chats.announce },
-        ctx.principal,
-        sessionId,
-        { ...input },
-      ),
+    resolve: (_root, { sessionId, input }, ctx) => ctx.services.requests.createRequestFromChat(ctx.principal, sessionId, { ...input }),
   }),
   submitOfflineForm: t.field({
     type: OfflineFormPayload,
     description: `Sends the offline form of a channel: records a missed chat and, when the channel is set to, creates a request whose number the visitor is shown. Needs no credentials; with a visitor token that visitor is reused. A field the channel requires but the form lacks gives VALIDATION naming it; an archived channel gives CHANNEL_OFFLINE (reason ARCHIVED). Limited per client address, by default to ${defaults.offlineFormPerIp.limit} per ${defaults.offlineFormPerIp.windowSeconds / 60} minutes (OFFLINE_FORM_LIMIT_PER_IP), then RATE_LIMITED with \`retryAfter\`.`,
     args: { input: t.arg({ type: OfflineFormInputType, required: true, description: 'The form as the visitor filled it in.' }) },
     resolve: async (_root, { input }, ctx) => {
-      const result = await submitOfflineForm(
-        {
-          prisma: ctx.prisma,
-          rateLimiter: ctx.services.rateLimiter,
-          limitPerIp: ctx.services.config.chat.offlineFormPerIp,
-          createVisitor: ctx.services.auth.createVisitor,
-          storeVisitorMessage: (tx, session, body) => ctx.services.chats.appendMessage(tx, session, { authorKind: 'VISITOR', body, clientMessageId: null }),
-          events: ctx.services.events,
-          chats: ctx.services.chats,
-        },
+      const result = await ctx.services.requests.submitOfflineForm(
         { ip: ctx.ip, userAgent: ctx.userAgent, visitor: ctx.principal?.kind === 'visitor' ? ctx.principal.visitor : null },
-        { ...input, channelId: input.channelId },
+        input,
       );
       return { requestNumber: result.requestNumber, request: result.request, visitorToken: result.visitorToken };
     },

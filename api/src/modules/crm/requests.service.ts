@@ -1,17 +1,11 @@
+// Module crm, requests: support tickets with a gap-free number (R-42), created by agents, by API
+// scripts (idempotent on externalId, which the CSV import relies on), by the offline form and
+// from a chat with its log attached; changing them and the filters and search of their list.
 import type { Principal } from '../../platform/principal';
-import { forbidden, notFound, validation } from '../../platform/errors';
-import type {
-  ChatSession,
-  Prisma,
-  PrismaClient,
-  Request,
-  RequestPriority,
-  RequestSource,
-  RequestStatus,
-  SystemMessageType,
-  Visitor,
-} from '../../generated/prisma/client';
+import { forbidden, notFound } from '../../platform/errors';
+import type { Prisma, PrismaClient, Request, RequestPriority, RequestSource, RequestStatus, SystemMessageType, Visitor } from '../../generated/prisma/client';
 import type { AuthService } from '../identity/auth.service';
+import { cleanId, searchWords, type ContactService } from './contacts.service';
 import { archivedChannelError } from '../channels/availability';
 import { findReadableSession } from '../chats/chat-access';
 import { isUuid } from '../../platform/ids';
@@ -44,6 +38,9 @@ export interface NewRequestInput {
   apiTokenId?: string | null;
 }
 
+/** What an agent or an API script gives for a new request; the rest follows from who they are. */
+export type ConsoleOrApiRequestInput = Omit<NewRequestInput, 'source' | 'chatLog' | 'sourceSessionId' | 'createdByAgentId' | 'apiTokenId'>;
+
 export const REQUEST_LIMITS = {
   title: 200,
   description: 20_000,
@@ -63,12 +60,6 @@ export function formatRequestNumber(number: number): string {
 
 type RequestData = Omit<Prisma.RequestUncheckedCreateInput, 'number'>;
 
-function optionalId(field: string, value: string | null | undefined): string | null {
-  if (value == null || value === '') return null;
-  if (!isUuid(value)) throw validation(field, 'is not a valid id');
-  return value;
-}
-
 /** Validates and normalises the input; throws VALIDATION naming the first bad field. */
 export function cleanRequestInput(input: NewRequestInput): RequestData {
   const requesterEmail = input.requesterEmail?.trim() ? cleanEmail('requesterEmail', input.requesterEmail) : null;
@@ -83,11 +74,11 @@ export function cleanRequestInput(input: NewRequestInput): RequestData {
     requesterEmail,
     requesterPhone: cleanOptionalText('requesterPhone', input.requesterPhone, REQUEST_LIMITS.requesterPhone),
     chatLog: cleanOptionalText('chatLog', input.chatLog, REQUEST_LIMITS.chatLog),
-    contactId: optionalId('contactId', input.contactId),
-    companyId: optionalId('companyId', input.companyId),
-    sourceSessionId: optionalId('sourceSessionId', input.sourceSessionId),
-    createdByAgentId: optionalId('createdByAgentId', input.createdByAgentId),
-    apiTokenId: optionalId('apiTokenId', input.apiTokenId),
+    contactId: cleanId('contactId', input.contactId),
+    companyId: cleanId('companyId', input.companyId),
+    sourceSessionId: cleanId('sourceSessionId', input.sourceSessionId),
+    createdByAgentId: cleanId('createdByAgentId', input.createdByAgentId),
+    apiTokenId: cleanId('apiTokenId', input.apiTokenId),
   };
 }
 
@@ -133,30 +124,6 @@ async function insertRequest(tx: Prisma.TransactionClient, data: RequestData): P
   return { request: existing, created: false };
 }
 
-/**
- * Creates a request with the next gap-free number, inside `db` when it is a transaction (so the
- * number is given back if that transaction rolls back), otherwise in a transaction of its own.
- * With an externalId that already exists it returns the existing request and uses no number.
- */
-export async function createRequest(db: PrismaClient | Prisma.TransactionClient, input: NewRequestInput): Promise<Request> {
-  return (await createRequestWithOutcome(db, input)).request;
-}
-
-/** createRequest, also telling whether it created the request or found it by its externalId. */
-export async function createRequestWithOutcome(db: PrismaClient | Prisma.TransactionClient, input: NewRequestInput): Promise<RequestOutcome> {
-  const data = cleanRequestInput(input);
-  if (data.contactId && !(await db.contact.findUnique({ where: { id: data.contactId }, select: { id: true } }))) throw notFound('Contact', data.contactId);
-  if (data.companyId && !(await db.company.findUnique({ where: { id: data.companyId }, select: { id: true } }))) throw notFound('Company', data.companyId);
-  if (!('$transaction' in db)) return insertRequest(db, data);
-
-  if (data.externalId) {
-    // Common retry case, answered without taking the counter lock.
-    const existing = await db.request.findUnique({ where: { externalId: data.externalId } });
-    if (existing) return { request: existing, created: false };
-  }
-  return db.$transaction((tx) => insertRequest(tx, data));
-}
-
 export const OFFLINE_FORM_LIMITS = { ...VISITOR_FIELD_LIMITS, message: 4000, title: 120 } as const;
 
 export interface OfflineFormInput extends VisitorFieldsInput {
@@ -174,19 +141,6 @@ export interface OfflineFormResult {
   visitor: Visitor;
   /** The token of a visitor created for this submission; null when the caller's own visitor was reused. */
   visitorToken: string | null;
-}
-
-export interface OfflineFormDeps {
-  prisma: PrismaClient;
-  rateLimiter: RateLimiter;
-  /** Submissions per client address (OFFLINE_FORM_LIMIT_PER_IP). */
-  limitPerIp: RateLimit;
-  createVisitor: AuthService['createVisitor'];
-  /** Stores the visitor's message in the offline session (through the chat event log), inside the transaction. */
-  storeVisitorMessage: (tx: Prisma.TransactionClient, session: ChatSession, body: string) => Promise<unknown>;
-  /** The chat event log and the announcer, to tell the agents of the visitor's open chats that the visitor changed. */
-  events: ChatEventLog;
-  chats: Pick<ChatService, 'announceVisitorUpdated'>;
 }
 
 export interface OfflineFormCaller {
@@ -207,80 +161,6 @@ export function titleFromMessage(message: string): string {
     .trimEnd()}…`;
 }
 
-/**
- * The offline form: validates it against the channel's required fields, records a missed OFFLINE
- * session for statistics and, when the channel says so, creates a request, all in one transaction.
- */
-export async function submitOfflineForm(deps: OfflineFormDeps, caller: OfflineFormCaller, input: OfflineFormInput): Promise<OfflineFormResult> {
-  const { prisma } = deps;
-  await enforceRateLimit(deps.rateLimiter, `offline:ip:${caller.ip}`, deps.limitPerIp);
-
-  const channel = isUuid(input.channelId)
-    ? await prisma.channel.findUnique({
-        where: { id: input.channelId },
-        select: {
-          id: true,
-          name: true,
-          archivedAt: true,
-          offlineRequiredFields: true,
-          offlineCreatesRequest: true,
-          identitySecret: true,
-          identitySecretChangedAt: true,
-        },
-      })
-    : null;
-  if (!channel) throw notFound('Channel', input.channelId);
-  if (channel.archivedAt) throw archivedChannelError(channel.name);
-
-  const fields = cleanVisitorFields(input, channel.offlineRequiredFields);
-  const message = cleanText('message', input.message, { max: OFFLINE_FORM_LIMITS.message });
-  const accepted = await checkIdentityClaim(prisma, { channel, visitor: caller.visitor, email: fields.email, signature: input.emailSignature });
-  const requestData = channel.offlineCreatesRequest
-    ? cleanRequestInput({
-        title: titleFromMessage(message),
-        description: message,
-        source: 'OFFLINE_FORM',
-        requesterName: fields.name,
-        requesterEmail: fields.email,
-        requesterPhone: fields.phone,
-      })
-    : null;
-
-  // Outside the transaction: on embedded PGlite an open transaction blocks every other connection.
-  const created = caller.visitor ? null : await deps.createVisitor({ ...fields, ip: caller.ip, userAgent: caller.userAgent });
-  const now = new Date();
-
-  const { session, request, visitor, saved } = await prisma.$transaction(async (tx) => {
-    // The visitor's open chats elsewhere are told when something their agents see changed.
-    const saved = await saveVisitorIdentity(tx, deps.events, { channel, visitor: caller.visitor ?? created!.visitor, fields, accepted });
-    const visitor = saved.visitor;
-    const session = await tx.chatSession.create({
-      data: {
-        channelId: channel.id,
-        visitorId: visitor.id,
-        status: 'OFFLINE',
-        missed: true,
-        requestedAt: now,
-        endedAt: now,
-        lastActivityAt: now,
-      },
-    });
-    // Kept with the session even when no request is made, so the message is never lost.
-    await deps.storeVisitorMessage(tx, session, message);
-    const request = requestData ? (await insertRequest(tx, { ...requestData, sourceSessionId: session.id })).request : null;
-    return { session, request, visitor, saved };
-  });
-  deps.chats.announceVisitorUpdated(saved);
-
-  return {
-    requestNumber: request ? formatRequestNumber(request.number) : null,
-    request,
-    sessionId: session.id,
-    visitor,
-    visitorToken: created?.token ?? null,
-  };
-}
-
 // ───────────────────────────── Agents' and scripts' requests ─────────────────────────────
 
 export interface RequestChanges {
@@ -291,32 +171,6 @@ export interface RequestChanges {
   category?: string | null;
   contactId?: string | null;
   companyId?: string | null;
-}
-
-export async function findRequest(db: PrismaClient | Prisma.TransactionClient, id: string): Promise<Request> {
-  const request = isUuid(id) ? await db.request.findUnique({ where: { id } }) : null;
-  if (!request) throw notFound('Request', id);
-  return request;
-}
-
-/** Changes the given fields; omitted ones stay, null clears category, contact or company. */
-export async function updateRequest(db: PrismaClient, id: string, changes: RequestChanges): Promise<Request> {
-  const existing = await findRequest(db, id);
-  const data: Prisma.RequestUncheckedUpdateInput = {};
-  if (changes.title !== undefined) data.title = cleanText('title', changes.title ?? '', { max: REQUEST_LIMITS.title });
-  if (changes.description !== undefined) data.description = cleanOptionalText('description', changes.description, REQUEST_LIMITS.description) ?? '';
-  if (changes.status != null) data.status = changes.status;
-  if (changes.priority != null) data.priority = changes.priority;
-  if (changes.category !== undefined) data.category = cleanOptionalText('category', changes.category, REQUEST_LIMITS.category);
-  if (changes.contactId !== undefined) {
-    data.contactId = optionalId('contactId', changes.contactId);
-    if (data.contactId && !(await db.contact.findUnique({ where: { id: data.contactId }, select: { id: true } }))) throw notFound('Contact', data.contactId);
-  }
-  if (changes.companyId !== undefined) {
-    data.companyId = optionalId('companyId', changes.companyId);
-    if (data.companyId && !(await db.company.findUnique({ where: { id: data.companyId }, select: { id: true } }))) throw notFound('Company', data.companyId);
-  }
-  return db.request.update({ where: { id: existing.id }, data });
 }
 
 /** "R-42" or "42" finds that number; otherwise every word must appear in the title (trigram index). */
@@ -407,78 +261,251 @@ export interface RequestFromChatResult {
   readyMessage: string;
 }
 
-export interface RequestFromChatDeps {
-  prisma: PrismaClient;
-  appendMessage: ChatService['appendMessage'];
-  announce: ChatService['announce'];
+export interface RequestListFilter {
+  status?: RequestStatus[] | null;
+  priority?: RequestPriority[] | null;
+  source?: RequestSource[] | null;
+  contactId?: string | null;
+  companyId?: string | null;
+  search?: string | null;
 }
 
-/**
- * An agent who can read a chat creates a request from it: the requester is the visitor, the
- * contact and company those linked to the chat (unless given), and the whole chat log is attached
- * as text. A REQUEST_CREATED system message for the agents only goes into the chat in the same
- * transaction; the visitor learns the number when the agent sends the ready message.
- */
-export async function createRequestFromChat(
-  deps: RequestFromChatDeps,
-  principal: Principal | null,
-  sessionId: string,
-  input: RequestFromChatInput,
-): Promise<RequestFromChatResult> {
-  if (principal?.kind !== 'agent') throw forbidden('Requires an agent session.');
-  const readable = await findReadableSession(deps.prisma, principal, sessionId);
-  const session = await deps.prisma.chatSession.findUniqueOrThrow({
-    where: { id: readable.id },
-    include: {
-      channel: { select: { name: true } },
-      visitor: true,
-      messages: {
-        orderBy: { seq: 'asc' },
-        select: {
-          createdAt: true,
-          authorKind: true,
-          systemType: true,
-          body: true,
-          agent: { select: { name: true, nickname: true } },
-          attachments: { select: { fileName: true, size: true }, orderBy: { createdAt: 'asc' } },
+export interface RequestServiceDeps {
+  prisma: PrismaClient;
+  /** Checks that the contact and company a request names exist. */
+  contacts: Pick<ContactService, 'requireContact' | 'requireCompany'>;
+  rateLimiter: RateLimiter;
+  /** Offline form submissions per client address (OFFLINE_FORM_LIMIT_PER_IP). */
+  offlineFormLimitPerIp: RateLimit;
+  /** Makes the visitor of an offline form sent without a visitor token. */
+  auth: Pick<AuthService, 'createVisitor'>;
+  /** Records what the offline form changed about the visitor, in its transaction. */
+  events: ChatEventLog;
+  /** Stores the offline form's message and a chat's REQUEST_CREATED message, and tells the agents. */
+  chats: Pick<ChatService, 'appendMessage' | 'announce' | 'announceVisitorUpdated'>;
+}
+
+export function createRequestService({ prisma, contacts, rateLimiter, offlineFormLimitPerIp, auth, events, chats }: RequestServiceDeps) {
+  /**
+   * Creates a request with the next gap-free number, inside `tx` when given (so the number is
+   * given back if that transaction rolls back), otherwise in a transaction of its own. With an
+   * externalId that already exists it returns the existing request and uses no number.
+   */
+  async function createRequest(input: NewRequestInput, tx?: Prisma.TransactionClient): Promise<Request> {
+    return (await createRequestWithOutcome(input, tx)).request;
+  }
+
+  /** createRequest, also telling whether it created the request or found it by its externalId. */
+  async function createRequestWithOutcome(input: NewRequestInput, tx?: Prisma.TransactionClient): Promise<RequestOutcome> {
+    const data = cleanRequestInput(input);
+    await contacts.requireContact(data.contactId, tx);
+    await contacts.requireCompany(data.companyId, tx);
+    if (tx) return insertRequest(tx, data);
+
+    if (data.externalId) {
+      // Common retry case, answered without taking the counter lock.
+      const existing = await prisma.request.findUnique({ where: { externalId: data.externalId } });
+      if (existing) return { request: existing, created: false };
+    }
+    return prisma.$transaction((tx) => insertRequest(tx, data));
+  }
+
+  /** createRequest by an agent (source CONSOLE) or an API script (source API), recorded as its creator. */
+  async function createRequestAs(principal: Principal, input: ConsoleOrApiRequestInput): Promise<RequestOutcome> {
+    return createRequestWithOutcome({
+      ...input,
+      source: principal.kind === 'apiToken' ? 'API' : 'CONSOLE',
+      createdByAgentId: principal.kind === 'agent' ? principal.agent.id : null,
+      apiTokenId: principal.kind === 'apiToken' ? principal.apiToken.id : null,
+    });
+  }
+
+  async function findRequest(id: string): Promise<Request> {
+    const request = isUuid(id) ? await prisma.request.findUnique({ where: { id } }) : null;
+    if (!request) throw notFound('Request', id);
+    return request;
+  }
+
+  /** Changes the given fields; omitted ones stay, null clears category, contact or company. */
+  async function updateRequest(id: string, changes: RequestChanges): Promise<Request> {
+    const existing = await findRequest(id);
+    const data: Prisma.RequestUncheckedUpdateInput = {};
+    if (changes.title !== undefined) data.title = cleanText('title', changes.title ?? '', { max: REQUEST_LIMITS.title });
+    if (changes.description !== undefined) data.description = cleanOptionalText('description', changes.description, REQUEST_LIMITS.description) ?? '';
+    if (changes.status != null) data.status = changes.status;
+    if (changes.priority != null) data.priority = changes.priority;
+    if (changes.category !== undefined) data.category = cleanOptionalText('category', changes.category, REQUEST_LIMITS.category);
+    if (changes.contactId !== undefined) {
+      const contactId = cleanId('contactId', changes.contactId);
+      await contacts.requireContact(contactId);
+      data.contactId = contactId;
+    }
+    if (changes.companyId !== undefined) {
+      const companyId = cleanId('companyId', changes.companyId);
+      await contacts.requireCompany(companyId);
+      data.companyId = companyId;
+    }
+    return prisma.request.update({ where: { id: existing.id }, data });
+  }
+
+  /** The `requests` list: every given condition must hold, newest (highest number) first. */
+  function requestListArgs(filter: RequestListFilter | null | undefined) {
+    const where: Prisma.RequestWhereInput[] = [];
+    if (filter?.status) where.push({ status: { in: filter.status } });
+    if (filter?.priority) where.push({ priority: { in: filter.priority } });
+    if (filter?.source) where.push({ source: { in: filter.source } });
+    if (filter?.contactId != null) where.push({ contactId: cleanId('filter.contactId', filter.contactId) });
+    if (filter?.companyId != null) where.push({ companyId: cleanId('filter.companyId', filter.companyId) });
+    const words = searchWords('filter.search', filter?.search);
+    if (words.length) where.push(requestSearchWhere(words));
+    return { where: { AND: where }, orderBy: { number: 'desc' } } satisfies Prisma.RequestFindManyArgs;
+  }
+
+  /**
+   * The offline form: validates it against the channel's required fields, records a missed OFFLINE
+   * session for statistics and, when the channel says so, creates a request, all in one transaction.
+   */
+  async function submitOfflineForm(caller: OfflineFormCaller, input: OfflineFormInput): Promise<OfflineFormResult> {
+    await enforceRateLimit(rateLimiter, `offline:ip:${caller.ip}`, offlineFormLimitPerIp);
+
+    const channel = isUuid(input.channelId)
+      ? await prisma.channel.findUnique({
+          where: { id: input.channelId },
+          select: {
+            id: true,
+            name: true,
+            archivedAt: true,
+            offlineRequiredFields: true,
+            offlineCreatesRequest: true,
+            identitySecret: true,
+            identitySecretChangedAt: true,
+          },
+        })
+      : null;
+    if (!channel) throw notFound('Channel', input.channelId);
+    if (channel.archivedAt) throw archivedChannelError(channel.name);
+
+    const fields = cleanVisitorFields(input, channel.offlineRequiredFields);
+    const message = cleanText('message', input.message, { max: OFFLINE_FORM_LIMITS.message });
+    const accepted = await checkIdentityClaim(prisma, { channel, visitor: caller.visitor, email: fields.email, signature: input.emailSignature });
+    const requestData = channel.offlineCreatesRequest
+      ? cleanRequestInput({
+          title: titleFromMessage(message),
+          description: message,
+          source: 'OFFLINE_FORM',
+          requesterName: fields.name,
+          requesterEmail: fields.email,
+          requesterPhone: fields.phone,
+        })
+      : null;
+
+    // Outside the transaction: on embedded PGlite an open transaction blocks every other connection.
+    const created = caller.visitor ? null : await auth.createVisitor({ ...fields, ip: caller.ip, userAgent: caller.userAgent });
+    const now = new Date();
+
+    const { session, request, visitor, saved } = await prisma.$transaction(async (tx) => {
+      // The visitor's open chats elsewhere are told when something their agents see changed.
+      const saved = await saveVisitorIdentity(tx, events, { channel, visitor: caller.visitor ?? created!.visitor, fields, accepted });
+      const visitor = saved.visitor;
+      const session = await tx.chatSession.create({
+        data: {
+          channelId: channel.id,
+          visitorId: visitor.id,
+          status: 'OFFLINE',
+          missed: true,
+          requestedAt: now,
+          endedAt: now,
+          lastActivityAt: now,
+        },
+      });
+      // Kept with the session even when no request is made, so the message is never lost.
+      await chats.appendMessage(tx, session, { authorKind: 'VISITOR', body: message, clientMessageId: null });
+      const request = requestData ? (await insertRequest(tx, { ...requestData, sourceSessionId: session.id })).request : null;
+      return { session, request, visitor, saved };
+    });
+    chats.announceVisitorUpdated(saved);
+
+    return {
+      requestNumber: request ? formatRequestNumber(request.number) : null,
+      request,
+      sessionId: session.id,
+      visitor,
+      visitorToken: created?.token ?? null,
+    };
+  }
+
+  /**
+   * An agent who can read a chat creates a request from it: the requester is the visitor, the
+   * contact and company those linked to the chat (unless given), and the whole chat log is attached
+   * as text. A REQUEST_CREATED system message for the agents only goes into the chat in the same
+   * transaction; the visitor learns the number when the agent sends the ready message.
+   */
+  async function createRequestFromChat(principal: Principal | null, sessionId: string, input: RequestFromChatInput): Promise<RequestFromChatResult> {
+    if (principal?.kind !== 'agent') throw forbidden('Requires an agent session.');
+    const readable = await findReadableSession(prisma, principal, sessionId);
+    const session = await prisma.chatSession.findUniqueOrThrow({
+      where: { id: readable.id },
+      include: {
+        channel: { select: { name: true } },
+        visitor: true,
+        messages: {
+          orderBy: { seq: 'asc' },
+          select: {
+            createdAt: true,
+            authorKind: true,
+            systemType: true,
+            body: true,
+            agent: { select: { name: true, nickname: true } },
+            attachments: { select: { fileName: true, size: true }, orderBy: { createdAt: 'asc' } },
+          },
         },
       },
-    },
-  });
-  const firstVisitorMessage = session.messages.find((m) => m.authorKind === 'VISITOR');
-  const defaultTitle = (firstVisitorMessage && titleFromMessage(firstVisitorMessage.body)) || `Chat on ${session.channel.name}`;
-  const data = cleanRequestInput({
-    title: input.title?.trim() ? input.title : defaultTitle,
-    description: input.description,
-    priority: input.priority,
-    category: input.category,
-    source: 'CHAT',
-    requesterName: session.visitor.name,
-    requesterEmail: session.visitor.email,
-    requesterPhone: session.visitor.phone,
-    chatLog: buildChatLog(session, session.messages),
-    contactId: input.contactId !== undefined ? input.contactId : session.contactId,
-    companyId: input.companyId !== undefined ? input.companyId : session.companyId,
-    sourceSessionId: session.id,
-    createdByAgentId: principal.agent.id,
-  });
-  if (data.contactId && !(await deps.prisma.contact.findUnique({ where: { id: data.contactId }, select: { id: true } })))
-    throw notFound('Contact', data.contactId);
-  if (data.companyId && !(await deps.prisma.company.findUnique({ where: { id: data.companyId }, select: { id: true } })))
-    throw notFound('Company', data.companyId);
-
-  const { request, event } = await deps.prisma.$transaction(async (tx) => {
-    const { request } = await insertRequest(tx, data);
-    const event = await deps.appendMessage(tx, session, {
-      authorKind: 'SYSTEM',
-      systemType: 'REQUEST_CREATED',
-      body: `Request ${formatRequestNumber(request.number)} was created from this chat: ${request.title}`,
-      clientMessageId: null,
-      agent: principal.agent,
-      audience: 'AGENTS',
     });
-    return { request, event };
-  });
-  deps.announce(session, [event]);
-  return { request, readyMessage: readyMessageFor(request) };
+    const firstVisitorMessage = session.messages.find((m) => m.authorKind === 'VISITOR');
+    const defaultTitle = (firstVisitorMessage && titleFromMessage(firstVisitorMessage.body)) || `Chat on ${session.channel.name}`;
+    const data = cleanRequestInput({
+      title: input.title?.trim() ? input.title : defaultTitle,
+      description: input.description,
+      priority: input.priority,
+      category: input.category,
+      source: 'CHAT',
+      requesterName: session.visitor.name,
+      requesterEmail: session.visitor.email,
+      requesterPhone: session.visitor.phone,
+      chatLog: buildChatLog(session, session.messages),
+      contactId: input.contactId !== undefined ? input.contactId : session.contactId,
+      companyId: input.companyId !== undefined ? input.companyId : session.companyId,
+      sourceSessionId: session.id,
+      createdByAgentId: principal.agent.id,
+    });
+    await contacts.requireContact(data.contactId);
+    await contacts.requireCompany(data.companyId);
+
+    const { request, event } = await prisma.$transaction(async (tx) => {
+      const { request } = await insertRequest(tx, data);
+      const event = await chats.appendMessage(tx, session, {
+        authorKind: 'SYSTEM',
+        systemType: 'REQUEST_CREATED',
+        body: `Request ${formatRequestNumber(request.number)} was created from this chat: ${request.title}`,
+        clientMessageId: null,
+        agent: principal.agent,
+        audience: 'AGENTS',
+      });
+      return { request, event };
+    });
+    chats.announce(session, [event]);
+    return { request, readyMessage: readyMessageFor(request) };
+  }
+
+  return {
+    createRequest,
+    createRequestAs,
+    findRequest,
+    updateRequest,
+    requestListArgs,
+    createRequestFromChat,
+    submitOfflineForm,
+  };
 }
+
+export type RequestService = ReturnType<typeof createRequestService>;

@@ -1,18 +1,7 @@
 import { builder } from '../../graphql/builder';
 import { agentOf } from '../../graphql/context';
 import { SaleStage } from '../../generated/prisma/enums';
-import {
-  FOLLOW_UP_LIMITS,
-  SALE_LIMITS,
-  createFollowUp,
-  createSale,
-  deleteFollowUp,
-  deleteSale,
-  findFollowUp,
-  findSale,
-  updateFollowUp,
-  updateSale,
-} from './sales.service';
+import { FOLLOW_UP_LIMITS, SALE_LIMITS } from './sales.service';
 import { canReadCrm, canWriteCrm, idField } from '../../graphql/guards';
 
 const SaleStageEnum = builder.enumType(SaleStage, {
@@ -120,33 +109,21 @@ const UpdateFollowUpInput = builder.inputType('UpdateFollowUpInput', {
   }),
 });
 
-const ids = <T extends { contactId?: string | number | null; companyId?: string | number | null; ownerId?: string | number | null }>(input: T) => ({
-  ...input,
-  contactId: input.contactId == null ? input.contactId : input.contactId,
-  companyId: input.companyId == null ? input.companyId : input.companyId,
-  ownerId: input.ownerId == null ? input.ownerId : input.ownerId,
-});
-
 builder.queryFields((t) => ({
   sale: t.prismaField({
     type: 'Sale',
     description: 'One sale by id. Agents, and API tokens with CONTACTS_READ.',
     authScopes: canReadCrm,
     args: { id: t.arg.id({ required: true, description: 'The sale id.' }) },
-    resolve: async (query, _root, { id }, ctx) => {
-      const sale = await findSale(ctx.prisma, id);
-      return ctx.prisma.sale.findUniqueOrThrow({ ...query, where: { id: sale.id } });
-    },
+    resolve: async (query, _root, { id }, ctx) => ctx.prisma.sale.findUniqueOrThrow({ ...query, where: { id: (await ctx.services.sales.findSale(id)).id } }),
   }),
   followUp: t.prismaField({
     type: 'FollowUp',
     description: 'One follow-up by id. Agents, and API tokens with CONTACTS_READ.',
     authScopes: canReadCrm,
     args: { id: t.arg.id({ required: true, description: 'The follow-up id.' }) },
-    resolve: async (query, _root, { id }, ctx) => {
-      const followUp = await findFollowUp(ctx.prisma, id);
-      return ctx.prisma.followUp.findUniqueOrThrow({ ...query, where: { id: followUp.id } });
-    },
+    resolve: async (query, _root, { id }, ctx) =>
+      ctx.prisma.followUp.findUniqueOrThrow({ ...query, where: { id: (await ctx.services.sales.findFollowUp(id)).id } }),
   }),
 }));
 
@@ -156,10 +133,8 @@ builder.mutationFields((t) => ({
     description: 'Records a sale for a contact and/or company. Agents, and API tokens with CONTACTS_WRITE.',
     authScopes: canWriteCrm,
     args: { input: t.arg({ type: CreateSaleInput, required: true, description: 'The sale.' }) },
-    resolve: async (query, _root, { input }, ctx) => {
-      const sale = await createSale(ctx.prisma, ids(input), agentOf(ctx)?.id ?? null);
-      return ctx.prisma.sale.findUniqueOrThrow({ ...query, where: { id: sale.id } });
-    },
+    resolve: async (query, _root, { input }, ctx) =>
+      ctx.prisma.sale.findUniqueOrThrow({ ...query, where: { id: (await ctx.services.sales.createSale(input, agentOf(ctx)?.id ?? null)).id } }),
   }),
   updateSale: t.prismaField({
     type: 'Sale',
@@ -169,26 +144,22 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The sale.' }),
       input: t.arg({ type: UpdateSaleInput, required: true, description: 'The changes.' }),
     },
-    resolve: async (query, _root, { id, input }, ctx) => {
-      const sale = await updateSale(ctx.prisma, id, ids(input));
-      return ctx.prisma.sale.findUniqueOrThrow({ ...query, where: { id: sale.id } });
-    },
+    resolve: async (query, _root, { id, input }, ctx) =>
+      ctx.prisma.sale.findUniqueOrThrow({ ...query, where: { id: (await ctx.services.sales.updateSale(id, input)).id } }),
   }),
   deleteSale: t.id({
     description: 'Deletes a sale and returns its id. Agents, and API tokens with CONTACTS_WRITE.',
     authScopes: canWriteCrm,
     args: { id: t.arg.id({ required: true, description: 'The sale.' }) },
-    resolve: async (_root, { id }, ctx) => (await deleteSale(ctx.prisma, id)).id,
+    resolve: async (_root, { id }, ctx) => (await ctx.services.sales.deleteSale(id)).id,
   }),
   createFollowUp: t.prismaField({
     type: 'FollowUp',
     description: 'Records a follow-up for a contact and/or company. Agents, and API tokens with CONTACTS_WRITE.',
     authScopes: canWriteCrm,
     args: { input: t.arg({ type: CreateFollowUpInput, required: true, description: 'The follow-up.' }) },
-    resolve: async (query, _root, { input }, ctx) => {
-      const followUp = await createFollowUp(ctx.prisma, ids(input), agentOf(ctx)?.id ?? null);
-      return ctx.prisma.followUp.findUniqueOrThrow({ ...query, where: { id: followUp.id } });
-    },
+    resolve: async (query, _root, { input }, ctx) =>
+      ctx.prisma.followUp.findUniqueOrThrow({ ...query, where: { id: (await ctx.services.sales.createFollowUp(input, agentOf(ctx)?.id ?? null)).id } }),
   }),
   updateFollowUp: t.prismaField({
     type: 'FollowUp',
@@ -198,15 +169,13 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The follow-up.' }),
       input: t.arg({ type: UpdateFollowUpInput, required: true, description: 'The changes.' }),
     },
-    resolve: async (query, _root, { id, input }, ctx) => {
-      const followUp = await updateFollowUp(ctx.prisma, id, ids(input));
-      return ctx.prisma.followUp.findUniqueOrThrow({ ...query, where: { id: followUp.id } });
-    },
+    resolve: async (query, _root, { id, input }, ctx) =>
+      ctx.prisma.followUp.findUniqueOrThrow({ ...query, where: { id: (await ctx.services.sales.updateFollowUp(id, input)).id } }),
   }),
   deleteFollowUp: t.id({
     description: 'Deletes a follow-up and returns its id. Agents, and API tokens with CONTACTS_WRITE.',
     authScopes: canWriteCrm,
     args: { id: t.arg.id({ required: true, description: 'The follow-up.' }) },
-    resolve: async (_root, { id }, ctx) => (await deleteFollowUp(ctx.prisma, id)).id,
+    resolve: async (_root, { id }, ctx) => (await ctx.services.sales.deleteFollowUp(id)).id,
   }),
 }));

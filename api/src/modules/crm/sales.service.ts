@@ -1,10 +1,11 @@
+// Module crm, sales: the sales (opportunities with an amount, a currency and a stage) and the
+// follow-ups (to-dos with a due date) of a contact, a company or both, each with an owning agent.
+// Their links are checked to exist; the list of a record's sales and follow-ups is its relation.
 import { notFound, validation } from '../../platform/errors';
 import type { FollowUp, Prisma, PrismaClient, Sale, SaleStage } from '../../generated/prisma/client';
 import { isUuid } from '../../platform/ids';
-import { cleanId } from './contacts.service';
+import { cleanId, type ContactService } from './contacts.service';
 import { cleanText } from '../../platform/validate';
-
-type Db = PrismaClient | Prisma.TransactionClient;
 
 export const SALE_LIMITS = {
   title: 200,
@@ -60,42 +61,6 @@ function cleanDate(field: string, value: Date): Date {
   return value;
 }
 
-/**
- * Resolves contact/company/owner ids: each must exist (NOT_FOUND otherwise). A contact's company
- * is taken when a new row names no company. The result must keep a contact or a company.
- */
-async function cleanLinks(db: Db, input: CrmLinks, current: { contactId: string | null; companyId: string | null } | null) {
-  const data: { contactId?: string | null; companyId?: string | null; ownerId?: string | null } = {};
-  if (input.contactId !== undefined) data.contactId = cleanId('contactId', input.contactId);
-  if (input.companyId !== undefined) data.companyId = cleanId('companyId', input.companyId);
-  if (input.ownerId !== undefined) data.ownerId = cleanId('ownerId', input.ownerId);
-
-  if (data.contactId) {
-    const contact = await db.contact.findUnique({ where: { id: data.contactId }, select: { companyId: true } });
-    if (!contact) throw notFound('Contact', data.contactId);
-    if (data.companyId === undefined && !current) data.companyId = contact.companyId;
-  }
-  if (data.companyId && !(await db.company.findUnique({ where: { id: data.companyId }, select: { id: true } }))) throw notFound('Company', data.companyId);
-  if (data.ownerId && !(await db.agent.findUnique({ where: { id: data.ownerId }, select: { id: true } }))) throw notFound('Agent', data.ownerId);
-
-  const contactId = data.contactId !== undefined ? data.contactId : (current?.contactId ?? null);
-  const companyId = data.companyId !== undefined ? data.companyId : (current?.companyId ?? null);
-  if (!contactId && !companyId) throw validation('contactId', 'give a contact or a company (companyId) it belongs to');
-  return data;
-}
-
-export async function findSale(db: Db, id: string): Promise<Sale> {
-  const sale = isUuid(id) ? await db.sale.findUnique({ where: { id } }) : null;
-  if (!sale) throw notFound('Sale', id);
-  return sale;
-}
-
-export async function findFollowUp(db: Db, id: string): Promise<FollowUp> {
-  const followUp = isUuid(id) ? await db.followUp.findUnique({ where: { id } }) : null;
-  if (!followUp) throw notFound('FollowUp', id);
-  return followUp;
-}
-
 function cleanSaleFields(input: SaleInput, creating: boolean): Prisma.SaleUncheckedUpdateInput {
   const data: Prisma.SaleUncheckedUpdateInput = {};
   if (creating || input.title !== undefined) data.title = cleanText('title', input.title ?? '', { max: SALE_LIMITS.title });
@@ -104,26 +69,6 @@ function cleanSaleFields(input: SaleInput, creating: boolean): Prisma.SaleUnchec
   if (input.stage != null) data.stage = input.stage;
   if (input.date != null) data.date = cleanDate('date', input.date);
   return data;
-}
-
-/** A new sale; the owner defaults to the agent who creates it. */
-export async function createSale(db: Db, input: SaleInput, defaultOwnerId: string | null): Promise<Sale> {
-  const fields = cleanSaleFields(input, true);
-  const links = await cleanLinks(db, { ...input, ownerId: input.ownerId === undefined ? defaultOwnerId : input.ownerId }, null);
-  return db.sale.create({ data: { ...fields, ...links } as Prisma.SaleUncheckedCreateInput });
-}
-
-/** Changes the given fields; omitted ones stay. A sale keeps a contact or a company. */
-export async function updateSale(db: Db, id: string, changes: SaleInput): Promise<Sale> {
-  const existing = await findSale(db, id);
-  const fields = cleanSaleFields(changes, false);
-  const links = await cleanLinks(db, changes, existing);
-  return db.sale.update({ where: { id: existing.id }, data: { ...fields, ...links } });
-}
-
-export async function deleteSale(db: Db, id: string): Promise<Sale> {
-  const existing = await findSale(db, id);
-  return db.sale.delete({ where: { id: existing.id } });
 }
 
 function cleanFollowUpFields(input: FollowUpInput, creating: boolean): Prisma.FollowUpUncheckedUpdateInput {
@@ -135,22 +80,90 @@ function cleanFollowUpFields(input: FollowUpInput, creating: boolean): Prisma.Fo
   return data;
 }
 
-/** A new follow-up (a to-do with a due date); the owner defaults to the agent who creates it. */
-export async function createFollowUp(db: Db, input: FollowUpInput, defaultOwnerId: string | null): Promise<FollowUp> {
-  const fields = cleanFollowUpFields(input, true);
-  const links = await cleanLinks(db, { ...input, ownerId: input.ownerId === undefined ? defaultOwnerId : input.ownerId }, null);
-  return db.followUp.create({ data: { ...fields, ...links } as Prisma.FollowUpUncheckedCreateInput });
+export interface SalesServiceDeps {
+  prisma: PrismaClient;
+  /** Checks that the company a sale or follow-up names exists. */
+  contacts: Pick<ContactService, 'requireCompany'>;
 }
 
-/** Changes the given fields (e.g. `done: true`); omitted ones stay. */
-export async function updateFollowUp(db: Db, id: string, changes: FollowUpInput): Promise<FollowUp> {
-  const existing = await findFollowUp(db, id);
-  const fields = cleanFollowUpFields(changes, false);
-  const links = await cleanLinks(db, changes, existing);
-  return db.followUp.update({ where: { id: existing.id }, data: { ...fields, ...links } });
+export function createSalesService({ prisma, contacts }: SalesServiceDeps) {
+  /**
+   * Resolves contact/company/owner ids: each must exist (NOT_FOUND otherwise). A contact's company
+   * is taken when a new row names no company. The result must keep a contact or a company.
+   */
+  async function cleanLinks(input: CrmLinks, current: { contactId: string | null; companyId: string | null } | null) {
+    const data: { contactId?: string | null; companyId?: string | null; ownerId?: string | null } = {};
+    if (input.contactId !== undefined) data.contactId = cleanId('contactId', input.contactId);
+    if (input.companyId !== undefined) data.companyId = cleanId('companyId', input.companyId);
+    if (input.ownerId !== undefined) data.ownerId = cleanId('ownerId', input.ownerId);
+
+    if (data.contactId) {
+      const contact = await prisma.contact.findUnique({ where: { id: data.contactId }, select: { companyId: true } });
+      if (!contact) throw notFound('Contact', data.contactId);
+      if (data.companyId === undefined && !current) data.companyId = contact.companyId;
+    }
+    await contacts.requireCompany(data.companyId);
+    if (data.ownerId && !(await prisma.agent.findUnique({ where: { id: data.ownerId }, select: { id: true } }))) throw notFound('Agent', data.ownerId);
+
+    const contactId = data.contactId !== undefined ? data.contactId : (current?.contactId ?? null);
+    const companyId = data.companyId !== undefined ? data.companyId : (current?.companyId ?? null);
+    if (!contactId && !companyId) throw validation('contactId', 'give a contact or a company (companyId) it belongs to');
+    return data;
+  }
+
+  async function findSale(id: string): Promise<Sale> {
+    const sale = isUuid(id) ? await prisma.sale.findUnique({ where: { id } }) : null;
+    if (!sale) throw notFound('Sale', id);
+    return sale;
+  }
+
+  /** A new sale; the owner defaults to the agent who creates it. */
+  async function createSale(input: SaleInput, defaultOwnerId: string | null): Promise<Sale> {
+    const fields = cleanSaleFields(input, true);
+    const links = await cleanLinks({ ...input, ownerId: input.ownerId === undefined ? defaultOwnerId : input.ownerId }, null);
+    return prisma.sale.create({ data: { ...fields, ...links } as Prisma.SaleUncheckedCreateInput });
+  }
+
+  /** Changes the given fields; omitted ones stay. A sale keeps a contact or a company. */
+  async function updateSale(id: string, changes: SaleInput): Promise<Sale> {
+    const existing = await findSale(id);
+    const fields = cleanSaleFields(changes, false);
+    const links = await cleanLinks(changes, existing);
+    return prisma.sale.update({ where: { id: existing.id }, data: { ...fields, ...links } });
+  }
+
+  async function deleteSale(id: string): Promise<Sale> {
+    const existing = await findSale(id);
+    return prisma.sale.delete({ where: { id: existing.id } });
+  }
+
+  async function findFollowUp(id: string): Promise<FollowUp> {
+    const followUp = isUuid(id) ? await prisma.followUp.findUnique({ where: { id } }) : null;
+    if (!followUp) throw notFound('FollowUp', id);
+    return followUp;
+  }
+
+  /** A new follow-up (a to-do with a due date); the owner defaults to the agent who creates it. */
+  async function createFollowUp(input: FollowUpInput, defaultOwnerId: string | null): Promise<FollowUp> {
+    const fields = cleanFollowUpFields(input, true);
+    const links = await cleanLinks({ ...input, ownerId: input.ownerId === undefined ? defaultOwnerId : input.ownerId }, null);
+    return prisma.followUp.create({ data: { ...fields, ...links } as Prisma.FollowUpUncheckedCreateInput });
+  }
+
+  /** Changes the given fields (e.g. `done: true`); omitted ones stay. */
+  async function updateFollowUp(id: string, changes: FollowUpInput): Promise<FollowUp> {
+    const existing = await findFollowUp(id);
+    const fields = cleanFollowUpFields(changes, false);
+    const links = await cleanLinks(changes, existing);
+    return prisma.followUp.update({ where: { id: existing.id }, data: { ...fields, ...links } });
+  }
+
+  async function deleteFollowUp(id: string): Promise<FollowUp> {
+    const existing = await findFollowUp(id);
+    return prisma.followUp.delete({ where: { id: existing.id } });
+  }
+
+  return { findSale, createSale, updateSale, deleteSale, findFollowUp, createFollowUp, updateFollowUp, deleteFollowUp };
 }
 
-export async function deleteFollowUp(db: Db, id: string): Promise<FollowUp> {
-  const existing = await findFollowUp(db, id);
-  return db.followUp.delete({ where: { id: existing.id } });
-}
+export type SalesService = ReturnType<typeof createSalesService>;
