@@ -10,6 +10,7 @@ import { createAuthService, type AuthService } from './modules/identity/auth.ser
 import { createChannelService, type ChannelService } from './modules/channels/channels.service';
 import { createChatEventLog, type ChatEventLog } from './modules/chats/chat-events';
 import { createChatService, type ChatService } from './modules/chats/chats.service';
+import { createFaqService, type FaqService } from './modules/knowledge/faq.service';
 import { createIdleMonitor, type IdleMonitor } from './modules/chats/idle';
 import { createQueueService, type QueueService } from './modules/chats/queue.service';
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './platform/rate-limiter';
@@ -40,6 +41,7 @@ export interface AppServices {
   transcripts: TranscriptService;
   statistics: StatisticsService;
   widget: WidgetService;
+  faq: FaqService;
   close(): Promise<void>;
 }
 
@@ -92,6 +94,7 @@ export function createAppServices(database: Database, config: AppConfig, metrics
         maxAttachmentBytes: config.attachments.maxBytes,
       },
     }),
+    faq: createFaqService({ prisma, chats, rateLimiter, limits: config.chat }),
     async close() {
       await bus.close();
       redis?.disconnect();
