@@ -14,6 +14,7 @@ import { createFaqService, type FaqService } from './modules/knowledge/faq.servi
 import { createIdleMonitor, type IdleMonitor } from './modules/chats/idle';
 import { createQueueService, type QueueService } from './modules/chats/queue.service';
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './platform/rate-limiter';
+import { createTemplateService, type TemplateService } from './modules/knowledge/templates.service';
 import { createTransferService, type TransferService } from './modules/chats/transfers.service';
 import { createStatisticsService, type StatisticsService } from './modules/statistics/statistics.service';
 import { createWidgetService, type WidgetService } from './modules/widget/widget.service';
@@ -42,6 +43,7 @@ export interface AppServices {
   statistics: StatisticsService;
   widget: WidgetService;
   faq: FaqService;
+  templates: TemplateService;
   close(): Promise<void>;
 }
 
@@ -95,6 +97,7 @@ export function createAppServices(database: Database, config: AppConfig, metrics
       },
     }),
     faq: createFaqService({ prisma, chats, rateLimiter, limits: config.chat }),
+    templates: createTemplateService({ prisma, chats }),
     async close() {
       await bus.close();
       redis?.disconnect();
