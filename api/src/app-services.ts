@@ -11,9 +11,11 @@ import { createChannelService, type ChannelService } from './modules/channels/ch
 import { createChatReadService, type ChatReadService } from './modules/chats/chat-reads.service';
 import { createChatEventLog, type ChatEventLog } from './modules/chats/chat-events';
 import { createChatService, type ChatService } from './modules/chats/chats.service';
+import { createFaqService, type FaqService } from './modules/knowledge/faq.service';
 import { createIdleMonitor, type IdleMonitor } from './modules/chats/idle';
 import { createQueueService, type QueueService } from './modules/chats/queue.service';
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './platform/rate-limiter';
+import { createTemplateService, type TemplateService } from './modules/knowledge/templates.service';
 import { createTransferService, type TransferService } from './modules/chats/transfers.service';
 import { createStatisticsService, type StatisticsService } from './modules/statistics/statistics.service';
 import { createWidgetService, type WidgetService } from './modules/widget/widget.service';
@@ -49,6 +51,8 @@ export interface AppServices {
   contacts: ContactService;
   sales: SalesService;
   requests: RequestService;
+  faq: FaqService;
+  templates: TemplateService;
   close(): Promise<void>;
 }
 
@@ -106,6 +110,8 @@ export function createAppServices(database: Database, config: AppConfig, metrics
     contacts,
     sales: createSalesService({ prisma, contacts }),
     requests: createRequestService({ prisma, contacts, rateLimiter, offlineFormLimitPerIp: config.chat.offlineFormPerIp, auth, events, chats }),
+    faq: createFaqService({ prisma, chats, rateLimiter, limits: config.chat }),
+    templates: createTemplateService({ prisma, chats }),
     async close() {
       await bus.close();
       redis?.disconnect();

@@ -178,7 +178,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       return;
     }
     if (pathname.startsWith('/faq/')) {
-      const page = await renderFaqPage(services.prisma, pathname.slice('/faq/'.length));
+      const page = await renderFaqPage(services.faq, pathname.slice('/faq/'.length));
       res.writeHead(page.status, page.headers).end(page.body);
       return;
     }

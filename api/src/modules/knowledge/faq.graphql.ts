@@ -1,25 +1,12 @@
 import { builder } from '../../graphql/builder';
 import type { Context } from '../../graphql/context';
-import { notFound, validation } from '../../platform/errors';
+import { checkedPageSize } from '../../graphql/guards';
 import { publicBaseUrl } from '../../graphql/request-origin';
-import { isUuid } from '../../platform/ids';
-import {
-  FAQ_ENTRY_LIMITS,
-  MAX_FAQ_QUESTION_LENGTH,
-  createFaqEntry,
-  deleteFaqEntry,
-  faqFolders,
-  faqPagePath,
-  moveFaqEntry,
-  searchFaqEntryIds,
-  sendFaq,
-  suggestFaqEntries,
-  updateFaqEntry,
-} from './faq.service';
-import { MAX_FOLDER_DEPTH, MAX_FOLDER_NAME_LENGTH } from './folder-tree';
+import { FAQ_ENTRY_LIMITS, MAX_FAQ_QUESTION_LENGTH, faqPagePath } from './faq.service';
+import { FOLDER_ORDER, MAX_FOLDER_DEPTH, MAX_FOLDER_NAME_LENGTH, type FolderDeletion } from './folder-tree';
+import { inRankOrder } from './ranked-search';
 import { MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS } from '../../platform/text-search';
 import { MessageRef } from '../chats/chats.graphql';
-import { enforceRateLimit } from '../../platform/rate-limiter';
 
 /** Every agent, and API tokens with KNOWLEDGE_READ. Only admins write; visitors see published entries only. */
 const canReadKnowledge = { $any: { agent: true, apiScope: 'KNOWLEDGE_READ' } } as const;
@@ -37,7 +24,7 @@ builder.prismaObject('FaqFolder', {
     }),
     children: t.relation('children', {
       authScopes: canReadKnowledge,
-      query: { orderBy: [{ name: 'asc' }, { id: 'asc' }] },
+      query: { orderBy: FOLDER_ORDER },
       description: 'Its subfolders, by name. Agents and KNOWLEDGE_READ.',
     }),
     entries: t.relation('entries', {
@@ -80,14 +67,11 @@ builder.queryFields((t) => ({
         description: `The visitor’s question, at most ${MAX_FAQ_QUESTION_LENGTH} characters. Entries matching any of its words are ranked.`,
       }),
     },
-    resolve: async (query, _root, { channelId, question }, ctx) => {
-      await enforceRateLimit(ctx.services.rateLimiter, `faqSuggestions:ip:${ctx.ip}`, ctx.services.config.chat.faqSuggestionsPerIp);
-      return suggestFaqEntries(ctx.prisma, channelId, question, 3, query);
-    },
+    resolve: (query, _root, { channelId, question }, ctx) => ctx.services.faq.suggest(ctx.ip, channelId, question, query),
   }),
 }));
 
-const FaqFolderDeletionRef = builder.objectRef<{ folderIds: string[]; itemIds: string[] }>('FaqFolderDeletion').implement({
+const FaqFolderDeletionRef = builder.objectRef<FolderDeletion>('FaqFolderDeletion').implement({
   description: 'What deleting a FAQ folder removed.',
   fields: (t) => ({
     folderIds: t.exposeIDList('folderIds', { description: 'The folder and every subfolder deleted with it.' }),
@@ -127,18 +111,14 @@ builder.queryFields((t) => ({
     type: ['FaqFolder'],
     description: 'Every FAQ folder, flat, by name: build the tree from `parent`. Agents and API tokens with KNOWLEDGE_READ.',
     authScopes: canReadKnowledge,
-    resolve: (query, _root, _args, ctx) => ctx.prisma.faqFolder.findMany({ ...query, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+    resolve: (query, _root, _args, ctx) => ctx.prisma.faqFolder.findMany({ ...query, orderBy: FOLDER_ORDER }),
   }),
   faqEntry: t.prismaField({
     type: 'FaqEntry',
     description: 'One FAQ entry by id, drafts included. Agents and API tokens with KNOWLEDGE_READ.',
     authScopes: canReadKnowledge,
     args: { id: t.arg.id({ required: true, description: 'The entry id.' }) },
-    resolve: async (query, _root, { id }, ctx) => {
-      const entry = isUuid(id) ? await ctx.prisma.faqEntry.findUnique({ ...query, where: { id: id } }) : null;
-      if (!entry) throw notFound('FaqEntry', id);
-      return entry;
-    },
+    resolve: async (query, _root, { id }, ctx) => refetchEntry(ctx, query, (await ctx.services.faq.findEntry(id)).id),
   }),
   searchFaqEntries: t.prismaField({
     type: ['FaqEntry'],
@@ -154,13 +134,10 @@ builder.queryFields((t) => ({
       published: t.arg.boolean({ description: 'True: only published entries (what can be sent to a visitor); false: only drafts; omit for both.' }),
       limit: t.arg.int({ defaultValue: 20, description: `At most this many, 1–${MAX_SEARCH_RESULTS}.` }),
     },
-    resolve: async (query, _root, args, ctx) => {
-      const ids = await searchFaqEntryIds(ctx.prisma, args.query, { folderId: args.folderId, published: args.published, limit: args.limit ?? 20 });
-      if (ids.length === 0) return [];
-      const rows = await ctx.prisma.faqEntry.findMany({ ...query, where: { id: { in: ids } } });
-      const position = new Map(ids.map((id, index) => [id, index]));
-      return rows.filter((r) => position.has(r.id)).sort((a, b) => position.get(a.id)! - position.get(b.id)!);
-    },
+    resolve: async (query, _root, args, ctx) =>
+      inRankOrder(await ctx.services.faq.searchEntryIds(args.query, { folderId: args.folderId, published: args.published, limit: args.limit ?? 20 }), (ids) =>
+        ctx.prisma.faqEntry.findMany({ ...query, where: { id: { in: ids } } }),
+      ),
   }),
 }));
 
@@ -169,6 +146,7 @@ builder.queryField('faqEntries', (t) =>
     {
       type: 'FaqEntry',
       cursor: 'id',
+      maxSize: checkedPageSize,
       description:
         'FAQ entries by question, as a Relay connection: all of them, or those filed directly in one folder. Agents and API tokens with KNOWLEDGE_READ.',
       authScopes: canReadKnowledge,
@@ -176,19 +154,8 @@ builder.queryField('faqEntries', (t) =>
         folderId: t.arg.id({ description: 'Only the entries filed directly in this folder; omit for all.' }),
         published: t.arg.boolean({ description: 'True: only published; false: only drafts; omit for both.' }),
       },
-      resolve: (query, _root, { folderId, published, first, last }, ctx) => {
-        for (const [name, value] of [
-          ['first', first],
-          ['last', last],
-        ] as const)
-          if (value != null && (value < 0 || value > 100)) throw validation(name, 'must be between 0 and 100');
-        if (folderId != null && !isUuid(folderId)) throw validation('folderId', 'is not a valid id');
-        return ctx.prisma.faqEntry.findMany({
-          ...query,
-          where: { ...(folderId != null ? { folderId: folderId } : {}), ...(published != null ? { published } : {}) },
-          orderBy: [{ question: 'asc' }, { id: 'asc' }],
-        });
-      },
+      resolve: (query, _root, { folderId, published }, ctx) =>
+        ctx.prisma.faqEntry.findMany({ ...query, ...ctx.services.faq.entryListArgs({ folderId, published }) }),
     },
     { name: 'FaqEntryConnection', description: 'A page of FAQ entries.' },
     { name: 'FaqEntryEdge', description: 'A FAQ entry in a page.' },
@@ -204,7 +171,7 @@ builder.mutationFields((t) => ({
     description: 'Creates a FAQ folder. Admins only. A sibling with the same name is a CONFLICT on name.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateFaqFolderInput, required: true, description: 'The new folder.' }) },
-    resolve: async (query, _root, { input }, ctx) => refetchFolder(ctx, query, (await faqFolders(ctx.prisma).create(input)).id),
+    resolve: async (query, _root, { input }, ctx) => refetchFolder(ctx, query, (await ctx.services.faq.createFolder(input)).id),
   }),
   renameFaqFolder: t.prismaField({
     type: 'FaqFolder',
@@ -214,7 +181,7 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The folder.' }),
       name: t.arg.string({ required: true, description: `The new name, 1–${MAX_FOLDER_NAME_LENGTH} characters, unique among its siblings.` }),
     },
-    resolve: async (query, _root, { id, name }, ctx) => refetchFolder(ctx, query, (await faqFolders(ctx.prisma).rename(id, name)).id),
+    resolve: async (query, _root, { id, name }, ctx) => refetchFolder(ctx, query, (await ctx.services.faq.renameFolder(id, name)).id),
   }),
   moveFaqFolder: t.prismaField({
     type: 'FaqFolder',
@@ -224,7 +191,7 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The folder to move.' }),
       parentId: t.arg.id({ description: 'Its new parent folder; omit or null for the top level.' }),
     },
-    resolve: async (query, _root, { id, parentId }, ctx) => refetchFolder(ctx, query, (await faqFolders(ctx.prisma).move(id, parentId)).id),
+    resolve: async (query, _root, { id, parentId }, ctx) => refetchFolder(ctx, query, (await ctx.services.faq.moveFolder(id, parentId)).id),
   }),
   deleteFaqFolder: t.field({
     type: FaqFolderDeletionRef,
@@ -235,14 +202,14 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The folder.' }),
       deleteContents: t.arg.boolean({ defaultValue: false, description: 'Also delete its subfolders and every entry in them.' }),
     },
-    resolve: (_root, { id, deleteContents }, ctx) => faqFolders(ctx.prisma).remove(id, deleteContents ?? false),
+    resolve: (_root, { id, deleteContents }, ctx) => ctx.services.faq.deleteFolder(id, deleteContents ?? false),
   }),
   createFaqEntry: t.prismaField({
     type: 'FaqEntry',
     description: 'Creates a FAQ entry, a draft unless `published` is true. Admins only.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateFaqEntryInput, required: true, description: 'The new entry.' }) },
-    resolve: async (query, _root, { input }, ctx) => refetchEntry(ctx, query, (await createFaqEntry(ctx.prisma, input)).id),
+    resolve: async (query, _root, { input }, ctx) => refetchEntry(ctx, query, (await ctx.services.faq.createEntry(input)).id),
   }),
   updateFaqEntry: t.prismaField({
     type: 'FaqEntry',
@@ -252,7 +219,7 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The entry.' }),
       input: t.arg({ type: UpdateFaqEntryInput, required: true, description: 'The changes.' }),
     },
-    resolve: async (query, _root, { id, input }, ctx) => refetchEntry(ctx, query, (await updateFaqEntry(ctx.prisma, id, input)).id),
+    resolve: async (query, _root, { id, input }, ctx) => refetchEntry(ctx, query, (await ctx.services.faq.updateEntry(id, input)).id),
   }),
   moveFaqEntry: t.prismaField({
     type: 'FaqEntry',
@@ -262,13 +229,13 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The entry.' }),
       folderId: t.arg.id({ description: 'The folder; omit or null for none.' }),
     },
-    resolve: async (query, _root, { id, folderId }, ctx) => refetchEntry(ctx, query, (await moveFaqEntry(ctx.prisma, id, folderId)).id),
+    resolve: async (query, _root, { id, folderId }, ctx) => refetchEntry(ctx, query, (await ctx.services.faq.moveEntry(id, folderId)).id),
   }),
   deleteFaqEntry: t.id({
     description: 'Deletes a FAQ entry and returns its id; its public page is gone at once. Admins only.',
     authScopes: { admin: true },
     args: { id: t.arg.id({ required: true, description: 'The entry.' }) },
-    resolve: (_root, { id }, ctx) => deleteFaqEntry(ctx.prisma, id),
+    resolve: (_root, { id }, ctx) => ctx.services.faq.deleteEntry(id),
   }),
   sendFaq: t.field({
     type: MessageRef,
@@ -287,7 +254,7 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: (_root, { sessionId, faqId, asLink, clientMessageId }, ctx) =>
-      sendFaq({ prisma: ctx.prisma, chats: ctx.services.chats }, ctx.principal, ctx.ip, {
+      ctx.services.faq.sendFaq(ctx.principal, ctx.ip, {
         sessionId: sessionId,
         faqId: faqId,
         asLink: asLink ?? false,

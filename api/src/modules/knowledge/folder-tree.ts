@@ -8,6 +8,9 @@ export const MAX_FOLDER_NAME_LENGTH = 100;
 /** A top-level folder is depth 1. Deeper trees are unusable in an Insert menu. */
 export const MAX_FOLDER_DEPTH = 8;
 
+/** Folders are listed by name, then id for a stable order among equal names. */
+export const FOLDER_ORDER = [{ name: 'asc' }, { id: 'asc' }] satisfies Prisma.FaqFolderOrderByWithRelationInput[];
+
 export interface FolderNode {
   id: string;
   name: string;

@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { builder } from '../../graphql/builder';
 import { agentOf, type Context } from '../../graphql/context';
-import { forbidden, notFound, validation } from '../../platform/errors';
-import type { ReplyTemplate } from '../../generated/prisma/client';
-import { findReadableSession } from '../chats/chat-access';
-import { isUuid } from '../../platform/ids';
-import { MAX_FOLDER_DEPTH, MAX_FOLDER_NAME_LENGTH } from './folder-tree';
+import { checkedPageSize } from '../../graphql/guards';
+import { FOLDER_ORDER, MAX_FOLDER_DEPTH, MAX_FOLDER_NAME_LENGTH, type FolderDeletion } from './folder-tree';
+import { inRankOrder } from './ranked-search';
 import { MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS } from '../../platform/text-search';
 import {
   MAX_RECENT_TEMPLATES,
@@ -13,19 +10,8 @@ import {
   MAX_TEMPLATE_NAME_LENGTH,
   TEMPLATE_VARIABLES,
   TEMPLATE_VARIABLE_NAMES,
-  assertFullyRendered,
-  cleanRecentLimit,
-  createTemplate,
-  deleteTemplate,
-  moveTemplate,
-  recordTemplateUse,
-  renderTemplateForSession,
-  searchTemplateIds,
-  setTemplateFavourite,
-  templateFolders,
   templateVariablesUsed,
-  updateTemplate,
-  useTemplate,
+  type RenderedReplyTemplate,
   type TemplateVariable,
 } from './templates.service';
 import { MessageRef } from '../chats/chats.graphql';
@@ -42,7 +28,7 @@ builder.prismaObject('ReplyTemplateFolder', {
     id: t.exposeID('id', { description: 'Stable identifier.' }),
     name: t.exposeString('name', { description: `The folder name, 1–${MAX_FOLDER_NAME_LENGTH} characters.` }),
     parent: t.relation('parent', { nullable: true, description: 'The folder it is in; null at the top level.' }),
-    children: t.relation('children', { query: { orderBy: [{ name: 'asc' }, { id: 'asc' }] }, description: 'Its subfolders, by name.' }),
+    children: t.relation('children', { query: { orderBy: FOLDER_ORDER }, description: 'Its subfolders, by name.' }),
     templates: t.relation('templates', { query: { orderBy: [{ name: 'asc' }, { id: 'asc' }] }, description: 'The templates filed directly in it, by name.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
   }),
@@ -91,13 +77,7 @@ const TemplateVariableRef = builder.objectRef<{ name: TemplateVariable }>('Reply
   }),
 });
 
-interface RenderedShape {
-  template: ReplyTemplate;
-  text: string;
-  unresolved: string[];
-}
-
-const RenderedReplyTemplateRef = builder.objectRef<RenderedShape>('RenderedReplyTemplate').implement({
+const RenderedReplyTemplateRef = builder.objectRef<RenderedReplyTemplate>('RenderedReplyTemplate').implement({
   description: 'A reply template filled in for one chat.',
   fields: (t) => ({
     template: t.prismaField({
@@ -116,7 +96,7 @@ const RenderedReplyTemplateRef = builder.objectRef<RenderedShape>('RenderedReply
   }),
 });
 
-const DeletionRef = builder.objectRef<{ folderIds: string[]; itemIds: string[] }>('ReplyTemplateFolderDeletion').implement({
+const DeletionRef = builder.objectRef<FolderDeletion>('ReplyTemplateFolderDeletion').implement({
   description: 'What deleting a reply-template folder removed.',
   fields: (t) => ({
     folderIds: t.exposeIDList('folderIds', { description: 'The folder and every subfolder deleted with it.' }),
@@ -152,45 +132,19 @@ const UpdateReplyTemplateInput = builder.inputType('UpdateReplyTemplateInput', {
   }),
 });
 
-function checkPageArgs(first: number | null | undefined, last: number | null | undefined) {
-  for (const [name, value] of [
-    ['first', first],
-    ['last', last],
-  ] as const)
-    if (value != null && (value < 0 || value > 100)) throw validation(name, 'must be between 0 and 100');
-}
-
-function optionalId(field: string, value: string | null | undefined): string | null {
-  if (value == null) return null;
-  if (!isUuid(value)) throw validation(field, 'is not a valid id');
-  return value;
-}
-
-/** Rows by id, in the order of `ids` (search rank). */
-async function inOrder<T extends { id: string }>(ids: string[], load: (ids: string[]) => Promise<T[]>): Promise<T[]> {
-  if (ids.length === 0) return [];
-  const rows = await load(ids);
-  const position = new Map(ids.map((id, index) => [id, index]));
-  return rows.filter((r) => position.has(r.id)).sort((a, b) => position.get(a.id)! - position.get(b.id)!);
-}
-
 builder.queryFields((t) => ({
   replyTemplateFolders: t.prismaField({
     type: ['ReplyTemplateFolder'],
     description: 'Every reply-template folder, flat, by name: build the tree from `parent`. Agents and API tokens with KNOWLEDGE_READ.',
     authScopes: canReadKnowledge,
-    resolve: (query, _root, _args, ctx) => ctx.prisma.replyTemplateFolder.findMany({ ...query, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+    resolve: (query, _root, _args, ctx) => ctx.prisma.replyTemplateFolder.findMany({ ...query, orderBy: FOLDER_ORDER }),
   }),
   replyTemplate: t.prismaField({
     type: 'ReplyTemplate',
     description: 'One reply template by id. Agents and API tokens with KNOWLEDGE_READ.',
     authScopes: canReadKnowledge,
     args: { id: t.arg.id({ required: true, description: 'The template id.' }) },
-    resolve: async (query, _root, { id }, ctx) => {
-      const template = isUuid(id) ? await ctx.prisma.replyTemplate.findUnique({ ...query, where: { id: id } }) : null;
-      if (!template) throw notFound('ReplyTemplate', id);
-      return template;
-    },
+    resolve: async (query, _root, { id }, ctx) => refetchTemplate(ctx, query, (await ctx.services.templates.findTemplate(id)).id),
   }),
   searchReplyTemplates: t.prismaField({
     type: ['ReplyTemplate'],
@@ -204,10 +158,10 @@ builder.queryFields((t) => ({
       folderId: t.arg.id({ description: 'Only this folder and its subfolders.' }),
       limit: t.arg.int({ defaultValue: 20, description: `At most this many, 1–${MAX_SEARCH_RESULTS}.` }),
     },
-    resolve: async (query, _root, args, ctx) => {
-      const ids = await searchTemplateIds(ctx.prisma, args.query, { folderId: args.folderId, limit: args.limit ?? 20 });
-      return inOrder(ids, (ids) => ctx.prisma.replyTemplate.findMany({ ...query, where: { id: { in: ids } } }));
-    },
+    resolve: async (query, _root, args, ctx) =>
+      inRankOrder(await ctx.services.templates.searchTemplateIds(args.query, { folderId: args.folderId, limit: args.limit ?? 20 }), (ids) =>
+        ctx.prisma.replyTemplate.findMany({ ...query, where: { id: { in: ids } } }),
+      ),
   }),
   replyTemplateVariables: t.field({
     type: [TemplateVariableRef],
@@ -219,31 +173,17 @@ builder.queryFields((t) => ({
     type: ['ReplyTemplate'],
     description: 'The templates the calling agent marked as favourites, by name.',
     authScopes: { agent: true },
-    resolve: (query, _root, _args, ctx) =>
-      ctx.prisma.replyTemplate.findMany({
-        ...query,
-        where: { favourites: { some: { agentId: agentOf(ctx)!.id } } },
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      }),
+    resolve: (query, _root, _args, ctx) => ctx.prisma.replyTemplate.findMany({ ...query, ...ctx.services.templates.favouriteListArgs(agentOf(ctx)!.id) }),
   }),
   recentReplyTemplates: t.prismaField({
     type: ['ReplyTemplate'],
     description: 'The templates the calling agent used most recently (with `useReplyTemplate` or `sendReplyTemplate`), newest first.',
     authScopes: { agent: true },
     args: { limit: t.arg.int({ defaultValue: 10, description: `At most this many, 1–${MAX_RECENT_TEMPLATES}.` }) },
-    resolve: async (query, _root, { limit }, ctx) => {
-      const take = cleanRecentLimit(limit ?? 10);
-      const uses = await ctx.prisma.replyTemplateUse.findMany({
-        where: { agentId: agentOf(ctx)!.id },
-        orderBy: [{ lastUsedAt: 'desc' }, { templateId: 'asc' }],
-        take,
-        select: { templateId: true },
-      });
-      return inOrder(
-        uses.map((u) => u.templateId),
-        (ids) => ctx.prisma.replyTemplate.findMany({ ...query, where: { id: { in: ids } } }),
-      );
-    },
+    resolve: async (query, _root, { limit }, ctx) =>
+      inRankOrder(await ctx.services.templates.recentTemplateIds(agentOf(ctx)!.id, limit ?? 10), (ids) =>
+        ctx.prisma.replyTemplate.findMany({ ...query, where: { id: { in: ids } } }),
+      ),
   }),
   renderReplyTemplate: t.field({
     type: RenderedReplyTemplateRef,
@@ -254,10 +194,7 @@ builder.queryFields((t) => ({
       id: t.arg.id({ required: true, description: 'The template.' }),
       sessionId: t.arg.id({ required: true, description: 'The chat whose visitor, channel and request fill the variables.' }),
     },
-    resolve: async (_root, { id, sessionId }, ctx) => {
-      const session = await findReadableSession(ctx.prisma, ctx.principal, sessionId);
-      return renderTemplateForSession(ctx.prisma, id, session, agentOf(ctx)!);
-    },
+    resolve: (_root, { id, sessionId }, ctx) => ctx.services.templates.renderTemplate(ctx.principal, id, sessionId),
   }),
 }));
 
@@ -266,15 +203,12 @@ builder.queryField('replyTemplates', (t) =>
     {
       type: 'ReplyTemplate',
       cursor: 'id',
+      maxSize: checkedPageSize,
       description:
         'Reply templates by name, as a Relay connection: all of them, or those filed directly in one folder. Agents and API tokens with KNOWLEDGE_READ.',
       authScopes: canReadKnowledge,
       args: { folderId: t.arg.id({ description: 'Only the templates filed directly in this folder; omit for all.' }) },
-      resolve: (query, _root, { folderId, first, last }, ctx) => {
-        checkPageArgs(first, last);
-        const folder = optionalId('folderId', folderId);
-        return ctx.prisma.replyTemplate.findMany({ ...query, where: folder ? { folderId: folder } : {}, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
-      },
+      resolve: (query, _root, { folderId }, ctx) => ctx.prisma.replyTemplate.findMany({ ...query, ...ctx.services.templates.templateListArgs(folderId) }),
     },
     { name: 'ReplyTemplateConnection', description: 'A page of reply templates.' },
     { name: 'ReplyTemplateEdge', description: 'A reply template in a page.' },
@@ -290,7 +224,7 @@ builder.mutationFields((t) => ({
     description: 'Creates a reply-template folder. Admins only. A sibling with the same name is a CONFLICT on name.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateReplyTemplateFolderInput, required: true, description: 'The new folder.' }) },
-    resolve: async (query, _root, { input }, ctx) => refetchFolder(ctx, query, (await templateFolders(ctx.prisma).create(input)).id),
+    resolve: async (query, _root, { input }, ctx) => refetchFolder(ctx, query, (await ctx.services.templates.createFolder(input)).id),
   }),
   renameReplyTemplateFolder: t.prismaField({
     type: 'ReplyTemplateFolder',
@@ -300,7 +234,7 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The folder.' }),
       name: t.arg.string({ required: true, description: `The new name, 1–${MAX_FOLDER_NAME_LENGTH} characters, unique among its siblings.` }),
     },
-    resolve: async (query, _root, { id, name }, ctx) => refetchFolder(ctx, query, (await templateFolders(ctx.prisma).rename(id, name)).id),
+    resolve: async (query, _root, { id, name }, ctx) => refetchFolder(ctx, query, (await ctx.services.templates.renameFolder(id, name)).id),
   }),
   moveReplyTemplateFolder: t.prismaField({
     type: 'ReplyTemplateFolder',
@@ -310,7 +244,7 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The folder to move.' }),
       parentId: t.arg.id({ description: 'Its new parent folder; omit or null for the top level.' }),
     },
-    resolve: async (query, _root, { id, parentId }, ctx) => refetchFolder(ctx, query, (await templateFolders(ctx.prisma).move(id, parentId)).id),
+    resolve: async (query, _root, { id, parentId }, ctx) => refetchFolder(ctx, query, (await ctx.services.templates.moveFolder(id, parentId)).id),
   }),
   deleteReplyTemplateFolder: t.field({
     type: DeletionRef,
@@ -321,14 +255,14 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The folder.' }),
       deleteContents: t.arg.boolean({ defaultValue: false, description: 'Also delete its subfolders and every template in them.' }),
     },
-    resolve: (_root, { id, deleteContents }, ctx) => templateFolders(ctx.prisma).remove(id, deleteContents ?? false),
+    resolve: (_root, { id, deleteContents }, ctx) => ctx.services.templates.deleteFolder(id, deleteContents ?? false),
   }),
   createReplyTemplate: t.prismaField({
     type: 'ReplyTemplate',
     description: 'Creates a reply template. Admins only. An unknown variable in the body is a VALIDATION error on body.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateReplyTemplateInput, required: true, description: 'The new template.' }) },
-    resolve: async (query, _root, { input }, ctx) => refetchTemplate(ctx, query, (await createTemplate(ctx.prisma, input)).id),
+    resolve: async (query, _root, { input }, ctx) => refetchTemplate(ctx, query, (await ctx.services.templates.createTemplate(input)).id),
   }),
   updateReplyTemplate: t.prismaField({
     type: 'ReplyTemplate',
@@ -338,7 +272,7 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The template.' }),
       input: t.arg({ type: UpdateReplyTemplateInput, required: true, description: 'The changes.' }),
     },
-    resolve: async (query, _root, { id, input }, ctx) => refetchTemplate(ctx, query, (await updateTemplate(ctx.prisma, id, input)).id),
+    resolve: async (query, _root, { id, input }, ctx) => refetchTemplate(ctx, query, (await ctx.services.templates.updateTemplate(id, input)).id),
   }),
   moveReplyTemplate: t.prismaField({
     type: 'ReplyTemplate',
@@ -348,13 +282,13 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The template.' }),
       folderId: t.arg.id({ description: 'The folder; omit or null for the top level.' }),
     },
-    resolve: async (query, _root, { id, folderId }, ctx) => refetchTemplate(ctx, query, (await moveTemplate(ctx.prisma, id, folderId)).id),
+    resolve: async (query, _root, { id, folderId }, ctx) => refetchTemplate(ctx, query, (await ctx.services.templates.moveTemplate(id, folderId)).id),
   }),
   deleteReplyTemplate: t.id({
     description: 'Deletes a reply template (and every agent’s favourite and recent use of it). Admins only. Returns its id.',
     authScopes: { admin: true },
     args: { id: t.arg.id({ required: true, description: 'The template.' }) },
-    resolve: (_root, { id }, ctx) => deleteTemplate(ctx.prisma, id),
+    resolve: (_root, { id }, ctx) => ctx.services.templates.deleteTemplate(id),
   }),
   setReplyTemplateFavourite: t.prismaField({
     type: 'ReplyTemplate',
@@ -365,7 +299,7 @@ builder.mutationFields((t) => ({
       favourite: t.arg.boolean({ required: true, description: 'True to add it to your favourites, false to remove it.' }),
     },
     resolve: async (query, _root, { id, favourite }, ctx) =>
-      refetchTemplate(ctx, query, (await setTemplateFavourite(ctx.prisma, agentOf(ctx)!.id, id, favourite)).id),
+      refetchTemplate(ctx, query, (await ctx.services.templates.setFavourite(agentOf(ctx)!.id, id, favourite)).id),
   }),
   useReplyTemplate: t.field({
     type: RenderedReplyTemplateRef,
@@ -376,10 +310,7 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The template.' }),
       sessionId: t.arg.id({ required: true, description: 'The chat you are handling.' }),
     },
-    resolve: async (_root, { id, sessionId }, ctx) => {
-      const session = await findReadableSession(ctx.prisma, ctx.principal, sessionId);
-      return useTemplate(ctx.prisma, id, session, agentOf(ctx)!);
-    },
+    resolve: (_root, { id, sessionId }, ctx) => ctx.services.templates.useTemplate(ctx.principal, id, sessionId),
   }),
   sendReplyTemplate: t.field({
     type: MessageRef,
@@ -393,25 +324,7 @@ builder.mutationFields((t) => ({
         description: 'Idempotency key as in `sendMessage`: a retry with the same value sends nothing twice. Omit to get a fresh one.',
       }),
     },
-    resolve: async (_root, { templateId, sessionId, clientMessageId }, ctx) => {
-      const agent = agentOf(ctx)!;
-      const session = await findReadableSession(ctx.prisma, ctx.principal, sessionId);
-      const rendered = await useTemplateForSending(ctx, templateId, session);
-      const message = await ctx.services.chats.sendMessage(ctx.principal, ctx.ip, {
-        sessionId: session.id,
-        body: rendered.text,
-        clientMessageId: clientMessageId ?? randomUUID(),
-      });
-      await recordTemplateUse(ctx.prisma, agent.id, rendered.template.id);
-      return message;
-    },
+    resolve: (_root, { templateId, sessionId, clientMessageId }, ctx) =>
+      ctx.services.templates.sendTemplate(ctx.principal, ctx.ip, { templateId, sessionId, clientMessageId }),
   }),
 }));
-
-async function useTemplateForSending(ctx: Context, templateId: string, session: Awaited<ReturnType<typeof findReadableSession>>) {
-  const agent = agentOf(ctx)!;
-  if (session.agentId !== agent.id) throw forbidden('Only the agent handling this chat can write in it.');
-  const rendered = await renderTemplateForSession(ctx.prisma, templateId, session, agent);
-  assertFullyRendered(rendered);
-  return rendered;
-}

@@ -1,12 +1,15 @@
-// Module knowledge: what agents and visitors reuse. Owns reply templates and their folders,
-// quick replies and the FAQ (folders, entries, suggestions before the queue, public pages).
-// Imports chats and crm.
+// Module knowledge: what agents and visitors reuse. Owns reply templates and their folders (this
+// file: variables, favourites, recent uses, filling one in for a chat), quick replies and the FAQ,
+// the foldered ones on one core (foldered-items.ts). Imports chats and crm.
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '../../platform/principal';
 import { forbidden, notFound, prismaFailure, validation } from '../../platform/errors';
 import { Prisma, type Agent, type ChatSession, type PrismaClient, type ReplyTemplate, type ReplyTemplateFolder } from '../../generated/prisma/client';
-import { isUuid } from '../../platform/ids';
-import { folderOperations, optionalFolderId, subtreeIds, type FolderDeletion } from './folder-tree';
+import { findReadableSession } from '../chats/chat-access';
+import type { MessageDto } from '../chats/chat-dto';
+import type { ChatService } from '../chats/chats.service';
+import { folderedItems } from './foldered-items';
 import { formatRequestNumber } from '../crm/requests.service';
-import { cleanSearch, prefixSearchQuery, searchDocument, searchVector } from '../../platform/text-search';
 import { cleanText } from '../../platform/validate';
 
 export const MAX_TEMPLATE_NAME_LENGTH = 100;
@@ -99,181 +102,224 @@ export function cleanTemplateBody(body: string): string {
 
 export const cleanTemplateName = (name: string) => cleanText('name', name, { max: MAX_TEMPLATE_NAME_LENGTH });
 
-/** What the variables are filled with for one chat, as seen by the agent using the template. */
-export async function templateValuesForSession(prisma: PrismaClient, session: ChatSession, agent: Agent): Promise<TemplateValues> {
-  const [visitor, channel, request] = await Promise.all([
-    prisma.visitor.findUnique({ where: { id: session.visitorId }, select: { name: true, email: true } }),
-    prisma.channel.findUniqueOrThrow({ where: { id: session.channelId }, select: { name: true } }),
-    prisma.request.findFirst({ where: { sourceSessionId: session.id }, orderBy: [{ createdAt: 'desc' }, { number: 'desc' }], select: { number: true } }),
-  ]);
+/** A template filled in for one chat, with the template itself. */
+export interface RenderedReplyTemplate extends RenderedTemplate {
+  template: ReplyTemplate;
+}
+
+type TemplateFields = Pick<ReplyTemplate, 'name' | 'body'>;
+
+function replyTemplates(prisma: PrismaClient) {
+  return folderedItems<ReplyTemplateFolder, ReplyTemplate, TemplateFields>(prisma, {
+    folders: {
+      tree: 'ReplyTemplateFolder',
+      entity: 'ReplyTemplateFolder',
+      items: 'templates',
+      all: (tx) => tx.replyTemplateFolder.findMany({ select: { id: true, name: true, parentId: true } }),
+      create: (tx, data) => tx.replyTemplateFolder.create({ data }),
+      update: (tx, id, data) => tx.replyTemplateFolder.update({ where: { id }, data }),
+      deleteFolder: async (tx, id) => void (await tx.replyTemplateFolder.delete({ where: { id } })),
+    },
+    items: {
+      entity: 'ReplyTemplate',
+      find: (db, id) => db.replyTemplate.findUnique({ where: { id } }),
+      create: (tx, data) => tx.replyTemplate.create({ data }),
+      update: (db, id, data) => db.replyTemplate.update({ where: { id }, data }),
+      idsInFolders: async (tx, folderIds) =>
+        (await tx.replyTemplate.findMany({ where: { folderId: { in: folderIds } }, select: { id: true } })).map((t) => t.id),
+      // Agents' favourites and recent uses of a template go with it.
+      deleteMany: async (db, ids) => (await db.replyTemplate.deleteMany({ where: { id: { in: ids } } })).count,
+      searched: {
+        table: Prisma.raw('"ReplyTemplate"'),
+        title: Prisma.raw('item.name'),
+        text: Prisma.raw('item.body'),
+        tieBreak: Prisma.raw('lower(item.name), item.id'),
+      },
+    },
+  });
+}
+
+export interface TemplateServiceDeps {
+  prisma: PrismaClient;
+  chats: Pick<ChatService, 'sendMessage'>;
+}
+
+export function createTemplateService({ prisma, chats }: TemplateServiceDeps) {
+  const templates = replyTemplates(prisma);
+
+  function createTemplate(input: { name: string; body: string; folderId?: string | number | null }): Promise<ReplyTemplate> {
+    const name = cleanTemplateName(input.name);
+    const body = cleanTemplateBody(input.body);
+    return templates.create({ name, body }, input.folderId);
+  }
+
+  /** Changes the name and/or body; omitted (or null) fields stay as they are. */
+  function updateTemplate(id: string, input: { name?: string | null; body?: string | null }): Promise<ReplyTemplate> {
+    const changes: Partial<TemplateFields> = {};
+    if (input.name != null) changes.name = cleanTemplateName(input.name);
+    if (input.body != null) changes.body = cleanTemplateBody(input.body);
+    return templates.update(id, changes);
+  }
+
+  /**
+   * Ids of the templates whose name or body matches every word of the search (the last as a
+   * prefix, see prefixSearchQuery), best first: a match in the name outweighs one in the body.
+   * With `folderId`, only that folder and its subfolders.
+   */
+  function searchTemplateIds(query: string, opts: { folderId?: string | number | null; limit?: number } = {}): Promise<string[]> {
+    return templates.searchIds(query, opts);
+  }
+
+  /** replyTemplates: those filed directly in one folder (all without one), by name. */
+  function templateListArgs(folderId: string | null | undefined) {
+    return { where: templates.filedIn(folderId), orderBy: BY_NAME } satisfies Prisma.ReplyTemplateFindManyArgs;
+  }
+
+  /** The templates an agent marked as favourites, by name. */
+  function favouriteListArgs(agentId: string) {
+    return { where: { favourites: { some: { agentId } } }, orderBy: BY_NAME } satisfies Prisma.ReplyTemplateFindManyArgs;
+  }
+
+  /** Ids of the templates an agent used most recently, newest first. */
+  async function recentTemplateIds(agentId: string, limit: number): Promise<string[]> {
+    const take = cleanRecentLimit(limit);
+    const uses = await prisma.replyTemplateUse.findMany({
+      where: { agentId },
+      orderBy: [{ lastUsedAt: 'desc' }, { templateId: 'asc' }],
+      take,
+      select: { templateId: true },
+    });
+    return uses.map((u) => u.templateId);
+  }
+
+  /** What the variables are filled with for one chat, as seen by the agent using the template. */
+  async function templateValuesForSession(session: ChatSession, agent: Agent): Promise<TemplateValues> {
+    const [visitor, channel, request] = await Promise.all([
+      prisma.visitor.findUnique({ where: { id: session.visitorId }, select: { name: true, email: true } }),
+      prisma.channel.findUniqueOrThrow({ where: { id: session.channelId }, select: { name: true } }),
+      prisma.request.findFirst({ where: { sourceSessionId: session.id }, orderBy: [{ createdAt: 'desc' }, { number: 'desc' }], select: { number: true } }),
+    ]);
+    return {
+      'visitor.name': visitor?.name ?? null,
+      'visitor.email': visitor?.email ?? null,
+      'agent.name': agent.name,
+      'agent.nickname': agent.nickname || agent.name,
+      'channel.name': channel.name,
+      'request.number': request ? formatRequestNumber(request.number) : null,
+    };
+  }
+
+  /** A template filled in for a chat the agent may read (the caller has checked that). */
+  async function renderForSession(templateId: string, session: ChatSession, agent: Agent): Promise<RenderedReplyTemplate> {
+    const template = await templates.find(templateId);
+    const rendered = renderTemplateBody(template.body, await templateValuesForSession(session, agent));
+    return { template, ...rendered };
+  }
+
+  async function recordTemplateUse(agentId: string, templateId: string): Promise<void> {
+    const now = new Date();
+    try {
+      // One statement, so concurrent uses neither lose a count nor collide on the key.
+      await prisma.$executeRaw`
+        INSERT INTO "ReplyTemplateUse" ("agentId", "templateId", "useCount", "lastUsedAt")
+        VALUES (${agentId}::uuid, ${templateId}::uuid, 1, ${now})
+        ON CONFLICT ("agentId", "templateId") DO UPDATE SET "useCount" = "ReplyTemplateUse"."useCount" + 1, "lastUsedAt" = EXCLUDED."lastUsedAt"`;
+    } catch (error) {
+      // The template was deleted meanwhile (foreign key).
+      if (prismaFailure(error) === 'FOREIGN_KEY_VIOLATION') throw notFound('ReplyTemplate', templateId);
+      throw error;
+    }
+  }
+
+  /**
+   * renderReplyTemplate: a template filled in for a chat the calling agent can read, as they would
+   * send it, without recording a use.
+   */
+  async function renderTemplate(principal: Principal | null, templateId: string, sessionId: string): Promise<RenderedReplyTemplate> {
+    if (principal?.kind !== 'agent') throw forbidden('Only agents can fill in reply templates.');
+    const session = await findReadableSession(prisma, principal, sessionId);
+    return renderForSession(templateId, session, principal.agent);
+  }
+
+  /** "Use template": records it in the agent's recently used, and renders it for the chat they handle. */
+  async function useTemplate(principal: Principal | null, templateId: string, sessionId: string): Promise<RenderedReplyTemplate> {
+    const session = await findReadableSession(prisma, principal, sessionId);
+    if (principal?.kind !== 'agent' || session.agentId !== principal.agent.id) throw forbidden('Only the agent handling this chat can use a template in it.');
+    const rendered = await renderForSession(templateId, session, principal.agent);
+    await recordTemplateUse(principal.agent.id, rendered.template.id);
+    return rendered;
+  }
+
+  /**
+   * Fills a template in for the chat the agent handles and sends it as their message, then records
+   * the use. A variable without a value refuses the whole send (see assertFullyRendered).
+   */
+  async function sendTemplate(
+    principal: Principal | null,
+    ip: string,
+    input: { templateId: string; sessionId: string; clientMessageId?: string | null },
+  ): Promise<MessageDto> {
+    const session = await findReadableSession(prisma, principal, input.sessionId);
+    if (principal?.kind !== 'agent' || session.agentId !== principal.agent.id) throw forbidden('Only the agent handling this chat can write in it.');
+    const rendered = await renderForSession(input.templateId, session, principal.agent);
+    assertFullyRendered(rendered);
+    const message = await chats.sendMessage(principal, ip, {
+      sessionId: session.id,
+      body: rendered.text,
+      clientMessageId: input.clientMessageId ?? randomUUID(),
+    });
+    await recordTemplateUse(principal.agent.id, rendered.template.id);
+    return message;
+  }
+
+  /** Marks or unmarks a template as one of the agent's favourites; idempotent. */
+  async function setFavourite(agentId: string, templateId: string, favourite: boolean): Promise<ReplyTemplate> {
+    const template = await templates.find(templateId);
+    if (!favourite) {
+      await prisma.replyTemplateFavourite.deleteMany({ where: { agentId, templateId: template.id } });
+      return template;
+    }
+    try {
+      await prisma.replyTemplateFavourite.upsert({
+        where: { agentId_templateId: { agentId, templateId: template.id } },
+        create: { agentId, templateId: template.id },
+        update: {},
+      });
+    } catch (error) {
+      const failure = prismaFailure(error);
+      if (failure === 'FOREIGN_KEY_VIOLATION' || failure === 'RECORD_MISSING') throw notFound('ReplyTemplate', templateId);
+      // Two concurrent "favourite" calls: the other one inserted it, which is what we wanted.
+      if (failure !== 'UNIQUE_VIOLATION') throw error;
+    }
+    return template;
+  }
+
   return {
-    'visitor.name': visitor?.name ?? null,
-    'visitor.email': visitor?.email ?? null,
-    'agent.name': agent.name,
-    'agent.nickname': agent.nickname || agent.name,
-    'channel.name': channel.name,
-    'request.number': request ? formatRequestNumber(request.number) : null,
+    createFolder: templates.folders.create,
+    renameFolder: templates.folders.rename,
+    moveFolder: templates.folders.move,
+    deleteFolder: templates.folders.remove,
+    findTemplate: (id: string) => templates.find(id),
+    createTemplate,
+    updateTemplate,
+    /** Files a template in another folder (null: top level). */
+    moveTemplate: templates.move,
+    /** Deletes a template; agents' favourites and recent uses of it go with it. Returns its id. */
+    deleteTemplate: templates.remove,
+    searchTemplateIds,
+    templateListArgs,
+    favouriteListArgs,
+    recentTemplateIds,
+    renderTemplate,
+    useTemplate,
+    sendTemplate,
+    setFavourite,
   };
 }
 
-export function templateFolders(prisma: PrismaClient) {
-  return folderOperations<ReplyTemplateFolder>(prisma, {
-    tree: 'ReplyTemplateFolder',
-    entity: 'ReplyTemplateFolder',
-    items: 'templates',
-    all: (tx) => tx.replyTemplateFolder.findMany({ select: { id: true, name: true, parentId: true } }),
-    create: (tx, data) => tx.replyTemplateFolder.create({ data }),
-    update: (tx, id, data) => tx.replyTemplateFolder.update({ where: { id }, data }),
-    itemIds: async (tx, folderIds) => (await tx.replyTemplate.findMany({ where: { folderId: { in: folderIds } }, select: { id: true } })).map((t) => t.id),
-    deleteItems: async (tx, ids) => void (await tx.replyTemplate.deleteMany({ where: { id: { in: ids } } })),
-    deleteFolder: async (tx, id) => void (await tx.replyTemplateFolder.delete({ where: { id } })),
-  });
-}
+export type TemplateService = ReturnType<typeof createTemplateService>;
 
-export type ReplyTemplateFolderDeletion = FolderDeletion;
-
-async function findTemplate(prisma: Pick<PrismaClient, 'replyTemplate'>, id: string): Promise<ReplyTemplate> {
-  const template = isUuid(id) ? await prisma.replyTemplate.findUnique({ where: { id } }) : null;
-  if (!template) throw notFound('ReplyTemplate', id);
-  return template;
-}
-
-export async function createTemplate(prisma: PrismaClient, input: { name: string; body: string; folderId?: string | number | null }): Promise<ReplyTemplate> {
-  const name = cleanTemplateName(input.name);
-  const body = cleanTemplateBody(input.body);
-  const folderId = optionalFolderId('folderId', input.folderId);
-  const folders = templateFolders(prisma);
-  return prisma.$transaction(async (tx) => {
-    await folders.checkFolderExists(tx, 'folderId', folderId);
-    return tx.replyTemplate.create({ data: { name, body, folderId } });
-  });
-}
-
-/** Changes the name and/or body; omitted (or null) fields stay as they are. */
-export async function updateTemplate(prisma: PrismaClient, id: string, input: { name?: string | null; body?: string | null }): Promise<ReplyTemplate> {
-  const data: Prisma.ReplyTemplateUpdateInput = {};
-  if (input.name != null) data.name = cleanTemplateName(input.name);
-  if (input.body != null) data.body = cleanTemplateBody(input.body);
-  const template = await findTemplate(prisma, id);
-  if (Object.keys(data).length === 0) return template;
-  try {
-    return await prisma.replyTemplate.update({ where: { id: template.id }, data });
-  } catch (error) {
-    if (prismaFailure(error) === 'RECORD_MISSING') throw notFound('ReplyTemplate', id);
-    throw error;
-  }
-}
-
-/** Files a template in another folder (null: top level). */
-export async function moveTemplate(prisma: PrismaClient, id: string, folderId: string | number | null | undefined): Promise<ReplyTemplate> {
-  const target = optionalFolderId('folderId', folderId);
-  const template = await findTemplate(prisma, id);
-  const folders = templateFolders(prisma);
-  return prisma.$transaction(async (tx) => {
-    await folders.checkFolderExists(tx, 'folderId', target);
-    const moved = await tx.replyTemplate.updateMany({ where: { id: template.id }, data: { folderId: target } });
-    if (moved.count === 0) throw notFound('ReplyTemplate', id);
-    return tx.replyTemplate.findUniqueOrThrow({ where: { id: template.id } });
-  });
-}
-
-/** Deletes a template; agents' favourites and recent uses of it go with it. Returns its id. */
-export async function deleteTemplate(prisma: PrismaClient, id: string): Promise<string> {
-  const deleted = isUuid(id) ? await prisma.replyTemplate.deleteMany({ where: { id } }) : { count: 0 };
-  if (deleted.count === 0) throw notFound('ReplyTemplate', id);
-  return id;
-}
-
-/**
- * Ids of the templates whose name or body matches every word of the search (the last as a
- * prefix, see prefixSearchQuery), best first: a match in the name outweighs one in the body.
- * With `folderId`, only that folder and its subfolders.
- */
-export async function searchTemplateIds(
-  prisma: PrismaClient,
-  query: string,
-  opts: { folderId?: string | number | null; limit?: number } = {},
-): Promise<string[]> {
-  const limit = opts.limit ?? 20;
-  const words = cleanSearch(query, limit);
-  const folderId = optionalFolderId('folderId', opts.folderId);
-  if (words.length === 0) return [];
-  let folderFilter = Prisma.empty;
-  if (folderId) {
-    const folders = await prisma.replyTemplateFolder.findMany({ select: { id: true, name: true, parentId: true } });
-    if (!folders.some((f) => f.id === folderId)) throw validation('folderId', 'no such folder');
-    folderFilter = Prisma.sql`AND t."folderId" = ANY(${subtreeIds(folders, folderId)}::uuid[])`;
-  }
-  const document = searchDocument([
-    { column: Prisma.sql`t.name`, weight: 'A' },
-    { column: Prisma.sql`t.body`, weight: 'B' },
-  ]);
-  const rows = await prisma.$queryRaw<{ id: string }[]>`
-    WITH search AS (SELECT ${prefixSearchQuery(words)} AS query)
-    SELECT t.id
-    FROM "ReplyTemplate" t
-    CROSS JOIN search
-    CROSS JOIN LATERAL (SELECT ${document} AS document) doc
-    WHERE doc.document @@ search.query ${folderFilter}
-    ORDER BY (${searchVector(Prisma.sql`t.name`)} @@ search.query) DESC, ts_rank(doc.document, search.query) DESC, lower(t.name), t.id
-    LIMIT ${limit}`;
-  return rows.map((row) => row.id);
-}
-
-/**
- * Renders a template for a chat the agent may read: the filled text plus the variables left
- * unfilled. The chat access check is the caller's (it has the principal).
- */
-export async function renderTemplateForSession(prisma: PrismaClient, templateId: string, session: ChatSession, agent: Agent) {
-  const template = await findTemplate(prisma, templateId);
-  const rendered = renderTemplateBody(template.body, await templateValuesForSession(prisma, session, agent));
-  return { template, ...rendered };
-}
-
-/** "Use template": records it in the agent's recently used, and renders it for the chat they handle. */
-export async function useTemplate(prisma: PrismaClient, templateId: string, session: ChatSession, agent: Agent) {
-  if (session.agentId !== agent.id) throw forbidden('Only the agent handling this chat can use a template in it.');
-  const rendered = await renderTemplateForSession(prisma, templateId, session, agent);
-  await recordTemplateUse(prisma, agent.id, rendered.template.id);
-  return rendered;
-}
-
-export async function recordTemplateUse(prisma: PrismaClient, agentId: string, templateId: string): Promise<void> {
-  const now = new Date();
-  try {
-    // One statement, so concurrent uses neither lose a count nor collide on the key.
-    await prisma.$executeRaw`
-      INSERT INTO "ReplyTemplateUse" ("agentId", "templateId", "useCount", "lastUsedAt")
-      VALUES (${agentId}::uuid, ${templateId}::uuid, 1, ${now})
-      ON CONFLICT ("agentId", "templateId") DO UPDATE SET "useCount" = "ReplyTemplateUse"."useCount" + 1, "lastUsedAt" = EXCLUDED."lastUsedAt"`;
-  } catch (error) {
-    // The template was deleted meanwhile (foreign key).
-    if (prismaFailure(error) === 'FOREIGN_KEY_VIOLATION') throw notFound('ReplyTemplate', templateId);
-    throw error;
-  }
-}
-
-/** Marks or unmarks a template as one of the agent's favourites; idempotent. */
-export async function setTemplateFavourite(prisma: PrismaClient, agentId: string, templateId: string, favourite: boolean): Promise<ReplyTemplate> {
-  const template = await findTemplate(prisma, templateId);
-  if (!favourite) {
-    await prisma.replyTemplateFavourite.deleteMany({ where: { agentId, templateId: template.id } });
-    return template;
-  }
-  try {
-    await prisma.replyTemplateFavourite.upsert({
-      where: { agentId_templateId: { agentId, templateId: template.id } },
-      create: { agentId, templateId: template.id },
-      update: {},
-    });
-  } catch (error) {
-    const failure = prismaFailure(error);
-    if (failure === 'FOREIGN_KEY_VIOLATION' || failure === 'RECORD_MISSING') throw notFound('ReplyTemplate', templateId);
-    // Two concurrent "favourite" calls: the other one inserted it, which is what we wanted.
-    if (failure !== 'UNIQUE_VIOLATION') throw error;
-  }
-  return template;
-}
+const BY_NAME = [{ name: 'asc' }, { id: 'asc' }] satisfies Prisma.ReplyTemplateOrderByWithRelationInput[];
 
 export function cleanRecentLimit(limit: number): number {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_RECENT_TEMPLATES)

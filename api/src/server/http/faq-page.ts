@@ -1,5 +1,4 @@
-import type { PrismaClient } from '../../generated/prisma/client';
-import { isUuid } from '../../platform/ids';
+import type { FaqService } from '../../modules/knowledge/faq.service';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -23,10 +22,8 @@ export const FAQ_PAGE_STYLE = `
  * 404, so the page tells nothing about what is unpublished. Every text is HTML-escaped; the
  * answer's line breaks are kept.
  */
-export async function renderFaqPage(prisma: PrismaClient, id: string): Promise<FaqPage> {
-  const entry = isUuid(id)
-    ? await prisma.faqEntry.findFirst({ where: { id, published: true }, select: { question: true, answer: true, updatedAt: true } })
-    : null;
+export async function renderFaqPage(faq: Pick<FaqService, 'findPublishedEntry'>, id: string): Promise<FaqPage> {
+  const entry = await faq.findPublishedEntry(id);
   if (!entry)
     return {
       status: 404,
