@@ -1,13 +1,13 @@
 import { useNavigate } from '@solidjs/router';
 import { createSignal, For, onCleanup, Show } from 'solid-js';
-import { runQuery } from '../api';
 import { useRuntime } from '../runtime';
 import { formatDuration, visitorLabel } from '../ui/format';
 import { dismissToast, showToast } from '../ui/toasts';
 import { useWorkspace } from '../workspace';
 import { playNewChatSound } from './sound';
 import { ClockIcon } from '../ui/icons';
-import { QueueQuery, type QueuedChat } from './operations';
+import type { QueuedChat } from './operations';
+import { loadQueue } from './shell-data';
 
 interface WaitWarning {
   sessionId: string;
@@ -35,7 +35,7 @@ export function NotificationCenter() {
   async function refreshQueue() {
     let queue: QueuedChat[];
     try {
-      queue = (await runQuery(client, QueueQuery, {})).queue;
+      queue = await loadQueue(client);
     } catch {
       return;
     }

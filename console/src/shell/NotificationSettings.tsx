@@ -1,13 +1,11 @@
 import { createSignal, For, Show } from 'solid-js';
-import { errorMessage, runMutation } from '../api';
+import { errorMessage } from '../api';
 import { useRuntime } from '../runtime';
 import { showToast } from '../ui/toasts';
 import { useWorkspace } from '../workspace';
-import { UpdateNotificationsMutation } from './operations';
+import { saveNotificationSetting, type NotificationSetting } from './shell-data';
 
-type Setting = 'notifyBrowser' | 'notifySound' | 'notifyManagerWarnings';
-
-const settings: { key: Setting; label: string }[] = [
+const settings: { key: NotificationSetting; label: string }[] = [
   { key: 'notifyBrowser', label: 'Browser notification for new chats' },
   { key: 'notifySound', label: 'Sound for new chats' },
   { key: 'notifyManagerWarnings', label: 'Warnings when a chat waits too long (managers)' },
@@ -20,19 +18,12 @@ export function NotificationSettings() {
   const supported = typeof Notification !== 'undefined';
   const [permission, setPermission] = createSignal<NotificationPermission | 'unsupported'>(supported ? Notification.permission : 'unsupported');
 
-  async function toggle(key: Setting, value: boolean) {
+  async function toggle(key: NotificationSetting, value: boolean) {
     const me = workspace.me();
     if (!me) return;
     try {
-      const data = await runMutation(client, UpdateNotificationsMutation, {
-        id: me.id,
-        input: {
-          notifyBrowser: key === 'notifyBrowser' ? value : null,
-          notifySound: key === 'notifySound' ? value : null,
-          notifyManagerWarnings: key === 'notifyManagerWarnings' ? value : null,
-        },
-      });
-      workspace.setMe({ ...me, ...data.updateAgent });
+      const saved = await saveNotificationSetting(client, me.id, key, value);
+      workspace.setMe({ ...me, ...saved });
       if (key === 'notifyBrowser' && value && permission() === 'default') setPermission(await Notification.requestPermission());
     } catch (error) {
       showToast({ tone: 'error', message: `Could not save the setting: ${errorMessage(error)}` });

@@ -1,9 +1,9 @@
 import { createSignal } from 'solid-js';
-import { errorMessage, runMutation } from '../api';
+import { errorMessage } from '../api';
 import { useRuntime } from '../runtime';
 import { showToast } from '../ui/toasts';
 import { useWorkspace } from '../workspace';
-import { SetPresenceMutation } from './operations';
+import { setPresence } from './shell-data';
 
 /** Present takes chats and counts as online; Away does not. Chats you handle stay yours. */
 export function PresenceSwitch() {
@@ -17,8 +17,8 @@ export function PresenceSwitch() {
     if (!me || busy()) return;
     setBusy(true);
     try {
-      const data = await runMutation(client, SetPresenceMutation, { presence: present() ? 'AWAY' : 'PRESENT' });
-      workspace.setMe({ ...me, presence: data.setPresence.presence });
+      const saved = await setPresence(client, present() ? 'AWAY' : 'PRESENT');
+      workspace.setMe({ ...me, presence: saved.presence });
     } catch (error) {
       showToast({ tone: 'error', message: `Could not change your presence: ${errorMessage(error)}` });
     } finally {

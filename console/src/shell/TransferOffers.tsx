@@ -1,12 +1,12 @@
 import { useLocation, useNavigate } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
-import { errorMessage, runMutation } from '../api';
+import { errorMessage } from '../api';
 import { useRuntime } from '../runtime';
 import { visitorLabel } from '../ui/format';
 import { showToast } from '../ui/toasts';
 import { useWorkspace, type ChatListItem } from '../workspace';
 import { TransferIcon } from '../ui/icons';
-import { AcceptTransferMutation, RejectTransferMutation } from './operations';
+import { acceptTransfer, rejectTransfer } from './shell-data';
 
 /** Transfers offered to me, wherever I am in the console: accept or reject in one click. */
 export function TransferOffers() {
@@ -37,11 +37,11 @@ function TransferOfferCard(props: { chat: ChatListItem }) {
     setBusy(true);
     try {
       if (accept) {
-        await runMutation(client, AcceptTransferMutation, { transferId: transfer().id });
+        await acceptTransfer(client, transfer().id);
         showToast({ tone: 'success', message: `You now handle the chat with ${visitorLabel(props.chat.visitor)}.` });
         navigate(`/chats/${props.chat.id}`);
       } else {
-        await runMutation(client, RejectTransferMutation, { transferId: transfer().id });
+        await rejectTransfer(client, transfer().id);
         showToast({ tone: 'info', message: `Transfer declined; the chat stays with ${transfer().fromAgent.name}.` });
       }
     } catch (error) {

@@ -1,10 +1,9 @@
 import { createSignal, onCleanup, Show } from 'solid-js';
-import { runMutation } from '../api';
 import { useRuntime } from '../runtime';
 import { initials } from '../ui/format';
 import { useWorkspace } from '../workspace';
 import { NotificationSettings } from './NotificationSettings';
-import { LogoutMutation } from './operations';
+import { logout } from './shell-data';
 
 export function UserMenu() {
   const { client, session } = useRuntime();
@@ -32,7 +31,7 @@ export function UserMenu() {
   async function signOut() {
     // Revoke the token on the server; sign out locally even if that fails (e.g. offline).
     session.beginSignOut();
-    await runMutation(client, LogoutMutation, {}, { unauthenticatedMeansExpired: false }).catch(() => undefined);
+    await logout(client).catch(() => undefined);
     session.signOut('You are signed out.');
   }
 
