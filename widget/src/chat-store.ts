@@ -1,3 +1,4 @@
+import { newClientMessageId } from '@livechat/chat-client/client-message-id';
 import type { Client as WsClient } from 'graphql-ws';
 import { batch, createEffect, createSignal, onCleanup } from 'solid-js';
 import type { VisitorPrefill } from './embed-options';
@@ -121,12 +122,6 @@ export function toWidgetError(errors: GraphqlError[] | undefined): WidgetError {
   const first = errors?.[0];
   if (first) return new WidgetError(first.message, String(first.extensions?.code ?? 'ERROR'), first.extensions ?? {});
   return new WidgetError('Network error', 'NETWORK');
-}
-
-/** Random enough to be unique per visitor; works on plain-http pages where crypto.randomUUID is missing. */
-export function newClientMessageId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return `w${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
 const AGENT_CHANGE_TYPES = ['TRANSFERRED', 'TAKEN_OVER'];
