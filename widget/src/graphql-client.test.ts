@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { RawData } from 'ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { toWidgetError } from './chat-store';
+import { apiErrorFromGraphql, NETWORK_ERROR_MESSAGE } from '@livechat/chat-client/errors';
 import { WS_TOO_MANY_REQUESTS, createGraphqlClient, createSocket, graphqlEndpointFromScriptSrc, retryDelayMs, toWebSocketUrl } from './graphql-client';
 
 // vite-plugin-solid adds the `browser` export condition, which Vitest also hands to Node
@@ -238,7 +238,7 @@ describe('createGraphqlClient against a real server', () => {
 
   it('answers NETWORK when there is no GraphQL answer: a proxy’s 502 page, a 5xx without errors, a non-JSON 200, no server', async () => {
     const client = createGraphqlClient({ endpoint: endpoint() });
-    const network = { errors: [{ message: 'Network error', extensions: { code: 'NETWORK' } }] };
+    const network = { errors: [{ message: NETWORK_ERROR_MESSAGE, extensions: { code: 'NETWORK' } }] };
 
     server.answer = { status: 502, contentType: 'text/html', body: '<html><body><h1>502 Bad Gateway</h1></body></html>' };
     expect(await client(PING)).toEqual(network);
@@ -258,7 +258,7 @@ describe('createGraphqlClient against a real server', () => {
     expect(await createGraphqlClient({ endpoint: `http://127.0.0.1:${port}/graphql` })(PING)).toEqual(network);
   });
 
-  it('makes the widget error from the first GraphQL error’s message and code, or NETWORK without an answer', async () => {
+  it('makes the ApiError from the first GraphQL error’s message and code, or NETWORK without an answer', async () => {
     const client = createGraphqlClient({ endpoint: endpoint() });
     server.answer = {
       status: 200,
@@ -270,14 +270,14 @@ describe('createGraphqlClient against a real server', () => {
         ],
       }),
     };
-    const limited = toWidgetError((await client(PING)).errors);
-    expect([limited.message, limited.code, limited.extensions.retryAfter]).toEqual(['Slow down', 'RATE_LIMITED', 3]);
+    const limited = apiErrorFromGraphql((await client(PING)).errors);
+    expect([limited.message, limited.code, limited.retryAfter]).toEqual(['Slow down', 'RATE_LIMITED', 3]);
 
     server.answer = { status: 200, contentType: 'application/json', body: JSON.stringify({ errors: [{ message: 'Boom' }] }) };
-    expect(toWidgetError((await client(PING)).errors)).toMatchObject({ message: 'Boom', code: 'ERROR' });
+    expect(apiErrorFromGraphql((await client(PING)).errors)).toMatchObject({ message: 'Boom', code: 'INTERNAL' });
 
     server.answer = { status: 502, contentType: 'text/html', body: '<h1>Bad Gateway</h1>' };
-    expect(toWidgetError((await client(PING)).errors)).toMatchObject({ message: 'Network error', code: 'NETWORK' });
+    expect(apiErrorFromGraphql((await client(PING)).errors)).toMatchObject({ message: NETWORK_ERROR_MESSAGE, code: 'NETWORK' });
   });
 
   it('works without getToken: no authorization anywhere', async () => {

@@ -1,4 +1,5 @@
 // fetch and the graphql-ws client only: this ships inside every host page.
+import { type GraphqlError, NETWORK_ERROR_MESSAGE } from '@livechat/chat-client/errors';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 
 export interface GraphqlClientOptions {
@@ -51,11 +52,6 @@ export function createSocket({ endpoint, getToken = () => null }: GraphqlClientO
   });
 }
 
-export interface GraphqlError {
-  message: string;
-  extensions?: Record<string, unknown>;
-}
-
 /** A GraphQL response body. */
 export interface GraphqlResult<T> {
   data?: T | null;
@@ -90,6 +86,6 @@ export function createGraphqlClient({ endpoint, getToken = () => null }: Graphql
     } catch {
       // No connection, or a body that is not JSON (a proxy's 502 page).
     }
-    return { errors: [{ message: 'Network error', extensions: { code: 'NETWORK' } }] };
+    return { errors: [{ message: NETWORK_ERROR_MESSAGE, extensions: { code: 'NETWORK' } }] };
   };
 }
