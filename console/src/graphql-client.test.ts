@@ -4,7 +4,7 @@ import { gql } from '@urql/core';
 import type { RawData } from 'ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGraphqlConnection, reconnectDelayMs, resolveGraphqlEndpoints, type SocketStatus } from './graphql-client';
-import { nodeWs, useNodeWebSocketAsGlobal } from './testing/node-websocket';
+import { nodeWs, useNodeWebSocketAsGlobal } from '@livechat/chat-client/testing/node-websocket';
 
 const { WebSocketServer } = nodeWs;
 
