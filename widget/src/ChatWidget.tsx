@@ -1,12 +1,13 @@
 import type { Client as WsClient } from 'graphql-ws';
 import { createEffect, createMemo, createSignal, For, type JSX, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
 import { ApiError } from '@livechat/chat-client/errors';
+import { WS_TOO_MANY_REQUESTS } from '@livechat/chat-client/socket';
 import { createChatStore, type WidgetChannel } from './chat-store';
 import { ChatView } from './ChatView';
 import { resolvePrefills, type EmbedOptions, type VisitorPrefill } from './embed-options';
 import { focusables, trapTab } from './focus-trap';
 import { FIELD_KEYS, type FieldKey, type VisitorField } from './form-validation';
-import { WS_TOO_MANY_REQUESTS, type GraphqlClient } from './graphql-client';
+import type { GraphqlClient } from './graphql-client';
 import { fill, stringsFor } from './i18n';
 import { Launcher } from './Launcher';
 import { WIDGET_CHANNEL } from './operations';

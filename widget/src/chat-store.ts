@@ -1,3 +1,4 @@
+import { backoffMs } from '@livechat/chat-client/backoff';
 import { newClientMessageId } from '@livechat/chat-client/client-message-id';
 import { ApiError, apiErrorFromGraphql, type ErrorCode } from '@livechat/chat-client/errors';
 import type { Client as WsClient } from 'graphql-ws';
@@ -114,7 +115,7 @@ const TYPING_TIMEOUT_MS = 8000;
 /** Answers that mean the stored chat or token is gone for good; anything else (a server error, a rate limit) passes. */
 const GONE: ErrorCode[] = ['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'];
 /** 1 s, 2 s, 4 s … up to 30 s. */
-const backoff = (attempt: number) => Math.min(1000 * 2 ** attempt, 30_000);
+const backoff = (attempt: number) => backoffMs(attempt, 1000, 30_000);
 
 export interface ChatStoreOptions {
   channelId: string;
