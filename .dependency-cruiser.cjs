@@ -1,5 +1,6 @@
 // `pnpm deps`: the import rules of the workspace (see README, Layout). Type-only imports count.
 // API layers: platform ← graphql ← modules (in MODULE_ORDER) ← server; app-services.ts wires the modules.
+// chat-client/ is below both front ends: console/ and widget/ import it, it imports neither.
 const MODULE_ORDER = ['agents', 'identity', 'channels', 'chats', 'widget', 'statistics', 'crm', 'knowledge', 'transcripts'];
 const src = '^api/src/';
 
@@ -44,6 +45,13 @@ module.exports = {
       to: {},
     },
     ...moduleOrderRules,
+    {
+      name: 'chat-client-below-front-ends',
+      comment: 'chat-client/ is what the console and the widget share: it imports neither of them, nor the API or the e2e suite',
+      severity: 'error',
+      from: { path: '^chat-client/' },
+      to: { path: '^(api|console|widget|e2e)/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -16,6 +16,7 @@ FROM pnpm AS manifests
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
 COPY api/package.json api/
 COPY console/package.json console/
+COPY chat-client/package.json chat-client/
 COPY widget/package.json widget/
 COPY e2e/package.json e2e/
 

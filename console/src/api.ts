@@ -1,33 +1,12 @@
+import { ApiError, apiErrorFromGraphql } from '@livechat/chat-client/errors';
 import type { AnyVariables, Client, CombinedError, OperationContext, TypedDocumentNode } from '@urql/core';
 
-/** A failed API call, with the typed code the server put in `extensions` (see README, Errors). */
-export class ApiError extends Error {
-  constructor(
-    message: string,
-    /** UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, VALIDATION, CONFLICT, RATE_LIMITED…; NETWORK when the server was not reached. */
-    readonly code: string,
-    /** For VALIDATION and CONFLICT: the input field at fault. */
-    readonly field?: string,
-    /** For RATE_LIMITED: seconds to wait. */
-    readonly retryAfter?: number,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
+// The error class and codes are chat-client's, shared with the widget; this file adapts urql to them.
+export { ApiError };
 
-  get isNetwork() {
-    return this.code === 'NETWORK';
-  }
-}
-
+/** urql's error as an ApiError: its first GraphQL error, or NETWORK when the server was not reached. */
 export function apiErrorFrom(error: CombinedError): ApiError {
-  const first = error.graphQLErrors[0];
-  if (!first) return new ApiError('Cannot reach the server. Check your connection and try again.', 'NETWORK');
-  const extensions = first.extensions ?? {};
-  const code = typeof extensions.code === 'string' ? extensions.code : 'INTERNAL';
-  const field = typeof extensions.field === 'string' ? extensions.field : undefined;
-  const retryAfter = typeof extensions.retryAfter === 'number' ? extensions.retryAfter : undefined;
-  return new ApiError(first.message, code, field, retryAfter);
+  return apiErrorFromGraphql(error.graphQLErrors);
 }
 
 /** The sentence to show a person for any error thrown by an API call or by our code. */

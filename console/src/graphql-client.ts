@@ -1,10 +1,8 @@
+import { backoffMs } from '@livechat/chat-client/backoff';
+import { authorizationHeader, CSRF_HEADERS } from '@livechat/chat-client/request-headers';
+import { createChatSocket, toWebSocketUrl, WS_TOO_MANY_REQUESTS, WS_UNAUTHENTICATED } from '@livechat/chat-client/socket';
 import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from '@urql/core';
-import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
-
-/** The server closes a socket whose token is missing, expired or revoked with this code. */
-export const WS_UNAUTHENTICATED = 4401;
-/** The server closes a socket with this code past a limit: too many sockets from one address, or too many operations on one. */
-export const WS_TOO_MANY_REQUESTS = 4290;
+import type { Client as WsClient } from 'graphql-ws';
 
 /** `limited`: the server closed the socket for too many requests; it reconnects after a longer wait. */
 export type SocketStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'limited';
@@ -34,17 +32,8 @@ export interface GraphqlConnection {
 }
 
 export function resolveGraphqlEndpoints(endpoint: string, pageUrl: string): GraphqlEndpoints {
-  const http = new URL(endpoint, pageUrl);
-  const ws = new URL(http);
-  ws.protocol = http.protocol === 'https:' ? 'wss:' : 'ws:';
-  return { http: http.href, ws: ws.href };
-}
-
-/** The API refuses GET queries and multipart uploads (requests a foreign page can send without a CORS preflight) without this header. */
-export const CSRF_HEADERS = { 'x-graphql-yoga-csrf': '1' };
-
-function authorization(token: string | null | undefined): string | undefined {
-  return token ? `Bearer ${token}` : undefined;
+  const http = new URL(endpoint, pageUrl).href;
+  return { http, ws: toWebSocketUrl(http) };
 }
 
 /**
@@ -53,8 +42,7 @@ function authorization(token: string | null | undefined): string | undefined {
  * reconnecting at once would only be refused again.
  */
 export function reconnectDelayMs(retries: number, limited = false): number {
-  const base = limited ? Math.min(120_000, 30_000 * 2 ** Math.min(retries, 2)) : Math.min(10_000, 1000 * 2 ** Math.min(retries, 4));
-  return base * (0.75 + Math.random() * 0.5);
+  return limited ? backoffMs(retries, 30_000, 120_000, [0.75, 1.25]) : backoffMs(retries, 1000, 10_000, [0.75, 1.25]);
 }
 
 export function createGraphqlConnection(options: GraphqlClientOptions): GraphqlConnection {
@@ -62,26 +50,18 @@ export function createGraphqlConnection(options: GraphqlClientOptions): GraphqlC
   const urls = resolveGraphqlEndpoints(endpoint, window.location.href);
   let everConnected = false;
   let lost = false;
-  let limited = false;
 
-  const socket = createWsClient({
-    url: urls.ws,
-    connectionParams: () => {
-      const value = authorization(getToken());
-      return value ? { authorization: value } : {};
-    },
+  // A console stays open all day: the socket keeps trying through restarts and network changes.
+  const socket = createChatSocket({
+    endpoint: urls.http,
+    getToken,
     keepAlive: 10_000,
-    // A console stays open all day: keep trying through restarts and network changes, but not
-    // with a token the server refused.
-    retryAttempts: Number.POSITIVE_INFINITY,
-    shouldRetry: (event) => !(event && typeof event === 'object' && 'code' in event && event.code === WS_UNAUTHENTICATED),
-    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, reconnectDelayMs(retries, limited))),
+    reconnectDelayMs,
     on: {
       connecting: () => options.onSocketStatus?.(lost ? 'reconnecting' : 'connecting'),
       connected: () => {
         const wasLost = lost;
         lost = false;
-        limited = false;
         everConnected = true;
         options.onSocketStatus?.('connected');
         if (wasLost) options.onReconnected?.();
@@ -92,8 +72,7 @@ export function createGraphqlConnection(options: GraphqlClientOptions): GraphqlC
           options.onUnauthenticated?.();
           return;
         }
-        limited = code === WS_TOO_MANY_REQUESTS;
-        if (limited) {
+        if (code === WS_TOO_MANY_REQUESTS) {
           lost = true;
           options.onSocketStatus?.('limited');
           return;
@@ -132,10 +111,7 @@ export function createGraphqlConnection(options: GraphqlClientOptions): GraphqlC
       }),
       fetchExchange,
     ],
-    fetchOptions: () => {
-      const value = authorization(getToken());
-      return { headers: value ? { ...CSRF_HEADERS, authorization: value } : CSRF_HEADERS };
-    },
+    fetchOptions: () => ({ headers: { ...CSRF_HEADERS, ...authorizationHeader(getToken()) } }),
   });
 
   return { client, socket };

@@ -7,7 +7,7 @@ import { runQuery } from './api';
 import { createGraphqlConnection } from './graphql-client';
 import { RuntimeProvider, type ConsoleRuntime } from './runtime';
 import { createSessionStore } from './session';
-import { useNodeWebSocketAsGlobal } from './testing/node-websocket';
+import { useNodeWebSocketAsGlobal } from '@livechat/chat-client/testing/node-websocket';
 import { MeQuery, WorkspaceProvider, useWorkspace, type AgentEvent } from './workspace';
 
 // The workspace against the real API: what agentEvents says changed is what gets read again.

@@ -1,7 +1,8 @@
 import { createEffect, createSignal, For, type JSX, Show } from 'solid-js';
 import type { ChatItem, ChatStore, Participant } from './chat-store';
 import { isLinkExpired } from './attachment-links';
-import { formatBytes, formatTime } from './format';
+import { formatBytes } from '@livechat/chat-client/format-bytes';
+import { formatTime } from './format';
 import { fill, type Strings } from './i18n';
 
 const EMOJI = ['😀', '😂', '😊', '😍', '😉', '🤔', '😮', '😢', '👍', '👎', '👏', '🙏', '👋', '🎉', '❤️', '✅'];

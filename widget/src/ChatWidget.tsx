@@ -1,11 +1,13 @@
 import type { Client as WsClient } from 'graphql-ws';
 import { createEffect, createMemo, createSignal, For, type JSX, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
-import { createChatStore, type WidgetChannel, WidgetError } from './chat-store';
+import { ApiError } from '@livechat/chat-client/errors';
+import { WS_TOO_MANY_REQUESTS } from '@livechat/chat-client/socket';
+import { createChatStore, type WidgetChannel } from './chat-store';
 import { ChatView } from './ChatView';
 import { resolvePrefills, type EmbedOptions, type VisitorPrefill } from './embed-options';
 import { focusables, trapTab } from './focus-trap';
 import { FIELD_KEYS, type FieldKey, type VisitorField } from './form-validation';
-import { WS_TOO_MANY_REQUESTS, type GraphqlClient } from './graphql-client';
+import type { GraphqlClient } from './graphql-client';
 import { fill, stringsFor } from './i18n';
 import { Launcher } from './Launcher';
 import { WIDGET_CHANNEL } from './operations';
@@ -140,9 +142,9 @@ export function ChatWidget(props: ChatWidgetProps) {
   }
 
   function describeError(error: unknown): string {
-    const e = error instanceof WidgetError ? error : null;
-    if (e?.code === 'RATE_LIMITED') return fill(t().rateLimited, { seconds: Number(e.extensions.retryAfter ?? 30) });
-    if (e?.extensions.field === 'emailSignature') return t().signatureInvalid;
+    const e = error instanceof ApiError ? error : null;
+    if (e?.code === 'RATE_LIMITED') return fill(t().rateLimited, { seconds: e.retryAfter ?? 30 });
+    if (e?.field === 'emailSignature') return t().signatureInvalid;
     if (e?.code === 'IDENTITY_NOT_VERIFIED') return t().identity;
     if (e?.code === 'VALIDATION') return e.message.replace(/^\w+: /, '');
     return t().error;
@@ -150,8 +152,8 @@ export function ChatWidget(props: ChatWidgetProps) {
 
   /** Shows a server refusal under the field it names, or above the form. */
   function showError(error: unknown) {
-    const e = error instanceof WidgetError ? error : null;
-    const field = e?.extensions.field as FieldKey | 'emailSignature' | undefined;
+    const e = error instanceof ApiError ? error : null;
+    const field = e?.field as FieldKey | 'emailSignature' | undefined;
     if (field === 'emailSignature') setRefusedSignature(identity().emailSignature);
     if (e && field && field !== 'emailSignature' && (e.code === 'VALIDATION' || e.code === 'IDENTITY_NOT_VERIFIED'))
       setServerErrors({ [field]: describeError(e) });
@@ -172,7 +174,7 @@ export function ChatWidget(props: ChatWidgetProps) {
     try {
       await action();
     } catch (error) {
-      if (error instanceof WidgetError && error.code === 'CHANNEL_OFFLINE') {
+      if (error instanceof ApiError && error.code === 'CHANNEL_OFFLINE') {
         // Outside hours, nobody Present, or the queue is past the channel's limits: the offline form takes over, keeping what was typed.
         setConfig((c) => c && { ...c, availability: { online: false, reason: String(error.extensions.reason ?? '') } });
         setScreen('form');

@@ -1,8 +1,11 @@
+import { backoffMs } from '@livechat/chat-client/backoff';
+import { newClientMessageId } from '@livechat/chat-client/client-message-id';
+import { ApiError, apiErrorFromGraphql, type ErrorCode } from '@livechat/chat-client/errors';
 import type { Client as WsClient } from 'graphql-ws';
 import { batch, createEffect, createSignal, onCleanup } from 'solid-js';
 import type { VisitorPrefill } from './embed-options';
 import type { VisitorField } from './form-validation';
-import type { GraphqlClient, GraphqlError } from './graphql-client';
+import type { GraphqlClient } from './graphql-client';
 import { fill, type Strings } from './i18n';
 import * as ops from './operations';
 import { onStoredChange, readStored, writeStored } from './storage';
@@ -105,38 +108,14 @@ export interface QueueState {
   averageWaitSeconds: number | null;
 }
 
-/** A failed call, with what the UI needs to explain it. */
-export class WidgetError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-    readonly extensions: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
-
-/** The first GraphQL error says why; none at all means no answer (graphql-client and upload make one with code NETWORK). */
-export function toWidgetError(errors: GraphqlError[] | undefined): WidgetError {
-  const first = errors?.[0];
-  if (first) return new WidgetError(first.message, String(first.extensions?.code ?? 'ERROR'), first.extensions ?? {});
-  return new WidgetError('Network error', 'NETWORK');
-}
-
-/** Random enough to be unique per visitor; works on plain-http pages where crypto.randomUUID is missing. */
-export function newClientMessageId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return `w${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
-
 const AGENT_CHANGE_TYPES = ['TRANSFERRED', 'TAKEN_OVER'];
 /** Lines the visitor caused themselves are never "unread". */
 const OWN_SYSTEM_TYPES = ['CLOSED_BY_VISITOR', 'REOPENED'];
 const TYPING_TIMEOUT_MS = 8000;
 /** Answers that mean the stored chat or token is gone for good; anything else (a server error, a rate limit) passes. */
-const GONE = ['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'];
+const GONE: ErrorCode[] = ['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'];
 /** 1 s, 2 s, 4 s … up to 30 s. */
-const backoff = (attempt: number) => Math.min(1000 * 2 ** attempt, 30_000);
+const backoff = (attempt: number) => backoffMs(attempt, 1000, 30_000);
 
 export interface ChatStoreOptions {
   channelId: string;
@@ -180,7 +159,7 @@ export function createChatStore(options: ChatStoreOptions) {
   /** A query or mutation; its first GraphQL error, if any, is thrown even beside data. */
   async function run<T>(query: string, variables: Record<string, unknown>): Promise<T> {
     const { data, errors } = await client<T>(query, variables);
-    if (errors?.[0]) throw toWidgetError(errors);
+    if (errors?.[0]) throw apiErrorFromGraphql(errors);
     return data as T;
   }
 
@@ -306,7 +285,7 @@ export function createChatStore(options: ChatStoreOptions) {
           // A refused token (close code 4401) or a chat we may no longer read: start over. Anything else: follow again, backing off.
           const code = (error as CloseEvent)?.code;
           if (code === 4401) setToken(null);
-          if (code === 4401 || GONE.includes((error as { extensions?: { code?: string } }[])[0]?.extensions?.code ?? '')) forget();
+          if (code === 4401 || GONE.includes((error as { extensions?: { code?: ErrorCode } }[])[0]?.extensions?.code as ErrorCode)) forget();
           else followAgain(backoff(failures++));
         },
         // The server ends a stream it cannot continue without a gap: pick it up again from the cursor.
@@ -336,11 +315,11 @@ export function createChatStore(options: ChatStoreOptions) {
       if (over) forget();
       else attach(id);
     } catch (error) {
-      const { code, extensions } = error as WidgetError;
+      const { code, retryAfter } = error as ApiError;
       if (code === 'UNAUTHENTICATED') setToken(null);
       if (GONE.includes(code)) forget();
       else if (code === 'NETWORK') attach(id);
-      else setTimeout(() => void resume(attempt + 1), code === 'RATE_LIMITED' ? Number(extensions.retryAfter ?? 30) * 1000 : backoff(attempt));
+      else setTimeout(() => void resume(attempt + 1), code === 'RATE_LIMITED' ? (retryAfter ?? 30) * 1000 : backoff(attempt));
     }
   }
 
@@ -396,7 +375,7 @@ export function createChatStore(options: ChatStoreOptions) {
           item.file,
           (progress) => updateItem(item.id, { progress }),
         );
-        if (response.errors || !response.data) throw toWidgetError(response.errors);
+        if (response.errors || !response.data) throw apiErrorFromGraphql(response.errors);
         message = response.data.sendAttachment;
       } else {
         message = (
@@ -405,12 +384,12 @@ export function createChatStore(options: ChatStoreOptions) {
       }
       if (sessionId() === id) upsertMessage(message);
     } catch (error) {
-      const e = error instanceof WidgetError ? error : new WidgetError(String(error), 'NETWORK');
+      const e = error instanceof ApiError ? error : new ApiError(String(error), 'NETWORK');
       // An HTTP status without a GraphQL answer (a proxy's 413 or 502): 5xx is retried like a lost connection, 4xx is a refusal.
       const status = e.extensions.status as number;
       // The same clientMessageId makes every retry safe: the server stores the message once.
       if ((e.code === 'NETWORK' || e.code === 'RATE_LIMITED') && attempt < 3) {
-        await new Promise((resolve) => setTimeout(resolve, e.code === 'RATE_LIMITED' ? Number(e.extensions.retryAfter ?? 2) * 1000 : backoff(attempt)));
+        await new Promise((resolve) => setTimeout(resolve, e.code === 'RATE_LIMITED' ? (e.retryAfter ?? 2) * 1000 : backoff(attempt)));
         return deliver(item, attempt + 1);
       }
       // A refusal (bad input, a chat over for good) says why and is not retried by itself, nor is a server that kept failing;

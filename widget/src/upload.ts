@@ -1,3 +1,4 @@
+import { authorizationHeader, CSRF_HEADERS } from '@livechat/chat-client/request-headers';
 import type { GraphqlResult } from './graphql-client';
 
 /**
@@ -23,9 +24,8 @@ export function uploadFile<T>(
     const failed = () =>
       resolve({ errors: [{ message: `HTTP ${xhr.status}`, extensions: { code: xhr.status && xhr.status < 500 ? 'HTTP' : 'NETWORK', status: xhr.status } }] });
     xhr.open('POST', endpoint);
-    // Multipart is a request any page can send without a preflight: the API wants proof it is not one (graphql-client sends it too).
-    xhr.setRequestHeader('x-graphql-yoga-csrf', '1');
-    if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
+    // Multipart is a request any page can send without a preflight: the API wants proof it is not one (the CSRF header).
+    for (const [name, value] of Object.entries({ ...CSRF_HEADERS, ...authorizationHeader(token) })) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
     xhr.onload = () => {
       try {

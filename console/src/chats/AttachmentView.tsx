@@ -1,5 +1,5 @@
 import { createSignal, onCleanup, Show } from 'solid-js';
-import { formatBytes } from '../ui/format';
+import { formatBytes } from '@livechat/chat-client/format-bytes';
 import { fetchWithToken, isLinkExpired, openAttachment } from './attachment-links';
 import type { ServerMessage } from './conversation-state';
 import { FileIcon } from '../ui/icons';

@@ -10,7 +10,7 @@ import { showToast } from '../ui/toasts';
 import { useWorkspace } from '../workspace';
 import { followChatEvents } from './chat-events';
 import { MessageFields } from './chat-fragments';
-import { newClientMessageId } from './client-message-id';
+import { newClientMessageId } from '@livechat/chat-client/client-message-id';
 import {
   AcceptQueuedChatMutation,
   CancelTransferMutation,

@@ -1,3 +1,4 @@
+import { AGENT_ONLY_SYSTEM_TYPES } from '@livechat/chat-client/system-messages';
 import { createEffect, createSignal, For, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
 import { formatDateTime, formatTime } from '../ui/format';
 import type { ConversationData, ServerMessage } from './conversation-state';
@@ -5,9 +6,6 @@ import { buildRows } from './message-rows';
 import { OutgoingItem } from './OutgoingItem';
 import { AttachmentView } from './AttachmentView';
 import { linkify } from './linkify';
-
-/** System messages the visitor never sees (the server keeps them out of the visitor's feed). */
-export const AGENT_ONLY_SYSTEM_TYPES = new Set(['TRANSFER_REJECTED', 'REQUEST_CREATED']);
 
 export interface MessageListProps {
   state: ConversationData;

@@ -4,7 +4,7 @@ import { errorMessage, runMutation, type ApiError } from '../api';
 import { readFragment } from '../graphql';
 import { showToast } from '../ui/toasts';
 import { MessageFields } from './chat-fragments';
-import { newClientMessageId } from './client-message-id';
+import { newClientMessageId } from '@livechat/chat-client/client-message-id';
 import type { ConversationMode, ConversationState } from './conversation-state';
 import { SendAttachmentMutation, SendMessageMutation } from './operations';
 import { loadOutbox, saveOutbox } from './outbox';

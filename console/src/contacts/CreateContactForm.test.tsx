@@ -8,7 +8,7 @@ import { ConversationQuery } from '../chats/operations';
 import { createGraphqlConnection } from '../graphql-client';
 import { RuntimeProvider, type ConsoleRuntime } from '../runtime';
 import { createSessionStore } from '../session';
-import { useNodeWebSocketAsGlobal } from '../testing/node-websocket';
+import { useNodeWebSocketAsGlobal } from '@livechat/chat-client/testing/node-websocket';
 import { CreateContactForm } from './CreateContactForm';
 
 // The form against the real API: the server splits the visitor's name, the console only sends

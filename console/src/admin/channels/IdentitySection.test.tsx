@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphqlConnection } from '../../graphql-client';
 import { RuntimeProvider, type ConsoleRuntime } from '../../runtime';
 import { createSessionStore } from '../../session';
-import { useNodeWebSocketAsGlobal } from '../../testing/node-websocket';
+import { useNodeWebSocketAsGlobal } from '@livechat/chat-client/testing/node-websocket';
 import { IdentitySection } from './IdentitySection';
 
 // The identity section against the real API: the secret is read only when the admin asks for it.
