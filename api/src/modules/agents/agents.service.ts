@@ -48,7 +48,13 @@ export interface AgentBadges {
   transfersToMe: number;
 }
 
-export function createAgentService(prisma: PrismaClient, bus: EventBus, queue: AgentRelease) {
+export interface AgentServiceDeps {
+  prisma: PrismaClient;
+  bus: EventBus;
+  queue: AgentRelease;
+}
+
+export function createAgentService({ prisma, bus, queue }: AgentServiceDeps) {
   /** Present agents receive chats and notifications; the change reaches every dashboard of their channels. */
   async function setPresence(agent: Agent, presence: Presence): Promise<Agent> {
     const updated = await prisma.agent.update({ where: { id: agent.id }, data: { presence, presenceChangedAt: new Date() } });

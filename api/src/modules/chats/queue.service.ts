@@ -33,7 +33,14 @@ export async function lockActiveAgent(tx: Prisma.TransactionClient, agentId: str
   if (!row?.active) throw forbidden('Your account has been deactivated.');
 }
 
-export function createQueueService(prisma: PrismaClient, events: ChatEventLog, bus: EventBus, chats: ChatService) {
+export interface QueueServiceDeps {
+  prisma: PrismaClient;
+  events: ChatEventLog;
+  bus: EventBus;
+  chats: ChatService;
+}
+
+export function createQueueService({ prisma, events, bus, chats }: QueueServiceDeps) {
   /** Channels where the agent may take chats, narrowed to `channelIds` when given. */
   async function respondableChannels(agent: Agent, channelIds?: readonly string[] | null): Promise<string[]> {
     const memberships = await prisma.channelMember.findMany({ where: { agentId: agent.id, canRespond: true }, select: { channelId: true } });

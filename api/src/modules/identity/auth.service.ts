@@ -41,7 +41,16 @@ const AGENT_BY_SESSION_TOKEN = {
 };
 const VISITOR_BY_TOKEN = { text: `SELECT * FROM "Visitor" WHERE "tokenHash" = $1` };
 
-export function createAuthService(prisma: PrismaClient, sql: RawSql, rateLimiter: RateLimiter, bus: EventBus, options: AuthOptions) {
+export interface AuthServiceDeps {
+  prisma: PrismaClient;
+  sql: RawSql;
+  rateLimiter: RateLimiter;
+  /** Revocations are announced on it, so every stream of the credential ends. */
+  bus: EventBus;
+  options: AuthOptions;
+}
+
+export function createAuthService({ prisma, sql, rateLimiter, bus, options }: AuthServiceDeps) {
   const protection = options.loginProtection;
   const failWindow = protection.failWindowSeconds;
   const failsByPair = rateLimiter.limiter({ name: 'login-fails:email-ip', points: protection.failsBeforeLockout, durationSeconds: failWindow });
