@@ -14,6 +14,7 @@ import { createChatService, type ChatService } from './modules/chats/chats.servi
 import { createFaqService, type FaqService } from './modules/knowledge/faq.service';
 import { createIdleMonitor, type IdleMonitor } from './modules/chats/idle';
 import { createQueueService, type QueueService } from './modules/chats/queue.service';
+import { createQuickReplyService, type QuickReplyService } from './modules/knowledge/quick-replies.service';
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './platform/rate-limiter';
 import { createTemplateService, type TemplateService } from './modules/knowledge/templates.service';
 import { createTransferService, type TransferService } from './modules/chats/transfers.service';
@@ -53,6 +54,7 @@ export interface AppServices {
   requests: RequestService;
   faq: FaqService;
   templates: TemplateService;
+  quickReplies: QuickReplyService;
   close(): Promise<void>;
 }
 
@@ -123,6 +125,7 @@ export function createAppServices(database: Database, config: AppConfig, metrics
     requests: createRequestService({ prisma, contacts, rateLimiter, offlineFormLimitPerIp: config.chat.offlineFormPerIp, auth, events, chats }),
     faq: createFaqService({ prisma, chats, rateLimiter, limits: config.chat }),
     templates: createTemplateService({ prisma, chats }),
+    quickReplies: createQuickReplyService({ prisma }),
     async close() {
       await bus.close();
       redis?.disconnect();
