@@ -1,7 +1,8 @@
 import { conflict, notFound } from '../../platform/errors';
 import { Prisma, type PrismaClient, type QuickReply } from '../../generated/prisma/client';
 import { isUuid } from '../../platform/ids';
-import { cleanSearch, prefixSearchQuery, searchDocument, searchVector } from '../../platform/text-search';
+import { cleanSearch } from '../../platform/text-search';
+import { rankedSearchIds, type SearchedTable } from './ranked-search';
 import { cleanText } from '../../platform/validate';
 
 export const MAX_QUICK_REPLY_NAME_LENGTH = 100;
@@ -12,6 +13,13 @@ export const MAX_QUICK_REPLIES_PER_AGENT = 500;
 
 const cleanName = (name: string) => cleanText('name', name, { max: MAX_QUICK_REPLY_NAME_LENGTH });
 const cleanContent = (content: string) => cleanText('content', content.replace(/\r\n?/g, '\n'), { max: MAX_QUICK_REPLY_CONTENT_LENGTH });
+
+const SEARCHED: SearchedTable = {
+  table: Prisma.raw('"QuickReply"'),
+  title: Prisma.raw('item.name'),
+  text: Prisma.raw('item.content'),
+  tieBreak: Prisma.raw('lower(item.name), item.id'),
+};
 
 export interface QuickReplyServiceDeps {
   prisma: PrismaClient;
@@ -65,20 +73,7 @@ export function createQuickReplyService({ prisma }: QuickReplyServiceDeps) {
   async function searchIds(agentId: string, query: string, limit = 20): Promise<string[]> {
     const words = cleanSearch(query, limit, 'search');
     if (words.length === 0) return [];
-    const document = searchDocument([
-      { column: Prisma.sql`q.name`, weight: 'A' },
-      { column: Prisma.sql`q.content`, weight: 'B' },
-    ]);
-    const rows = await prisma.$queryRaw<{ id: string }[]>`
-      WITH search AS (SELECT ${prefixSearchQuery(words)} AS query)
-      SELECT q.id
-      FROM "QuickReply" q
-      CROSS JOIN search
-      CROSS JOIN LATERAL (SELECT ${document} AS document) doc
-      WHERE q."agentId" = ${agentId}::uuid AND doc.document @@ search.query
-      ORDER BY (${searchVector(Prisma.sql`q.name`)} @@ search.query) DESC, ts_rank(doc.document, search.query) DESC, lower(q.name), q.id
-      LIMIT ${limit}`;
-    return rows.map((row) => row.id);
+    return rankedSearchIds(prisma, SEARCHED, words, [Prisma.sql`item."agentId" = ${agentId}::uuid`], limit);
   }
 
   /** The agent's whole list, by name: the filter and order of `myQuickReplies` without a search. */
