@@ -161,7 +161,12 @@ export function createAgentService({ prisma, bus, queue }: AgentServiceDeps) {
     return { incoming, myChats, unread, transfersToMe };
   }
 
-  return { create, update, setPresence, badges };
+  /** Every agent account, by name: the `agents` list. */
+  function agentListArgs() {
+    return { orderBy: { name: 'asc' } } satisfies Prisma.AgentFindManyArgs;
+  }
+
+  return { create, update, setPresence, badges, agentListArgs };
 }
 
 export type AgentService = ReturnType<typeof createAgentService>;

@@ -2,7 +2,7 @@
 // and turning a bearer token into a Principal (one statement on the hot path); revoking any of
 // them is announced so every stream of the credential ends. Imports agents.
 import type { RawSql } from '../../platform/db/client';
-import type { Agent, ApiScope, ApiToken, PrismaClient, Visitor } from '../../generated/prisma/client';
+import type { Agent, ApiScope, ApiToken, Prisma, PrismaClient, Visitor } from '../../generated/prisma/client';
 import type { Principal } from '../../platform/principal';
 import type { EventBus } from '../../platform/pubsub';
 import { notFound, rateLimited, unauthenticated, validation } from '../../platform/errors';
@@ -194,6 +194,11 @@ export function createAuthService({ prisma, sql, rateLimiter, bus, options }: Au
     return { token, apiToken };
   }
 
+  /** Every API token, newest first: the `apiTokens` list. */
+  function apiTokenListArgs() {
+    return { orderBy: { createdAt: 'desc' } } satisfies Prisma.ApiTokenFindManyArgs;
+  }
+
   async function revokeApiToken(id: string): Promise<ApiToken> {
     const existing = await prisma.apiToken.findUnique({ where: { id } });
     if (!existing) throw notFound('ApiToken', id);
@@ -216,6 +221,7 @@ export function createAuthService({ prisma, sql, rateLimiter, bus, options }: Au
     logout,
     revokeAgentSessions,
     createApiToken,
+    apiTokenListArgs,
     revokeApiToken,
     createVisitor,
   };
