@@ -1,3 +1,6 @@
+// Module chats, the event log: every event of a chat in order. Owns appending an event with its
+// session's next cursor inside the caller's transaction, publishing after commit, and the replay
+// that joins the live stream with no gap.
 import type { RawSql } from '../../platform/db/client';
 import type { ChatSession, Prisma, PrismaClient, SessionStatus } from '../../generated/prisma/client';
 import type { EventBus } from '../../platform/pubsub';

@@ -1,3 +1,6 @@
+// Module chats, idle endings: whether a chat's visitor is still there. Owns counting a visitor's
+// open sockets on this instance, refreshing their lastSeenAt, and ending the chats of visitors gone
+// longer than the idle timeout.
 import type { ChatLimits } from '../../platform/config';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { ChatService } from './chats.service';

@@ -1,3 +1,6 @@
+// Module chats, the queue: chats waiting for an agent. Owns claiming the next chat and accepting
+// one, the waiting list, a chat's place in it and the average wait, the channels an agent takes
+// chats from or watches, and putting a deactivated agent's chats back in the queue.
 import type { Agent, ChatSession, Prisma, PrismaClient } from '../../generated/prisma/client';
 import { conflict, forbidden, notFound } from '../../platform/errors';
 import type { EventBus } from '../../platform/pubsub';

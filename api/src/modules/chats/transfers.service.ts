@@ -1,3 +1,6 @@
+// Module chats, transfers: handing a chat to another agent. Owns offering a transfer, accepting,
+// rejecting and cancelling it, a channel manager taking a chat over, and whom a chat can be
+// transferred to; both agents of a transfer are told of each step.
 import type { Agent, ChatSession, Prisma, PrismaClient, Transfer } from '../../generated/prisma/client';
 import { conflict, forbidden, notFound, validation } from '../../platform/errors';
 import type { EventBus } from '../../platform/pubsub';

@@ -1,3 +1,6 @@
+// Module knowledge, quick replies: an agent's own short texts for the Insert menu. Owns finding,
+// creating (up to a cap per agent), changing, deleting, listing and searching them; only their
+// owner ever reads or writes them, admins included.
 import { conflict, notFound } from '../../platform/errors';
 import { Prisma, type PrismaClient, type QuickReply } from '../../generated/prisma/client';
 import { isUuid } from '../../platform/ids';

@@ -1,6 +1,6 @@
-// Module statistics: live figures for the dashboard (waiting, longest wait, agents present,
-// chats, ratings today), computed per channel in the viewer's time zone.
-// Imports channels and chats.
+// Module statistics: the dashboard's figures. Owns the live figures (waiting, longest wait, agents
+// present, chats and ratings today, per channel in the viewer's time zone) and the dashboard's
+// snapshot of waiting and ongoing chats. Imports channels and chats.
 import type { Agent, ChatSession, Prisma, PrismaClient } from '../../generated/prisma/client';
 import { forbidden } from '../../platform/errors';
 import { validateTimeZone } from '../channels/opening-hours';
