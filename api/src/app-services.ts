@@ -14,6 +14,7 @@ import { createChatService, type ChatService } from './modules/chats/chats.servi
 import { createFaqService, type FaqService } from './modules/knowledge/faq.service';
 import { createIdleMonitor, type IdleMonitor } from './modules/chats/idle';
 import { createQueueService, type QueueService } from './modules/chats/queue.service';
+import { createQuickReplyService, type QuickReplyService } from './modules/knowledge/quick-replies.service';
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './platform/rate-limiter';
 import { createTemplateService, type TemplateService } from './modules/knowledge/templates.service';
 import { createTransferService, type TransferService } from './modules/chats/transfers.service';
@@ -53,6 +54,7 @@ export interface AppServices {
   requests: RequestService;
   faq: FaqService;
   templates: TemplateService;
+  quickReplies: QuickReplyService;
   close(): Promise<void>;
 }
 
@@ -67,14 +69,25 @@ export function createAppServices(database: Database, config: AppConfig, metrics
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : null;
   redis?.on('error', () => {});
   const rateLimiter = redis ? createRedisRateLimiter(redis, undefined, metrics.rateLimitRefused) : createMemoryRateLimiter(undefined, metrics.rateLimitRefused);
-  const auth = createAuthService(prisma, sql, rateLimiter, bus, {
-    ...config,
-    // A visitor's lastSeenAt must be fresher than the idle timeout, or active visitors would look gone.
-    visitorLastSeenPrecisionMs: Math.min(30_000, (config.chat.idleTimeoutSeconds * 1000) / 3),
+  const auth = createAuthService({
+    prisma,
+    sql,
+    rateLimiter,
+    bus,
+    options: {
+      ...config,
+      // A visitor's lastSeenAt must be fresher than the idle timeout, or active visitors would look gone.
+      visitorLastSeenPrecisionMs: Math.min(30_000, (config.chat.idleTimeoutSeconds * 1000) / 3),
+    },
   });
-  const events = createChatEventLog(prisma, sql, bus, (event) => metrics.messagesStored.inc({ author: event.message?.authorKind ?? 'unknown' }));
+  const events = createChatEventLog({
+    prisma,
+    sql,
+    bus,
+    onMessageStored: (event) => metrics.messagesStored.inc({ author: event.message?.authorKind ?? 'unknown' }),
+  });
   const chats = createChatService({ prisma, events, bus, rateLimiter, auth, limits: config.chat });
-  const queue = createQueueService(prisma, events, bus, chats);
+  const queue = createQueueService({ prisma, events, bus, chats });
   const contacts = createContactService({ prisma, events, chats });
   return {
     prisma,
@@ -84,14 +97,14 @@ export function createAppServices(database: Database, config: AppConfig, metrics
     rateLimiter,
     metrics,
     auth,
-    agents: createAgentService(prisma, bus, queue),
-    channels: createChannelService(prisma, bus),
+    agents: createAgentService({ prisma, bus, queue }),
+    channels: createChannelService({ prisma, bus }),
     events,
     chats,
     chatReads: createChatReadService({ prisma }),
     queue,
-    transfers: createTransferService(prisma, events, bus, chats),
-    idle: createIdleMonitor(prisma, chats, config.chat, config.log),
+    transfers: createTransferService({ prisma, events, bus, chats }),
+    idle: createIdleMonitor({ prisma, chats, limits: config.chat, log: config.log }),
     attachments: createAttachmentService({ prisma, chats, rateLimiter, limits: config.chat, config: config.attachments }),
     transcripts: createTranscriptService({ prisma, rateLimiter, config: config.mail, log: config.log }),
     statistics: createStatisticsService({ prisma, queue }),
@@ -112,6 +125,7 @@ export function createAppServices(database: Database, config: AppConfig, metrics
     requests: createRequestService({ prisma, contacts, rateLimiter, offlineFormLimitPerIp: config.chat.offlineFormPerIp, auth, events, chats }),
     faq: createFaqService({ prisma, chats, rateLimiter, limits: config.chat }),
     templates: createTemplateService({ prisma, chats }),
+    quickReplies: createQuickReplyService({ prisma }),
     async close() {
       await bus.close();
       redis?.disconnect();

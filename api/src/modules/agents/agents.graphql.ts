@@ -92,7 +92,7 @@ builder.queryFields((t) => ({
     type: ['Agent'],
     description: 'Every agent account, by name.',
     authScopes: { agent: true },
-    resolve: (query, _root, _args, ctx) => ctx.prisma.agent.findMany({ ...query, orderBy: { name: 'asc' } }),
+    resolve: (query, _root, _args, ctx) => ctx.prisma.agent.findMany({ ...query, ...ctx.services.agents.agentListArgs() }),
   }),
 }));
 

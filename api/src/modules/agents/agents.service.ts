@@ -48,7 +48,13 @@ export interface AgentBadges {
   transfersToMe: number;
 }
 
-export function createAgentService(prisma: PrismaClient, bus: EventBus, queue: AgentRelease) {
+export interface AgentServiceDeps {
+  prisma: PrismaClient;
+  bus: EventBus;
+  queue: AgentRelease;
+}
+
+export function createAgentService({ prisma, bus, queue }: AgentServiceDeps) {
   /** Present agents receive chats and notifications; the change reaches every dashboard of their channels. */
   async function setPresence(agent: Agent, presence: Presence): Promise<Agent> {
     const updated = await prisma.agent.update({ where: { id: agent.id }, data: { presence, presenceChangedAt: new Date() } });
@@ -155,7 +161,12 @@ export function createAgentService(prisma: PrismaClient, bus: EventBus, queue: A
     return { incoming, myChats, unread, transfersToMe };
   }
 
-  return { create, update, setPresence, badges };
+  /** Every agent account, by name: the `agents` list. */
+  function agentListArgs() {
+    return { orderBy: { name: 'asc' } } satisfies Prisma.AgentFindManyArgs;
+  }
+
+  return { create, update, setPresence, badges, agentListArgs };
 }
 
 export type AgentService = ReturnType<typeof createAgentService>;

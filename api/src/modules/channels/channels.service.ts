@@ -221,7 +221,12 @@ export function embedSnippet(baseUrl: string, channelId: string): string {
   return `<script src="${baseUrl}/widget.js" data-channel="${channelId}" defer></script>`;
 }
 
-export function createChannelService(prisma: PrismaClient, bus: EventBus) {
+export interface ChannelServiceDeps {
+  prisma: PrismaClient;
+  bus: EventBus;
+}
+
+export function createChannelService({ prisma, bus }: ChannelServiceDeps) {
   async function assertNameFree(name: string, exceptId: string | null) {
     const taken = await prisma.channel.findFirst({
       where: { name: { equals: name, mode: 'insensitive' }, ...(exceptId ? { id: { not: exceptId } } : {}) },

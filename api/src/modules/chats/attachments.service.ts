@@ -1,3 +1,6 @@
+// Module chats, attachments: files sent in a chat. Owns storing an upload on disk (size, type and
+// name checked before it lands), sending it as a message, signed download links and opening a file
+// for download, and the attachments of messages as read.
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { link, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,3 +1,6 @@
+// Module chats, the event log: every event of a chat in order. Owns appending an event with its
+// session's next cursor inside the caller's transaction, publishing after commit, and the replay
+// that joins the live stream with no gap.
 import type { RawSql } from '../../platform/db/client';
 import type { ChatSession, Prisma, PrismaClient, SessionStatus } from '../../generated/prisma/client';
 import type { EventBus } from '../../platform/pubsub';
@@ -42,11 +45,19 @@ const APPEND_GUARDED_MESSAGE = {
 const REPLAY_BATCH = 500;
 const MAX_FRUITLESS_CATCH_UPS = 5;
 
+export interface ChatEventLogDeps {
+  prisma: PrismaClient;
+  sql: RawSql;
+  bus: EventBus;
+  /** Called once per committed message as it is published (the messages-stored metric). */
+  onMessageStored?: (event: ChatEventDto) => void;
+}
+
 /**
  * The per-session event log behind `chatEvents`: every stored event gets the next cursor of its
  * session, in the same transaction that changes the session, and is published only after commit.
  */
-export function createChatEventLog(prisma: PrismaClient, sql: RawSql, bus: EventBus, onMessageStored: (event: ChatEventDto) => void = () => {}) {
+export function createChatEventLog({ prisma, sql, bus, onMessageStored = () => {} }: ChatEventLogDeps) {
   /** Appends an event inside `tx`, optionally changing the session in the same statement. */
   async function append(tx: Tx, sessionId: string, draft: ChatEventDraft, sessionUpdate: Prisma.ChatSessionUpdateInput = {}): Promise<ChatEventDto> {
     const createdAt = new Date();

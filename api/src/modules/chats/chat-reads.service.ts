@@ -1,5 +1,6 @@
-// What callers may read of the chats: one session, its messages and unread count, the agent's
-// own list and the filtered list of sessions, each narrowed to what the caller may see.
+// Module chats, reads: what callers may read of the chats. Owns finding one session, its messages
+// and unread count, listening in, the agent's own list and the filtered list of sessions, each
+// narrowed to the sessions the caller may see.
 import type { Agent, ChatSession, Prisma, PrismaClient, SessionStatus, Visitor } from '../../generated/prisma/client';
 import { forbidden } from '../../platform/errors';
 import { isUuid } from '../../platform/ids';

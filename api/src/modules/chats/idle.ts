@@ -1,13 +1,23 @@
+// Module chats, idle endings: whether a chat's visitor is still there. Owns counting a visitor's
+// open sockets on this instance, refreshing their lastSeenAt, and ending the chats of visitors gone
+// longer than the idle timeout.
 import type { ChatLimits } from '../../platform/config';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { ChatService } from './chats.service';
+
+export interface IdleMonitorDeps {
+  prisma: PrismaClient;
+  chats: ChatService;
+  limits: ChatLimits;
+  log: (line: string) => void;
+}
 
 /**
  * Visitors count as present while they have a WebSocket open to this instance (refreshed by a
  * heartbeat, so other instances see it too) or made a request recently. A chat whose visitor has
  * been gone longer than the idle timeout is ended as "closed by idle".
  */
-export function createIdleMonitor(prisma: PrismaClient, chats: ChatService, limits: ChatLimits, log: (line: string) => void) {
+export function createIdleMonitor({ prisma, chats, limits, log }: IdleMonitorDeps) {
   const openSockets = new Map<string, number>();
   const heartbeatMs = Math.max(250, Math.min(30_000, (limits.idleTimeoutSeconds * 1000) / 3));
   let timers: NodeJS.Timeout[] = [];

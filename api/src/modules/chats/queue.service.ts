@@ -1,3 +1,6 @@
+// Module chats, the queue: chats waiting for an agent. Owns claiming the next chat and accepting
+// one, the waiting list, a chat's place in it and the average wait, the channels an agent takes
+// chats from or watches, and putting a deactivated agent's chats back in the queue.
 import type { Agent, ChatSession, Prisma, PrismaClient } from '../../generated/prisma/client';
 import { conflict, forbidden, notFound } from '../../platform/errors';
 import type { EventBus } from '../../platform/pubsub';
@@ -33,7 +36,14 @@ export async function lockActiveAgent(tx: Prisma.TransactionClient, agentId: str
   if (!row?.active) throw forbidden('Your account has been deactivated.');
 }
 
-export function createQueueService(prisma: PrismaClient, events: ChatEventLog, bus: EventBus, chats: ChatService) {
+export interface QueueServiceDeps {
+  prisma: PrismaClient;
+  events: ChatEventLog;
+  bus: EventBus;
+  chats: ChatService;
+}
+
+export function createQueueService({ prisma, events, bus, chats }: QueueServiceDeps) {
   /** Channels where the agent may take chats, narrowed to `channelIds` when given. */
   async function respondableChannels(agent: Agent, channelIds?: readonly string[] | null): Promise<string[]> {
     const memberships = await prisma.channelMember.findMany({ where: { agentId: agent.id, canRespond: true }, select: { channelId: true } });

@@ -1,3 +1,6 @@
+// Module chats, transfers: handing a chat to another agent. Owns offering a transfer, accepting,
+// rejecting and cancelling it, a channel manager taking a chat over, and whom a chat can be
+// transferred to; both agents of a transfer are told of each step.
 import type { Agent, ChatSession, Prisma, PrismaClient, Transfer } from '../../generated/prisma/client';
 import { conflict, forbidden, notFound, validation } from '../../platform/errors';
 import type { EventBus } from '../../platform/pubsub';
@@ -29,11 +32,18 @@ function transferDto(t: TransferWithAgents): TransferDto {
   return { id: t.id, status: t.status, fromAgent: participantDto(t.fromAgent), toAgent: participantDto(t.toAgent) };
 }
 
+export interface TransferServiceDeps {
+  prisma: PrismaClient;
+  events: ChatEventLog;
+  bus: EventBus;
+  chats: ChatService;
+}
+
 /**
  * Transfers with an accept step: the sender offers, the target accepts or rejects, the sender
  * may cancel while it is pending. On accept the sender becomes a read-only listener.
  */
-export function createTransferService(prisma: PrismaClient, events: ChatEventLog, bus: EventBus, chats: ChatService) {
+export function createTransferService({ prisma, events, bus, chats }: TransferServiceDeps) {
   function signal(transfer: Transfer) {
     for (const agentId of [transfer.fromAgentId, transfer.toAgentId])
       bus.publish('agent', agentId, { reason: 'transfer', sessionId: transfer.sessionId, transferId: transfer.id } satisfies AgentSignal);

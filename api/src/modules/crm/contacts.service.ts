@@ -1,6 +1,6 @@
-// Module crm: the records around a chat. This file owns contacts and companies, their search, the contact
-// suggestions for a chat and linking a chat to a contact; sales.service owns sales and follow-ups, requests.service
-// support requests (their numbers, the offline form and imports). Imports identity, channels and chats.
+// Module crm: the records around a chat. Owns contacts and companies (this file: their search, the
+// contact suggestions for a chat, linking a chat to a contact), sales and follow-ups (sales.service)
+// and support requests (requests.service). Imports identity, channels and chats.
 import type { Principal } from '../../platform/principal';
 import { forbidden, notFound, validation } from '../../platform/errors';
 import type { ChatSession, Company, Contact, Prisma, PrismaClient } from '../../generated/prisma/client';

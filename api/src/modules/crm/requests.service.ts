@@ -1,6 +1,6 @@
-// Module crm, requests: support tickets with a gap-free number, created by agents, by API
-// scripts (idempotent on externalId, which the CSV import relies on), by the offline form and
-// from a chat with its log attached; changing them and the filters and search of their list.
+// Module crm, requests: support tickets with a gap-free number. Owns creating them by agents,
+// by API scripts (idempotent on externalId, which the CSV import relies on), by the offline form and
+// from a chat with its log attached, changing them, and the filters and search of their list.
 import type { Principal } from '../../platform/principal';
 import { forbidden, notFound } from '../../platform/errors';
 import type { Prisma, PrismaClient, Request, RequestPriority, RequestSource, RequestStatus, SystemMessageType, Visitor } from '../../generated/prisma/client';

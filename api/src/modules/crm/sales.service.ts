@@ -1,6 +1,6 @@
-// Module crm, sales: the sales (opportunities with an amount, a currency and a stage) and the
-// follow-ups (to-dos with a due date) of a contact, a company or both, each with an owning agent.
-// Their links are checked to exist; the list of a record's sales and follow-ups is its relation.
+// Module crm, sales: opportunities (an amount, a currency and a stage) and follow-ups (to-dos with a
+// due date). Owns creating and changing both for a contact, a company or both, each with an owning
+// agent and its links checked to exist; a record's list of them is its relation.
 import { notFound, validation } from '../../platform/errors';
 import type { FollowUp, Prisma, PrismaClient, Sale, SaleStage } from '../../generated/prisma/client';
 import { isUuid } from '../../platform/ids';

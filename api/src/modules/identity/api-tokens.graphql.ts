@@ -45,7 +45,7 @@ builder.queryFields((t) => ({
     type: ['ApiToken'],
     description: 'Every API token, newest first. Admins only.',
     authScopes: { admin: true },
-    resolve: (query, _root, _args, ctx) => ctx.prisma.apiToken.findMany({ ...query, orderBy: { createdAt: 'desc' } }),
+    resolve: (query, _root, _args, ctx) => ctx.prisma.apiToken.findMany({ ...query, ...ctx.services.auth.apiTokenListArgs() }),
   }),
 }));
 

@@ -2,7 +2,7 @@
 // and turning a bearer token into a Principal (one statement on the hot path); revoking any of
 // them is announced so every stream of the credential ends. Imports agents.
 import type { RawSql } from '../../platform/db/client';
-import type { Agent, ApiScope, ApiToken, PrismaClient, Visitor } from '../../generated/prisma/client';
+import type { Agent, ApiScope, ApiToken, Prisma, PrismaClient, Visitor } from '../../generated/prisma/client';
 import type { Principal } from '../../platform/principal';
 import type { EventBus } from '../../platform/pubsub';
 import { notFound, rateLimited, unauthenticated, validation } from '../../platform/errors';
@@ -41,7 +41,16 @@ const AGENT_BY_SESSION_TOKEN = {
 };
 const VISITOR_BY_TOKEN = { text: `SELECT * FROM "Visitor" WHERE "tokenHash" = $1` };
 
-export function createAuthService(prisma: PrismaClient, sql: RawSql, rateLimiter: RateLimiter, bus: EventBus, options: AuthOptions) {
+export interface AuthServiceDeps {
+  prisma: PrismaClient;
+  sql: RawSql;
+  rateLimiter: RateLimiter;
+  /** Revocations are announced on it, so every stream of the credential ends. */
+  bus: EventBus;
+  options: AuthOptions;
+}
+
+export function createAuthService({ prisma, sql, rateLimiter, bus, options }: AuthServiceDeps) {
   const protection = options.loginProtection;
   const failWindow = protection.failWindowSeconds;
   const failsByPair = rateLimiter.limiter({ name: 'login-fails:email-ip', points: protection.failsBeforeLockout, durationSeconds: failWindow });
@@ -185,6 +194,11 @@ export function createAuthService(prisma: PrismaClient, sql: RawSql, rateLimiter
     return { token, apiToken };
   }
 
+  /** Every API token, newest first: the `apiTokens` list. */
+  function apiTokenListArgs() {
+    return { orderBy: { createdAt: 'desc' } } satisfies Prisma.ApiTokenFindManyArgs;
+  }
+
   async function revokeApiToken(id: string): Promise<ApiToken> {
     const existing = await prisma.apiToken.findUnique({ where: { id } });
     if (!existing) throw notFound('ApiToken', id);
@@ -207,6 +221,7 @@ export function createAuthService(prisma: PrismaClient, sql: RawSql, rateLimiter
     logout,
     revokeAgentSessions,
     createApiToken,
+    apiTokenListArgs,
     revokeApiToken,
     createVisitor,
   };

@@ -1,6 +1,6 @@
-// Module knowledge, the FAQ: folders of question-and-answer entries, suggesting published ones to
-// a visitor before the queue, agents' search, sending an entry into a chat and its public page.
-// Built on the foldered-items core shared with reply templates.
+// Module knowledge, the FAQ: question-and-answer entries in folders. Owns the entries and folders
+// (on the foldered-items core shared with reply templates), suggesting published ones to a visitor
+// before the queue, agents' search, sending an entry into a chat and its public page.
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../platform/principal';
 import { conflict, forbidden, notFound, validation } from '../../platform/errors';

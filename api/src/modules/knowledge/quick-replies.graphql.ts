@@ -1,15 +1,7 @@
 import { builder } from '../../graphql/builder';
 import { agentOf, type Context } from '../../graphql/context';
-import {
-  MAX_QUICK_REPLIES_PER_AGENT,
-  MAX_QUICK_REPLY_CONTENT_LENGTH,
-  MAX_QUICK_REPLY_NAME_LENGTH,
-  createQuickReply,
-  deleteQuickReply,
-  findOwnQuickReply,
-  searchQuickReplyIds,
-  updateQuickReply,
-} from './quick-replies.service';
+import { MAX_QUICK_REPLIES_PER_AGENT, MAX_QUICK_REPLY_CONTENT_LENGTH, MAX_QUICK_REPLY_NAME_LENGTH } from './quick-replies.service';
+import { inRankOrder } from './ranked-search';
 import { MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS } from '../../platform/text-search';
 
 /*
@@ -46,7 +38,8 @@ const UpdateQuickReplyInput = builder.inputType('UpdateQuickReplyInput', {
 });
 
 const ownerId = (ctx: Context) => agentOf(ctx)!.id;
-const refetch = (ctx: Context, query: object, id: string) => ctx.prisma.quickReply.findFirstOrThrow({ ...query, where: { id, agentId: ownerId(ctx) } });
+// Every id reaching it came from the service, which only ever returns the caller's own.
+const refetch = (ctx: Context, query: object, id: string) => ctx.prisma.quickReply.findUniqueOrThrow({ ...query, where: { id } });
 
 builder.queryFields((t) => ({
   myQuickReplies: t.prismaField({
@@ -58,13 +51,11 @@ builder.queryFields((t) => ({
       limit: t.arg.int({ defaultValue: 20, description: `With \`search\`: at most this many, 1–${MAX_SEARCH_RESULTS}.` }),
     },
     resolve: async (query, _root, { search, limit }, ctx) => {
-      const agentId = ownerId(ctx);
-      if (search == null) return ctx.prisma.quickReply.findMany({ ...query, where: { agentId }, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
-      const ids = await searchQuickReplyIds(ctx.prisma, agentId, search, limit ?? 20);
-      if (ids.length === 0) return [];
-      const rows = await ctx.prisma.quickReply.findMany({ ...query, where: { id: { in: ids }, agentId } });
-      const position = new Map(ids.map((id, index) => [id, index]));
-      return rows.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
+      const quickReplies = ctx.services.quickReplies;
+      if (search == null) return ctx.prisma.quickReply.findMany({ ...query, ...quickReplies.listArgs(ownerId(ctx)) });
+      return inRankOrder(await quickReplies.searchIds(ownerId(ctx), search, limit ?? 20), (ids) =>
+        ctx.prisma.quickReply.findMany({ ...query, where: { id: { in: ids } } }),
+      );
     },
   }),
   quickReply: t.prismaField({
@@ -72,7 +63,7 @@ builder.queryFields((t) => ({
     description: 'One of your own quick replies. Another agent’s id is NOT_FOUND, exactly like an id that does not exist.',
     authScopes: { agent: true },
     args: { id: t.arg.id({ required: true, description: 'The quick reply.' }) },
-    resolve: async (query, _root, { id }, ctx) => refetch(ctx, query, (await findOwnQuickReply(ctx.prisma, ownerId(ctx), id)).id),
+    resolve: async (query, _root, { id }, ctx) => refetch(ctx, query, (await ctx.services.quickReplies.findOwn(ownerId(ctx), id)).id),
   }),
 }));
 
@@ -82,7 +73,7 @@ builder.mutationFields((t) => ({
     description: `Creates a quick reply of your own. At most ${MAX_QUICK_REPLIES_PER_AGENT} per agent (CONFLICT beyond).`,
     authScopes: { agent: true },
     args: { input: t.arg({ type: CreateQuickReplyInput, required: true, description: 'The new quick reply.' }) },
-    resolve: async (query, _root, { input }, ctx) => refetch(ctx, query, (await createQuickReply(ctx.prisma, ownerId(ctx), input)).id),
+    resolve: async (query, _root, { input }, ctx) => refetch(ctx, query, (await ctx.services.quickReplies.create(ownerId(ctx), input)).id),
   }),
   updateQuickReply: t.prismaField({
     type: 'QuickReply',
@@ -92,12 +83,12 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'The quick reply.' }),
       input: t.arg({ type: UpdateQuickReplyInput, required: true, description: 'The changes.' }),
     },
-    resolve: async (query, _root, { id, input }, ctx) => refetch(ctx, query, (await updateQuickReply(ctx.prisma, ownerId(ctx), id, input)).id),
+    resolve: async (query, _root, { id, input }, ctx) => refetch(ctx, query, (await ctx.services.quickReplies.update(ownerId(ctx), id, input)).id),
   }),
   deleteQuickReply: t.id({
     description: 'Deletes one of your own quick replies and returns its id. Another agent’s is NOT_FOUND.',
     authScopes: { agent: true },
     args: { id: t.arg.id({ required: true, description: 'The quick reply.' }) },
-    resolve: (_root, { id }, ctx) => deleteQuickReply(ctx.prisma, ownerId(ctx), id),
+    resolve: (_root, { id }, ctx) => ctx.services.quickReplies.remove(ownerId(ctx), id),
   }),
 }));

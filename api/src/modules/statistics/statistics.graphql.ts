@@ -42,8 +42,7 @@ const DashboardRef = builder.objectRef<DashboardSnapshot>('DashboardSnapshot').i
     ongoing: t.prismaField({
       type: ['ChatSession'],
       description: 'Chats agents are handling now: the ongoing list (open one to listen in).',
-      resolve: (query, d, _args, ctx) =>
-        ctx.prisma.chatSession.findMany({ ...query, where: { id: { in: d.ongoing.map((s) => s.id) } }, orderBy: { startedAt: 'asc' } }),
+      resolve: (query, d, _args, ctx) => ctx.prisma.chatSession.findMany({ ...query, ...ctx.services.statistics.ongoingListArgs(d.ongoing) }),
     }),
   }),
 });

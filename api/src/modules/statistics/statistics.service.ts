@@ -1,7 +1,7 @@
-// Module statistics: live figures for the dashboard (waiting, longest wait, agents present,
-// chats, ratings today), computed per channel in the viewer's time zone.
-// Imports channels and chats.
-import type { Agent, ChatSession, PrismaClient } from '../../generated/prisma/client';
+// Module statistics: the dashboard's figures. Owns the live figures (waiting, longest wait, agents
+// present, chats and ratings today, per channel in the viewer's time zone) and the dashboard's
+// snapshot of waiting and ongoing chats. Imports channels and chats.
+import type { Agent, ChatSession, Prisma, PrismaClient } from '../../generated/prisma/client';
 import { forbidden } from '../../platform/errors';
 import { validateTimeZone } from '../channels/opening-hours';
 import type { QueuedSession, QueueService } from '../chats/queue.service';
@@ -122,7 +122,12 @@ export function createStatisticsService({ prisma, queue }: StatisticsServiceDeps
     return { stats, incoming, ongoing };
   }
 
-  return { dashboardChannels, currentDashboardChannels, liveStats: liveStatsFor, dashboard };
+  /** A snapshot's ongoing chats again, oldest first, for a refetch with the caller's selection. */
+  function ongoingListArgs(ongoing: readonly Pick<ChatSession, 'id'>[]) {
+    return { where: { id: { in: ongoing.map((s) => s.id) } }, orderBy: { startedAt: 'asc' } } satisfies Prisma.ChatSessionFindManyArgs;
+  }
+
+  return { dashboardChannels, currentDashboardChannels, liveStats: liveStatsFor, dashboard, ongoingListArgs };
 }
 
 export type StatisticsService = ReturnType<typeof createStatisticsService>;

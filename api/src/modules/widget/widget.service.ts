@@ -1,4 +1,4 @@
-// Module widget: what the embeddable widget may read and do without an agent: the public
+// Module widget: what the embeddable widget may read and do without an agent. Owns the public
 // channel configuration, identifying the visitor during a chat and the channel's identity secret.
 // Imports channels and chats.
 import { forbidden, notFound } from '../../platform/errors';
