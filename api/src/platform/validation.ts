@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type AppError, validation } from './errors';
+import { AppError, validation } from './errors';
 
 /**
  * The input checks as zod schemas, each naming the field it reports on, so a failure becomes the
@@ -17,6 +17,13 @@ const NOT_HTTP_URL = 'must be an absolute URL starting with https:// or http://'
 function refuse(ctx: z.RefinementCtx, field: string, message: string): never {
   ctx.issues.push({ code: 'custom', message, input: ctx.value, params: { field } });
   return z.NEVER;
+}
+
+/** Turns a check's thrown validation(field, message) into the same issue; any other error goes on. */
+function refuseWithError(ctx: z.RefinementCtx, error: unknown): never {
+  const field = error instanceof AppError && error.code === 'VALIDATION' ? error.extensions.field : undefined;
+  if (typeof field !== 'string') throw error;
+  return refuse(ctx, field, (error as AppError).message.slice(field.length + 2));
 }
 
 /** The first failure of a check as today's error: code VALIDATION, message `field: message`. */
@@ -42,6 +49,13 @@ export const text = (field: string, { max, required = true }: { max: number; req
     if (trimmed.length > max) return refuse(ctx, field, `must be at most ${max} characters`);
     return trimmed;
   });
+
+/** Like `text`, with line ends normalised to \n first (a text that keeps its line breaks). */
+export const multilineText = (field: string, opts: { max: number; required?: boolean }) =>
+  z
+    .string()
+    .transform((value) => value.replace(/\r\n?/g, '\n'))
+    .pipe(text(field, opts));
 
 /** Like `text`, where absent, null and empty all mean "no value": null. */
 export const optionalText = (field: string, max: number) =>
@@ -73,4 +87,23 @@ export const httpUrl = (field: string) =>
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return refuse(ctx, field, NOT_HTTP_URL);
     return url.toString();
+  });
+
+/** A whole number from `min` to `max`. */
+export const wholeNumber = (field: string, min: number, max: number) =>
+  z
+    .number()
+    .transform((value, ctx) =>
+      Number.isInteger(value) && value >= min && value <= max ? value : refuse(ctx, field, `must be a whole number from ${min} to ${max}`),
+    );
+
+/** A schema followed by a domain check written as a function that throws validation(field, message). */
+export const alsoChecked = <T>(schema: z.ZodType<T>, check: (value: T) => void) =>
+  schema.transform((value, ctx) => {
+    try {
+      check(value);
+      return value;
+    } catch (error) {
+      return refuseWithError(ctx, error);
+    }
   });

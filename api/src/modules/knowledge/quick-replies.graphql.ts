@@ -7,6 +7,8 @@ import {
   createQuickReply,
   deleteQuickReply,
   findOwnQuickReply,
+  quickReplyContent,
+  quickReplyName,
   searchQuickReplyIds,
   updateQuickReply,
 } from './quick-replies.service';
@@ -32,16 +34,16 @@ builder.prismaObject('QuickReply', {
 const CreateQuickReplyInput = builder.inputType('CreateQuickReplyInput', {
   description: 'A new quick reply of your own.',
   fields: (t) => ({
-    name: t.string({ required: true, description: `A private label, 1–${MAX_QUICK_REPLY_NAME_LENGTH} characters.` }),
-    content: t.string({ required: true, description: `The text to insert, 1–${MAX_QUICK_REPLY_CONTENT_LENGTH} characters.` }),
+    name: t.string({ required: true, validate: quickReplyName, description: `A private label, 1–${MAX_QUICK_REPLY_NAME_LENGTH} characters.` }),
+    content: t.string({ required: true, validate: quickReplyContent, description: `The text to insert, 1–${MAX_QUICK_REPLY_CONTENT_LENGTH} characters.` }),
   }),
 });
 
 const UpdateQuickReplyInput = builder.inputType('UpdateQuickReplyInput', {
   description: 'Changes to one of your quick replies; omitted fields stay as they are.',
   fields: (t) => ({
-    name: t.string({ description: `1–${MAX_QUICK_REPLY_NAME_LENGTH} characters.` }),
-    content: t.string({ description: `1–${MAX_QUICK_REPLY_CONTENT_LENGTH} characters.` }),
+    name: t.string({ validate: quickReplyName, description: `1–${MAX_QUICK_REPLY_NAME_LENGTH} characters.` }),
+    content: t.string({ validate: quickReplyContent, description: `1–${MAX_QUICK_REPLY_CONTENT_LENGTH} characters.` }),
   }),
 });
 

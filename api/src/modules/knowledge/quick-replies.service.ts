@@ -2,7 +2,7 @@ import { conflict, notFound } from '../../platform/errors';
 import { Prisma, type PrismaClient, type QuickReply } from '../../generated/prisma/client';
 import { isUuid } from '../../platform/ids';
 import { cleanSearch, prefixSearchQuery, searchDocument, searchVector } from '../../platform/text-search';
-import { cleanText } from '../../platform/validate';
+import { multilineText, text } from '../../platform/validation';
 
 export const MAX_QUICK_REPLY_NAME_LENGTH = 100;
 /** Only the content is sent into a chat, so it is at most a message long. */
@@ -16,8 +16,9 @@ export const MAX_QUICK_REPLIES_PER_AGENT = 500;
  * not exist, admins included, so ids leak nothing.
  */
 
-const cleanName = (name: string) => cleanText('name', name, { max: MAX_QUICK_REPLY_NAME_LENGTH });
-const cleanContent = (content: string) => cleanText('content', content.replace(/\r\n?/g, '\n'), { max: MAX_QUICK_REPLY_CONTENT_LENGTH });
+/** The checks of a quick reply's fields, declared on the GraphQL inputs: values reach this service cleaned. */
+export const quickReplyName = text('name', { max: MAX_QUICK_REPLY_NAME_LENGTH });
+export const quickReplyContent = multilineText('content', { max: MAX_QUICK_REPLY_CONTENT_LENGTH });
 
 export async function findOwnQuickReply(prisma: Pick<PrismaClient, 'quickReply'>, agentId: string, id: string): Promise<QuickReply> {
   const reply = isUuid(id) ? await prisma.quickReply.findFirst({ where: { id, agentId } }) : null;
@@ -26,8 +27,7 @@ export async function findOwnQuickReply(prisma: Pick<PrismaClient, 'quickReply'>
 }
 
 export async function createQuickReply(prisma: PrismaClient, agentId: string, input: { name: string; content: string }): Promise<QuickReply> {
-  const name = cleanName(input.name);
-  const content = cleanContent(input.content);
+  const { name, content } = input;
   return prisma.$transaction(async (tx) => {
     // Serialise per agent so two concurrent creates cannot both pass the cap.
     await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`quick-replies:${agentId}`}))::text`;
@@ -46,8 +46,8 @@ export async function updateQuickReply(
   input: { name?: string | null; content?: string | null },
 ): Promise<QuickReply> {
   const data: Prisma.QuickReplyUpdateManyMutationInput = {};
-  if (input.name != null) data.name = cleanName(input.name);
-  if (input.content != null) data.content = cleanContent(input.content);
+  if (input.name != null) data.name = input.name;
+  if (input.content != null) data.content = input.content;
   const reply = await findOwnQuickReply(prisma, agentId, id);
   if (Object.keys(data).length === 0) return reply;
   // updateMany with the owner in the filter: the ownership check and the write are one statement.
