@@ -213,6 +213,32 @@ describe('sending files', () => {
     replay.stop();
   });
 
+  it('loads the attachments of a whole page of messages with one loader call (one query), not one per message', async () => {
+    const { sessionId, visitorToken } = await activeChat();
+    await send(app, visitorToken, sessionId, 'text between the files');
+    for (const name of ['one.png', 'two.png', 'three.png']) {
+      expect((await upload(visitorToken, { sessionId, bytes: pngBytes(4, 4), name })).errors).toBeUndefined();
+    }
+    // Counts calls through the real service; each call runs one findMany.
+    const service = app.services.attachments;
+    const real = service.attachmentsOf;
+    const batches: number[] = [];
+    service.attachmentsOf = (messages) => {
+      batches.push(messages.length);
+      return real(messages);
+    };
+    try {
+      const history = await app.gql(MESSAGES, { id: sessionId }, visitorToken);
+      expect(history.errors).toBeUndefined();
+      const messages = history.data.chatSession.messages.messages;
+      expect(messages.length).toBeGreaterThanOrEqual(5);
+      expect(messages.flatMap((m: any) => m.attachments.map((a: any) => a.fileName))).toEqual(['one.png', 'two.png', 'three.png']);
+      expect(batches).toEqual([messages.length]);
+    } finally {
+      service.attachmentsOf = real;
+    }
+  });
+
   it('is idempotent on clientMessageId: a retry stores no second file', async () => {
     const { sessionId, visitorToken } = await activeChat();
     const before = (await storedFiles()).length;

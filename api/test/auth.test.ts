@@ -335,6 +335,16 @@ describe('API tokens', () => {
     const badScope = await app.gql(CREATE_API_TOKEN, { input: { name: 'x', scopes: ['EVERYTHING'] } }, admin.token);
     expect(badScope.status).toBe(400);
     expect(badScope.errors?.[0]?.message).toMatch(/EVERYTHING/);
+    const noName = await app.gql(CREATE_API_TOKEN, { input: { name: ' \u0007 ', scopes: [] } }, admin.token);
+    expect(noName.errors?.[0]).toMatchObject({ message: 'name: must not be empty', extensions: { code: 'VALIDATION', field: 'name' } });
+    const longName = await app.gql(CREATE_API_TOKEN, { input: { name: 'x'.repeat(101), scopes: ['CHATS_READ'] } }, admin.token);
+    expect(longName.errors?.[0]?.message).toBe('name: must be at most 100 characters');
+    // Authorization is checked before the arguments.
+    const agent = await app.agentWithToken();
+    const notAdmin = await app.gql(CREATE_API_TOKEN, { input: { name: '', scopes: [] } }, agent.token);
+    expect(notAdmin.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const anonymous = await app.gql(CREATE_API_TOKEN, { input: { name: '', scopes: [] } });
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('grants what the scope allows and FORBIDDEN for what it does not', async () => {

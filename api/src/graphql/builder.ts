@@ -1,13 +1,20 @@
 import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
+import ValidationPlugin from '@pothos/plugin-validation';
+import AuthBeforeValidationPlugin from './auth-before-validation';
 import type { Context } from './context';
 import type { ApiScope } from '../generated/prisma/enums';
 import type PrismaTypes from '../generated/pothos-types';
 import { getDatamodel } from '../generated/pothos-types';
 import { describeMissingPermission, forbidden, unauthenticated } from '../platform/errors';
+import { appErrorFromIssues } from '../platform/validation';
+
+/** Argument checks (platform/validation.ts) fail as the services' checks did: the first one, as VALIDATION `field: message`. */
+export const argumentValidation = { validationError: (failure: { issues: readonly { message: string }[] }) => appErrorFromIssues(failure.issues) };
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -31,7 +38,9 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
 }>({
   defaultFieldNullability: false,
-  plugins: [ScopeAuthPlugin, RelayPlugin, PrismaPlugin, SimpleObjectsPlugin],
+  // AuthBeforeValidation sits between scope-auth and validation: see its file.
+  plugins: [ScopeAuthPlugin, RelayPlugin, PrismaPlugin, SimpleObjectsPlugin, DataloaderPlugin, AuthBeforeValidationPlugin, ValidationPlugin],
+  validation: argumentValidation,
   scopeAuth: {
     authorizeOnSubscribe: true,
     // No credentials at all is UNAUTHENTICATED; valid credentials lacking a permission is FORBIDDEN.

@@ -1,7 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { builder } from '../../graphql/builder';
-import type { Context } from '../../graphql/context';
-import type { AttachmentDto } from './chat-dto';
+import type { AttachmentDto, MessageDto } from './chat-dto';
 import { isImageType } from '../../platform/file-types';
 import { MessageRef } from './chats.graphql';
 
@@ -39,38 +38,15 @@ export const AttachmentRef = builder.objectRef<AttachmentDto>('Attachment').impl
   }),
 });
 
-/** Batches the attachment lookups of one request's messages into one query. */
-const loaders = new WeakMap<Context, (messageId: string) => Promise<AttachmentDto[]>>();
-function attachmentLoader(ctx: Context) {
-  let loader = loaders.get(ctx);
-  if (!loader) {
-    let batch: { ids: Set<string>; result: Promise<Map<string, AttachmentDto[]>> } | null = null;
-    loader = (messageId) => {
-      if (!batch) {
-        const ids = new Set<string>();
-        const current = {
-          ids,
-          result: new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-            batch = null;
-            return ctx.services.attachments.forMessages([...ids]);
-          }),
-        };
-        batch = current;
-      }
-      batch.ids.add(messageId);
-      return batch.result.then((map) => map.get(messageId) ?? []);
-    };
-    loaders.set(ctx, loader);
-  }
-  return loader;
-}
-
 builder.objectField(MessageRef, 'attachments', (t) =>
-  t.field({
-    type: [AttachmentRef],
+  t.loadableList({
+    type: AttachmentRef,
     description: 'Files sent with the message (empty for text messages).',
-    // Messages carried by events know their attachments; messages read from the database load them, batched.
-    resolve: (message, _args, ctx) => message.attachments ?? attachmentLoader(ctx)(message.id),
+    // One loader call per tick: the messages of a page are answered by one query. No cache, as
+    // before: a subscription's context lives for the whole subscription.
+    loaderOptions: { cache: false },
+    load: (messages: MessageDto[], ctx) => ctx.services.attachments.attachmentsOf(messages),
+    resolve: (message) => message,
   }),
 );
 

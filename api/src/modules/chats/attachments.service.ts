@@ -179,13 +179,18 @@ export function createAttachmentService({ prisma, chats, rateLimiter, limits, co
     };
   }
 
-  /** The attachments of many messages in one query, by message id. */
-  async function forMessages(messageIds: readonly string[]): Promise<Map<string, AttachmentDto[]>> {
-    const byMessage = new Map<string, AttachmentDto[]>(messageIds.map((id) => [id, []]));
-    if (messageIds.length === 0) return byMessage;
-    const rows = await prisma.attachment.findMany({ where: { messageId: { in: [...messageIds] } }, orderBy: { createdAt: 'asc' } });
-    for (const row of rows) byMessage.get(row.messageId!)?.push(toDto(row));
-    return byMessage;
+  /**
+   * The attachments of each message, in the order given: a message that carries its attachments
+   * (one from an event) keeps them, the others are loaded together in one query.
+   */
+  async function attachmentsOf(messages: readonly Pick<MessageDto, 'id' | 'attachments'>[]): Promise<AttachmentDto[][]> {
+    const missing = messages.filter((m) => !m.attachments).map((m) => m.id);
+    const byMessage = new Map<string, AttachmentDto[]>(missing.map((id) => [id, []]));
+    if (missing.length > 0) {
+      const rows = await prisma.attachment.findMany({ where: { messageId: { in: missing } }, orderBy: { createdAt: 'asc' } });
+      for (const row of rows) byMessage.get(row.messageId!)?.push(toDto(row));
+    }
+    return messages.map((m) => m.attachments ?? byMessage.get(m.id) ?? []);
   }
 
   function absolute(storageKey: string): string {
@@ -366,7 +371,7 @@ export function createAttachmentService({ prisma, chats, rateLimiter, limits, co
     return { attachment: row, file: absolute(row.storageKey) };
   }
 
-  return { store, send, signedUrl, verifyToken, forMessages, toDto, openForDownload };
+  return { store, send, signedUrl, verifyToken, attachmentsOf, toDto, openForDownload };
 }
 
 export type AttachmentService = ReturnType<typeof createAttachmentService>;

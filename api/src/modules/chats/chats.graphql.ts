@@ -6,6 +6,7 @@ import { checkedPageSize } from '../../graphql/guards';
 import type { ChatEventDto, ChatEventKind, MessageDto, ParticipantDto } from './chat-dto';
 import { filterAsync } from '../../platform/async-iterators';
 import type { VisitorInChannel } from './visitor-identity';
+import { chatRating, chatRatingComment } from './chats.service';
 
 export const SessionStatusEnum = builder.enumType(SessionStatus, {
   name: 'SessionStatus',
@@ -346,8 +347,8 @@ builder.mutationFields((t) => ({
     authScopes: { visitor: true },
     args: {
       sessionId: t.arg.id({ required: true, description: 'The chat.' }),
-      rating: t.arg.int({ required: true, description: '1 (poor) to 5 (excellent).' }),
-      comment: t.arg.string({ description: 'Optional comment.' }),
+      rating: t.arg.int({ required: true, validate: chatRating, description: '1 (poor) to 5 (excellent).' }),
+      comment: t.arg.string({ validate: chatRatingComment, description: 'Optional comment.' }),
     },
     resolve: async (query, _root, { sessionId, rating, comment }, ctx) => {
       const session = await ctx.services.chats.rateChat(ctx.principal, sessionId, rating, comment);

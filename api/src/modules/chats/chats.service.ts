@@ -15,8 +15,12 @@ import { checkIdentityClaim, saveVisitorIdentity, type SavedVisitorIdentity } fr
 import { messageDto, participantDto, type AttachmentDto, type ChatEventDto, type MessageDto } from './chat-dto';
 import type { ChatEventLog } from './chat-events';
 import { enforceRateLimit, type RateLimiter } from '../../platform/rate-limiter';
-import { cleanOptionalText } from '../../platform/validate';
+import { optionalText, wholeNumber } from '../../platform/validation';
 import { cleanVisitorFields, type VisitorFieldsInput } from './visitor-fields';
+
+/** A visitor's rating of an ended chat, and its optional comment. */
+export const chatRating = wholeNumber('rating', 1, 5);
+export const chatRatingComment = optionalText('comment', 1000);
 
 export const MAX_MESSAGE_LENGTH = 4000;
 const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
@@ -481,10 +485,10 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
     return { published, targets: pending.map((t) => t.toAgentId) };
   }
 
+  /** `rating` and `comment` arrive checked (chatRating, chatRatingComment on the GraphQL arguments). */
   async function rateChat(principal: Principal | null, sessionId: string, rating: number, comment: string | null | undefined): Promise<ChatSession> {
     if (principal?.kind !== 'visitor') throw forbidden('Only the visitor rates a chat.');
-    if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw validation('rating', 'must be a whole number from 1 to 5');
-    const cleanComment = cleanOptionalText('comment', comment, 1000);
+    const cleanComment = comment ?? null;
     const session = await findReadableSession(prisma, principal, sessionId);
     if (session.status !== 'ENDED') throw conflict('A chat can be rated once it has ended.');
     const published = await prisma.$transaction(async (tx) => [

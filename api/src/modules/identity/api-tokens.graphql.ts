@@ -2,6 +2,7 @@ import { builder } from '../../graphql/builder';
 import { agentOf } from '../../graphql/context';
 import type { ApiToken } from '../../generated/prisma/client';
 import { ApiScope } from '../../generated/prisma/enums';
+import { apiTokenName } from './auth.service';
 
 export const ApiScopeEnum = builder.enumType(ApiScope, {
   name: 'ApiScope',
@@ -34,7 +35,7 @@ const CreatedApiToken = builder.objectRef<{ token: string; apiToken: ApiToken }>
 const CreateApiTokenInput = builder.inputType('CreateApiTokenInput', {
   description: 'A new API token.',
   fields: (t) => ({
-    name: t.string({ required: true, description: 'What the token is for, 1–100 characters.' }),
+    name: t.string({ required: true, validate: apiTokenName, description: 'What the token is for, 1–100 characters.' }),
     scopes: t.field({ type: [ApiScopeEnum], required: true, description: 'At least one scope.' }),
     expiresAt: t.field({ type: 'DateTime', description: 'Optional expiry in the future.' }),
   }),

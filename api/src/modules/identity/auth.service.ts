@@ -12,7 +12,10 @@ import type { LoginProtection } from '../../platform/config';
 import { retryAfterSeconds, type RateLimiter } from '../../platform/rate-limiter';
 import { announceRevocation } from '../../platform/revocations';
 import { generateToken, hashToken, parseToken } from '../../platform/tokens';
-import { cleanText } from '../../platform/validate';
+import { text } from '../../platform/validation';
+
+/** An API token's name: what it is for. */
+export const apiTokenName = text('name', { max: 100 });
 
 export interface AuthOptions {
   agentSessionTtlHours: number;
@@ -171,13 +174,14 @@ export function createAuthService({ prisma, sql, rateLimiter, bus, options }: Au
     return revoked.length;
   }
 
+  /** The name's check is declared on the GraphQL input (apiTokenName): it arrives cleaned. */
   async function createApiToken(input: {
     name: string;
     scopes: ApiScope[];
     expiresAt?: Date | null;
     createdById: string | null;
   }): Promise<{ token: string; apiToken: ApiToken }> {
-    const name = cleanText('name', input.name, { max: 100 });
+    const { name } = input;
     if (input.scopes.length === 0) throw validation('scopes', 'must name at least one scope');
     if (input.expiresAt && input.expiresAt <= new Date()) throw validation('expiresAt', 'must be in the future');
     const token = generateToken('api');

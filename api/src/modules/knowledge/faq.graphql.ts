@@ -2,8 +2,8 @@ import { builder } from '../../graphql/builder';
 import type { Context } from '../../graphql/context';
 import { checkedPageSize } from '../../graphql/guards';
 import { publicBaseUrl } from '../../graphql/request-origin';
-import { FAQ_ENTRY_LIMITS, MAX_FAQ_QUESTION_LENGTH, faqPagePath } from './faq.service';
-import { FOLDER_ORDER, MAX_FOLDER_DEPTH, MAX_FOLDER_NAME_LENGTH, type FolderDeletion } from './folder-tree';
+import { FAQ_ENTRY_LIMITS, MAX_FAQ_QUESTION_LENGTH, faqAnswer, faqPagePath, faqQuestion } from './faq.service';
+import { FOLDER_ORDER, MAX_FOLDER_DEPTH, MAX_FOLDER_NAME_LENGTH, folderName, type FolderDeletion } from './folder-tree';
 import { inRankOrder } from './ranked-search';
 import { MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS } from '../../platform/text-search';
 import { MessageRef } from '../chats/chats.graphql';
@@ -82,7 +82,11 @@ const FaqFolderDeletionRef = builder.objectRef<FolderDeletion>('FaqFolderDeletio
 const CreateFaqFolderInput = builder.inputType('CreateFaqFolderInput', {
   description: 'A new FAQ folder.',
   fields: (t) => ({
-    name: t.string({ required: true, description: `1–${MAX_FOLDER_NAME_LENGTH} characters, unique among its siblings (case-insensitively).` }),
+    name: t.string({
+      required: true,
+      validate: folderName,
+      description: `1–${MAX_FOLDER_NAME_LENGTH} characters, unique among its siblings (case-insensitively).`,
+    }),
     parentId: t.id({ description: 'The folder to create it in; omit for the top level.' }),
   }),
 });
@@ -90,8 +94,8 @@ const CreateFaqFolderInput = builder.inputType('CreateFaqFolderInput', {
 const CreateFaqEntryInput = builder.inputType('CreateFaqEntryInput', {
   description: 'A new FAQ entry.',
   fields: (t) => ({
-    question: t.string({ required: true, description: `1–${FAQ_ENTRY_LIMITS.question} characters.` }),
-    answer: t.string({ required: true, description: `Plain text, 1–${FAQ_ENTRY_LIMITS.answer} characters; line breaks are kept.` }),
+    question: t.string({ required: true, validate: faqQuestion, description: `1–${FAQ_ENTRY_LIMITS.question} characters.` }),
+    answer: t.string({ required: true, validate: faqAnswer, description: `Plain text, 1–${FAQ_ENTRY_LIMITS.answer} characters; line breaks are kept.` }),
     folderId: t.id({ description: 'The folder to file it in; omit for none (then no channel suggests it).' }),
     published: t.boolean({ description: 'True to publish it at once; defaults to false (a draft).' }),
   }),
@@ -100,8 +104,8 @@ const CreateFaqEntryInput = builder.inputType('CreateFaqEntryInput', {
 const UpdateFaqEntryInput = builder.inputType('UpdateFaqEntryInput', {
   description: 'Changes to a FAQ entry; omitted fields stay as they are. Use `moveFaqEntry` to refile it.',
   fields: (t) => ({
-    question: t.string({ description: `1–${FAQ_ENTRY_LIMITS.question} characters.` }),
-    answer: t.string({ description: `1–${FAQ_ENTRY_LIMITS.answer} characters.` }),
+    question: t.string({ validate: faqQuestion, description: `1–${FAQ_ENTRY_LIMITS.question} characters.` }),
+    answer: t.string({ validate: faqAnswer, description: `1–${FAQ_ENTRY_LIMITS.answer} characters.` }),
     published: t.boolean({ description: 'True publishes it (visitors can see it); false makes it a draft again.' }),
   }),
 });
@@ -179,7 +183,11 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: {
       id: t.arg.id({ required: true, description: 'The folder.' }),
-      name: t.arg.string({ required: true, description: `The new name, 1–${MAX_FOLDER_NAME_LENGTH} characters, unique among its siblings.` }),
+      name: t.arg.string({
+        required: true,
+        validate: folderName,
+        description: `The new name, 1–${MAX_FOLDER_NAME_LENGTH} characters, unique among its siblings.`,
+      }),
     },
     resolve: async (query, _root, { id, name }, ctx) => refetchFolder(ctx, query, (await ctx.services.faq.renameFolder(id, name)).id),
   }),

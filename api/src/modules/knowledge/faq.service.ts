@@ -13,6 +13,7 @@ import { folderedItems } from './foldered-items';
 import { inRankOrder } from './ranked-search';
 import { enforceRateLimit, type RateLimit, type RateLimiter } from '../../platform/rate-limiter';
 import { cleanText } from '../../platform/validate';
+import { multilineText } from '../../platform/validation';
 
 export const MAX_FAQ_QUESTION_LENGTH = 500;
 export const MAX_FAQ_SUGGESTIONS = 10;
@@ -35,8 +36,9 @@ export const FAQ_ENTRY_LIMITS = {
   answer: 3000,
 } as const;
 
-const cleanQuestion = (question: string) => cleanText('question', question.replace(/\r\n?/g, '\n'), { max: FAQ_ENTRY_LIMITS.question });
-const cleanAnswer = (answer: string) => cleanText('answer', answer.replace(/\r\n?/g, '\n'), { max: FAQ_ENTRY_LIMITS.answer });
+/** The checks of an entry's fields, declared on the GraphQL inputs: values reach this service cleaned. */
+export const faqQuestion = multilineText('question', { max: FAQ_ENTRY_LIMITS.question });
+export const faqAnswer = multilineText('answer', { max: FAQ_ENTRY_LIMITS.answer });
 
 /** The public, read-only page of a published entry (served by the API at /faq/:id). */
 export const faqPagePath = (id: string) => `/faq/${id}`;
@@ -148,16 +150,15 @@ export function createFaqService({ prisma, chats, rateLimiter, limits }: FaqServ
   }
 
   function createEntry(input: { question: string; answer: string; folderId?: string | number | null; published?: boolean | null }): Promise<FaqEntry> {
-    const question = cleanQuestion(input.question);
-    const answer = cleanAnswer(input.answer);
+    const { question, answer } = input;
     return entries.create({ question, answer, published: input.published ?? false }, input.folderId);
   }
 
   /** Changes the question, answer and/or published flag; omitted (or null) fields stay as they are. */
   function updateEntry(id: string, input: { question?: string | null; answer?: string | null; published?: boolean | null }): Promise<FaqEntry> {
     const changes: Partial<FaqEntryFields> = {};
-    if (input.question != null) changes.question = cleanQuestion(input.question);
-    if (input.answer != null) changes.answer = cleanAnswer(input.answer);
+    if (input.question != null) changes.question = input.question;
+    if (input.answer != null) changes.answer = input.answer;
     if (input.published != null) changes.published = input.published;
     return entries.update(id, changes);
   }

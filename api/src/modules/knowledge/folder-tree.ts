@@ -1,7 +1,7 @@
 import { conflict, notFound, validation } from '../../platform/errors';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import { isUuid } from '../../platform/ids';
-import { cleanText } from '../../platform/validate';
+import { text } from '../../platform/validation';
 
 /** Folders of reply templates and of FAQ entries share these rules. */
 export const MAX_FOLDER_NAME_LENGTH = 100;
@@ -17,9 +17,8 @@ export interface FolderNode {
   parentId: string | null;
 }
 
-export function cleanFolderName(name: string): string {
-  return cleanText('name', name, { max: MAX_FOLDER_NAME_LENGTH });
-}
+/** A folder's name, checked on the GraphQL inputs: `create` and `rename` get it cleaned. */
+export const folderName = text('name', { max: MAX_FOLDER_NAME_LENGTH });
 
 /** A folder id given in an input (parentId, folderId): null for "top level"; VALIDATION when malformed. */
 export function optionalFolderId(field: string, value: string | number | null | undefined): string | null {
@@ -150,7 +149,7 @@ export function folderOperations<F extends FolderNode>(prisma: PrismaClient, mod
     },
 
     create(input: { name: string; parentId?: string | number | null }): Promise<F> {
-      const name = cleanFolderName(input.name);
+      const { name } = input;
       const parentId = optionalFolderId('parentId', input.parentId);
       return inTree(async (tx, folders) => {
         referenced(folders, 'parentId', parentId);
@@ -160,8 +159,7 @@ export function folderOperations<F extends FolderNode>(prisma: PrismaClient, mod
       });
     },
 
-    rename(id: string, newName: string): Promise<F> {
-      const name = cleanFolderName(newName);
+    rename(id: string, name: string): Promise<F> {
       return inTree(async (tx, folders) => {
         const folder = existing(folders, id);
         checkSiblingName(folders, folder.parentId, name, folder.id);

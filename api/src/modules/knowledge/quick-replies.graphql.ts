@@ -1,6 +1,12 @@
 import { builder } from '../../graphql/builder';
 import { agentOf, type Context } from '../../graphql/context';
-import { MAX_QUICK_REPLIES_PER_AGENT, MAX_QUICK_REPLY_CONTENT_LENGTH, MAX_QUICK_REPLY_NAME_LENGTH } from './quick-replies.service';
+import {
+  MAX_QUICK_REPLIES_PER_AGENT,
+  MAX_QUICK_REPLY_CONTENT_LENGTH,
+  MAX_QUICK_REPLY_NAME_LENGTH,
+  quickReplyContent,
+  quickReplyName,
+} from './quick-replies.service';
 import { inRankOrder } from './ranked-search';
 import { MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS } from '../../platform/text-search';
 
@@ -24,16 +30,16 @@ builder.prismaObject('QuickReply', {
 const CreateQuickReplyInput = builder.inputType('CreateQuickReplyInput', {
   description: 'A new quick reply of your own.',
   fields: (t) => ({
-    name: t.string({ required: true, description: `A private label, 1–${MAX_QUICK_REPLY_NAME_LENGTH} characters.` }),
-    content: t.string({ required: true, description: `The text to insert, 1–${MAX_QUICK_REPLY_CONTENT_LENGTH} characters.` }),
+    name: t.string({ required: true, validate: quickReplyName, description: `A private label, 1–${MAX_QUICK_REPLY_NAME_LENGTH} characters.` }),
+    content: t.string({ required: true, validate: quickReplyContent, description: `The text to insert, 1–${MAX_QUICK_REPLY_CONTENT_LENGTH} characters.` }),
   }),
 });
 
 const UpdateQuickReplyInput = builder.inputType('UpdateQuickReplyInput', {
   description: 'Changes to one of your quick replies; omitted fields stay as they are.',
   fields: (t) => ({
-    name: t.string({ description: `1–${MAX_QUICK_REPLY_NAME_LENGTH} characters.` }),
-    content: t.string({ description: `1–${MAX_QUICK_REPLY_CONTENT_LENGTH} characters.` }),
+    name: t.string({ validate: quickReplyName, description: `1–${MAX_QUICK_REPLY_NAME_LENGTH} characters.` }),
+    content: t.string({ validate: quickReplyContent, description: `1–${MAX_QUICK_REPLY_CONTENT_LENGTH} characters.` }),
   }),
 });
 

@@ -6,7 +6,7 @@ import { Prisma, type PrismaClient, type QuickReply } from '../../generated/pris
 import { isUuid } from '../../platform/ids';
 import { cleanSearch } from '../../platform/text-search';
 import { rankedSearchIds, type SearchedTable } from './ranked-search';
-import { cleanText } from '../../platform/validate';
+import { multilineText, text } from '../../platform/validation';
 
 export const MAX_QUICK_REPLY_NAME_LENGTH = 100;
 /** Only the content is sent into a chat, so it is at most a message long. */
@@ -14,8 +14,9 @@ export const MAX_QUICK_REPLY_CONTENT_LENGTH = 4000;
 /** A personal list, not a knowledge base: a cap keeps the Insert menu (and the table) sane. */
 export const MAX_QUICK_REPLIES_PER_AGENT = 500;
 
-const cleanName = (name: string) => cleanText('name', name, { max: MAX_QUICK_REPLY_NAME_LENGTH });
-const cleanContent = (content: string) => cleanText('content', content.replace(/\r\n?/g, '\n'), { max: MAX_QUICK_REPLY_CONTENT_LENGTH });
+/** The checks of a quick reply's fields, declared on the GraphQL inputs: values reach this service cleaned. */
+export const quickReplyName = text('name', { max: MAX_QUICK_REPLY_NAME_LENGTH });
+export const quickReplyContent = multilineText('content', { max: MAX_QUICK_REPLY_CONTENT_LENGTH });
 
 const SEARCHED: SearchedTable = {
   table: Prisma.raw('"QuickReply"'),
@@ -41,8 +42,7 @@ export function createQuickReplyService({ prisma }: QuickReplyServiceDeps) {
   }
 
   async function create(agentId: string, input: { name: string; content: string }): Promise<QuickReply> {
-    const name = cleanName(input.name);
-    const content = cleanContent(input.content);
+    const { name, content } = input;
     return prisma.$transaction(async (tx) => {
       // Serialise per agent so two concurrent creates cannot both pass the cap.
       await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`quick-replies:${agentId}`}))::text`;
@@ -56,8 +56,8 @@ export function createQuickReplyService({ prisma }: QuickReplyServiceDeps) {
   /** Changes the name and/or content of one of the agent's own quick replies; omitted fields stay. */
   async function update(agentId: string, id: string, input: { name?: string | null; content?: string | null }): Promise<QuickReply> {
     const data: Prisma.QuickReplyUpdateManyMutationInput = {};
-    if (input.name != null) data.name = cleanName(input.name);
-    if (input.content != null) data.content = cleanContent(input.content);
+    if (input.name != null) data.name = input.name;
+    if (input.content != null) data.content = input.content;
     const reply = await findOwn(agentId, id);
     if (Object.keys(data).length === 0) return reply;
     // updateMany with the owner in the filter: the ownership check and the write are one statement.

@@ -1,7 +1,7 @@
 import { builder } from '../../graphql/builder';
 import { agentOf, type Context } from '../../graphql/context';
 import { checkedPageSize } from '../../graphql/guards';
-import { FOLDER_ORDER, MAX_FOLDER_DEPTH, MAX_FOLDER_NAME_LENGTH, type FolderDeletion } from './folder-tree';
+import { FOLDER_ORDER, MAX_FOLDER_DEPTH, MAX_FOLDER_NAME_LENGTH, folderName, type FolderDeletion } from './folder-tree';
 import { inRankOrder } from './ranked-search';
 import { MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS } from '../../platform/text-search';
 import {
@@ -10,6 +10,9 @@ import {
   MAX_TEMPLATE_NAME_LENGTH,
   TEMPLATE_VARIABLES,
   TEMPLATE_VARIABLE_NAMES,
+  recentTemplatesLimit,
+  templateBody,
+  templateName,
   templateVariablesUsed,
   type RenderedReplyTemplate,
   type TemplateVariable,
@@ -107,7 +110,11 @@ const DeletionRef = builder.objectRef<FolderDeletion>('ReplyTemplateFolderDeleti
 const CreateReplyTemplateFolderInput = builder.inputType('CreateReplyTemplateFolderInput', {
   description: 'A new reply-template folder.',
   fields: (t) => ({
-    name: t.string({ required: true, description: `1–${MAX_FOLDER_NAME_LENGTH} characters, unique among its siblings (case-insensitively).` }),
+    name: t.string({
+      required: true,
+      validate: folderName,
+      description: `1–${MAX_FOLDER_NAME_LENGTH} characters, unique among its siblings (case-insensitively).`,
+    }),
     parentId: t.id({ description: 'The folder to create it in; omit for the top level.' }),
   }),
 });
@@ -115,9 +122,10 @@ const CreateReplyTemplateFolderInput = builder.inputType('CreateReplyTemplateFol
 const CreateReplyTemplateInput = builder.inputType('CreateReplyTemplateInput', {
   description: 'A new reply template.',
   fields: (t) => ({
-    name: t.string({ required: true, description: `1–${MAX_TEMPLATE_NAME_LENGTH} characters.` }),
+    name: t.string({ required: true, validate: templateName, description: `1–${MAX_TEMPLATE_NAME_LENGTH} characters.` }),
     body: t.string({
       required: true,
+      validate: templateBody,
       description: `1–${MAX_TEMPLATE_BODY_LENGTH} characters. Variables: ${TEMPLATE_VARIABLE_NAMES.map((n) => `{{${n}}}`).join(', ')}; any other {{…}} is a VALIDATION error on body.`,
     }),
     folderId: t.id({ description: 'The folder to file it in; omit for the top level.' }),
@@ -127,8 +135,8 @@ const CreateReplyTemplateInput = builder.inputType('CreateReplyTemplateInput', {
 const UpdateReplyTemplateInput = builder.inputType('UpdateReplyTemplateInput', {
   description: 'Changes to a reply template; omitted fields stay as they are. Use `moveReplyTemplate` to refile it.',
   fields: (t) => ({
-    name: t.string({ description: `1–${MAX_TEMPLATE_NAME_LENGTH} characters.` }),
-    body: t.string({ description: `1–${MAX_TEMPLATE_BODY_LENGTH} characters; unknown variables are rejected.` }),
+    name: t.string({ validate: templateName, description: `1–${MAX_TEMPLATE_NAME_LENGTH} characters.` }),
+    body: t.string({ validate: templateBody, description: `1–${MAX_TEMPLATE_BODY_LENGTH} characters; unknown variables are rejected.` }),
   }),
 });
 
@@ -179,7 +187,7 @@ builder.queryFields((t) => ({
     type: ['ReplyTemplate'],
     description: 'The templates the calling agent used most recently (with `useReplyTemplate` or `sendReplyTemplate`), newest first.',
     authScopes: { agent: true },
-    args: { limit: t.arg.int({ defaultValue: 10, description: `At most this many, 1–${MAX_RECENT_TEMPLATES}.` }) },
+    args: { limit: t.arg.int({ defaultValue: 10, validate: recentTemplatesLimit, description: `At most this many, 1–${MAX_RECENT_TEMPLATES}.` }) },
     resolve: async (query, _root, { limit }, ctx) =>
       inRankOrder(await ctx.services.templates.recentTemplateIds(agentOf(ctx)!.id, limit ?? 10), (ids) =>
         ctx.prisma.replyTemplate.findMany({ ...query, where: { id: { in: ids } } }),
@@ -232,7 +240,11 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: {
       id: t.arg.id({ required: true, description: 'The folder.' }),
-      name: t.arg.string({ required: true, description: `The new name, 1–${MAX_FOLDER_NAME_LENGTH} characters, unique among its siblings.` }),
+      name: t.arg.string({
+        required: true,
+        validate: folderName,
+        description: `The new name, 1–${MAX_FOLDER_NAME_LENGTH} characters, unique among its siblings.`,
+      }),
     },
     resolve: async (query, _root, { id, name }, ctx) => refetchFolder(ctx, query, (await ctx.services.templates.renameFolder(id, name)).id),
   }),

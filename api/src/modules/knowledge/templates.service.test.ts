@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../platform/errors';
+import { checked } from '../../platform/validation';
 import {
   MAX_TEMPLATE_BODY_LENGTH,
   TEMPLATE_VARIABLE_NAMES,
   assertFullyRendered,
-  cleanTemplateBody,
   parseTemplateVariables,
   renderTemplateBody,
+  templateBody,
   templateVariablesUsed,
   type TemplateValues,
 } from './templates.service';
@@ -90,13 +91,17 @@ describe('renderTemplateBody', () => {
   });
 });
 
-describe('cleanTemplateBody', () => {
+describe('templateBody', () => {
+  const cleanTemplateBody = (body: string) => checked(templateBody, body);
   it('trims, normalises line ends, strips control characters and enforces the length limit', () => {
     expect(cleanTemplateBody('  Hi\r\n{{visitor.name}}\u0007  ')).toBe('Hi\n{{visitor.name}}');
     expect(cleanTemplateBody('x'.repeat(MAX_TEMPLATE_BODY_LENGTH))).toHaveLength(MAX_TEMPLATE_BODY_LENGTH);
     expect(validationOf(() => cleanTemplateBody('x'.repeat(MAX_TEMPLATE_BODY_LENGTH + 1))).message).toContain(`at most ${MAX_TEMPLATE_BODY_LENGTH}`);
     expect(validationOf(() => cleanTemplateBody(' \n ')).message).toContain('must not be empty');
     expect(validationOf(() => cleanTemplateBody('Hi {{visitor.nmae}}')).field).toBe('body');
+    expect(validationOf(() => cleanTemplateBody('Hi {{visitor.nmae}}')).message).toBe(
+      `body: unknown variable {{visitor.nmae}}; use ${TEMPLATE_VARIABLE_NAMES.map((n) => `{{${n}}}`).join(', ')}`,
+    );
   });
 });
 

@@ -10,7 +10,7 @@ import type { MessageDto } from '../chats/chat-dto';
 import type { ChatService } from '../chats/chats.service';
 import { folderedItems } from './foldered-items';
 import { formatRequestNumber } from '../crm/requests.service';
-import { cleanText } from '../../platform/validate';
+import { alsoChecked, multilineText, text, wholeNumber } from '../../platform/validation';
 
 export const MAX_TEMPLATE_NAME_LENGTH = 100;
 /** A template fills the chat input, so it is at most a message long (before variables are filled in). */
@@ -93,14 +93,15 @@ export function renderTemplateBody(body: string, values: TemplateValues): Render
   return { text, unresolved };
 }
 
-/** Strips control characters (keeping newlines and tabs), normalises line ends, trims, enforces the limit, checks variables. */
-export function cleanTemplateBody(body: string): string {
-  const cleaned = cleanText('body', body.replace(/\r\n?/g, '\n'), { max: MAX_TEMPLATE_BODY_LENGTH });
-  parseTemplateVariables(cleaned);
-  return cleaned;
-}
+/*
+ * The checks of a template's fields and of the recent-list limit, declared on the GraphQL
+ * arguments: values reach this service cleaned.
+ */
 
-export const cleanTemplateName = (name: string) => cleanText('name', name, { max: MAX_TEMPLATE_NAME_LENGTH });
+/** Strips control characters (keeping newlines and tabs), normalises line ends, trims, enforces the limit, checks variables. */
+export const templateBody = alsoChecked(multilineText('body', { max: MAX_TEMPLATE_BODY_LENGTH }), (body) => parseTemplateVariables(body));
+export const templateName = text('name', { max: MAX_TEMPLATE_NAME_LENGTH });
+export const recentTemplatesLimit = wholeNumber('limit', 1, MAX_RECENT_TEMPLATES);
 
 /** A template filled in for one chat, with the template itself. */
 export interface RenderedReplyTemplate extends RenderedTemplate {
@@ -148,16 +149,15 @@ export function createTemplateService({ prisma, chats }: TemplateServiceDeps) {
   const templates = replyTemplates(prisma);
 
   function createTemplate(input: { name: string; body: string; folderId?: string | number | null }): Promise<ReplyTemplate> {
-    const name = cleanTemplateName(input.name);
-    const body = cleanTemplateBody(input.body);
+    const { name, body } = input;
     return templates.create({ name, body }, input.folderId);
   }
 
   /** Changes the name and/or body; omitted (or null) fields stay as they are. */
   function updateTemplate(id: string, input: { name?: string | null; body?: string | null }): Promise<ReplyTemplate> {
     const changes: Partial<TemplateFields> = {};
-    if (input.name != null) changes.name = cleanTemplateName(input.name);
-    if (input.body != null) changes.body = cleanTemplateBody(input.body);
+    if (input.name != null) changes.name = input.name;
+    if (input.body != null) changes.body = input.body;
     return templates.update(id, changes);
   }
 
@@ -182,11 +182,10 @@ export function createTemplateService({ prisma, chats }: TemplateServiceDeps) {
 
   /** Ids of the templates an agent used most recently, newest first. */
   async function recentTemplateIds(agentId: string, limit: number): Promise<string[]> {
-    const take = cleanRecentLimit(limit);
     const uses = await prisma.replyTemplateUse.findMany({
       where: { agentId },
       orderBy: [{ lastUsedAt: 'desc' }, { templateId: 'asc' }],
-      take,
+      take: limit,
       select: { templateId: true },
     });
     return uses.map((u) => u.templateId);
@@ -320,12 +319,6 @@ export function createTemplateService({ prisma, chats }: TemplateServiceDeps) {
 export type TemplateService = ReturnType<typeof createTemplateService>;
 
 const BY_NAME = [{ name: 'asc' }, { id: 'asc' }] satisfies Prisma.ReplyTemplateOrderByWithRelationInput[];
-
-export function cleanRecentLimit(limit: number): number {
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_RECENT_TEMPLATES)
-    throw validation('limit', `must be a whole number from 1 to ${MAX_RECENT_TEMPLATES}`);
-  return limit;
-}
 
 /** Refuses a rendered text that still has variables without a value: it must not reach a visitor. */
 export function assertFullyRendered(rendered: RenderedTemplate, field = 'templateId'): void {
