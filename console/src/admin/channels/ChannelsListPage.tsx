@@ -1,13 +1,10 @@
 import { A } from '@solidjs/router';
 import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
-import { runQuery } from '../../api';
-import type { ResultOf } from '../../graphql';
 import { useRuntime } from '../../runtime';
 import { AdminPageHeader } from '../AdminPageHeader';
 import { LoadFailed } from '../dialogs';
-import { ChannelsAdminQuery } from './operations';
-
-type ChannelRow = ResultOf<typeof ChannelsAdminQuery>['channels'][number];
+import { loadChannels } from './channel-data';
+import type { ChannelRow } from './operations';
 
 function memberSummary(channel: ChannelRow): string {
   const members = channel.members.filter((m) => m.agent.active);
@@ -20,7 +17,7 @@ function memberSummary(channel: ChannelRow): string {
 export function ChannelsListPage() {
   const { client } = useRuntime();
   const [showArchived, setShowArchived] = createSignal(false);
-  const [channels, { refetch }] = createResource(() => runQuery(client, ChannelsAdminQuery, {}).then((data) => data.channels));
+  const [channels, { refetch }] = createResource(() => loadChannels(client));
   const visible = () => (channels() ?? []).filter((c) => showArchived() || !c.archivedAt);
   const archivedCount = () => (channels() ?? []).filter((c) => c.archivedAt).length;
 

@@ -1,10 +1,10 @@
 import { createResource, createSignal, Match, Show, Switch } from 'solid-js';
-import { errorMessage, runMutation, runQuery } from '../../api';
+import { errorMessage } from '../../api';
 import { useRuntime } from '../../runtime';
 import { showToast } from '../../ui/toasts';
 import { CopyableCode } from '../CopyableCode';
 import { ConfirmDialog, LoadFailed } from '../dialogs';
-import { IdentityDisableMutation, IdentityRotateMutation, IdentitySecretQuery, IdentityVerificationQuery } from './operations';
+import { disableIdentityVerification, loadIdentitySecret, loadIdentityVerification, rotateIdentitySecret } from './channel-data';
 
 // Read only when the admin asks to see it, so the secret does not travel on every visit to the editor.
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -15,9 +15,7 @@ const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeS
  */
 export function IdentitySection(props: { channelId: string }) {
   const { client } = useRuntime();
-  const [state, { refetch, mutate }] = createResource(() =>
-    runQuery(client, IdentityVerificationQuery, { channelId: props.channelId }).then((d) => d.channelIdentityVerification),
-  );
+  const [state, { refetch, mutate }] = createResource(() => loadIdentityVerification(client, props.channelId));
   /** The secret, once shown (asked for, or just made). */
   const [secret, setSecret] = createSignal<string | null>(null);
   const [confirm, setConfirm] = createSignal<'rotate' | 'disable' | null>(null);
@@ -26,7 +24,7 @@ export function IdentitySection(props: { channelId: string }) {
   async function reveal() {
     setBusy(true);
     try {
-      const { channelIdentitySecret } = await runQuery(client, IdentitySecretQuery, { channelId: props.channelId });
+      const channelIdentitySecret = await loadIdentitySecret(client, props.channelId);
       setSecret(channelIdentitySecret.secret);
       mutate({ enabled: channelIdentitySecret.secret != null, secretChangedAt: channelIdentitySecret.changedAt });
     } catch (error) {
@@ -40,11 +38,11 @@ export function IdentitySection(props: { channelId: string }) {
     setBusy(true);
     try {
       if (action === 'rotate') {
-        const made = (await runMutation(client, IdentityRotateMutation, { channelId: props.channelId })).rotateChannelIdentitySecret;
+        const made = await rotateIdentitySecret(client, props.channelId);
         setSecret(made.secret);
         mutate({ enabled: true, secretChangedAt: made.changedAt });
       } else {
-        mutate((await runMutation(client, IdentityDisableMutation, { channelId: props.channelId })).disableChannelIdentityVerification);
+        mutate(await disableIdentityVerification(client, props.channelId));
         setSecret(null);
       }
       setConfirm(null);
