@@ -1,20 +1,17 @@
 import { A } from '@solidjs/router';
 import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
-import { runQuery } from '../../api';
-import { readFragment } from '../../graphql';
 import { useRuntime } from '../../runtime';
 import { useWorkspace } from '../../workspace';
 import { AdminPageHeader } from '../AdminPageHeader';
 import { LoadFailed } from '../dialogs';
-import { AgentAdminFields, AgentsAdminQuery, type AgentRow } from './operations';
+import { loadAgents } from './agents-data';
+import type { AgentRow } from './operations';
 import { AgentDialog } from './AgentDialog';
 
 export function AgentsAdminPage() {
   const { client } = useRuntime();
   const workspace = useWorkspace();
-  const [agents, { refetch, mutate }] = createResource(() =>
-    runQuery(client, AgentsAdminQuery, {}).then((data) => data.agents.map((a) => readFragment(AgentAdminFields, a))),
-  );
+  const [agents, { refetch, mutate }] = createResource(() => loadAgents(client));
   const [editing, setEditing] = createSignal<AgentRow | 'new' | null>(null);
   const [showInactive, setShowInactive] = createSignal(true);
 
