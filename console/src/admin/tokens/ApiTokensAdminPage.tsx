@@ -1,11 +1,11 @@
 import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
-import { errorMessage, runMutation, runQuery } from '../../api';
-import { readFragment } from '../../graphql';
+import { errorMessage } from '../../api';
 import { useRuntime } from '../../runtime';
 import { showToast } from '../../ui/toasts';
 import { AdminPageHeader } from '../AdminPageHeader';
 import { ConfirmDialog, LoadFailed } from '../dialogs';
-import { API_SCOPES, ApiTokenFields, ApiTokensQuery, RevokeApiTokenMutation, type TokenRow } from './operations';
+import { API_SCOPES, type TokenRow } from './operations';
+import { loadApiTokens, revokeApiToken } from './tokens-data';
 import { CreateTokenDialog } from './CreateTokenDialog';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
@@ -19,9 +19,7 @@ export function tokenStatus(token: TokenRow, now = new Date()): { label: string;
 
 export function ApiTokensAdminPage() {
   const { client } = useRuntime();
-  const [tokens, { refetch, mutate }] = createResource(() =>
-    runQuery(client, ApiTokensQuery, {}).then((data) => data.apiTokens.map((t) => readFragment(ApiTokenFields, t))),
-  );
+  const [tokens, { refetch, mutate }] = createResource(() => loadApiTokens(client));
   const [creating, setCreating] = createSignal(false);
   const [revoking, setRevoking] = createSignal<TokenRow | null>(null);
   const [busy, setBusy] = createSignal(false);
@@ -32,8 +30,7 @@ export function ApiTokensAdminPage() {
   async function revoke(token: TokenRow) {
     setBusy(true);
     try {
-      const data = await runMutation(client, RevokeApiTokenMutation, { id: token.id });
-      replace(readFragment(ApiTokenFields, data.revokeApiToken));
+      replace(await revokeApiToken(client, token.id));
       setRevoking(null);
       showToast({ tone: 'success', message: `${token.name} revoked: it stops working at once.` });
     } catch (error) {
