@@ -1,8 +1,8 @@
 import { createSignal, Show } from 'solid-js';
-import { errorMessage, runMutation } from '../api';
+import { errorMessage } from '../api';
 import { useRuntime } from '../runtime';
 import { ErrorNotice } from '../ui/ErrorNotice';
-import { CreateFollowUpMutation, CreateSaleMutation } from './operations';
+import { createFollowUp, createSale } from './contact-data';
 
 // The small forms under the contact's sales and follow-ups.
 
@@ -28,9 +28,7 @@ export function NewFollowUpForm(props: { contactId: string; onCreated(): void })
           e.preventDefault();
           setError(null);
           try {
-            await runMutation(client, CreateFollowUpMutation, {
-              input: { contactId: props.contactId, title: title().trim(), dueAt: new Date(`${due()}T09:00:00`).toISOString() },
-            });
+            await createFollowUp(client, { contactId: props.contactId, title: title().trim(), dueAt: new Date(`${due()}T09:00:00`).toISOString() });
             setOpen(false);
             setTitle('');
             props.onCreated();
@@ -83,8 +81,11 @@ export function NewSaleForm(props: { contactId: string; onCreated(): void }) {
           e.preventDefault();
           setError(null);
           try {
-            await runMutation(client, CreateSaleMutation, {
-              input: { contactId: props.contactId, title: title().trim(), amount: amount().trim() || null, currency: currency().trim().toUpperCase() || null },
+            await createSale(client, {
+              contactId: props.contactId,
+              title: title().trim(),
+              amount: amount().trim() || null,
+              currency: currency().trim().toUpperCase() || null,
             });
             setOpen(false);
             setTitle('');
