@@ -8,7 +8,8 @@ import { createGraphqlConnection } from '../graphql-client';
 import { RuntimeProvider, type ConsoleRuntime } from '../runtime';
 import { createSessionStore } from '../session';
 import { useNodeWebSocketAsGlobal } from '@livechat/chat-client/testing/node-websocket';
-import { MeQuery, WorkspaceProvider } from '../workspace';
+import { WorkspaceProvider } from '../workspace';
+import { MeQuery } from '../workspace-operations';
 import { Conversation } from './Conversation';
 import { loadOutbox, saveOutbox } from './outbox';
 
