@@ -8,7 +8,7 @@ import { PresenceSwitch } from './shell/PresenceSwitch';
 import { TransferOffers } from './shell/TransferOffers';
 import { UserMenu } from './shell/UserMenu';
 import { CountBadge } from './ui/CountBadge';
-import { ToastRegion } from './ui/toasts';
+import { ToastRegion } from './ui/ToastRegion';
 import { useWorkspace, WorkspaceProvider } from './workspace';
 import { loadMe } from './workspace-data';
 

@@ -5,7 +5,7 @@ import type { ChatListItem } from '../workspace-operations';
 import { arrangeChatList, lastMessagePreview } from './chat-list-order';
 import { WarningIcon } from '../ui/icons';
 
-export interface ChatListProps {
+interface ChatListProps {
   chats: ChatListItem[];
   meId: string | undefined;
   selectedId?: string;

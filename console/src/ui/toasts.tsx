@@ -1,4 +1,4 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createSignal } from 'solid-js';
 
 export interface Toast {
   id: number;
@@ -8,6 +8,9 @@ export interface Toast {
 }
 
 const [toasts, setToasts] = createSignal<Toast[]>([]);
+
+/** The toasts on screen, oldest first. */
+export { toasts };
 let nextId = 1;
 
 /** Shows a short message at the bottom of the screen; errors stay until dismissed. */
@@ -20,35 +23,4 @@ export function showToast(toast: Omit<Toast, 'id'>, timeoutMs = toast.tone === '
 
 export function dismissToast(id: number) {
   setToasts((list) => list.filter((t) => t.id !== id));
-}
-
-export function ToastRegion() {
-  return (
-    <div class="toast-region" aria-live="polite" aria-relevant="additions">
-      <For each={toasts()}>
-        {(toast) => (
-          <div class={`toast toast-${toast.tone}`} role={toast.tone === 'error' ? 'alert' : 'status'}>
-            <span class="toast-message">{toast.message}</span>
-            <Show when={toast.action}>
-              {(action) => (
-                <button
-                  type="button"
-                  class="button button-small"
-                  onClick={() => {
-                    action().run();
-                    dismissToast(toast.id);
-                  }}
-                >
-                  {action().label}
-                </button>
-              )}
-            </Show>
-            <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => dismissToast(toast.id)}>
-              ×
-            </button>
-          </div>
-        )}
-      </For>
-    </div>
-  );
 }

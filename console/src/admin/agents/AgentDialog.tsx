@@ -6,7 +6,8 @@ import { Dialog } from '../../ui/Dialog';
 import { showToast } from '../../ui/toasts';
 import { CopyableCode } from '../CopyableCode';
 import { FormDialog } from '../dialogs';
-import { Checkbox, Field, createFieldErrors, focusField } from '../forms';
+import { Checkbox, Field } from '../forms';
+import { createFieldErrors, focusField } from '../field-errors';
 import { createAgent, revokeAgentSessions, updateAgent } from './agents-data';
 import type { AgentRow, Role } from './operations';
 

@@ -1,7 +1,7 @@
 import { createEffect, createMemo, createSignal, on } from 'solid-js';
 import { createStore, reconcile, unwrap } from 'solid-js/store';
 import { errorMessage } from '../../api';
-import { createFieldErrors, focusField } from '../forms';
+import { createFieldErrors, focusField } from '../field-errors';
 import { inputFromForm, validateChannelForm, type ChannelForm, type ChannelInput, type DayForm, type VisitorField } from './channel-form';
 import { SERVER_FIELDS } from './channel-settings';
 

@@ -4,7 +4,8 @@ import { useRuntime } from '../../runtime';
 import { Dialog } from '../../ui/Dialog';
 import { CopyableCode } from '../CopyableCode';
 import { FormDialog } from '../dialogs';
-import { Checkbox, Field, createFieldErrors, focusField } from '../forms';
+import { Checkbox, Field } from '../forms';
+import { createFieldErrors, focusField } from '../field-errors';
 import { API_SCOPES, type TokenRow, type Scope } from './operations';
 import { createApiToken } from './tokens-data';
 
