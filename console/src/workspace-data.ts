@@ -1,5 +1,6 @@
 import type { Client } from '@urql/core';
-import { type ApiError, apiErrorFrom, runQuery } from './api';
+import type { ApiError } from '@livechat/chat-client/errors';
+import { apiErrorFrom, runQuery } from './api';
 import { ChatListItemFields } from './chats/chat-fragments';
 import { readFragment } from './graphql';
 import { type AgentEvent, AgentEventsSubscription, MeQuery, MyChatsQuery } from './workspace-operations';

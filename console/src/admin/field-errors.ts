@@ -1,5 +1,5 @@
 import { createStore, reconcile } from 'solid-js/store';
-import { ApiError } from '../api';
+import { ApiError } from '@livechat/chat-client/errors';
 
 /** Messages per input field, from client-side checks or from the API's VALIDATION/CONFLICT `field`. */
 export interface FieldErrors {

@@ -1,5 +1,6 @@
 import type { Client } from '@urql/core';
-import { type ApiError, apiErrorFrom, runMutation, runQuery } from '../api';
+import type { ApiError } from '@livechat/chat-client/errors';
+import { apiErrorFrom, runMutation, runQuery } from '../api';
 import { AcceptChatMutation, ChannelsQuery, type DashboardSnapshot, DashboardSubscription } from './operations';
 
 // The dashboard's calls to the server, each a named function: components call these and render.
