@@ -2,7 +2,7 @@ import { cleanup, render, screen } from '@solidjs/testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
 import { safeNextPath } from './auth/LoginPage';
-import { createConsoleRuntime } from './runtime';
+import { createConsoleRuntime } from './console-runtime';
 
 function renderAt(path: string) {
   window.history.pushState({}, '', path);

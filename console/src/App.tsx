@@ -6,9 +6,10 @@ import { ChatsPage } from './chats/ChatsPage';
 import { DashboardPage } from './dashboard/DashboardPage';
 import { LoginPage } from './auth/LoginPage';
 import { NotFoundPage } from './shell/NotFoundPage';
-import { RuntimeProvider, type ConsoleRuntime } from './runtime';
+import type { ConsoleRuntime } from './console-runtime';
+import { RuntimeProvider } from './runtime';
 
-export interface AppProps {
+interface AppProps {
   runtime: ConsoleRuntime;
   /** Path prefix the console is served under, without trailing slash (e.g. `/console`). */
   base?: string;

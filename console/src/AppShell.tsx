@@ -1,6 +1,6 @@
 import { A, Navigate, useHref, useLocation, useResolvedPath, type RouteSectionProps } from '@solidjs/router';
 import { createEffect, createResource, ErrorBoundary, Match, onCleanup, Show, Switch, type ParentProps } from 'solid-js';
-import { errorMessage, runQuery } from './api';
+import { errorMessage } from './api';
 import { useRuntime } from './runtime';
 import { ConnectionBanner } from './shell/ConnectionBanner';
 import { NotificationCenter } from './shell/NotificationCenter';
@@ -8,8 +8,9 @@ import { PresenceSwitch } from './shell/PresenceSwitch';
 import { TransferOffers } from './shell/TransferOffers';
 import { UserMenu } from './shell/UserMenu';
 import { CountBadge } from './ui/CountBadge';
-import { ToastRegion } from './ui/toasts';
-import { MeQuery, useWorkspace, WorkspaceProvider } from './workspace';
+import { ToastRegion } from './ui/ToastRegion';
+import { useWorkspace, WorkspaceProvider } from './workspace';
+import { loadMe } from './workspace-data';
 
 /** Every page but login: signed-in only, with the header, live badges and global prompts. */
 export function AppShell(props: RouteSectionProps) {
@@ -29,7 +30,7 @@ function SignedInShell(props: ParentProps<{ token: string }>) {
   const { client, session } = useRuntime();
   const [me, { refetch }] = createResource(
     () => props.token,
-    () => runQuery(client, MeQuery, {}).then((data) => data.me),
+    () => loadMe(client),
   );
 
   return (

@@ -1,6 +1,6 @@
 import { render } from 'solid-js/web';
 import { App } from './App';
-import { createConsoleRuntime } from './runtime';
+import { createConsoleRuntime } from './console-runtime';
 import './styles.css';
 
 const root = document.getElementById('root');

@@ -5,10 +5,12 @@ import { createSignal } from 'solid-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runQuery } from './api';
 import { createGraphqlConnection } from './graphql-client';
-import { RuntimeProvider, type ConsoleRuntime } from './runtime';
+import type { ConsoleRuntime } from './console-runtime';
+import { RuntimeProvider } from './runtime';
 import { createSessionStore } from './session';
 import { useNodeWebSocketAsGlobal } from '@livechat/chat-client/testing/node-websocket';
-import { MeQuery, WorkspaceProvider, useWorkspace, type AgentEvent } from './workspace';
+import { WorkspaceProvider, useWorkspace } from './workspace';
+import { MeQuery, type AgentEvent } from './workspace-operations';
 
 // The workspace against the real API: what agentEvents says changed is what gets read again.
 describe('WorkspaceProvider', () => {

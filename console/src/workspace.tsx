@@ -1,87 +1,8 @@
-import { createContext, createSignal, onCleanup, useContext, type Accessor, type ParentProps } from 'solid-js';
-import { apiErrorFrom, errorMessage, runQuery } from './api';
-import { ChatListItemFields } from './chats/chat-fragments';
-import { graphql, readFragment, type ResultOf } from './graphql';
+import { createContext, createSignal, onCleanup, useContext, type ParentProps } from 'solid-js';
+import { errorMessage } from './api';
 import { useRuntime } from './runtime';
-
-export const MeQuery = graphql(`
-  query Me {
-    me {
-      id
-      name
-      nickname
-      email
-      role
-      presence
-      notifyBrowser
-      notifySound
-      notifyManagerWarnings
-      memberships {
-        canRespond
-        getsNotifications
-        canListenIn
-        isManager
-        channel {
-          id
-          name
-          warnAgentsAfterMinutes
-          warnManagersAfterMinutes
-        }
-      }
-    }
-  }
-`);
-
-export const MyChatsQuery = graphql(
-  `
-    query MyChats {
-      myChats {
-        ...ChatListItemFields
-      }
-    }
-  `,
-  [ChatListItemFields],
-);
-
-export const AgentEventsSubscription = graphql(`
-  subscription AgentEvents {
-    agentEvents {
-      reasons
-      sessionIds
-      transferIds
-      badges {
-        incoming
-        myChats
-        unread
-        transfersToMe
-      }
-    }
-  }
-`);
-
-export type Me = ResultOf<typeof MeQuery>['me'];
-export type Membership = Me['memberships'][number];
-export type ChatListItem = ResultOf<typeof ChatListItemFields>;
-export type AgentEvent = ResultOf<typeof AgentEventsSubscription>['agentEvents'];
-export type Badges = AgentEvent['badges'];
-
-export interface Workspace {
-  me: Accessor<Me | undefined>;
-  setMe(me: Me): void;
-  /** My channels with my flags in each (can respond, notifications, listen in, manager). */
-  memberships: Accessor<Membership[]>;
-  membership(channelId: string): Membership | undefined;
-  /** Minutes after which a waiting chat of the channel is flagged for me; null when off. */
-  waitWarningMinutes(channelId: string): number | null;
-  /** Dashboard, Chats and queue counts from agentEvents; undefined until the first event. */
-  badges: Accessor<Badges | undefined>;
-  myChats: Accessor<ChatListItem[]>;
-  myChatsLoaded: Accessor<boolean>;
-  myChatsError: Accessor<string | null>;
-  refreshMyChats(): Promise<void>;
-  /** Called for every agentEvents payload (after the chat list refresh it triggers). */
-  onAgentEvent(listener: (event: AgentEvent) => void): void;
-}
+import { followAgentEvents, loadMe, loadMyChats } from './workspace-data';
+import type { AgentEvent, Badges, ChatListItem, Me, Workspace } from './workspace-operations';
 
 const WorkspaceContext = createContext<Workspace>();
 
@@ -111,8 +32,7 @@ export function WorkspaceProvider(props: ParentProps<{ me: Me }>) {
       do {
         refreshAgain = false;
         try {
-          const data = await runQuery(client, MyChatsQuery, {});
-          setMyChats(data.myChats.map((chat) => readFragment(ChatListItemFields, chat)));
+          setMyChats(await loadMyChats(client));
           setMyChatsError(null);
         } catch (error) {
           setMyChatsError(errorMessage(error));
@@ -123,31 +43,28 @@ export function WorkspaceProvider(props: ParentProps<{ me: Me }>) {
     return refreshing;
   }
 
-  const subscription = client.subscription(AgentEventsSubscription, {}).subscribe((result) => {
-    if (result.error) {
-      setMyChatsError(errorMessage(apiErrorFrom(result.error)));
-      return;
-    }
-    const event = result.data?.agentEvents;
-    if (!event) return;
-    setBadges(event.badges);
-    // My memberships and my channels' settings (names, wait-warning thresholds) come with `me`.
-    if (event.reasons.some((r) => r === 'channels' || r === 'settings')) void refreshMe();
-    // The queue, presence and other members of a channel do not change my own chat list.
-    const needsList = event.reasons.some((r) => r !== 'queue' && r !== 'presence' && r !== 'members');
-    const refreshed = needsList || !myChatsLoaded() ? refreshMyChats() : Promise.resolve();
-    void refreshed.then(() => {
-      for (const listener of listeners) listener(event);
-    });
+  const stopAgentEvents = followAgentEvents(client, {
+    error: (caught) => setMyChatsError(errorMessage(caught)),
+    event(event) {
+      setBadges(event.badges);
+      // My memberships and my channels' settings (names, wait-warning thresholds) come with `me`.
+      if (event.reasons.some((r) => r === 'channels' || r === 'settings')) void refreshMe();
+      // The queue, presence and other members of a channel do not change my own chat list.
+      const needsList = event.reasons.some((r) => r !== 'queue' && r !== 'presence' && r !== 'members');
+      const refreshed = needsList || !myChatsLoaded() ? refreshMyChats() : Promise.resolve();
+      void refreshed.then(() => {
+        for (const listener of listeners) listener(event);
+      });
+    },
   });
-  onCleanup(() => subscription.unsubscribe());
+  onCleanup(stopAgentEvents);
 
   // Only the newest answer is applied when refreshes overlap.
   let meSeq = 0;
   async function refreshMe() {
     const seq = ++meSeq;
-    const data = await runQuery(client, MeQuery, {}).catch(() => null);
-    if (data && seq === meSeq) setMe(data.me);
+    const fresh = await loadMe(client).catch(() => null);
+    if (fresh && seq === meSeq) setMe(fresh);
   }
 
   const memberships = () => me()?.memberships ?? [];

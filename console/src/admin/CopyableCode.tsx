@@ -1,7 +1,7 @@
 import { createSignal, createUniqueId, onCleanup } from 'solid-js';
 import { copyText } from './clipboard';
 
-export interface CopyableCodeProps {
+interface CopyableCodeProps {
   /** Names the code for the copy button and screen readers, e.g. "Embed snippet". */
   label: string;
   value: string;

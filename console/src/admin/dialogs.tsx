@@ -2,7 +2,7 @@ import { createUniqueId, Show, type JSX, type ParentProps } from 'solid-js';
 import { errorMessage } from '../api';
 import { Dialog } from '../ui/Dialog';
 
-export interface FormDialogProps {
+interface FormDialogProps {
   title: string;
   description?: string;
   size?: 'small' | 'medium' | 'large';
@@ -51,7 +51,7 @@ export function FormDialog(props: ParentProps<FormDialogProps>) {
   );
 }
 
-export interface ConfirmDialogProps {
+interface ConfirmDialogProps {
   title: string;
   description?: string;
   confirmLabel: string;

@@ -1,9 +1,9 @@
 import { Navigate, useNavigate, useSearchParams } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
-import { errorMessage, runMutation } from '../api';
+import { errorMessage } from '../api';
 import { useRuntime } from '../runtime';
 import { ErrorNotice } from '../ui/ErrorNotice';
-import { LoginMutation } from './operations';
+import { login } from './auth-data';
 
 /** Only same-app paths: a `next` pointing elsewhere would turn the login page into an open redirect. */
 export function safeNextPath(next: string | undefined): string {
@@ -25,8 +25,7 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      const data = await runMutation(client, LoginMutation, { email: email().trim(), password: password() });
-      session.signIn(data.login.token);
+      session.signIn(await login(client, email().trim(), password()));
       navigate(safeNextPath(params.next), { replace: true });
     } catch (caught) {
       setError(errorMessage(caught));

@@ -1,7 +1,7 @@
 import { Router, Route } from '@solidjs/router';
 import { cleanup, render, screen, within } from '@solidjs/testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChatListItem } from '../workspace';
+import type { ChatListItem } from '../workspace-operations';
 import { chatItem } from './chat-fixtures';
 import { ChatList } from './ChatList';
 

@@ -1,11 +1,11 @@
 import { A } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import { formatRelative, initials, visitorLabel } from '../ui/format';
-import type { ChatListItem } from '../workspace';
+import type { ChatListItem } from '../workspace-operations';
 import { arrangeChatList, lastMessagePreview } from './chat-list-order';
 import { WarningIcon } from '../ui/icons';
 
-export interface ChatListProps {
+interface ChatListProps {
   chats: ChatListItem[];
   meId: string | undefined;
   selectedId?: string;

@@ -1,6 +1,6 @@
 import { useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import { createSignal, For, onCleanup, Show } from 'solid-js';
-import { errorMessage, runMutation } from '../api';
+import { errorMessage } from '../api';
 import { useRuntime } from '../runtime';
 import { createNow } from '../ui/clock';
 import { Dialog } from '../ui/Dialog';
@@ -12,7 +12,7 @@ import { Conversation } from './Conversation';
 import { matchShortcut, shortcuts } from './shortcuts';
 import { KeyboardIcon } from '../ui/icons';
 import { ErrorNotice } from '../ui/ErrorNotice';
-import { GetNextInQueueMutation } from './operations';
+import { takeNextInQueue } from './chat-data';
 
 export function ChatsPage() {
   const { client } = useRuntime();
@@ -32,10 +32,10 @@ export function ChatsPage() {
     if (taking()) return;
     setTaking(true);
     try {
-      const data = await runMutation(client, GetNextInQueueMutation, {});
-      if (data.getNextInQueue) {
+      const next = await takeNextInQueue(client);
+      if (next) {
         await workspace.refreshMyChats();
-        navigate(`/chats/${data.getNextInQueue.id}`);
+        navigate(`/chats/${next.id}`);
       } else showToast({ tone: 'info', message: 'Nobody is waiting in your channels right now.' });
     } catch (error) {
       showToast({ tone: 'error', message: `Could not take the next chat: ${errorMessage(error)}` });

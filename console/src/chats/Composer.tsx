@@ -3,7 +3,7 @@ import { PaperclipIcon, PlusIcon } from '../ui/icons';
 
 export const MAX_MESSAGE_LENGTH = 4000;
 
-export interface ComposerProps {
+interface ComposerProps {
   value: string;
   onInput(value: string): void;
   onSend(): void;

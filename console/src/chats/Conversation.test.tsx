@@ -5,10 +5,12 @@ import { createSignal } from 'solid-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runQuery } from '../api';
 import { createGraphqlConnection } from '../graphql-client';
-import { RuntimeProvider, type ConsoleRuntime } from '../runtime';
+import type { ConsoleRuntime } from '../console-runtime';
+import { RuntimeProvider } from '../runtime';
 import { createSessionStore } from '../session';
 import { useNodeWebSocketAsGlobal } from '@livechat/chat-client/testing/node-websocket';
-import { MeQuery, WorkspaceProvider } from '../workspace';
+import { WorkspaceProvider } from '../workspace';
+import { MeQuery } from '../workspace-operations';
 import { Conversation } from './Conversation';
 import { loadOutbox, saveOutbox } from './outbox';
 

@@ -1,12 +1,12 @@
 import { createSignal, Show } from 'solid-js';
-import { errorMessage, runMutation, type ApiError } from '../api';
+import { errorMessage, type ApiError } from '../api';
 import { useRuntime } from '../runtime';
 import { Dialog } from '../ui/Dialog';
 import { visitorLabel } from '../ui/format';
 import { showToast } from '../ui/toasts';
 import type { ConversationSession } from './operations';
 import { ErrorNotice } from '../ui/ErrorNotice';
-import { CreateRequestFromChatMutation } from './operations';
+import { createRequestFromChat } from './chat-data';
 
 const priorities = [
   ['LOW', 'Low'],
@@ -46,11 +46,12 @@ export function CreateRequestDialog(props: {
     setBusy(true);
     setError(null);
     try {
-      const data = await runMutation(client, CreateRequestFromChatMutation, {
-        sessionId: props.sessionId,
-        input: { title: title().trim(), description: description().trim() || null, priority: priority(), category: category().trim() || null },
+      const result = await createRequestFromChat(client, props.sessionId, {
+        title: title().trim(),
+        description: description().trim() || null,
+        priority: priority(),
+        category: category().trim() || null,
       });
-      const result = data.createRequestFromChat;
       showToast({ tone: 'success', message: `Request ${result.request.displayNumber} created with the chat log attached.` });
       props.onCreated(result.readyMessage);
     } catch (caught) {

@@ -7,7 +7,7 @@ import { OutgoingItem } from './OutgoingItem';
 import { AttachmentView } from './AttachmentView';
 import { linkify } from './linkify';
 
-export interface MessageListProps {
+interface MessageListProps {
   state: ConversationData;
   visitorName: string;
   /** Older messages are being fetched. */

@@ -1,16 +1,16 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
-import { errorMessage, runMutation, runQuery } from '../api';
+import { errorMessage } from '../api';
 import { useRuntime } from '../runtime';
 import { Dialog } from '../ui/Dialog';
 import { initials } from '../ui/format';
 import { showToast } from '../ui/toasts';
 import { ErrorNotice } from '../ui/ErrorNotice';
-import { TransferChatMutation, TransferTargetsQuery } from './operations';
+import { loadTransferTargets, transferChat } from './chat-data';
 
 /** Offer the chat to a Present member of its channel who can respond; it stays mine until accepted. */
 export function TransferDialog(props: { sessionId: string; visitorName: string; onClose(): void; onTransferred(): void }) {
   const { client } = useRuntime();
-  const [targets, { refetch }] = createResource(() => runQuery(client, TransferTargetsQuery, { sessionId: props.sessionId }).then((d) => d.transferTargets));
+  const [targets, { refetch }] = createResource(() => loadTransferTargets(client, props.sessionId));
   const [chosen, setChosen] = createSignal<string | null>(null);
   const [note, setNote] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
@@ -23,7 +23,7 @@ export function TransferDialog(props: { sessionId: string; visitorName: string; 
     setBusy(true);
     setError(null);
     try {
-      await runMutation(client, TransferChatMutation, { sessionId: props.sessionId, toAgentId, note: note().trim() || null });
+      await transferChat(client, props.sessionId, toAgentId, note().trim() || null);
       const target = targets()?.find((t) => t.id === toAgentId);
       showToast({ tone: 'info', message: `Transfer offered to ${target?.name ?? 'the agent'}. The chat stays yours until they accept.` });
       props.onTransferred();

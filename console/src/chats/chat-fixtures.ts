@@ -1,4 +1,4 @@
-import type { ChatListItem } from '../workspace';
+import type { ChatListItem } from '../workspace-operations';
 import type { ServerMessage } from './conversation-state';
 
 /** Test data shaped exactly like the API's answers (the types come from the real queries). */

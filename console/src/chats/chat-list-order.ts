@@ -1,4 +1,4 @@
-import type { ChatListItem } from '../workspace';
+import type { ChatListItem } from '../workspace-operations';
 
 export interface ChatListSections {
   /** Transfers offered to me, waiting for my answer: they need me first. */

@@ -1,12 +1,10 @@
 import type { Client } from '@urql/core';
 import { createEffect, on, onMount, type Accessor } from 'solid-js';
-import { errorMessage, runMutation, type ApiError } from '../api';
-import { readFragment } from '../graphql';
+import { errorMessage, type ApiError } from '../api';
 import { showToast } from '../ui/toasts';
-import { MessageFields } from './chat-fragments';
+import { sendAttachment, sendMessage } from './chat-data';
 import { newClientMessageId } from '@livechat/chat-client/client-message-id';
 import type { ConversationMode, ConversationState } from './conversation-state';
-import { SendAttachmentMutation, SendMessageMutation } from './operations';
 import { loadOutbox, saveOutbox } from './outbox';
 
 /**
@@ -52,16 +50,9 @@ export function createConversationSender(options: {
     conversation.markSending(clientMessageId);
     try {
       const message = outgoing.file
-        ? (
-            await runMutation(client, SendAttachmentMutation, {
-              sessionId: options.sessionId,
-              file: outgoing.file,
-              clientMessageId,
-              caption: outgoing.body || null,
-            })
-          ).sendAttachment
-        : (await runMutation(client, SendMessageMutation, { input: { sessionId: options.sessionId, body: outgoing.body, clientMessageId } })).sendMessage;
-      conversation.addMessages([readFragment(MessageFields, message)]);
+        ? await sendAttachment(client, options.sessionId, outgoing.file, clientMessageId, outgoing.body || null)
+        : await sendMessage(client, options.sessionId, outgoing.body, clientMessageId);
+      conversation.addMessages([message]);
     } catch (caught) {
       conversation.markFailed(clientMessageId, errorMessage(caught), (caught as ApiError).isNetwork === true);
     }

@@ -178,3 +178,5 @@ export function resumeCursor(lastEventSeq: number, messages: ServerMessage[]): n
 
 /** How this agent stands to the open chat: what they can do in it follows from it. */
 export type ConversationMode = 'handling' | 'queued' | 'offered' | 'transferred' | 'listening' | 'ended';
+/** The dialogs an open conversation can show over itself. */
+export type ConversationDialog = 'transfer' | 'request' | 'end';

@@ -1,8 +1,7 @@
 import type { Client } from '@urql/core';
 import { createEffect, createSignal, onCleanup, type Accessor } from 'solid-js';
-import { runMutation } from '../api';
 import type { ConversationState } from './conversation-state';
-import { MarkReadMutation, SetTypingMutation } from './operations';
+import { markRead, setTyping } from './chat-data';
 
 /**
  * Tells the visitor this agent is typing: "started" on the first text, "stopped" after 4 s
@@ -15,13 +14,13 @@ export function createTypingSignal(client: Client, sessionId: string) {
     clearTimeout(typingIdle);
     if (typingSent) {
       typingSent = false;
-      void runMutation(client, SetTypingMutation, { sessionId, typing: false }).catch(() => undefined);
+      void setTyping(client, sessionId, false).catch(() => undefined);
     }
   }
   function typed(value: string) {
     if (value.trim() && !typingSent) {
       typingSent = true;
-      void runMutation(client, SetTypingMutation, { sessionId, typing: true }).catch(() => undefined);
+      void setTyping(client, sessionId, true).catch(() => undefined);
     }
     clearTimeout(typingIdle);
     typingIdle = setTimeout(stop, value.trim() ? 4000 : 0);
@@ -50,7 +49,7 @@ export function markReadWhileShown(options: {
     const newest = state.messages.length ? state.messages[state.messages.length - 1]!.cursor : 0;
     if (newest <= state.agentReadCursor || newest <= readInFlight) return;
     readInFlight = newest;
-    runMutation(options.client, MarkReadMutation, { sessionId: options.sessionId, upToCursor: newest })
+    markRead(options.client, options.sessionId, newest)
       .then(() => {
         options.conversation.markReadLocally(newest);
         options.onRead();

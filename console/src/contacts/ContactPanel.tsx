@@ -1,5 +1,5 @@
 import { Show, createSignal } from 'solid-js';
-import { errorMessage, runMutation } from '../api';
+import { errorMessage } from '../api';
 import type { ConversationSession } from '../chats/operations';
 import { useRuntime } from '../runtime';
 import { initials, visitorLabel } from '../ui/format';
@@ -7,7 +7,7 @@ import { showToast } from '../ui/toasts';
 import { Fact } from './Fact';
 import { FindContact } from './FindContact';
 import { LinkedContact } from './LinkedContact';
-import { LinkContactMutation } from './operations';
+import { linkContact } from './contact-data';
 
 /**
  * The CRM beside the conversation: who the visitor may be ("This could be…"), search, link or
@@ -59,7 +59,7 @@ export function ContactPanel(props: { sessionId: string; session: ConversationSe
             onChange={() => setChanging(true)}
             onUnlink={async () => {
               try {
-                await runMutation(client, LinkContactMutation, { sessionId: props.sessionId, contactId: null });
+                await linkContact(client, props.sessionId, null);
                 showToast({ tone: 'info', message: 'Contact unlinked from this chat.' });
                 props.onChanged();
               } catch (error) {

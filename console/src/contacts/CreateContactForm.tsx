@@ -1,10 +1,10 @@
 import { createSignal, Show } from 'solid-js';
-import { errorMessage, runMutation, type ApiError } from '../api';
+import { errorMessage, type ApiError } from '../api';
 import type { ConversationSession } from '../chats/operations';
 import { useRuntime } from '../runtime';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { showToast } from '../ui/toasts';
-import { CreateContactFromChatMutation } from './operations';
+import { createContactFromChat } from './contact-data';
 
 export function CreateContactForm(props: { sessionId: string; session: ConversationSession; onCancel(): void; onCreated(): void }) {
   const { client } = useRuntime();
@@ -26,20 +26,16 @@ export function CreateContactForm(props: { sessionId: string; session: Conversat
     setError(null);
     const named = !!(firstName().trim() || lastName().trim());
     try {
-      const data = await runMutation(client, CreateContactFromChatMutation, {
-        sessionId: props.sessionId,
-        input: {
-          firstName: named ? firstName().trim() || null : undefined,
-          lastName: named ? lastName().trim() || null : undefined,
-          email: email().trim() || null,
-          phone: phone().trim() || null,
-          title: title().trim() || null,
-          country: visitor.country ?? null,
-          createCompany: withCompany(),
-          companyName: withCompany() ? companyName().trim() || null : null,
-        },
+      const result = await createContactFromChat(client, props.sessionId, {
+        firstName: named ? firstName().trim() || null : undefined,
+        lastName: named ? lastName().trim() || null : undefined,
+        email: email().trim() || null,
+        phone: phone().trim() || null,
+        title: title().trim() || null,
+        country: visitor.country ?? null,
+        createCompany: withCompany(),
+        companyName: withCompany() ? companyName().trim() || null : null,
       });
-      const result = data.createContactFromChat;
       showToast({
         tone: 'success',
         message: `Created ${result.contact.name}${result.company ? ` at ${result.company.name}` : ''} and linked it to this chat.`,

@@ -1,12 +1,13 @@
 import { createEffect, createResource, createSignal, For, Match, on, Show, Switch } from 'solid-js';
-import { errorMessage, runMutation, runQuery } from '../api';
+import { errorMessage } from '../api';
 import type { ConversationSession } from '../chats/operations';
 import { useRuntime } from '../runtime';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { initials } from '../ui/format';
 import { showToast } from '../ui/toasts';
 import { CreateContactForm } from './CreateContactForm';
-import { LinkContactMutation, SearchContactsQuery, SuggestionsQuery, type ContactSummary } from './operations';
+import { linkContact, loadContactSuggestions, searchContacts } from './contact-data';
+import type { ContactSummary } from './operations';
 
 export function FindContact(props: { sessionId: string; session: ConversationSession; canCancel: boolean; onCancel(): void; onLinked(): void }) {
   const { client } = useRuntime();
@@ -17,7 +18,7 @@ export function FindContact(props: { sessionId: string; session: ConversationSes
   // Asked again when the visitor's name or email changes (the website identified them during the chat).
   const [suggestions] = createResource(
     () => JSON.stringify([props.sessionId, props.session.visitor.name, props.session.visitor.email]),
-    () => runQuery(client, SuggestionsQuery, { sessionId: props.sessionId }).then((d) => d.contactSuggestions),
+    () => loadContactSuggestions(client, props.sessionId),
   );
   let timer: ReturnType<typeof setTimeout> | undefined;
   createEffect(
@@ -28,13 +29,13 @@ export function FindContact(props: { sessionId: string; session: ConversationSes
   );
   const [results] = createResource(
     () => debounced() || false,
-    (q) => runQuery(client, SearchContactsQuery, { search: q }).then((d) => d.contacts.edges.map((e) => e.node)),
+    (q) => searchContacts(client, q),
   );
 
   async function link(contact: ContactSummary) {
     setLinking(contact.id);
     try {
-      await runMutation(client, LinkContactMutation, { sessionId: props.sessionId, contactId: contact.id });
+      await linkContact(client, props.sessionId, contact.id);
       showToast({ tone: 'success', message: `Linked to ${contact.name}.` });
       props.onLinked();
     } catch (error) {

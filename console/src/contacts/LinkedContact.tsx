@@ -1,12 +1,12 @@
 import { A } from '@solidjs/router';
 import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
-import { runQuery } from '../api';
 import { useRuntime } from '../runtime';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { formatDateTime } from '../ui/format';
 import { NewFollowUpForm, NewSaleForm } from './ContactRecordForms';
 import { Fact } from './Fact';
-import { ContactDetailsQuery, type ContactDetails } from './operations';
+import { loadContactDetails } from './contact-data';
+import type { ContactDetails } from './operations';
 
 type DetailTab = 'requests' | 'sales' | 'followUps' | 'chats';
 
@@ -14,7 +14,7 @@ export function LinkedContact(props: { id: string; version: number; onChange(): 
   const { client } = useRuntime();
   const [details, { refetch }] = createResource(
     () => ({ id: props.id, version: props.version }),
-    ({ id }) => runQuery(client, ContactDetailsQuery, { id }).then((d) => d.contact),
+    ({ id }) => loadContactDetails(client, id),
   );
   const [tab, setTab] = createSignal<DetailTab>('requests');
 

@@ -17,7 +17,7 @@ export function saveChannelSelection(ids: string[] | null) {
   else localStorage.removeItem(storageKey);
 }
 
-export interface ChannelFilterProps {
+interface ChannelFilterProps {
   channels: { id: string; name: string }[];
   loading?: boolean;
   /** null: all channels. */

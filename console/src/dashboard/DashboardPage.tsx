@@ -1,8 +1,9 @@
 import { useNavigate } from '@solidjs/router';
 import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
-import { apiErrorFrom, errorMessage, runMutation, runQuery } from '../api';
+import { errorMessage } from '../api';
 import { createNow } from '../ui/clock';
-import { AcceptChatMutation, ChannelsQuery, DashboardSubscription, type DashboardSnapshot } from './operations';
+import { acceptChat, followDashboard, loadChannels } from './dashboard-data';
+import type { DashboardSnapshot } from './operations';
 import { useRuntime } from '../runtime';
 import { formatClock, formatRelative, visitorLabel } from '../ui/format';
 import { showToast } from '../ui/toasts';
@@ -19,7 +20,7 @@ export function DashboardPage() {
   const workspace = useWorkspace();
   const navigate = useNavigate();
   const now = createNow();
-  const [channels] = createResource(() => runQuery(client, ChannelsQuery, {}).then((d) => d.channels));
+  const [channels] = createResource(() => loadChannels(client));
   const [selection, setSelection] = createSignal<string[] | null>(loadChannelSelection());
   const [snapshot, setSnapshot] = createSignal<{ data: DashboardSnapshot; receivedAt: number }>();
   const [error, setError] = createSignal<string | null>(null);
@@ -30,14 +31,18 @@ export function DashboardPage() {
     const channelIds = selection();
     setSnapshot(undefined);
     setError(null);
-    const subscription = client.subscription(DashboardSubscription, { channelIds, timeZone }).subscribe((result) => {
-      if (result.error) setError(errorMessage(apiErrorFrom(result.error)));
-      else if (result.data) {
-        setError(null);
-        setSnapshot({ data: result.data.dashboardEvents, receivedAt: Date.now() });
-      }
-    });
-    onCleanup(() => subscription.unsubscribe());
+    const stop = followDashboard(
+      client,
+      { channelIds, timeZone },
+      {
+        snapshot(data) {
+          setError(null);
+          setSnapshot({ data, receivedAt: Date.now() });
+        },
+        error: (caught) => setError(errorMessage(caught)),
+      },
+    );
+    onCleanup(stop);
   });
 
   function changeSelection(ids: string[] | null) {
@@ -62,7 +67,7 @@ export function DashboardPage() {
   async function answer(sessionId: string) {
     setAccepting(sessionId);
     try {
-      await runMutation(client, AcceptChatMutation, { sessionId });
+      await acceptChat(client, sessionId);
       navigate(`/chats/${sessionId}`);
     } catch (caught) {
       const message = errorMessage(caught);

@@ -5,7 +5,7 @@ import { showToast } from '../ui/toasts';
 import { createInsertSource, groupByFolder, type InsertSearchResults, type InsertSource, type TemplateItem } from './insert-source';
 import { QuickReplyManager } from './QuickReplyManager';
 import { ErrorNotice } from '../ui/ErrorNotice';
-import { OptionContent } from './OptionContent';
+import { InsertOptionList } from './InsertOptionList';
 import {
   emptyText,
   faqOption,
@@ -20,7 +20,7 @@ import {
   type InsertTab,
 } from './insert-options';
 
-export interface InsertMenuProps {
+interface InsertMenuProps {
   sessionId: string;
   /** Text for the reply box (a filled-in template, a FAQ answer, a quick reply). */
   onInsertText(text: string): void;
@@ -264,66 +264,15 @@ export function InsertMenu(props: InsertMenuProps) {
             </div>
           </Match>
           <Match when={true}>
-            <div id="insert-listbox" ref={listbox} role="listbox" aria-label={tabLabels[tab()]} class="insert-list">
-              <For each={groups()}>
-                {(group) => (
-                  <div role="group" aria-label={group.label} class="insert-group">
-                    <div class="insert-group-label" aria-hidden="true">
-                      {group.label}
-                    </div>
-                    <For each={group.options}>
-                      {(option) => (
-                        // biome-ignore lint/a11y/useKeyWithClickEvents: a combobox option: the search input keeps focus and handles the keys (aria-activedescendant)
-                        <div
-                          id={optionId(option)}
-                          role="option"
-                          class="insert-option"
-                          aria-selected={activeOption() === option}
-                          onMouseMove={() => setActive(options().indexOf(option))}
-                          onClick={() => void pick(option)}
-                        >
-                          <OptionContent option={option} />
-                          <Show when={option.kind === 'template'}>
-                            <button
-                              type="button"
-                              class="icon-button star"
-                              classList={{ 'is-on': (option.item as TemplateItem).isFavourite }}
-                              aria-label={
-                                (option.item as TemplateItem).isFavourite
-                                  ? `Remove ${(option.item as TemplateItem).name} from favourites`
-                                  : `Add ${(option.item as TemplateItem).name} to favourites`
-                              }
-                              aria-pressed={(option.item as TemplateItem).isFavourite}
-                              tabindex="-1"
-                              onClick={(e) => {
-                                e.stopPropagation();
-                                void toggleFavourite(option.item as TemplateItem);
-                              }}
-                            >
-                              {(option.item as TemplateItem).isFavourite ? '★' : '☆'}
-                            </button>
-                          </Show>
-                          <Show when={option.kind === 'faq'}>
-                            <button
-                              type="button"
-                              class="button button-small button-ghost"
-                              tabindex="-1"
-                              title="Send the question with a link to its FAQ page (Alt+Enter)"
-                              onClick={(e) => {
-                                e.stopPropagation();
-                                void pick(option, true);
-                              }}
-                            >
-                              Send link
-                            </button>
-                          </Show>
-                        </div>
-                      )}
-                    </For>
-                  </div>
-                )}
-              </For>
-            </div>
+            <InsertOptionList
+              groups={groups()}
+              activeOption={activeOption()}
+              label={tabLabels[tab()]}
+              listboxRef={(el) => (listbox = el)}
+              onHover={(option) => setActive(options().indexOf(option))}
+              onPick={(option, asLink) => void pick(option, asLink)}
+              onToggleFavourite={(item) => void toggleFavourite(item)}
+            />
           </Match>
         </Switch>
       </div>

@@ -1,6 +1,18 @@
 import type { Client } from '@urql/core';
 import { runMutation, runQuery } from '../api';
-import { graphql, readFragment } from '../graphql';
+import { readFragment } from '../graphql';
+import {
+  TemplateItemFields,
+  FaqItemFields,
+  InsertLibraryQuery,
+  InsertSearchQuery,
+  UseReplyTemplateMutation,
+  SetFavouriteMutation,
+  SendFaqMutation,
+  CreateQuickReplyMutation,
+  UpdateQuickReplyMutation,
+  DeleteQuickReplyMutation,
+} from './operations';
 
 export interface TemplateItem {
   id: string;
@@ -45,148 +57,6 @@ export interface InsertSearchResults {
   faq: FaqItem[];
   quickReplies: QuickReplyItem[];
 }
-
-const TemplateItemFields = graphql(`
-  fragment TemplateItemFields on ReplyTemplate {
-    id
-    name
-    body
-    isFavourite
-    folder {
-      id
-    }
-  }
-`);
-
-const FaqItemFields = graphql(`
-  fragment FaqItemFields on FaqEntry {
-    id
-    question
-    answer
-    pageUrl
-    folder {
-      id
-    }
-  }
-`);
-
-const InsertLibraryQuery = graphql(
-  `
-    query InsertLibrary {
-      favouriteReplyTemplates {
-        ...TemplateItemFields
-      }
-      recentReplyTemplates(limit: 5) {
-        ...TemplateItemFields
-      }
-      replyTemplates(first: 100) {
-        edges {
-          node {
-            ...TemplateItemFields
-          }
-        }
-      }
-      replyTemplateFolders {
-        id
-        name
-        parent {
-          id
-        }
-      }
-      faqEntries(first: 100, published: true) {
-        edges {
-          node {
-            ...FaqItemFields
-          }
-        }
-      }
-      faqFolders {
-        id
-        name
-        parent {
-          id
-        }
-      }
-      myQuickReplies {
-        id
-        name
-        content
-      }
-    }
-  `,
-  [TemplateItemFields, FaqItemFields],
-);
-
-const InsertSearchQuery = graphql(
-  `
-    query InsertSearch($query: String!) {
-      searchReplyTemplates(query: $query, limit: 20) {
-        ...TemplateItemFields
-      }
-      searchFaqEntries(query: $query, published: true, limit: 20) {
-        ...FaqItemFields
-      }
-      myQuickReplies(search: $query, limit: 20) {
-        id
-        name
-        content
-      }
-    }
-  `,
-  [TemplateItemFields, FaqItemFields],
-);
-
-const UseReplyTemplateMutation = graphql(`
-  mutation UseReplyTemplate($id: ID!, $sessionId: ID!) {
-    useReplyTemplate(id: $id, sessionId: $sessionId) {
-      text
-      unresolvedVariables
-    }
-  }
-`);
-
-const SetFavouriteMutation = graphql(`
-  mutation SetReplyTemplateFavourite($id: ID!, $favourite: Boolean!) {
-    setReplyTemplateFavourite(id: $id, favourite: $favourite) {
-      id
-      isFavourite
-    }
-  }
-`);
-
-const SendFaqMutation = graphql(`
-  mutation SendFaq($sessionId: ID!, $faqId: ID!, $asLink: Boolean) {
-    sendFaq(sessionId: $sessionId, faqId: $faqId, asLink: $asLink) {
-      id
-    }
-  }
-`);
-
-const CreateQuickReplyMutation = graphql(`
-  mutation CreateQuickReply($input: CreateQuickReplyInput!) {
-    createQuickReply(input: $input) {
-      id
-      name
-      content
-    }
-  }
-`);
-
-const UpdateQuickReplyMutation = graphql(`
-  mutation UpdateQuickReply($id: ID!, $input: UpdateQuickReplyInput!) {
-    updateQuickReply(id: $id, input: $input) {
-      id
-      name
-      content
-    }
-  }
-`);
-
-const DeleteQuickReplyMutation = graphql(`
-  mutation DeleteQuickReply($id: ID!) {
-    deleteQuickReply(id: $id)
-  }
-`);
 
 type TemplateData = { id: string; name: string; body: string; isFavourite: boolean; folder: { id: string } | null };
 type FaqData = { id: string; question: string; answer: string; pageUrl: string | null; folder: { id: string } | null };

@@ -2,7 +2,8 @@ import { cleanup, render, screen } from '@solidjs/testing-library';
 import { createSignal } from 'solid-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SocketStatus } from '../graphql-client';
-import { RuntimeProvider, type ConsoleRuntime } from '../runtime';
+import type { ConsoleRuntime } from '../console-runtime';
+import { RuntimeProvider } from '../runtime';
 import { ConnectionBanner } from './ConnectionBanner';
 
 describe('ConnectionBanner', () => {

@@ -4,7 +4,8 @@ import { errorMessage } from '../api';
 import { useRuntime } from '../runtime';
 import { visitorLabel } from '../ui/format';
 import { showToast } from '../ui/toasts';
-import { useWorkspace, type ChatListItem } from '../workspace';
+import { useWorkspace } from '../workspace';
+import type { ChatListItem } from '../workspace-operations';
 import { TransferIcon } from '../ui/icons';
 import { acceptTransfer, rejectTransfer } from './shell-data';
 

@@ -1,6 +1,6 @@
 import { createUniqueId, onCleanup, onMount, type JSX, type ParentProps } from 'solid-js';
 
-export interface DialogProps {
+interface DialogProps {
   title: string;
   /** Optional line under the title. */
   description?: string;

@@ -1,14 +1,15 @@
 import { createSignal, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
-import { errorMessage, runMutation } from '../../api';
-import { readFragment } from '../../graphql';
+import { errorMessage } from '../../api';
 import { useRuntime } from '../../runtime';
 import { Dialog } from '../../ui/Dialog';
 import { showToast } from '../../ui/toasts';
 import { CopyableCode } from '../CopyableCode';
 import { FormDialog } from '../dialogs';
-import { Checkbox, Field, createFieldErrors, focusField } from '../forms';
-import { AgentAdminFields, CreateAgentMutation, UpdateAgentMutation, RevokeSessionsMutation, type AgentRow, type Role } from './operations';
+import { Checkbox, Field } from '../forms';
+import { createFieldErrors, focusField } from '../field-errors';
+import { createAgent, revokeAgentSessions, updateAgent } from './agents-data';
+import type { AgentRow, Role } from './operations';
 
 export const MIN_PASSWORD_LENGTH = 10;
 
@@ -61,16 +62,11 @@ export function AgentDialog(props: { agent: AgentRow | null; isSelf: boolean; on
     try {
       let saved: AgentRow;
       if (creating) {
-        const data = await runMutation(client, CreateAgentMutation, {
-          input: { email: form.email.trim(), name: form.name.trim(), nickname: form.nickname.trim() || null, role: form.role, password: form.password },
-        });
-        saved = readFragment(AgentAdminFields, data.createAgent);
-        // A photo can only be set through updateAgent.
-        if (form.photoUrl.trim())
-          saved = readFragment(
-            AgentAdminFields,
-            (await runMutation(client, UpdateAgentMutation, { id: saved.id, input: { photoUrl: form.photoUrl.trim() } })).updateAgent,
-          );
+        saved = await createAgent(
+          client,
+          { email: form.email.trim(), name: form.name.trim(), nickname: form.nickname.trim() || null, role: form.role, password: form.password },
+          form.photoUrl.trim(),
+        );
         showToast({ tone: 'success', message: `${saved.name} can now sign in.` });
         setHandOver({ agent: saved, password: form.password });
         props.onSaved(saved, false);
@@ -86,8 +82,7 @@ export function AgentDialog(props: { agent: AgentRow | null; isSelf: boolean; on
         active: form.active !== before.active ? form.active : undefined,
         password: form.password ? form.password : undefined,
       };
-      const data = await runMutation(client, UpdateAgentMutation, { id: before.id, input });
-      saved = readFragment(AgentAdminFields, data.updateAgent);
+      saved = await updateAgent(client, before.id, input);
       showToast({ tone: 'success', message: `${saved.name} saved.${input.active === false ? ' They were signed out and can no longer sign in.' : ''}` });
       props.onSaved(saved, true);
     } catch (error) {
@@ -101,8 +96,7 @@ export function AgentDialog(props: { agent: AgentRow | null; isSelf: boolean; on
   async function signOutEverywhere() {
     setBusy(true);
     try {
-      const data = await runMutation(client, RevokeSessionsMutation, { agentId: props.agent!.id });
-      const n = data.revokeAgentSessions;
+      const n = await revokeAgentSessions(client, props.agent!.id);
       showToast({ tone: 'success', message: `${props.agent!.name} was signed out of ${n} ${n === 1 ? 'session' : 'sessions'}.` });
     } catch (error) {
       setGeneral(errorMessage(error));

@@ -1,10 +1,10 @@
 import { useNavigate } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
-import { ApiError, errorMessage, runMutation } from '../../api';
+import { ApiError, errorMessage } from '../../api';
 import { useRuntime } from '../../runtime';
 import { showToast } from '../../ui/toasts';
 import { ConfirmDialog } from '../dialogs';
-import { ArchiveChannelMutation, DeleteChannelMutation } from './operations';
+import { deleteChannel, setChannelArchived } from './channel-data';
 
 export function ArchiveSection(props: { channelId: string; name: string; archived: boolean; onArchivedChange(archivedAt: string | null): void }) {
   const { client } = useRuntime();
@@ -16,8 +16,7 @@ export function ArchiveSection(props: { channelId: string; name: string; archive
   async function setArchived(archived: boolean) {
     setBusy(true);
     try {
-      const result = await runMutation(client, ArchiveChannelMutation, { id: props.channelId, archived });
-      props.onArchivedChange(result.archiveChannel.archivedAt ?? null);
+      props.onArchivedChange(await setChannelArchived(client, props.channelId, archived));
       setConfirmDelete(false);
       showToast({ tone: 'success', message: archived ? `${props.name} archived: it takes no new chats.` : `${props.name} restored: it takes chats again.` });
     } catch (error) {
@@ -31,7 +30,7 @@ export function ArchiveSection(props: { channelId: string; name: string; archive
     setBusy(true);
     setDeleteError(null);
     try {
-      await runMutation(client, DeleteChannelMutation, { id: props.channelId });
+      await deleteChannel(client, props.channelId);
       showToast({ tone: 'success', message: `${props.name} deleted.` });
       navigate('/admin/channels', { replace: true });
     } catch (error) {

@@ -1,21 +1,13 @@
 import { A, useBeforeLeave, useNavigate, useParams } from '@solidjs/router';
 import { createResource, createSignal, Match, onCleanup, Show, Switch } from 'solid-js';
-import { ApiError, errorMessage, runMutation, runQuery } from '../../api';
+import { ApiError, errorMessage } from '../../api';
 import { readFragment } from '../../graphql';
 import { useRuntime } from '../../runtime';
 import { showToast } from '../../ui/toasts';
 import { CopyableCode } from '../CopyableCode';
 import { formFromChannel, newChannelForm, type ChannelForm } from './channel-form';
-import {
-  ChannelAdminQuery,
-  ChannelMemberFields,
-  ChannelSettingsFields,
-  CreateChannelMutation,
-  NewChannelOptionsQuery,
-  RemoveChannelMemberMutation,
-  SetChannelMemberMutation,
-  UpdateChannelMutation,
-} from './operations';
+import { createChannel, loadChannelAdmin, loadNewChannelOptions, removeChannelMember, setChannelMember, updateChannel } from './channel-data';
+import { ChannelMemberFields, ChannelSettingsFields } from './operations';
 import { CHANNEL_SECTIONS } from './channel-settings';
 import { ChannelSettingsForm } from './ChannelSettingsForm';
 import { IdentitySection } from './IdentitySection';
@@ -50,11 +42,10 @@ export function NewChannelPage() {
   const navigate = useNavigate();
   const [dirty, setDirty] = createSignal(false);
   useUnsavedChangesGuard(dirty);
-  const [options] = createResource(() => runQuery(client, NewChannelOptionsQuery, {}));
+  const [options] = createResource(() => loadNewChannelOptions(client));
 
   async function create(input: Parameters<Parameters<typeof ChannelSettingsForm>[0]['onSave']>[0]): Promise<ChannelForm> {
-    const data = await runMutation(client, CreateChannelMutation, { input });
-    const created = readFragment(ChannelSettingsFields, data.createChannel);
+    const created = await createChannel(client, input);
     setDirty(false);
     showToast({ tone: 'success', message: `${created.name} created. Add its members and copy the embed snippet.` });
     queueMicrotask(() => navigate(`/admin/channels/${created.id}#members`, { replace: true }));
@@ -99,7 +90,7 @@ function ChannelEditor(props: { id: string }) {
   const { client } = useRuntime();
   const [dirty, setDirty] = createSignal(false);
   useUnsavedChangesGuard(dirty);
-  const [data, { mutate }] = createResource(() => runQuery(client, ChannelAdminQuery, { id: props.id }));
+  const [data, { mutate }] = createResource(() => loadChannelAdmin(client, props.id));
   const channel = () => {
     const loaded = data()?.channel;
     return loaded ? { ...loaded, settings: readFragment(ChannelSettingsFields, loaded) } : undefined;
@@ -178,8 +169,7 @@ function ChannelEditor(props: { id: string }) {
                       submitLabel="Save changes"
                       onDirtyChange={setDirty}
                       onSave={async (input) => {
-                        const result = await runMutation(client, UpdateChannelMutation, { id: props.id, input });
-                        const saved = readFragment(ChannelSettingsFields, result.updateChannel);
+                        const saved = await updateChannel(client, props.id, input);
                         showToast({ tone: 'success', message: `${saved.name} saved.` });
                         const latest = data();
                         if (latest) mutate({ ...latest, channel: { ...latest.channel, ...saved } as typeof latest.channel });
@@ -196,21 +186,9 @@ function ChannelEditor(props: { id: string }) {
                         <MembersPanel
                           members={loaded.members.map((m) => readFragment(ChannelMemberFields, m))}
                           agents={data()?.agents ?? []}
-                          onSetFlags={async (agentId, flags) =>
-                            readFragment(
-                              ChannelMemberFields,
-                              (await runMutation(client, SetChannelMemberMutation, { channelId: props.id, agentId, flags })).setChannelMember,
-                            )
-                          }
-                          onAdd={async (agentId, flags) =>
-                            readFragment(
-                              ChannelMemberFields,
-                              (await runMutation(client, SetChannelMemberMutation, { channelId: props.id, agentId, flags })).setChannelMember,
-                            )
-                          }
-                          onRemove={async (agentId) => {
-                            await runMutation(client, RemoveChannelMemberMutation, { channelId: props.id, agentId });
-                          }}
+                          onSetFlags={(agentId, flags) => setChannelMember(client, props.id, agentId, flags)}
+                          onAdd={(agentId, flags) => setChannelMember(client, props.id, agentId, flags)}
+                          onRemove={(agentId) => removeChannelMember(client, props.id, agentId)}
                         />
                       </div>
                     </section>

@@ -1,10 +1,11 @@
-import { createResource, createSignal, Match, Show, Switch } from 'solid-js';
-import { errorMessage, runMutation, runQuery } from '../../api';
+import { createResource, createSignal, Show } from 'solid-js';
+import { errorMessage } from '../../api';
 import { useRuntime } from '../../runtime';
 import { showToast } from '../../ui/toasts';
 import { CopyableCode } from '../CopyableCode';
-import { ConfirmDialog, LoadFailed } from '../dialogs';
-import { IdentityDisableMutation, IdentityRotateMutation, IdentitySecretQuery, IdentityVerificationQuery } from './operations';
+import { ConfirmDialog } from '../dialogs';
+import { ResourceView } from '../ResourceView';
+import { disableIdentityVerification, loadIdentitySecret, loadIdentityVerification, rotateIdentitySecret } from './channel-data';
 
 // Read only when the admin asks to see it, so the secret does not travel on every visit to the editor.
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -15,9 +16,7 @@ const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeS
  */
 export function IdentitySection(props: { channelId: string }) {
   const { client } = useRuntime();
-  const [state, { refetch, mutate }] = createResource(() =>
-    runQuery(client, IdentityVerificationQuery, { channelId: props.channelId }).then((d) => d.channelIdentityVerification),
-  );
+  const [state, { refetch, mutate }] = createResource(() => loadIdentityVerification(client, props.channelId));
   /** The secret, once shown (asked for, or just made). */
   const [secret, setSecret] = createSignal<string | null>(null);
   const [confirm, setConfirm] = createSignal<'rotate' | 'disable' | null>(null);
@@ -26,7 +25,7 @@ export function IdentitySection(props: { channelId: string }) {
   async function reveal() {
     setBusy(true);
     try {
-      const { channelIdentitySecret } = await runQuery(client, IdentitySecretQuery, { channelId: props.channelId });
+      const channelIdentitySecret = await loadIdentitySecret(client, props.channelId);
       setSecret(channelIdentitySecret.secret);
       mutate({ enabled: channelIdentitySecret.secret != null, secretChangedAt: channelIdentitySecret.changedAt });
     } catch (error) {
@@ -40,11 +39,11 @@ export function IdentitySection(props: { channelId: string }) {
     setBusy(true);
     try {
       if (action === 'rotate') {
-        const made = (await runMutation(client, IdentityRotateMutation, { channelId: props.channelId })).rotateChannelIdentitySecret;
+        const made = await rotateIdentitySecret(client, props.channelId);
         setSecret(made.secret);
         mutate({ enabled: true, secretChangedAt: made.changedAt });
       } else {
-        mutate((await runMutation(client, IdentityDisableMutation, { channelId: props.channelId })).disableChannelIdentityVerification);
+        mutate(await disableIdentityVerification(client, props.channelId));
         setSecret(null);
       }
       setConfirm(null);
@@ -70,53 +69,48 @@ export function IdentitySection(props: { channelId: string }) {
         </p>
       </header>
       <div class="admin-section-body">
-        <Switch>
-          <Match when={state.error}>
-            <LoadFailed what="the identity settings" error={state.error} onRetry={refetch} />
-          </Match>
-          <Match when={state()}>
-            {(current) => (
+        <ResourceView resource={state} what="the identity settings" onRetry={refetch}>
+          {(current) => (
+            <Show
+              when={current().enabled}
+              fallback={
+                <div class="row">
+                  <span class="tag tag-muted">Off</span>
+                  <button type="button" class="button" disabled={busy()} onClick={() => void run('rotate')}>
+                    Turn on and make a secret
+                  </button>
+                </div>
+              }
+            >
+              <p class="row">
+                <span class="tag tag-success">On</span>
+                <Show when={current().secretChangedAt}>
+                  {(changedAt) => <span class="muted small">secret made {dateTime.format(new Date(changedAt()))}</span>}
+                </Show>
+              </p>
               <Show
-                when={current().enabled}
+                when={secret()}
                 fallback={
-                  <div class="row">
-                    <span class="tag tag-muted">Off</span>
-                    <button type="button" class="button" disabled={busy()} onClick={() => void run('rotate')}>
-                      Turn on and make a secret
+                  <div>
+                    <button type="button" class="button button-small" disabled={busy()} onClick={() => void reveal()}>
+                      Show the secret
                     </button>
                   </div>
                 }
               >
-                <p class="row">
-                  <span class="tag tag-success">On</span>
-                  <Show when={current().secretChangedAt}>
-                    {(changedAt) => <span class="muted small">secret made {dateTime.format(new Date(changedAt()))}</span>}
-                  </Show>
-                </p>
-                <Show
-                  when={secret()}
-                  fallback={
-                    <div>
-                      <button type="button" class="button button-small" disabled={busy()} onClick={() => void reveal()}>
-                        Show the secret
-                      </button>
-                    </div>
-                  }
-                >
-                  {(shown) => <CopyableCode label="Identity secret" value={shown()} wrap />}
-                </Show>
-                <div class="row">
-                  <button type="button" class="button" disabled={busy()} onClick={() => setConfirm('rotate')}>
-                    Make a new secret…
-                  </button>
-                  <button type="button" class="button button-ghost" disabled={busy()} onClick={() => setConfirm('disable')}>
-                    Turn off…
-                  </button>
-                </div>
+                {(shown) => <CopyableCode label="Identity secret" value={shown()} wrap />}
               </Show>
-            )}
-          </Match>
-        </Switch>
+              <div class="row">
+                <button type="button" class="button" disabled={busy()} onClick={() => setConfirm('rotate')}>
+                  Make a new secret…
+                </button>
+                <button type="button" class="button button-ghost" disabled={busy()} onClick={() => setConfirm('disable')}>
+                  Turn off…
+                </button>
+              </div>
+            </Show>
+          )}
+        </ResourceView>
       </div>
       <Show when={confirm()} keyed>
         {(action) => (

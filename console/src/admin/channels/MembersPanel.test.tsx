@@ -7,7 +7,8 @@ import { runMutation, runQuery } from '../../api';
 import { readFragment } from '../../graphql';
 import { createGraphqlConnection } from '../../graphql-client';
 import { ChannelAdminQuery, ChannelMemberFields, RemoveChannelMemberMutation, SetChannelMemberMutation } from './operations';
-import { MembersPanel, type MemberFlags } from './MembersPanel';
+import type { MemberFlags } from './members';
+import { MembersPanel } from './MembersPanel';
 
 // The members panel against the real API (embedded database), wired as the channel editor wires
 // it: what it shows after a click, a refusal included, is what the server answered.

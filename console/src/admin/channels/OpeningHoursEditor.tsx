@@ -2,7 +2,7 @@ import { createMemo, createUniqueId, For, Show } from 'solid-js';
 import { Checkbox, Field } from '../forms';
 import { WEEKDAYS, isKnownTimeZone, type DayForm } from './channel-form';
 
-export interface OpeningHoursEditorProps {
+interface OpeningHoursEditorProps {
   enabled: boolean;
   timeZone: string;
   days: DayForm[];

@@ -180,6 +180,7 @@ export const RemoveChannelMemberMutation = graphql(`
   }
 `);
 
+export type ChannelRow = ResultOf<typeof ChannelsAdminQuery>['channels'][number];
 export type ChannelSettings = ResultOf<typeof ChannelSettingsFields>;
 export type ChannelMember = ResultOf<typeof ChannelMemberFields>;
 export type FaqFolderOption = ResultOf<typeof NewChannelOptionsQuery>['faqFolders'][number];

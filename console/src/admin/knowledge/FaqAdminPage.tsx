@@ -1,27 +1,14 @@
 import { createSignal, Show } from 'solid-js';
-import { errorMessage, runMutation, runQuery } from '../../api';
-import { readFragment } from '../../graphql';
+import { errorMessage } from '../../api';
 import { useRuntime } from '../../runtime';
 import { FormDialog } from '../dialogs';
-import { CharacterCount, Checkbox, Field, createFieldErrors, focusField } from '../forms';
+import { CharacterCount, Checkbox, Field } from '../forms';
+import { createFieldErrors, focusField } from '../field-errors';
 import { FolderSelectField } from './FolderSelectField';
 import { KnowledgeAdmin } from './KnowledgeAdmin';
 import type { ItemEditorProps, KnowledgeConfig } from './knowledge-admin';
-import {
-  FaqCreateFolderMutation,
-  FaqCreateMutation,
-  FaqDeleteFolderMutation,
-  FaqDeleteMutation,
-  FaqEntriesQuery,
-  FaqEntryFields,
-  FaqFoldersQuery,
-  FaqMoveFolderMutation,
-  FaqMoveMutation,
-  FaqRenameFolderMutation,
-  FaqSearchQuery,
-  FaqUpdateMutation,
-  type FaqEntry,
-} from './operations';
+import { faqServerCalls, saveFaqEntry } from './knowledge-data';
+import type { FaqEntry } from './operations';
 
 export const FAQ_LIMITS = { question: 500, answer: 3000 } as const;
 
@@ -31,22 +18,7 @@ export function FaqAdminPage() {
     title: 'FAQ',
     intro: 'Questions and answers agents can send, and channels suggest to visitors. Only published entries reach visitors.',
     noun: 'entry',
-    loadFolders: () => runQuery(client, FaqFoldersQuery, {}).then((d) => d.faqFolders),
-    loadItems: async (folderId, after) => {
-      const data = await runQuery(client, FaqEntriesQuery, { folderId, after });
-      return {
-        items: data.faqEntries.edges.map((e) => readFragment(FaqEntryFields, e.node)),
-        endCursor: data.faqEntries.pageInfo.endCursor ?? null,
-        hasNextPage: data.faqEntries.pageInfo.hasNextPage,
-      };
-    },
-    search: (query, folderId) =>
-      runQuery(client, FaqSearchQuery, { query, folderId }).then((d) => d.searchFaqEntries.map((e) => readFragment(FaqEntryFields, e))),
-    createFolder: (name, parentId) => runMutation(client, FaqCreateFolderMutation, { input: { name, parentId } }),
-    renameFolder: (id, name) => runMutation(client, FaqRenameFolderMutation, { id, name }),
-    moveFolder: (id, parentId) => runMutation(client, FaqMoveFolderMutation, { id, parentId }),
-    deleteFolder: (id, deleteContents) => runMutation(client, FaqDeleteFolderMutation, { id, deleteContents }),
-    deleteItem: (id) => runMutation(client, FaqDeleteMutation, { id }),
+    ...faqServerCalls(client),
     itemTitle: (e) => e.question,
     itemPreview: (e) => e.answer,
     itemFolderId: (e) => e.folder?.id ?? null,
@@ -79,29 +51,7 @@ function FaqEntryEditor(props: ItemEditorProps<FaqEntry>) {
     if (Object.keys(problems).length) return focusField(formElement, Object.keys(problems)[0]);
     setBusy(true);
     try {
-      let saved: FaqEntry;
-      if (!props.item) {
-        saved = readFragment(
-          FaqEntryFields,
-          (
-            await runMutation(client, FaqCreateMutation, {
-              input: { question: question().trim(), answer: answer(), folderId: folderId() || null, published: published() },
-            })
-          ).createFaqEntry,
-        );
-      } else {
-        saved = readFragment(
-          FaqEntryFields,
-          (
-            await runMutation(client, FaqUpdateMutation, {
-              id: props.item.id,
-              input: { question: question().trim(), answer: answer(), published: published() },
-            })
-          ).updateFaqEntry,
-        );
-        if ((saved.folder?.id ?? '') !== folderId())
-          saved = readFragment(FaqEntryFields, (await runMutation(client, FaqMoveMutation, { id: saved.id, folderId: folderId() || null })).moveFaqEntry);
-      }
+      const saved = await saveFaqEntry(client, props.item, { question: question().trim(), answer: answer(), published: published() }, folderId());
       props.onSaved(saved);
     } catch (error) {
       if (errors.placeApiError(error, ['question', 'answer', 'folderId', 'published'])) focusField(formElement, errors.fields()[0]);

@@ -1,7 +1,8 @@
 import { createSignal, For, Show } from 'solid-js';
 import { ApiError, errorMessage } from '../../api';
 import { FormDialog } from '../dialogs';
-import { Field, createFieldErrors, focusField } from '../forms';
+import { Field } from '../forms';
+import { createFieldErrors, focusField } from '../field-errors';
 import { folderOptions, subtree, MAX_FOLDER_NAME_LENGTH, type FolderDialogState, type FolderNode, type KnowledgeConfig } from './knowledge-admin';
 
 export function FolderDialog<Item extends { id: string }>(props: {

@@ -1,28 +1,14 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
-import { errorMessage, runMutation, runQuery } from '../../api';
-import { readFragment } from '../../graphql';
+import { errorMessage } from '../../api';
 import { useRuntime } from '../../runtime';
 import { FormDialog } from '../dialogs';
-import { CharacterCount, Field, createFieldErrors, focusField } from '../forms';
+import { CharacterCount, Field } from '../forms';
+import { createFieldErrors, focusField } from '../field-errors';
 import { FolderSelectField } from './FolderSelectField';
 import { KnowledgeAdmin } from './KnowledgeAdmin';
 import type { ItemEditorProps, KnowledgeConfig } from './knowledge-admin';
-import {
-  TemplateCreateFolderMutation,
-  TemplateCreateMutation,
-  TemplateDeleteFolderMutation,
-  TemplateDeleteMutation,
-  TemplateFields,
-  TemplateFoldersQuery,
-  TemplateMoveFolderMutation,
-  TemplateMoveMutation,
-  TemplateRenameFolderMutation,
-  TemplateSearchQuery,
-  TemplateUpdateMutation,
-  TemplateVariablesQuery,
-  TemplatesQuery,
-  type Template,
-} from './operations';
+import { loadTemplateVariables, saveTemplate, templateServerCalls } from './knowledge-data';
+import type { Template } from './operations';
 
 export const TEMPLATE_LIMITS = { name: 100, body: 4000 } as const;
 
@@ -32,22 +18,7 @@ export function TemplatesAdminPage() {
     title: 'Reply templates',
     intro: 'Shared texts agents insert into chats, in folders. Variables such as {{visitor.name}} are filled in for each chat.',
     noun: 'template',
-    loadFolders: () => runQuery(client, TemplateFoldersQuery, {}).then((d) => d.replyTemplateFolders),
-    loadItems: async (folderId, after) => {
-      const data = await runQuery(client, TemplatesQuery, { folderId, after });
-      return {
-        items: data.replyTemplates.edges.map((e) => readFragment(TemplateFields, e.node)),
-        endCursor: data.replyTemplates.pageInfo.endCursor ?? null,
-        hasNextPage: data.replyTemplates.pageInfo.hasNextPage,
-      };
-    },
-    search: (query, folderId) =>
-      runQuery(client, TemplateSearchQuery, { query, folderId }).then((d) => d.searchReplyTemplates.map((t) => readFragment(TemplateFields, t))),
-    createFolder: (name, parentId) => runMutation(client, TemplateCreateFolderMutation, { input: { name, parentId } }),
-    renameFolder: (id, name) => runMutation(client, TemplateRenameFolderMutation, { id, name }),
-    moveFolder: (id, parentId) => runMutation(client, TemplateMoveFolderMutation, { id, parentId }),
-    deleteFolder: (id, deleteContents) => runMutation(client, TemplateDeleteFolderMutation, { id, deleteContents }),
-    deleteItem: (id) => runMutation(client, TemplateDeleteMutation, { id }),
+    ...templateServerCalls(client),
     itemTitle: (t) => t.name,
     itemPreview: (t) => t.body,
     itemFolderId: (t) => t.folder?.id ?? null,
@@ -59,7 +30,7 @@ export function TemplatesAdminPage() {
 
 function TemplateEditor(props: ItemEditorProps<Template>) {
   const { client } = useRuntime();
-  const [variables] = createResource(() => runQuery(client, TemplateVariablesQuery, {}).then((d) => d.replyTemplateVariables));
+  const [variables] = createResource(() => loadTemplateVariables(client));
   const [name, setName] = createSignal(props.item?.name ?? '');
   const [body, setBody] = createSignal(props.item?.body ?? '');
   const [folderId, setFolderId] = createSignal(props.item ? (props.item.folder?.id ?? '') : (props.folderId ?? ''));
@@ -89,24 +60,7 @@ function TemplateEditor(props: ItemEditorProps<Template>) {
     if (Object.keys(problems).length) return focusField(formElement, Object.keys(problems)[0]);
     setBusy(true);
     try {
-      let saved: Template;
-      if (!props.item) {
-        saved = readFragment(
-          TemplateFields,
-          (await runMutation(client, TemplateCreateMutation, { input: { name: name().trim(), body: body(), folderId: folderId() || null } }))
-            .createReplyTemplate,
-        );
-      } else {
-        saved = readFragment(
-          TemplateFields,
-          (await runMutation(client, TemplateUpdateMutation, { id: props.item.id, input: { name: name().trim(), body: body() } })).updateReplyTemplate,
-        );
-        if ((saved.folder?.id ?? '') !== folderId())
-          saved = readFragment(
-            TemplateFields,
-            (await runMutation(client, TemplateMoveMutation, { id: saved.id, folderId: folderId() || null })).moveReplyTemplate,
-          );
-      }
+      const saved = await saveTemplate(client, props.item, { name: name().trim(), body: body() }, folderId());
       props.onSaved(saved);
     } catch (error) {
       if (errors.placeApiError(error, ['name', 'body', 'folderId'])) focusField(formElement, errors.fields()[0]);

@@ -1,11 +1,12 @@
-import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
-import { errorMessage, runMutation, runQuery } from '../../api';
-import { readFragment } from '../../graphql';
+import { createResource, createSignal, For, Show } from 'solid-js';
+import { errorMessage } from '../../api';
 import { useRuntime } from '../../runtime';
 import { showToast } from '../../ui/toasts';
 import { AdminPageHeader } from '../AdminPageHeader';
-import { ConfirmDialog, LoadFailed } from '../dialogs';
-import { API_SCOPES, ApiTokenFields, ApiTokensQuery, RevokeApiTokenMutation, type TokenRow } from './operations';
+import { ConfirmDialog } from '../dialogs';
+import { ResourceView } from '../ResourceView';
+import { API_SCOPES, type TokenRow } from './operations';
+import { loadApiTokens, revokeApiToken } from './tokens-data';
 import { CreateTokenDialog } from './CreateTokenDialog';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
@@ -19,9 +20,7 @@ export function tokenStatus(token: TokenRow, now = new Date()): { label: string;
 
 export function ApiTokensAdminPage() {
   const { client } = useRuntime();
-  const [tokens, { refetch, mutate }] = createResource(() =>
-    runQuery(client, ApiTokensQuery, {}).then((data) => data.apiTokens.map((t) => readFragment(ApiTokenFields, t))),
-  );
+  const [tokens, { refetch, mutate }] = createResource(() => loadApiTokens(client));
   const [creating, setCreating] = createSignal(false);
   const [revoking, setRevoking] = createSignal<TokenRow | null>(null);
   const [busy, setBusy] = createSignal(false);
@@ -32,8 +31,7 @@ export function ApiTokensAdminPage() {
   async function revoke(token: TokenRow) {
     setBusy(true);
     try {
-      const data = await runMutation(client, RevokeApiTokenMutation, { id: token.id });
-      replace(readFragment(ApiTokenFields, data.revokeApiToken));
+      replace(await revokeApiToken(client, token.id));
       setRevoking(null);
       showToast({ tone: 'success', message: `${token.name} revoked: it stops working at once.` });
     } catch (error) {
@@ -53,78 +51,72 @@ export function ApiTokensAdminPage() {
           New API token
         </button>
       </AdminPageHeader>
-      <Switch>
-        <Match when={tokens.error}>
-          <LoadFailed what="the tokens" error={tokens.error} onRetry={refetch} />
-        </Match>
-        <Match when={tokens()}>
-          <Show when={(tokens() ?? []).length > 0} fallback={<p class="empty-note">No API tokens yet.</p>}>
-            <table class="admin-table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Token</th>
-                  <th scope="col">Scopes</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">
-                    <span class="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                <For each={tokens()}>
-                  {(token) => {
-                    const status = () => tokenStatus(token);
-                    return (
-                      <tr classList={{ 'is-inactive': status().label !== 'Active' }}>
-                        <th scope="row">{token.name}</th>
-                        <td>
-                          <code>{token.prefix}…</code>
-                        </td>
-                        <td>{token.scopes.map((s) => API_SCOPES.find((x) => x.value === s)?.label ?? s).join(', ')}</td>
-                        <td>
-                          {dateFormat.format(new Date(token.createdAt))}
-                          <Show when={token.createdBy}>
-                            <span class="muted small block">by {token.createdBy!.name}</span>
-                          </Show>
-                        </td>
-                        <td>{token.lastUsedAt ? dateTimeFormat.format(new Date(token.lastUsedAt)) : <span class="muted">Never</span>}</td>
-                        <td>
-                          <span class={`tag tag-${status().tone}`}>{status().label}</span>
-                          <Show when={token.expiresAt && !token.revokedAt}>
-                            <span class="muted small block">
-                              {status().label === 'Expired' ? 'since' : 'until'} {dateFormat.format(new Date(token.expiresAt!))}
-                            </span>
-                          </Show>
-                        </td>
-                        <td class="actions-cell">
-                          <Show when={!token.revokedAt}>
-                            <button
-                              aria-label={`Revoke ${token.name}`}
-                              type="button"
-                              class="button button-small button-ghost"
-                              onClick={() => setRevoking(token)}
-                            >
-                              Revoke
-                            </button>
-                          </Show>
-                        </td>
-                      </tr>
-                    );
-                  }}
-                </For>
-              </tbody>
-            </table>
-          </Show>
-        </Match>
-        <Match when={tokens.loading}>
-          <p class="muted" role="status">
-            Loading tokens…
-          </p>
-        </Match>
-      </Switch>
+      <ResourceView resource={tokens} what="the tokens" onRetry={refetch} loadingText="Loading tokens…">
+        {() => (
+          <>
+            <Show when={(tokens() ?? []).length > 0} fallback={<p class="empty-note">No API tokens yet.</p>}>
+              <table class="admin-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Token</th>
+                    <th scope="col">Scopes</th>
+                    <th scope="col">Created</th>
+                    <th scope="col">Last used</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">
+                      <span class="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={tokens()}>
+                    {(token) => {
+                      const status = () => tokenStatus(token);
+                      return (
+                        <tr classList={{ 'is-inactive': status().label !== 'Active' }}>
+                          <th scope="row">{token.name}</th>
+                          <td>
+                            <code>{token.prefix}…</code>
+                          </td>
+                          <td>{token.scopes.map((s) => API_SCOPES.find((x) => x.value === s)?.label ?? s).join(', ')}</td>
+                          <td>
+                            {dateFormat.format(new Date(token.createdAt))}
+                            <Show when={token.createdBy}>
+                              <span class="muted small block">by {token.createdBy!.name}</span>
+                            </Show>
+                          </td>
+                          <td>{token.lastUsedAt ? dateTimeFormat.format(new Date(token.lastUsedAt)) : <span class="muted">Never</span>}</td>
+                          <td>
+                            <span class={`tag tag-${status().tone}`}>{status().label}</span>
+                            <Show when={token.expiresAt && !token.revokedAt}>
+                              <span class="muted small block">
+                                {status().label === 'Expired' ? 'since' : 'until'} {dateFormat.format(new Date(token.expiresAt!))}
+                              </span>
+                            </Show>
+                          </td>
+                          <td class="actions-cell">
+                            <Show when={!token.revokedAt}>
+                              <button
+                                aria-label={`Revoke ${token.name}`}
+                                type="button"
+                                class="button button-small button-ghost"
+                                onClick={() => setRevoking(token)}
+                              >
+                                Revoke
+                              </button>
+                            </Show>
+                          </td>
+                        </tr>
+                      );
+                    }}
+                  </For>
+                </tbody>
+              </table>
+            </Show>
+          </>
+        )}
+      </ResourceView>
       <Show when={creating()}>
         <CreateTokenDialog onClose={() => setCreating(false)} onCreated={replace} />
       </Show>

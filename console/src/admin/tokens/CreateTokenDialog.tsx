@@ -1,12 +1,13 @@
 import { createSignal, For, Show } from 'solid-js';
-import { errorMessage, runMutation } from '../../api';
-import { readFragment } from '../../graphql';
+import { errorMessage } from '../../api';
 import { useRuntime } from '../../runtime';
 import { Dialog } from '../../ui/Dialog';
 import { CopyableCode } from '../CopyableCode';
 import { FormDialog } from '../dialogs';
-import { Checkbox, Field, createFieldErrors, focusField } from '../forms';
-import { API_SCOPES, ApiTokenFields, CreateApiTokenMutation, type TokenRow, type Scope } from './operations';
+import { Checkbox, Field } from '../forms';
+import { createFieldErrors, focusField } from '../field-errors';
+import { API_SCOPES, type TokenRow, type Scope } from './operations';
+import { createApiToken } from './tokens-data';
 
 export function CreateTokenDialog(props: { onClose(): void; onCreated(token: TokenRow): void }) {
   const { client } = useRuntime();
@@ -37,9 +38,8 @@ export function CreateTokenDialog(props: { onClose(): void; onCreated(token: Tok
     try {
       // The token works through the whole chosen day, in the admin's time zone.
       const expiresAt = expires() ? new Date(`${expires()}T23:59:59`).toISOString() : null;
-      const data = await runMutation(client, CreateApiTokenMutation, { input: { name: name().trim(), scopes: scopes(), expiresAt } });
-      const apiToken = readFragment(ApiTokenFields, data.createApiToken.apiToken);
-      setCreated({ token: data.createApiToken.token, apiToken });
+      const { token, apiToken } = await createApiToken(client, { name: name().trim(), scopes: scopes(), expiresAt });
+      setCreated({ token, apiToken });
       props.onCreated(apiToken);
     } catch (error) {
       if (errors.placeApiError(error, ['name', 'scopes', 'expiresAt'])) focusField(formElement, errors.fields()[0]);

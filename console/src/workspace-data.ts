@@ -1,0 +1,29 @@
+import type { Client } from '@urql/core';
+import type { ApiError } from '@livechat/chat-client/errors';
+import { apiErrorFrom, runQuery } from './api';
+import { ChatListItemFields } from './chats/chat-fragments';
+import { readFragment } from './graphql';
+import { type AgentEvent, AgentEventsSubscription, MeQuery, MyChatsQuery } from './workspace-operations';
+
+// The workspace's calls to the server, each a named function. Each throws ApiError as runQuery does.
+
+export async function loadMe(client: Client) {
+  return (await runQuery(client, MeQuery, {})).me;
+}
+
+export async function loadMyChats(client: Client) {
+  return (await runQuery(client, MyChatsQuery, {})).myChats.map((chat) => readFragment(ChatListItemFields, chat));
+}
+
+/** Follows agentEvents (what changed for me, with the badge counts) until the returned stop is called. */
+export function followAgentEvents(client: Client, on: { event(event: AgentEvent): void; error(error: ApiError): void }): () => void {
+  const subscription = client.subscription(AgentEventsSubscription, {}).subscribe((result) => {
+    if (result.error) {
+      on.error(apiErrorFrom(result.error));
+      return;
+    }
+    const event = result.data?.agentEvents;
+    if (event) on.event(event);
+  });
+  return () => subscription.unsubscribe();
+}
