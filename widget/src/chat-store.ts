@@ -1,6 +1,8 @@
 import { backoffMs } from '@livechat/chat-client/backoff';
+import { followChatEventLog } from '@livechat/chat-client/chat-event-follower';
 import { newClientMessageId } from '@livechat/chat-client/client-message-id';
 import { ApiError, apiErrorFromGraphql, type ErrorCode } from '@livechat/chat-client/errors';
+import { WS_UNAUTHENTICATED } from '@livechat/chat-client/socket';
 import type { Client as WsClient } from 'graphql-ws';
 import { batch, createEffect, createSignal, onCleanup } from 'solid-js';
 import type { VisitorPrefill } from './embed-options';
@@ -165,7 +167,6 @@ export function createChatStore(options: ChatStoreOptions) {
 
   // ───── The conversation, from the event log ─────
 
-  let lastCursor = 0;
   let stopEvents: (() => void) | null = null;
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -206,8 +207,7 @@ export function createChatStore(options: ChatStoreOptions) {
       if (event.typing.isTyping) typingTimer = setTimeout(() => setAgentTyping(false), TYPING_TIMEOUT_MS);
       return;
     }
-    if (event.cursor == null || event.cursor <= lastCursor) return;
-    lastCursor = event.cursor;
+    if (event.cursor == null) return;
     batch(() => {
       if (event.message) {
         upsertMessage(event.message);
@@ -259,7 +259,6 @@ export function createChatStore(options: ChatStoreOptions) {
       setRated(false);
       setQueue(null);
     });
-    lastCursor = 0;
   }
 
   /** Follows a session from the start of its log: the history replays, then live events follow with no gap. */
@@ -268,31 +267,20 @@ export function createChatStore(options: ChatStoreOptions) {
     detach();
     writeStored(sessionKey, id);
     setSessionId(id);
-    // The socket re-sends this very object when it reconnects: `after` always holds the last cursor seen.
-    const payload = { query: ops.CHAT_EVENTS, variables: { id, after: 0 } };
-    let failures = 0;
-    const followAgain = (wait: number) => sessionId() === id && stopEvents && setTimeout(() => sessionId() === id && follow(), wait);
-    const follow = () => {
-      stopEvents = socket.subscribe<{ chatEvents: ChatEventData }>(payload, {
-        next: (result) => {
-          failures = 0;
-          if (result.data) {
-            apply(result.data.chatEvents);
-            payload.variables.after = lastCursor;
-          }
-        },
-        error: (error) => {
-          // A refused token (close code 4401) or a chat we may no longer read: start over. Anything else: follow again, backing off.
-          const code = (error as CloseEvent)?.code;
-          if (code === 4401) setToken(null);
-          if (code === 4401 || GONE.includes((error as { extensions?: { code?: ErrorCode } }[])[0]?.extensions?.code as ErrorCode)) forget();
-          else followAgain(backoff(failures++));
-        },
-        // The server ends a stream it cannot continue without a gap: pick it up again from the cursor.
-        complete: () => followAgain(1000),
-      });
-    };
-    follow();
+    stopEvents = followChatEventLog<ChatEventData>({
+      socket,
+      query: ops.CHAT_EVENTS,
+      sessionId: id,
+      after: 0,
+      onEvent: apply,
+      onFailed(error, failures) {
+        // A refused token (close code 4401) or a chat we may no longer read: start over. Anything else: follow again, backing off.
+        const refusedToken = error.extensions.closeCode === WS_UNAUTHENTICATED;
+        if (refusedToken) setToken(null);
+        if (refusedToken || GONE.includes(error.code)) forget();
+        else return backoff(failures);
+      },
+    });
   }
 
   /** Drops the session (a new chat, a refused token); other tabs follow through storage. */

@@ -11,7 +11,7 @@ export const FRESH_LINKS = `query($id:ID!,$b:Int!){chatSession(id:$id){messages(
 
 export const SESSION_STATE = `query($id:ID!){chatSession(id:$id){status endedAt}}`;
 
-export const CHAT_EVENTS = `subscription($id:ID!,$after:Int){chatEvents(sessionId:$id,after:$after){cursor type createdAt status message{${MESSAGE_FIELDS}}agent{displayName photoUrl}typing{by isTyping}read{by upToCursor}rating{rating}}}`;
+export const CHAT_EVENTS = `subscription($sessionId:ID!,$after:Int){chatEvents(sessionId:$sessionId,after:$after){cursor type createdAt status message{${MESSAGE_FIELDS}}agent{displayName photoUrl}typing{by isTyping}read{by upToCursor}rating{rating}}}`;
 
 export const QUEUE_STATUS = `subscription($id:ID!){queueStatus(sessionId:$id){position averageWaitSeconds}}`;
 
