@@ -74,7 +74,7 @@ export function ChatWidget(props: ChatWidgetProps) {
   let launcherBox: HTMLDivElement | undefined;
 
   async function loadConfig(): Promise<void> {
-    const { data, errors } = await props.client<{ widgetChannel: WidgetChannel }>(WIDGET_CHANNEL, { id: props.options.channel });
+    const { data, errors } = await props.client(WIDGET_CHANNEL, { id: props.options.channel });
     // A token the server no longer knows (revoked, or from a database since reset) refuses every request: start afresh.
     if (errors?.[0]?.extensions?.code === 'UNAUTHENTICATED' && store.hasToken()) {
       store.resetVisitor();
@@ -176,7 +176,9 @@ export function ChatWidget(props: ChatWidgetProps) {
     } catch (error) {
       if (error instanceof ApiError && error.code === 'CHANNEL_OFFLINE') {
         // Outside hours, nobody Present, or the queue is past the channel's limits: the offline form takes over, keeping what was typed.
-        setConfig((c) => c && { ...c, availability: { online: false, reason: String(error.extensions.reason ?? '') } });
+        setConfig(
+          (c) => c && { ...c, availability: { online: false, reason: String(error.extensions.reason ?? '') as WidgetChannel['availability']['reason'] } },
+        );
         setScreen('form');
       } else showError(error);
     } finally {
