@@ -1,6 +1,6 @@
+import { ApiError } from '@livechat/chat-client/errors';
 import { createUniqueId, Show, splitProps, type JSX } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
-import { ApiError } from '../api';
 
 /** Messages per input field, from client-side checks or from the API's VALIDATION/CONFLICT `field`. */
 export interface FieldErrors {

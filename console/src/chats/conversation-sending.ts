@@ -1,6 +1,7 @@
+import type { ApiError } from '@livechat/chat-client/errors';
 import type { Client } from '@urql/core';
 import { createEffect, on, onMount, type Accessor } from 'solid-js';
-import { errorMessage, runMutation, type ApiError } from '../api';
+import { errorMessage, runMutation } from '../api';
 import { readFragment } from '../graphql';
 import { showToast } from '../ui/toasts';
 import { MessageFields } from './chat-fragments';

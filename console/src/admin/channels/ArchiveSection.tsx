@@ -1,6 +1,7 @@
+import { ApiError } from '@livechat/chat-client/errors';
 import { useNavigate } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
-import { ApiError, errorMessage, runMutation } from '../../api';
+import { errorMessage, runMutation } from '../../api';
 import { useRuntime } from '../../runtime';
 import { showToast } from '../../ui/toasts';
 import { ConfirmDialog } from '../dialogs';

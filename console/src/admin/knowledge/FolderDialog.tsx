@@ -1,5 +1,6 @@
+import { ApiError } from '@livechat/chat-client/errors';
 import { createSignal, For, Show } from 'solid-js';
-import { ApiError, errorMessage } from '../../api';
+import { errorMessage } from '../../api';
 import { FormDialog } from '../dialogs';
 import { Field, createFieldErrors, focusField } from '../forms';
 import { folderOptions, subtree, MAX_FOLDER_NAME_LENGTH, type FolderDialogState, type FolderNode, type KnowledgeConfig } from './knowledge-admin';
