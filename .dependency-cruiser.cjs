@@ -1,6 +1,6 @@
 // `pnpm deps`: the import rules of the workspace (see README, Layout). Type-only imports count.
 // API layers: platform ← graphql ← modules (in MODULE_ORDER) ← server; app-services.ts wires the modules.
-// chat-client/ is below both front ends: console/ and widget/ import it, it imports neither.
+// chat-client/ is below both front ends: console/ and widget/ import it, it imports neither; the API takes only its error codes.
 const MODULE_ORDER = ['agents', 'identity', 'channels', 'chats', 'widget', 'statistics', 'crm', 'knowledge', 'transcripts'];
 const src = '^api/src/';
 
@@ -51,6 +51,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^chat-client/' },
       to: { path: '^(api|console|widget|e2e)/' },
+    },
+    {
+      name: 'api-takes-only-the-error-codes-from-chat-client',
+      comment:
+        'the API and the clients write the error codes once, in chat-client/src/error-codes.ts (types only, erased from the build); the rest of chat-client is client code the server never runs',
+      severity: 'error',
+      from: { path: '^api/' },
+      to: { path: '^chat-client/', pathNot: '^chat-client/src/error-codes\\.ts$' },
     },
   ],
   options: {

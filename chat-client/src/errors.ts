@@ -1,34 +1,8 @@
-/**
- * The codes a client meets in a GraphQL error's `extensions.code`: the API's own (its
- * api/src/platform/errors.ts; README, GraphQL limits and error codes), and the three the clients
- * give an error that has none.
- */
+import type { ApiErrorCode } from './error-codes';
+
+/** The codes a client meets in a GraphQL error's `extensions.code`: the API's own, and the three the clients give an error that has none. */
 export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'VALIDATION'
-  | 'RATE_LIMITED'
-  | 'CONFLICT'
-  | 'CHANNEL_OFFLINE'
-  | 'NOT_CONFIGURED'
-  | 'DELIVERY_FAILED'
-  | 'IDENTITY_NOT_VERIFIED'
-  | 'LIMIT_EXCEEDED'
-  | 'CSRF_HEADER_REQUIRED'
-  | 'SHUTTING_DOWN'
-  | 'QUERY_TOO_DEEP'
-  | 'TOO_MANY_ALIASES'
-  | 'TOO_MANY_DIRECTIVES'
-  | 'TOO_MANY_TOKENS'
-  | 'QUERY_TOO_COMPLEX'
-  | 'GRAPHQL_PARSE_FAILED'
-  | 'GRAPHQL_VALIDATION_FAILED'
-  | 'BAD_USER_INPUT'
-  | 'BAD_REQUEST'
-  | 'REQUEST_ENTITY_TOO_LARGE'
-  | 'OPERATION_RESOLUTION_FAILURE'
-  | 'INTERNAL_SERVER_ERROR'
+  | ApiErrorCode
   /** No GraphQL answer: no connection, or a body that is none (a proxy's 502 page). */
   | 'NETWORK'
   /** An HTTP refusal without a GraphQL answer (a proxy's 413); `extensions.status` holds the status. */

@@ -1,8 +1,7 @@
 import { ApiError, apiErrorFromGraphql } from '@livechat/chat-client/errors';
 import type { AnyVariables, Client, CombinedError, OperationContext, TypedDocumentNode } from '@urql/core';
 
-// The error class and codes are chat-client's, shared with the widget; this file adapts urql to them.
-export { ApiError };
+// The error class and codes are chat-client's, shared with the widget (import them from there); this file adapts urql to them.
 
 /** urql's error as an ApiError: its first GraphQL error, or NETWORK when the server was not reached. */
 export function apiErrorFrom(error: CombinedError): ApiError {

@@ -1,22 +1,19 @@
 import type { Client as WsClient } from 'graphql-ws';
-import { createEffect, createMemo, createSignal, For, type JSX, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
-import { ApiError } from '@livechat/chat-client/errors';
+import { createEffect, createMemo, createSignal, type JSX, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
 import { WS_TOO_MANY_REQUESTS } from '@livechat/chat-client/socket';
 import { createChatStore, type WidgetChannel } from './chat-store';
 import { ChatView } from './ChatView';
 import { resolvePrefills, type EmbedOptions, type VisitorPrefill } from './embed-options';
+import { FaqSuggestions } from './FaqSuggestions';
 import { focusables, trapTab } from './focus-trap';
-import { FIELD_KEYS, type FieldKey, type VisitorField } from './form-validation';
 import type { GraphqlClient } from './graphql-client';
 import { fill, stringsFor } from './i18n';
 import { Launcher } from './Launcher';
 import { WIDGET_CHANNEL } from './operations';
 import { PostChat } from './PostChat';
 import { QueueMessage } from './QueueMessage';
-import { VisitorForm, type FormValues } from './VisitorForm';
-
-// FIELD_KEYS lists the fields in the order the forms show them.
-const FIELD_ORDER = Object.keys(FIELD_KEYS) as VisitorField[];
+import { createVisitorForms, type Screen } from './visitor-forms';
+import { VisitorForm } from './VisitorForm';
 
 export interface Identity {
   prefill: VisitorPrefill;
@@ -37,8 +34,6 @@ export interface ChatWidgetProps {
   socket: WsClient;
   controls: WidgetControls;
 }
-
-type Screen = 'form' | 'faq' | 'solved' | 'offline' | 'offlineDone';
 
 /** Readable text (black or white) on the accent colour, for #rgb and #rrggbb colours. */
 function textOn(color: string): string {
@@ -62,19 +57,12 @@ export function ChatWidget(props: ChatWidgetProps) {
   });
   const [screen, setScreen] = createSignal<Screen>('form');
   const [returning, setReturning] = createSignal(false);
-  const [busy, setBusy] = createSignal(false);
-  const [formError, setFormError] = createSignal<string | null>(null);
-  const [serverErrors, setServerErrors] = createSignal<FormValues>({});
-  const [draft, setDraft] = createSignal<FormValues>({});
-  const [suggestions, setSuggestions] = createSignal<{ id: string; question: string; answer: string }[]>([]);
-  const [requestNumber, setRequestNumber] = createSignal<string | null>(null);
   const [visible, setVisible] = createSignal(document.visibilityState !== 'hidden');
-  let pendingStart: Record<string, unknown> | null = null;
   let panel: HTMLDivElement | undefined;
   let launcherBox: HTMLDivElement | undefined;
 
   async function loadConfig(): Promise<void> {
-    const { data, errors } = await props.client<{ widgetChannel: WidgetChannel }>(WIDGET_CHANNEL, { id: props.options.channel });
+    const { data, errors } = await props.client(WIDGET_CHANNEL, { id: props.options.channel });
     // A token the server no longer knows (revoked, or from a database since reset) refuses every request: start afresh.
     if (errors?.[0]?.extensions?.code === 'UNAUTHENTICATED' && store.hasToken()) {
       store.resetVisitor();
@@ -132,88 +120,13 @@ export function ChatWidget(props: ChatWidgetProps) {
 
   const identity = () => props.controls.identity();
   const prefill = createMemo(() => (props.controls.open() ? { ...resolvePrefills(props.options.prefill, window), ...identity().prefill } : {}));
-  // A signature the server refused (made with a rotated secret, say) is not sent again: the visitor goes on unverified.
-  const [refusedSignature, setRefusedSignature] = createSignal<string>();
-  const signature = () => (identity().emailSignature === refusedSignature() ? undefined : identity().emailSignature);
-  const emailLocked = () => !!signature() && !!prefill().email;
-
-  function formFields(required: VisitorField[], always: VisitorField[] = []): VisitorField[] {
-    return FIELD_ORDER.filter((field) => required.includes(field) || always.includes(field) || prefill()[FIELD_KEYS[field] as keyof VisitorPrefill]);
-  }
-
-  function describeError(error: unknown): string {
-    const e = error instanceof ApiError ? error : null;
-    if (e?.code === 'RATE_LIMITED') return fill(t().rateLimited, { seconds: e.retryAfter ?? 30 });
-    if (e?.field === 'emailSignature') return t().signatureInvalid;
-    if (e?.code === 'IDENTITY_NOT_VERIFIED') return t().identity;
-    if (e?.code === 'VALIDATION') return e.message.replace(/^\w+: /, '');
-    return t().error;
-  }
-
-  /** Shows a server refusal under the field it names, or above the form. */
-  function showError(error: unknown) {
-    const e = error instanceof ApiError ? error : null;
-    const field = e?.field as FieldKey | 'emailSignature' | undefined;
-    if (field === 'emailSignature') setRefusedSignature(identity().emailSignature);
-    if (e && field && field !== 'emailSignature' && (e.code === 'VALIDATION' || e.code === 'IDENTITY_NOT_VERIFIED'))
-      setServerErrors({ [field]: describeError(e) });
-    else setFormError(describeError(error));
-  }
-
-  function contactInput(values: Record<string, string>) {
-    const input: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(values)) if (value) input[key] = value;
-    if (signature() && values.email && values.email.toLowerCase() === prefill().email?.toLowerCase()) input.emailSignature = signature();
-    return input;
-  }
-
-  async function attempt(action: () => Promise<void>) {
-    setBusy(true);
-    setFormError(null);
-    setServerErrors({});
-    try {
-      await action();
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'CHANNEL_OFFLINE') {
-        // Outside hours, nobody Present, or the queue is past the channel's limits: the offline form takes over, keeping what was typed.
-        setConfig((c) => c && { ...c, availability: { online: false, reason: String(error.extensions.reason ?? '') } });
-        setScreen('form');
-      } else showError(error);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  const startChat = (input: Record<string, unknown>) =>
-    attempt(async () => {
-      await store.start(input);
-      setScreen('form');
-    });
-
-  const submitPrechat = (values: Record<FieldKey, string>) => {
-    setDraft(values);
-    const input = contactInput(values);
-    if (!config()!.faqSuggestionsEnabled) return startChat(input);
-    return attempt(async () => {
-      const found = await store.faq(values.message);
-      if (found.length === 0) return store.start(input);
-      pendingStart = input;
-      setSuggestions(found);
-      setScreen('faq');
-    });
-  };
-
-  const submitOffline = (values: Record<FieldKey, string>) =>
-    attempt(async () => {
-      setDraft(values);
-      setRequestNumber(await store.submitOffline(contactInput(values)));
-      setScreen('offlineDone');
-    });
+  const forms = createVisitorForms({ store, config, setConfig, setScreen, t, prefill, emailSignature: () => identity().emailSignature });
+  const { busy, draft, describeError } = forms;
 
   const newChat = () => {
     store.forget();
     setScreen('form');
-    setDraft((d) => ({ ...d, message: '' }));
+    forms.setDraft((d) => ({ ...d, message: '' }));
     void loadConfig();
   };
 
@@ -256,7 +169,7 @@ export function ChatWidget(props: ChatWidgetProps) {
                   </p>
                 </div>
                 <Show when={store.status() === 'QUEUED' || store.status() === 'ACTIVE'}>
-                  <button type="button" class="head-button" on:click={() => void store.end().catch((error) => setFormError(describeError(error)))}>
+                  <button type="button" class="head-button" on:click={() => void store.end().catch((error) => forms.setFormError(describeError(error)))}>
                     {t().endChat}
                   </button>
                 </Show>
@@ -270,9 +183,9 @@ export function ChatWidget(props: ChatWidgetProps) {
                   {store.closeCode() === WS_TOO_MANY_REQUESTS ? fill(t().rateLimited, { seconds: 60 }) : t().reconnecting}
                 </p>
               </Show>
-              <Show when={formError()}>
+              <Show when={forms.formError()}>
                 <p class="banner error" role="alert">
-                  {formError()}
+                  {forms.formError()}
                 </p>
               </Show>
               <div class="body">
@@ -281,37 +194,25 @@ export function ChatWidget(props: ChatWidgetProps) {
                     <VisitorForm
                       id="prechat"
                       t={t()}
-                      fields={formFields(channel().prechatRequiredFields)}
+                      fields={forms.formFields(channel().prechatRequiredFields)}
                       required={channel().prechatRequiredFields}
                       initial={{ ...prefill(), ...draft() }}
-                      emailLocked={emailLocked()}
+                      emailLocked={forms.emailLocked()}
                       messageLabel={t().question}
                       submitLabel={t().startChat}
                       busy={busy()}
-                      serverErrors={serverErrors()}
-                      onSubmit={submitPrechat}
+                      serverErrors={forms.serverErrors()}
+                      onSubmit={forms.submitPrechat}
                     />
                   </Match>
                   <Match when={view() === 'faq'}>
-                    <div class="faq">
-                      <p>{t().faqIntro}</p>
-                      <For each={suggestions()}>
-                        {(entry) => (
-                          <details>
-                            <summary>{entry.question}</summary>
-                            <p class="answer">{entry.answer}</p>
-                          </details>
-                        )}
-                      </For>
-                      <div class="actions">
-                        <button type="button" class="primary" disabled={busy()} on:click={() => pendingStart && void startChat(pendingStart)}>
-                          {t().faqAnyway}
-                        </button>
-                        <button type="button" on:click={() => setScreen('solved')}>
-                          {t().faqSolved}
-                        </button>
-                      </div>
-                    </div>
+                    <FaqSuggestions
+                      t={t()}
+                      suggestions={forms.suggestions()}
+                      busy={busy()}
+                      onStartAnyway={forms.startPending}
+                      onSolved={() => setScreen('solved')}
+                    />
                   </Match>
                   <Match when={view() === 'solved'}>
                     <div class="done" role="status">
@@ -325,15 +226,15 @@ export function ChatWidget(props: ChatWidgetProps) {
                     <VisitorForm
                       id="offline"
                       t={t()}
-                      fields={formFields(channel().offlineRequiredFields, ['NAME', 'EMAIL'])}
+                      fields={forms.formFields(channel().offlineRequiredFields, ['NAME', 'EMAIL'])}
                       required={channel().offlineRequiredFields}
                       initial={{ ...prefill(), ...draft() }}
-                      emailLocked={emailLocked()}
+                      emailLocked={forms.emailLocked()}
                       messageLabel={t().message}
                       submitLabel={t().offlineSend}
                       busy={busy()}
-                      serverErrors={serverErrors()}
-                      onSubmit={submitOffline}
+                      serverErrors={forms.serverErrors()}
+                      onSubmit={forms.submitOffline}
                     >
                       <h3>{channel().offlineHeader}</h3>
                       <p>{channel().offlineMessage}</p>
@@ -341,7 +242,7 @@ export function ChatWidget(props: ChatWidgetProps) {
                   </Match>
                   <Match when={view() === 'offlineDone'}>
                     <div class="done" role="status">
-                      <p class="request">{requestNumber() ? fill(t().offlineNumber, { number: requestNumber()! }) : t().offlineDone}</p>
+                      <p class="request">{forms.requestNumber() ? fill(t().offlineNumber, { number: forms.requestNumber()! }) : t().offlineDone}</p>
                     </div>
                   </Match>
                   <Match when={view() === 'chat'}>

@@ -1,80 +1,25 @@
 import { backoffMs } from '@livechat/chat-client/backoff';
+import { followChatEventLog } from '@livechat/chat-client/chat-event-follower';
 import { newClientMessageId } from '@livechat/chat-client/client-message-id';
 import { ApiError, apiErrorFromGraphql, type ErrorCode } from '@livechat/chat-client/errors';
+import { WS_UNAUTHENTICATED } from '@livechat/chat-client/socket';
 import type { Client as WsClient } from 'graphql-ws';
 import { batch, createEffect, createSignal, onCleanup } from 'solid-js';
 import type { VisitorPrefill } from './embed-options';
-import type { VisitorField } from './form-validation';
+import type { ResultOf, TypedText, VariablesOf } from './graphql';
 import type { GraphqlClient } from './graphql-client';
 import { fill, type Strings } from './i18n';
 import * as ops from './operations';
 import { onStoredChange, readStored, writeStored } from './storage';
 import { uploadFile } from './upload';
 
-export interface WidgetChannel {
-  id: string;
-  language: string;
-  badgeHeader: string;
-  header: string;
-  description: string;
-  theme: 'LIGHT' | 'DARK';
-  color: string;
-  font: string;
-  logoUrl: string | null;
-  showAgentPhoto: boolean;
-  queueMessage: string;
-  prechatEnabled: boolean;
-  prechatRequiredFields: VisitorField[];
-  faqSuggestionsEnabled: boolean;
-  offlineHeader: string;
-  offlineMessage: string;
-  offlineRequiredFields: VisitorField[];
-  postchatRating: boolean;
-  postchatTranscript: boolean;
-  reopenWindowMinutes: number;
-  maxAttachmentBytes: number;
-  availability: { online: boolean; reason: string | null };
-}
-
-export interface Participant {
-  displayName: string;
-  photoUrl: string | null;
-}
-
-export interface Attachment {
-  id: string;
-  fileName: string;
-  contentType: string;
-  size: number;
-  width: number | null;
-  height: number | null;
-  isImage: boolean;
-  url: string;
-}
-
-interface MessageData {
-  id: string;
-  cursor: number;
-  authorKind: 'VISITOR' | 'AGENT' | 'SYSTEM';
-  systemType: string | null;
-  body: string;
-  clientMessageId: string | null;
-  createdAt: string;
-  author: Participant | null;
-  attachments: Attachment[];
-}
-
-interface ChatEventData {
-  cursor: number | null;
-  type: string;
-  createdAt: string;
-  status: string | null;
-  message: MessageData | null;
-  agent: Participant | null;
-  typing: { by: string; isTyping: boolean } | null;
-  read: { by: string; upToCursor: number } | null;
-  rating: { rating: number } | null;
-}
+/** The channel as the widget shows it. */
+export type WidgetChannel = ResultOf<typeof ops.WIDGET_CHANNEL>['widgetChannel'];
+/** A stored message as the server sends it. */
+type MessageData = ResultOf<typeof ops.SEND_MESSAGE>['sendMessage'];
+export type Participant = NonNullable<MessageData['author']>;
+export type Attachment = MessageData['attachments'][number];
+type ChatEventData = ResultOf<typeof ops.CHAT_EVENTS>['chatEvents'];
 
 /**
  * One row of the conversation: a stored message as the server sends it, a line the widget writes
@@ -103,10 +48,7 @@ export interface ChatItem {
   preview?: string;
 }
 
-export interface QueueState {
-  position: number | null;
-  averageWaitSeconds: number | null;
-}
+export type QueueState = ResultOf<typeof ops.QUEUE_STATUS>['queueStatus'];
 
 const AGENT_CHANGE_TYPES = ['TRANSFERRED', 'TAKEN_OVER'];
 /** Lines the visitor caused themselves are never "unread". */
@@ -157,15 +99,14 @@ export function createChatStore(options: ChatStoreOptions) {
   }
 
   /** A query or mutation; its first GraphQL error, if any, is thrown even beside data. */
-  async function run<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-    const { data, errors } = await client<T>(query, variables);
+  async function run<Result, Variables>(operation: TypedText<Result, Variables>, variables: Variables): Promise<Result> {
+    const { data, errors } = await client(operation, variables);
     if (errors?.[0]) throw apiErrorFromGraphql(errors);
-    return data as T;
+    return data as Result;
   }
 
   // ───── The conversation, from the event log ─────
 
-  let lastCursor = 0;
   let stopEvents: (() => void) | null = null;
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -189,8 +130,7 @@ export function createChatStore(options: ChatStoreOptions) {
 
   /** A fresh signed link for an attachment whose link expired; the message shows it from now on. */
   async function freshAttachmentUrl(item: ChatItem, attachmentId: string): Promise<string | undefined> {
-    type Page = { chatSession: { messages: { messages: { attachments: Attachment[] }[] } } };
-    const page = await run<Page>(ops.FRESH_LINKS, { id: sessionId(), b: item.cursor! + 1 });
+    const page = await run(ops.FRESH_LINKS, { id: sessionId()!, b: item.cursor! + 1 });
     const fresh = page.chatSession.messages.messages[0]?.attachments ?? [];
     const attachments = item.attachments?.map((a) => ({ ...a, url: fresh.find((f) => f.id === a.id)?.url ?? a.url }));
     updateItem(item.id, { attachments });
@@ -206,8 +146,7 @@ export function createChatStore(options: ChatStoreOptions) {
       if (event.typing.isTyping) typingTimer = setTimeout(() => setAgentTyping(false), TYPING_TIMEOUT_MS);
       return;
     }
-    if (event.cursor == null || event.cursor <= lastCursor) return;
-    lastCursor = event.cursor;
+    if (event.cursor == null) return;
     batch(() => {
       if (event.message) {
         upsertMessage(event.message);
@@ -259,7 +198,6 @@ export function createChatStore(options: ChatStoreOptions) {
       setRated(false);
       setQueue(null);
     });
-    lastCursor = 0;
   }
 
   /** Follows a session from the start of its log: the history replays, then live events follow with no gap. */
@@ -268,31 +206,20 @@ export function createChatStore(options: ChatStoreOptions) {
     detach();
     writeStored(sessionKey, id);
     setSessionId(id);
-    // The socket re-sends this very object when it reconnects: `after` always holds the last cursor seen.
-    const payload = { query: ops.CHAT_EVENTS, variables: { id, after: 0 } };
-    let failures = 0;
-    const followAgain = (wait: number) => sessionId() === id && stopEvents && setTimeout(() => sessionId() === id && follow(), wait);
-    const follow = () => {
-      stopEvents = socket.subscribe<{ chatEvents: ChatEventData }>(payload, {
-        next: (result) => {
-          failures = 0;
-          if (result.data) {
-            apply(result.data.chatEvents);
-            payload.variables.after = lastCursor;
-          }
-        },
-        error: (error) => {
-          // A refused token (close code 4401) or a chat we may no longer read: start over. Anything else: follow again, backing off.
-          const code = (error as CloseEvent)?.code;
-          if (code === 4401) setToken(null);
-          if (code === 4401 || GONE.includes((error as { extensions?: { code?: ErrorCode } }[])[0]?.extensions?.code as ErrorCode)) forget();
-          else followAgain(backoff(failures++));
-        },
-        // The server ends a stream it cannot continue without a gap: pick it up again from the cursor.
-        complete: () => followAgain(1000),
-      });
-    };
-    follow();
+    stopEvents = followChatEventLog<ChatEventData>({
+      socket,
+      query: ops.CHAT_EVENTS,
+      sessionId: id,
+      after: 0,
+      onEvent: apply,
+      onFailed(error, failures) {
+        // A refused token (close code 4401) or a chat we may no longer read: start over. Anything else: follow again, backing off.
+        const refusedToken = error.extensions.closeCode === WS_UNAUTHENTICATED;
+        if (refusedToken) setToken(null);
+        if (refusedToken || GONE.includes(error.code)) forget();
+        else return backoff(failures);
+      },
+    });
   }
 
   /** Drops the session (a new chat, a refused token); other tabs follow through storage. */
@@ -306,7 +233,7 @@ export function createChatStore(options: ChatStoreOptions) {
     const id = readStored(sessionKey);
     if (!id || !getToken()) return;
     try {
-      const { chatSession } = await run<{ chatSession: { status: string; endedAt: string | null } }>(ops.SESSION_STATE, { id });
+      const { chatSession } = await run(ops.SESSION_STATE, { id });
       const windowMs = (options.config()?.reopenWindowMinutes ?? 30) * 60_000;
       const over =
         chatSession.status === 'OFFLINE' ||
@@ -342,7 +269,7 @@ export function createChatStore(options: ChatStoreOptions) {
     const id = sessionId();
     if (!id || status() !== 'QUEUED') return setQueue(null);
     onCleanup(
-      socket.subscribe<{ queueStatus: QueueState }>(
+      socket.subscribe<ResultOf<typeof ops.QUEUE_STATUS>>(
         { query: ops.QUEUE_STATUS, variables: { id } },
         { next: (result) => result.data && setQueue(result.data.queueStatus), error: () => {}, complete: () => {} },
       ),
@@ -352,9 +279,8 @@ export function createChatStore(options: ChatStoreOptions) {
   // ───── Actions ─────
 
   async function start(input: Record<string, unknown>) {
-    const { startChat } = await run<{ startChat: { visitorToken: string; session: { id: string } } }>(ops.START_CHAT, {
-      input: { channelId, ...input },
-    });
+    // The visitor form's fields, as contactInput in ChatWidget gathers them.
+    const { startChat } = await run(ops.START_CHAT, { input: { channelId, ...input } as VariablesOf<typeof ops.START_CHAT>['input'] });
     setToken(startChat.visitorToken);
     attach(startChat.session.id);
     setStatus((s) => s ?? 'QUEUED');
@@ -367,20 +293,18 @@ export function createChatStore(options: ChatStoreOptions) {
     try {
       let message: MessageData;
       if (item.file) {
-        const response = await uploadFile<{ sendAttachment: MessageData }>(
+        const response = await uploadFile(
           options.endpoint,
           getToken(),
           ops.SEND_ATTACHMENT,
-          { sessionId: id, clientMessageId: item.clientMessageId },
+          { sessionId: id, clientMessageId: item.clientMessageId! },
           item.file,
           (progress) => updateItem(item.id, { progress }),
         );
         if (response.errors || !response.data) throw apiErrorFromGraphql(response.errors);
         message = response.data.sendAttachment;
       } else {
-        message = (
-          await run<{ sendMessage: MessageData }>(ops.SEND_MESSAGE, { input: { sessionId: id, body: item.body, clientMessageId: item.clientMessageId } })
-        ).sendMessage;
+        message = (await run(ops.SEND_MESSAGE, { input: { sessionId: id, body: item.body, clientMessageId: item.clientMessageId! } })).sendMessage;
       }
       if (sessionId() === id) upsertMessage(message);
     } catch (error) {
@@ -492,22 +416,20 @@ export function createChatStore(options: ChatStoreOptions) {
       if (id) await run(ops.END_CHAT, { id });
     },
     async rate(rating: number, comment: string) {
-      await run(ops.RATE_CHAT, { id: sessionId(), rating, comment: comment.trim() || null });
+      await run(ops.RATE_CHAT, { id: sessionId()!, rating, comment: comment.trim() || null });
       setRated(true);
     },
     async transcript(email: string) {
       const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-      return (await run<{ sendTranscript: { sentTo: string } }>(ops.SEND_TRANSCRIPT, { id: sessionId(), email, timeZone })).sendTranscript.sentTo;
+      return (await run(ops.SEND_TRANSCRIPT, { id: sessionId()!, email, timeZone })).sendTranscript.sentTo;
     },
     async submitOffline(input: Record<string, unknown>) {
-      const { submitOfflineForm } = await run<{ submitOfflineForm: { requestNumber: string | null; visitorToken: string | null } }>(ops.SUBMIT_OFFLINE, {
-        input: { channelId, ...input },
-      });
+      const { submitOfflineForm } = await run(ops.SUBMIT_OFFLINE, { input: { channelId, ...input } as VariablesOf<typeof ops.SUBMIT_OFFLINE>['input'] });
       if (submitOfflineForm.visitorToken) setToken(submitOfflineForm.visitorToken);
       return submitOfflineForm.requestNumber;
     },
     async faq(question: string) {
-      const data = await run<{ faqSuggestions: { id: string; question: string; answer: string }[] }>(ops.FAQ_SUGGESTIONS, {
+      const data = await run(ops.FAQ_SUGGESTIONS, {
         channelId,
         question: question.slice(0, 500),
       });

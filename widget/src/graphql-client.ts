@@ -4,6 +4,7 @@ import { type GraphqlError, NETWORK_ERROR_MESSAGE } from '@livechat/chat-client/
 import { authorizationHeader, CSRF_HEADERS } from '@livechat/chat-client/request-headers';
 import { createChatSocket } from '@livechat/chat-client/socket';
 import type { Client as WsClient } from 'graphql-ws';
+import type { TypedText } from './graphql';
 
 export interface GraphqlClientOptions {
   /** Absolute HTTP(S) URL of the GraphQL endpoint; see `graphqlEndpointFromScriptSrc`. */
@@ -33,7 +34,7 @@ export interface GraphqlResult<T> {
 }
 
 /** Sends one query or mutation. Never rejects: a failure without a GraphQL answer is the error code NETWORK. */
-export type GraphqlClient = <T>(query: string, variables?: Record<string, unknown>) => Promise<GraphqlResult<T>>;
+export type GraphqlClient = <Result, Variables>(query: TypedText<Result, Variables>, variables?: Variables) => Promise<GraphqlResult<Result>>;
 
 /**
  * Queries and mutations over HTTP: POST `{query, variables}` as JSON, no cache (every read is live

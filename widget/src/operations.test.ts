@@ -5,18 +5,23 @@ import { buildSchema, parse, validate, type OperationDefinitionNode } from 'grap
 import { describe, expect, it } from 'vitest';
 import * as operations from './operations';
 
-// The widget sends its operation strings as they are and carries no parser: graphql-js checks them here, against the API's schema.
+// The widget sends its operations' text as it is and carries no parser: graphql-js checks each here, against the API's schema,
+// as the server will parse it (gql.tada check in typecheck does too, from the source).
 const schema = buildSchema(readFileSync(join(import.meta.dirname, '../../schema.graphql'), 'utf8'));
 
 describe('the widget’s GraphQL operations', () => {
-  it('each parse to one operation and validate against schema.graphql', () => {
+  it('each parse to one operation (with the fragments it spreads) and validate against schema.graphql', () => {
     const entries = Object.entries(operations);
     expect(entries.length).toBeGreaterThanOrEqual(15);
     for (const [exportName, text] of entries) {
       const document = parse(text);
-      expect(document.definitions, exportName).toHaveLength(1);
-      expect(document.definitions[0]!.kind, exportName).toBe('OperationDefinition');
-      expect(['query', 'mutation', 'subscription'], exportName).toContain((document.definitions[0] as OperationDefinitionNode).operation);
+      const [operation, ...fragments] = document.definitions;
+      expect(operation!.kind, exportName).toBe('OperationDefinition');
+      expect(['query', 'mutation', 'subscription'], exportName).toContain((operation as OperationDefinitionNode).operation);
+      expect(
+        fragments.map((definition) => definition.kind),
+        exportName,
+      ).toEqual(fragments.map(() => 'FragmentDefinition'));
       expect(
         validate(schema, document).map((error) => error.message),
         exportName,

@@ -1,4 +1,5 @@
 import { authorizationHeader, CSRF_HEADERS } from '@livechat/chat-client/request-headers';
+import type { TypedText } from './graphql';
 import type { GraphqlResult } from './graphql-client';
 
 /**
@@ -7,14 +8,14 @@ import type { GraphqlResult } from './graphql-client';
  * or 502 page, or no connection) it resolves with an error carrying the HTTP `status`: code HTTP
  * for a 4xx refusal, NETWORK for 5xx or no answer at all (status 0), which are worth retrying.
  */
-export function uploadFile<T>(
+export function uploadFile<Result, Variables extends { file: File }>(
   endpoint: string,
   token: string | null,
-  query: string,
-  variables: Record<string, unknown>,
+  query: TypedText<Result, Variables>,
+  variables: Omit<Variables, 'file'>,
   file: File,
   onProgress: (fraction: number) => void,
-): Promise<GraphqlResult<T>> {
+): Promise<GraphqlResult<Result>> {
   const form = new FormData();
   form.append('operations', JSON.stringify({ query, variables: { ...variables, file: null } }));
   form.append('map', JSON.stringify({ 0: ['variables.file'] }));
@@ -29,7 +30,7 @@ export function uploadFile<T>(
     xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
     xhr.onload = () => {
       try {
-        resolve(JSON.parse(xhr.responseText) as GraphqlResult<T>);
+        resolve(JSON.parse(xhr.responseText) as GraphqlResult<Result>);
       } catch {
         failed();
       }

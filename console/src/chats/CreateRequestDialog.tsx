@@ -1,5 +1,6 @@
+import type { ApiError } from '@livechat/chat-client/errors';
 import { createSignal, Show } from 'solid-js';
-import { errorMessage, type ApiError } from '../api';
+import { errorMessage } from '../api';
 import { useRuntime } from '../runtime';
 import { Dialog } from '../ui/Dialog';
 import { visitorLabel } from '../ui/format';

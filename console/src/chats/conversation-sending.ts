@@ -1,6 +1,7 @@
+import type { ApiError } from '@livechat/chat-client/errors';
 import type { Client } from '@urql/core';
 import { createEffect, on, onMount, type Accessor } from 'solid-js';
-import { errorMessage, type ApiError } from '../api';
+import { errorMessage } from '../api';
 import { showToast } from '../ui/toasts';
 import { sendAttachment, sendMessage } from './chat-data';
 import { newClientMessageId } from '@livechat/chat-client/client-message-id';

@@ -1,5 +1,6 @@
+import type { ApiError } from '@livechat/chat-client/errors';
 import { createSignal, Show } from 'solid-js';
-import { errorMessage, type ApiError } from '../api';
+import { errorMessage } from '../api';
 import type { ConversationSession } from '../chats/operations';
 import { useRuntime } from '../runtime';
 import { ErrorNotice } from '../ui/ErrorNotice';

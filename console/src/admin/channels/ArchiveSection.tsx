@@ -1,6 +1,7 @@
+import { ApiError } from '@livechat/chat-client/errors';
 import { useNavigate } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
-import { ApiError, errorMessage } from '../../api';
+import { errorMessage } from '../../api';
 import { useRuntime } from '../../runtime';
 import { showToast } from '../../ui/toasts';
 import { ConfirmDialog } from '../dialogs';

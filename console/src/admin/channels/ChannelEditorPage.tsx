@@ -1,6 +1,7 @@
+import { ApiError } from '@livechat/chat-client/errors';
 import { A, useBeforeLeave, useNavigate, useParams } from '@solidjs/router';
 import { createResource, createSignal, Match, onCleanup, Show, Switch } from 'solid-js';
-import { ApiError, errorMessage } from '../../api';
+import { errorMessage } from '../../api';
 import { readFragment } from '../../graphql';
 import { useRuntime } from '../../runtime';
 import { showToast } from '../../ui/toasts';

@@ -1,5 +1,6 @@
+import { ApiError } from '@livechat/chat-client/errors';
 import { createSignal, For, Show } from 'solid-js';
-import { ApiError, errorMessage } from '../../api';
+import { errorMessage } from '../../api';
 import { FormDialog } from '../dialogs';
 import { Field } from '../forms';
 import { createFieldErrors, focusField } from '../field-errors';
