@@ -27,7 +27,7 @@ builder.prismaObjectField('ChatSession', 'pendingTransfer', (t) =>
     nullable: true,
     description: 'The transfer waiting for an answer, if any: the warning icon in the chat list. Agents only.',
     authScopes: { agent: true },
-    resolve: (query, session, _args, ctx) => ctx.prisma.transfer.findFirst({ ...query, where: { sessionId: session.id, status: 'PENDING' } }),
+    resolve: (query, session, _args, ctx) => ctx.prisma.transfer.findFirst({ ...query, ...ctx.services.transfers.pendingOfSessionArgs(session.id) }),
   }),
 );
 

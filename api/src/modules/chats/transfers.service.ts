@@ -228,6 +228,11 @@ export function createTransferService({ prisma, events, bus, chats }: TransferSe
     return result.session;
   }
 
+  /** The one transfer of a session still waiting for an answer: the filter of `ChatSession.pendingTransfer`. */
+  function pendingOfSessionArgs(sessionId: string) {
+    return { where: { sessionId, status: 'PENDING' } } satisfies Prisma.TransferFindFirstArgs;
+  }
+
   return {
     offer,
     accept,
@@ -235,6 +240,7 @@ export function createTransferService({ prisma, events, bus, chats }: TransferSe
     cancel: (agent: Agent, id: string) => decline(agent, id, 'CANCELLED'),
     takeOver,
     eligibleTargets,
+    pendingOfSessionArgs,
   };
 }
 
