@@ -90,7 +90,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const workerData: EmbeddedWorkerData = { dataDir, maxConnections: opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS, socketPath: socket.path };
   let worker: Worker;
   try {
-    worker = new Worker(new URL('./embedded-worker.mjs', import.meta.url), { workerData, execArgv: workerExecArgv() });
+    worker = new Worker(new URL('./embedded-worker.mjs', import.meta.url), {
+      workerData,
+      // The worker runs one plain .mjs file and needs none of the parent's flags. Inherited, they
+      // break it: a Worker refuses V8 flags (the bench's --expose-gc), and `--input-type` (from
+      // `node -e`) makes it fail to load its file. V8 flags still apply: they are process-wide.
+      execArgv: [],
+    });
   } catch (error) {
     release();
     throw error;
@@ -166,17 +172,6 @@ function prepareSocketDir(dataDir: string | null): SocketDir {
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livechat-pglite-')); // created 0700
   return { dir, path: path.join(dir, SOCKET_FILE_NAME), remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
-
-// Workers inherit the process's flags; `--input-type` (from `node -e`) makes a worker fail.
-function workerExecArgv(): string[] {
-  const args: string[] = [];
-  for (let i = 0; i < process.execArgv.length; i++) {
-    const arg = process.execArgv[i]!;
-    if (arg === '--input-type') i++;
-    else if (!arg.startsWith('--input-type=')) args.push(arg);
-  }
-  return args;
 }
 
 function waitForReady(worker: Worker, timeoutMs: number, dataDir: string | null): Promise<void> {
