@@ -148,6 +148,8 @@ export interface LoadOptions {
   gc?: () => Promise<unknown>;
   /** Runs after the warm-up, right before the measured phase (e.g. to reset server-side counters). */
   beforeMeasure?: () => Promise<unknown>;
+  /** Part of every clientMessageId, so several runs against one server are not taken for retries. */
+  runId?: string;
 }
 
 export interface LoadResult {
@@ -200,6 +202,7 @@ interface Party {
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const { chats, rate, seconds, log } = options;
+  const runId = options.runId ?? 'run';
   const total = Math.max(1, Math.round(rate * seconds));
   const wsUrl = `${options.url.replace(/^http/, 'ws')}/graphql`;
   const http = httpClient(options.url);
@@ -328,7 +331,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
               http
                 .post(
                   SEND_MESSAGE,
-                  { input: { sessionId: chats[c]!.sessionId, body: `warm:${c}`, clientMessageId: `warm-${c}-${round}` } },
+                  { input: { sessionId: chats[c]!.sessionId, body: `warm:${c}`, clientMessageId: `warm-${runId}-${c}-${round}` } },
                   chats[c]!.visitorToken,
                 )
                 .then(
@@ -383,7 +386,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const token = role === 'visitor' ? chat.visitorToken : chat.agentToken;
     const t0 = process.hrtime.bigint();
     const p = http
-      .post(SEND_MESSAGE, { input: { sessionId: chat.sessionId, body: `bench:${i}:${t0}`, clientMessageId: `bench-${i}` } }, token)
+      .post(SEND_MESSAGE, { input: { sessionId: chat.sessionId, body: `bench:${i}:${t0}`, clientMessageId: `bench-${runId}-${i}` } }, token)
       .then(
         (r) => {
           httpLat[i] = Number(process.hrtime.bigint() - t0) / 1e6;

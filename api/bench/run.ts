@@ -1,9 +1,11 @@
 // `pnpm bench`: the realtime benchmark. Our API and a bare graphql-yoga + graphql-ws relay each run
-// in a child process of their own and take the identical load; then 50 agents race for 1,000
-// queued chats. See docs/benchmarks.md for what is measured and how to read it.
+// in a child process of their own. Each one's capacity is found by stepping the rate up; both then
+// take the identical load at a common rate (half the bare relay's capacity); then 50 agents race
+// for 1,000 queued chats. See docs/benchmarks.md for what is measured and how to read it.
 //
 // Knobs (env): BENCH_ENGINE=postgresql|pglite, BENCH_CHATS, BENCH_RATE, BENCH_SECONDS,
-// BENCH_DRAIN_SECONDS, BENCH_QUEUE_AGENTS, BENCH_QUEUE_CHATS, BENCH_POSTGRES_URL,
+// BENCH_DRAIN_SECONDS, BENCH_CAPACITY=0 (skip the capacity search), BENCH_CAPACITY_START,
+// BENCH_CAPACITY_MAX, BENCH_CAPACITY_P99_MS, BENCH_STEP_SECONDS, BENCH_STEP_DRAIN_SECONDS, BENCH_QUEUE_AGENTS, BENCH_QUEUE_CHATS, BENCH_POSTGRES_URL,
 // BENCH_SKIP=bare,ours,queue, BENCH_PROFILE=1 (V8 CPU profile of our server),
 // BENCH_TRACE=1 (SQL statements per sendMessage), BENCH_JSON=<file>, BENCH_VERBOSE=1;
 // experiments, off by default: BENCH_PG_POOL_MAX=<n>.
@@ -40,8 +42,20 @@ const settings = {
   profile: env.BENCH_PROFILE === '1',
   trace: env.BENCH_TRACE === '1',
   timeoutS: int('BENCH_TIMEOUT_SECONDS', 600),
+  // Capacity: the highest open-loop rate, stepped up from capacityStart by ×capacityFactor, that
+  // a server carries with p99 delivery ≤ capacityP99Ms and nothing lost. BENCH_CAPACITY=0 skips it.
+  capacity: env.BENCH_CAPACITY !== '0',
+  capacityStart: int('BENCH_CAPACITY_START', 200),
+  capacityFactor: 1.25,
+  capacityMax: int('BENCH_CAPACITY_MAX', 4000),
+  capacityP99Ms: int('BENCH_CAPACITY_P99_MS', 100),
+  stepSeconds: int('BENCH_STEP_SECONDS', 10),
+  stepDrainMs: int('BENCH_STEP_DRAIN_SECONDS', 5) * 1000,
+  /** With BENCH_RATE given, the common rate is that; otherwise half the bare relay's capacity. */
+  rateGiven: env.BENCH_RATE !== undefined && env.BENCH_RATE !== '',
 };
-const TARGETS = { p50Ratio: 3, p99Ratio: 4 };
+/** Issue 13's targets: ours against the bare relay in the same run. */
+const TARGETS = { p50Ratio: 2, p99Ratio: 3, capacityRatio: 1, cpuRatio: 1 };
 /** ENGINEERING.md measured the bare relay's p99 at 12 ms here; above this it is queueing, not relaying. */
 const BARE_SATURATED_P99_MS = 250;
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -218,22 +232,109 @@ async function queueContention(server: BenchChild): Promise<QueueResult> {
   };
 }
 
-async function benchBare(): Promise<LoadResult> {
+interface CapacityStep {
+  rate: number;
+  ok: boolean;
+  achievedRate: number;
+  p50Ms: number;
+  p99Ms: number;
+  lost: number;
+  errors: number;
+  serverCpuCores: number | null;
+  serverCpuMsPerMessage: number | null;
+  machineBusyCores: number | null;
+}
+interface CapacityResult {
+  /** The highest rate that passed; null when the first step failed. */
+  capacity: number | null;
+  /** True when every step up to BENCH_CAPACITY_MAX passed: the capacity is a lower bound. */
+  atMax: boolean;
+  steps: CapacityStep[];
+}
+
+/** Steps the open-loop rate up until a step loses a message, errs or has p99 above the limit. */
+async function findCapacity(label: string, server: BenchChild, chats: ChatPair[]): Promise<CapacityResult> {
+  log(
+    `  capacity, ${label}: ${settings.stepSeconds} s steps from ${settings.capacityStart} msg/s, ×${settings.capacityFactor} a step, ` +
+      `until p99 > ${settings.capacityP99Ms} ms or anything is lost`,
+  );
+  const steps: CapacityStep[] = [];
+  let capacity: number | null = null;
+  for (let rate = settings.capacityStart, step = 1; rate <= settings.capacityMax; rate = Math.round(rate * settings.capacityFactor), step++) {
+    const r = await runLoad({
+      label: `${label} at ${rate}/s`,
+      url: server.url,
+      chats,
+      rate,
+      seconds: settings.stepSeconds,
+      drainMs: settings.stepDrainMs,
+      rssKiB: server.rssKiB,
+      cpuMs: server.cpuMs,
+      log: () => {},
+      runId: `capacity${step}`,
+    });
+    const lost = Math.max(r.lost, r.sentOk - r.deliveredOther);
+    const ok =
+      lost === 0 &&
+      r.errors === 0 &&
+      r.socketProblems === 0 &&
+      r.sentOk === r.attempted &&
+      r.achievedRate >= 0.95 * rate &&
+      r.latencyOther.p99 <= settings.capacityP99Ms;
+    steps.push({
+      rate,
+      ok,
+      achievedRate: r.achievedRate,
+      p50Ms: r.latencyOther.p50,
+      p99Ms: r.latencyOther.p99,
+      lost,
+      errors: r.errors,
+      serverCpuCores: r.serverCpuCores,
+      serverCpuMsPerMessage: r.serverCpuMsPerMessage,
+      machineBusyCores: r.machineBusyCores,
+    });
+    log(
+      `    ${String(rate).padStart(5)} msg/s  ${ok ? 'ok  ' : 'FAIL'}  achieved ${r.achievedRate.toFixed(0)}/s, p50 ${ms(r.latencyOther.p50)} ms, ` +
+        `p99 ${ms(r.latencyOther.p99)} ms, lost ${lost}, errors ${r.errors}, server ${r.serverCpuCores?.toFixed(2) ?? '–'} cores, ` +
+        `${r.serverCpuMsPerMessage?.toFixed(2) ?? '–'} ms CPU/msg, machine ${r.machineBusyCores?.toFixed(2) ?? '–'} of ${r.machineCores} cores`,
+    );
+    if (!ok) return { capacity, atMax: false, steps };
+    capacity = rate;
+  }
+  return { capacity, atMax: true, steps };
+}
+
+async function benchBare(): Promise<{ load: LoadResult; capacity: CapacityResult | null; commonRate: number }> {
   log(`\n== Bare relay (graphql-yoga + graphql-ws, in-memory pub/sub, no database)`);
+  const chats: ChatPair[] = Array.from({ length: settings.chats }, () => ({ sessionId: crypto.randomUUID(), visitorToken: null, agentToken: null }));
+  let capacity: CapacityResult | null = null;
+  if (settings.capacity) {
+    const probe = await startChild('bare-relay', 'bare-relay.ts', serverEnv(undefined));
+    children.push(probe);
+    try {
+      capacity = await findCapacity('bare relay', probe, chats);
+    } finally {
+      // The failed step may have left a backlog; the common-rate run gets a fresh relay.
+      await probe.stop();
+    }
+  }
+  const commonRate = settings.rateGiven || !capacity?.capacity ? settings.rate : Math.max(1, Math.round(capacity.capacity / 2));
+  log(
+    `  common rate: ${commonRate} msg/s (${settings.rateGiven ? 'BENCH_RATE' : capacity?.capacity ? "half the bare relay's capacity" : 'no capacity found: BENCH_RATE default'})`,
+  );
   const bare = await startChild('bare-relay', 'bare-relay.ts', serverEnv(undefined));
   children.push(bare);
   await bare.call('gc');
   const rssAtStartKiB = bare.rssKiB();
   log(`  pid ${bare.pid} on ${bare.url}, RSS ${mb(rssAtStartKiB)} after start`);
-  const chats: ChatPair[] = Array.from({ length: settings.chats }, () => ({ sessionId: crypto.randomUUID(), visitorToken: null, agentToken: null }));
   try {
-    return {
+    const load = {
       rssAtStartKiB,
       ...(await runLoad({
         label: 'bare relay',
         url: bare.url,
         chats,
-        rate: settings.rate,
+        rate: commonRate,
         seconds: settings.seconds,
         drainMs: settings.drainMs,
         rssKiB: bare.rssKiB,
@@ -242,13 +343,15 @@ async function benchBare(): Promise<LoadResult> {
         log,
       })),
     };
+    return { load, capacity, commonRate };
   } finally {
     await bare.stop();
   }
 }
 
-async function benchOurs(): Promise<{
+async function benchOurs(rate: number): Promise<{
   load: LoadResult | null;
+  capacity: CapacityResult | null;
   loadError: string | null;
   stored: Record<string, number> | null;
   queue: QueueResult | null;
@@ -268,6 +371,7 @@ async function benchOurs(): Promise<{
   let loadError: string | null = null;
   let engine = settings.engine as string;
   let rssAtStartKiB: number | null = null;
+  let capacity: CapacityResult | null = null;
   const setupStarted = performance.now();
   if (!settings.skip.has('ours')) {
     const server = await startChild('our-api', 'server.ts', serverEnv(databaseUrl));
@@ -293,7 +397,7 @@ async function benchOurs(): Promise<{
         label: 'our API',
         url: server.url,
         chats,
-        rate: settings.rate,
+        rate,
         seconds: settings.seconds,
         drainMs: settings.drainMs,
         rssKiB: server.rssKiB,
@@ -313,6 +417,8 @@ async function benchOurs(): Promise<{
       }
       if (settings.trace) trace = await server.call('trace');
       stored = await server.call<Record<string, number>>('countMessages', { channelId, prefix: 'bench:' });
+      // After the common-rate run and its counts: the last step overloads the server.
+      if (settings.capacity) capacity = await findCapacity('our API', server, chats);
     } catch (error) {
       loadError = (error as Error).message;
       log(`  load phase failed: ${loadError}`);
@@ -338,7 +444,7 @@ async function benchOurs(): Promise<{
       await server.stop();
     }
   }
-  return { load: load && { ...load, rssAtStartKiB }, loadError, stored, queue, queueError, trace, setupS, engine };
+  return { load: load && { ...load, rssAtStartKiB }, capacity, loadError, stored, queue, queueError, trace, setupS, engine };
 }
 
 // --- Report.
@@ -375,7 +481,8 @@ function loadTable(results: LoadResult[]) {
 
 async function main() {
   log(
-    `Live chat bench: ${settings.chats} chats (${settings.chats * 2} sockets), ${settings.rate} msg/s for ${settings.seconds} s, ` +
+    `Live chat bench: ${settings.chats} chats (${settings.chats * 2} sockets); ${settings.capacity ? `capacity steps of ${settings.stepSeconds} s from ${settings.capacityStart} msg/s; ` : ''}` +
+      `common rate ${settings.rateGiven || !settings.capacity ? `${settings.rate} msg/s` : "half the bare relay's capacity"} for ${settings.seconds} s, ` +
       `engine ${settings.engine}; queue: ${settings.queueAgents} agents × ${settings.queueChats} chats. Node ${process.version}, load generator pid ${process.pid}.`,
   );
   // Everything here shares the machine's cores with whatever else runs on it: say how busy it is.
@@ -386,17 +493,23 @@ async function main() {
   log(
     `Before the bench, other processes kept ${idleBusy === null ? '?' : idleBusy.toFixed(2)} of ${os.cpus().length} cores busy (load average ${os.loadavg()[0]!.toFixed(1)}).`,
   );
-  if (idleBusy !== null && idleBusy > 0.25 * os.cpus().length) log('  WARNING: the machine is already busy; latencies will be inflated and noisy.');
+  const machineQuiet = idleBusy === null || idleBusy <= 0.25 * os.cpus().length;
+  if (!machineQuiet) log('  WARNING: the machine is already busy; this run is invalid (latencies inflated and noisy).');
   let bare: LoadResult | null = null;
+  let bareCapacity: CapacityResult | null = null;
+  let commonRate = settings.rate;
   let bareError: string | null = null;
   if (!settings.skip.has('bare'))
     try {
-      bare = await benchBare();
+      const result = await benchBare();
+      bare = result.load;
+      bareCapacity = result.capacity;
+      commonRate = result.commonRate;
     } catch (error) {
       bareError = (error as Error).message;
       log(`  bare relay failed: ${bareError}`);
     }
-  const ours = await benchOurs();
+  const ours = await benchOurs(commonRate);
 
   log(`\n================ Results (${new Date().toISOString()}) ================`);
   const loads = [ours.load, bare].filter((r): r is LoadResult => r !== null);
@@ -405,6 +518,34 @@ async function main() {
   if (ours.stored && ours.load) log(`\nStored bench messages in the database: ${JSON.stringify(ours.stored)} (sent OK ${ours.load.sentOk})`);
 
   const verdicts: { name: string; pass: boolean; detail: string }[] = [];
+  verdicts.push({
+    name: 'run valid (machine quiet before it)',
+    pass: machineQuiet,
+    detail: `other processes kept ${idleBusy === null ? '?' : idleBusy.toFixed(2)} of ${os.cpus().length} cores busy (limit ${(0.25 * os.cpus().length).toFixed(2)})`,
+  });
+  const capacityText = (c: CapacityResult | null) =>
+    c?.capacity == null ? 'none (first step failed)' : `${c.capacity} msg/s${c.atMax ? ' or more (BENCH_CAPACITY_MAX)' : ''}`;
+  if (settings.capacity) {
+    log(`\nCapacity (p99 ≤ ${settings.capacityP99Ms} ms, nothing lost): our API ${capacityText(ours.capacity)}, bare relay ${capacityText(bareCapacity)}`);
+    log(`Common rate for the comparison above: ${commonRate} msg/s`);
+  }
+  if (settings.capacity && bare) {
+    const ratio = ours.capacity?.capacity && bareCapacity?.capacity ? ours.capacity.capacity / bareCapacity.capacity : 0;
+    verdicts.push({
+      name: `capacity ours/bare ≥ ${TARGETS.capacityRatio.toFixed(1)}×`,
+      // A bare capacity that only reached BENCH_CAPACITY_MAX is a lower bound: no ratio can be claimed.
+      pass: bareCapacity?.capacity != null && !bareCapacity.atMax && ratio >= TARGETS.capacityRatio,
+      detail: `${ratio.toFixed(2)}× (${capacityText(ours.capacity)} vs ${capacityText(bareCapacity)})`,
+    });
+  }
+  if (ours.load?.serverCpuMsPerMessage != null && bare?.serverCpuMsPerMessage != null) {
+    const ratio = ours.load.serverCpuMsPerMessage / bare.serverCpuMsPerMessage;
+    verdicts.push({
+      name: `CPU per message ours/bare ≤ ${TARGETS.cpuRatio.toFixed(1)}×`,
+      pass: ratio <= TARGETS.cpuRatio,
+      detail: `${ratio.toFixed(2)}× (${ours.load.serverCpuMsPerMessage.toFixed(2)} vs ${bare.serverCpuMsPerMessage.toFixed(2)} ms at ${commonRate} msg/s)`,
+    });
+  }
   if (bareError) verdicts.push({ name: 'bare relay run', pass: false, detail: bareError.split('\n')[0]! });
   if (ours.loadError) verdicts.push({ name: 'our API load run', pass: false, detail: ours.loadError.split('\n')[0]! });
   if (ours.queueError) verdicts.push({ name: 'queue contention run', pass: false, detail: ours.queueError.split('\n')[0]! });
@@ -479,7 +620,15 @@ async function main() {
   }
   log('');
   for (const v of verdicts) log(`${v.pass ? 'PASS' : 'FAIL'}  ${pad(v.name, 52)} ${v.detail}`);
-  if (env.BENCH_JSON) writeFileSync(env.BENCH_JSON, JSON.stringify({ settings: { ...settings, skip: [...settings.skip] }, ours, bare, verdicts }, null, 2));
+  if (env.BENCH_JSON)
+    writeFileSync(
+      env.BENCH_JSON,
+      JSON.stringify(
+        { settings: { ...settings, skip: [...settings.skip] }, commonRate, machineBusyBeforeCores: idleBusy, ours, bare, bareCapacity, verdicts },
+        null,
+        2,
+      ),
+    );
   return verdicts.every((v) => v.pass);
 }
 
