@@ -252,6 +252,18 @@ interface CapacityResult {
   steps: CapacityStep[];
 }
 
+/** A load run the server carried: every send answered and delivered, at the rate asked, p99 within the limit. */
+function carried(r: LoadResult, p99LimitMs: number): boolean {
+  return (
+    r.lost === 0 &&
+    r.errors === 0 &&
+    r.socketProblems === 0 &&
+    r.sentOk === r.attempted &&
+    r.achievedRate >= 0.95 * r.targetRate &&
+    r.latencyOther.p99 <= p99LimitMs
+  );
+}
+
 /** Steps the open-loop rate up until a step loses a message, errs or has p99 above the limit. */
 async function findCapacity(label: string, server: BenchChild, chats: ChatPair[]): Promise<CapacityResult> {
   log(
@@ -273,21 +285,14 @@ async function findCapacity(label: string, server: BenchChild, chats: ChatPair[]
       log: () => {},
       runId: `capacity${step}`,
     });
-    const lost = Math.max(r.lost, r.sentOk - r.deliveredOther);
-    const ok =
-      lost === 0 &&
-      r.errors === 0 &&
-      r.socketProblems === 0 &&
-      r.sentOk === r.attempted &&
-      r.achievedRate >= 0.95 * rate &&
-      r.latencyOther.p99 <= settings.capacityP99Ms;
+    const ok = carried(r, settings.capacityP99Ms);
     steps.push({
       rate,
       ok,
       achievedRate: r.achievedRate,
       p50Ms: r.latencyOther.p50,
       p99Ms: r.latencyOther.p99,
-      lost,
+      lost: r.lost,
       errors: r.errors,
       serverCpuCores: r.serverCpuCores,
       serverCpuMsPerMessage: r.serverCpuMsPerMessage,
@@ -295,7 +300,7 @@ async function findCapacity(label: string, server: BenchChild, chats: ChatPair[]
     });
     log(
       `    ${String(rate).padStart(5)} msg/s  ${ok ? 'ok  ' : 'FAIL'}  achieved ${r.achievedRate.toFixed(0)}/s, p50 ${ms(r.latencyOther.p50)} ms, ` +
-        `p99 ${ms(r.latencyOther.p99)} ms, lost ${lost}, errors ${r.errors}, server ${r.serverCpuCores?.toFixed(2) ?? '–'} cores, ` +
+        `p99 ${ms(r.latencyOther.p99)} ms, lost ${r.lost}, errors ${r.errors}, server ${r.serverCpuCores?.toFixed(2) ?? '–'} cores, ` +
         `${r.serverCpuMsPerMessage?.toFixed(2) ?? '–'} ms CPU/msg, machine ${r.machineBusyCores?.toFixed(2) ?? '–'} of ${r.machineCores} cores`,
     );
     if (!ok) return { capacity, atMax: false, steps };
@@ -550,13 +555,7 @@ async function main() {
   if (ours.loadError) verdicts.push({ name: 'our API load run', pass: false, detail: ours.loadError.split('\n')[0]! });
   if (ours.queueError) verdicts.push({ name: 'queue contention run', pass: false, detail: ours.queueError.split('\n')[0]! });
   // The ratios mean something only if the bare relay itself kept up with the load on this machine.
-  const bareKeptUp =
-    bare !== null &&
-    bare.errors === 0 &&
-    bare.lost === 0 &&
-    bare.socketProblems === 0 &&
-    bare.achievedRate >= 0.95 * bare.targetRate &&
-    bare.latencyOther.p99 <= BARE_SATURATED_P99_MS;
+  const bareKeptUp = bare !== null && carried(bare, BARE_SATURATED_P99_MS);
   if (bare && !bareKeptUp)
     verdicts.push({
       name: 'baseline valid (bare relay kept up)',
