@@ -265,7 +265,13 @@ function carried(r: LoadResult, p99LimitMs: number): boolean {
 }
 
 /** Steps the open-loop rate up until a step loses a message, errs or has p99 above the limit. */
-async function findCapacity(label: string, server: BenchChild, chats: ChatPair[]): Promise<CapacityResult> {
+async function findCapacity(
+  label: string,
+  server: BenchChild,
+  chats: ChatPair[],
+  /** Runs before each step's measured window, as before the common-rate run's (runLoad's beforeMeasure). */
+  beforeMeasure?: () => Promise<unknown>,
+): Promise<CapacityResult> {
   log(
     `  capacity, ${label}: ${settings.stepSeconds} s steps from ${settings.capacityStart} msg/s, ×${settings.capacityFactor} a step, ` +
       `until p99 > ${settings.capacityP99Ms} ms or anything is lost`,
@@ -283,6 +289,8 @@ async function findCapacity(label: string, server: BenchChild, chats: ChatPair[]
       rssKiB: server.rssKiB,
       cpuMs: server.cpuMs,
       log: () => {},
+      gc: () => server.call('gc'),
+      beforeMeasure,
       runId: `capacity${step}`,
     });
     const ok = carried(r, settings.capacityP99Ms);
@@ -423,7 +431,9 @@ async function benchOurs(rate: number): Promise<{
       if (settings.trace) trace = await server.call('trace');
       stored = await server.call<Record<string, number>>('countMessages', { channelId, prefix: 'bench:' });
       // After the common-rate run and its counts: the last step overloads the server.
-      if (settings.capacity) capacity = await findCapacity('our API', server, chats);
+      // Each step starts from a settled database, as the common-rate run did: the run before it
+      // (past our capacity so far) leaves thousands of fresh rows and dirty pages behind.
+      if (settings.capacity) capacity = await findCapacity('our API', server, chats, async () => databaseUrl && settleDatabase(databaseUrl));
     } catch (error) {
       loadError = (error as Error).message;
       log(`  load phase failed: ${loadError}`);
