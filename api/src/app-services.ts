@@ -87,7 +87,7 @@ export function createAppServices(database: Database, config: AppConfig, metrics
     onMessageStored: (event) => metrics.messagesStored.inc({ author: event.message?.authorKind ?? 'unknown' }),
   });
   const chats = createChatService({ prisma, events, bus, rateLimiter, auth, limits: config.chat });
-  const queue = createQueueService({ prisma, events, bus, chats });
+  const queue = createQueueService({ prisma, sql, events, bus, chats });
   const contacts = createContactService({ prisma, events, chats });
   return {
     prisma,

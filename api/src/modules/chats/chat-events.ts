@@ -231,7 +231,7 @@ export function createChatEventLog({ prisma, sql, bus, onMessageStored = () => {
 export type ChatEventLog = ReturnType<typeof createChatEventLog>;
 
 /** The stored payload leaves out what the row's columns already hold. */
-function storedPayload(draft: ChatEventDraft): unknown {
+export function storedPayload(draft: ChatEventDraft): unknown {
   const { message, ...rest } = draft;
   if (!message) return rest;
   const { cursor: _cursor, sessionId: _sessionId, ...storedMessage } = message;
@@ -239,7 +239,7 @@ function storedPayload(draft: ChatEventDraft): unknown {
 }
 
 /** Message events carry their message's cursor, which is the event's own. */
-function withCursor(event: ChatEventDto): ChatEventDto {
+export function withCursor(event: ChatEventDto): ChatEventDto {
   if (event.message) event.message = { ...event.message, sessionId: event.sessionId, cursor: event.cursor! } as MessageDto;
   return event;
 }

@@ -5,8 +5,10 @@ import type { Agent, ChatSession, Prisma, PrismaClient } from '../../generated/p
 import { conflict, forbidden, notFound } from '../../platform/errors';
 import type { EventBus } from '../../platform/pubsub';
 import { isUuid } from '../../platform/ids';
-import { participantDto, type ChatEventDto } from './chat-dto';
+import type { ChatEventDto } from './chat-dto';
 import type { ChatEventLog } from './chat-events';
+import { claimInOneStatement } from './queue-claim';
+import type { RawSql } from '../../platform/db/client';
 import type { ChatService } from './chats.service';
 import type { AgentSignal, ChannelSignal } from '../../platform/pubsub';
 
@@ -27,23 +29,26 @@ export interface QueueStatus {
   averageWaitSeconds: number | null;
 }
 
+const DEACTIVATED = 'Your account has been deactivated.';
+
 /**
  * Inside a transaction that gives `agentId` a chat: waits for a deactivation of that agent in
  * progress, and refuses once it has committed, so no chat lands on an account being deactivated.
  */
 export async function lockActiveAgent(tx: Prisma.TransactionClient, agentId: string) {
   const [row] = await tx.$queryRaw<{ active: boolean }[]>`SELECT active FROM "Agent" WHERE id = ${agentId}::uuid FOR SHARE`;
-  if (!row?.active) throw forbidden('Your account has been deactivated.');
+  if (!row?.active) throw forbidden(DEACTIVATED);
 }
 
 export interface QueueServiceDeps {
   prisma: PrismaClient;
+  sql: RawSql;
   events: ChatEventLog;
   bus: EventBus;
   chats: ChatService;
 }
 
-export function createQueueService({ prisma, events, bus, chats }: QueueServiceDeps) {
+export function createQueueService({ prisma, sql, events, bus, chats }: QueueServiceDeps) {
   /** Channels where the agent may take chats, narrowed to `channelIds` when given. */
   async function respondableChannels(agent: Agent, channelIds?: readonly string[] | null): Promise<string[]> {
     const memberships = await prisma.channelMember.findMany({ where: { agentId: agent.id, canRespond: true }, select: { channelId: true } });
@@ -77,55 +82,25 @@ export function createQueueService({ prisma, events, bus, chats }: QueueServiceD
     return [...new Set(channelIds)];
   }
 
-  /** Inside the claim's transaction: the agent joins and the visitor gets the welcome message. */
-  async function join(tx: Prisma.TransactionClient, session: ChatSession, agent: Agent): Promise<ChatEventDto[]> {
-    const channel = await tx.channel.findUniqueOrThrow({ where: { id: session.channelId } });
-    const shown = participantDto(agent, channel.showAgentPhoto);
-    return [
-      await events.append(tx, session.id, { type: 'AGENT_JOINED', audience: 'ALL', agent: shown }),
-      await events.append(tx, session.id, { type: 'STATUS_CHANGED', audience: 'ALL', status: 'ACTIVE', agent: shown }),
-      await chats.appendMessage(tx, session, {
-        authorKind: 'SYSTEM',
-        systemType: 'WELCOME',
-        body: channel.welcomeMessage,
-        clientMessageId: null,
-        agent,
-        showPhoto: channel.showAgentPhoto,
-      }),
-    ];
-  }
-
-  async function finishClaim(claimed: { session: ChatSession; published: ChatEventDto[] } | null) {
-    if (!claimed) return null;
+  function finishClaim(claimed: { session: ChatSession; published: ChatEventDto[] }) {
     chats.announce(claimed.session, claimed.published);
     bus.publish('channel', claimed.session.channelId, { reason: 'queue', sessionId: claimed.session.id } satisfies ChannelSignal);
     return claimed.session;
   }
 
   /**
-   * Claims the oldest waiting chat in the agent's channels. Atomic under any concurrency:
-   * `FOR UPDATE SKIP LOCKED` hands each row to exactly one claimer, and others move on to the next.
+   * Claims the oldest waiting chat in the agent's channels, in one statement (queue-claim.ts).
+   * Atomic under any concurrency: `FOR UPDATE SKIP LOCKED` hands each row to exactly one
+   * claimer, and others move on to the next.
    */
   async function claimNext(agent: Agent, channelIds?: readonly string[] | null): Promise<ChatSession | null> {
-    const channels = await respondableChannels(agent, channelIds);
-    if (channels.length === 0) return null;
-    const claimed = await prisma.$transaction(async (tx) => {
-      await lockActiveAgent(tx, agent.id);
-      const rows = await tx.$queryRaw<{ id: string }[]>`
-        UPDATE "ChatSession" SET status = 'ACTIVE', "agentId" = ${agent.id}::uuid, "startedAt" = now()
-        WHERE id = (
-          SELECT id FROM "ChatSession"
-          WHERE status = 'QUEUED' AND "channelId" = ANY(${channels}::uuid[])
-          ORDER BY "queuedAt", id
-          LIMIT 1
-          FOR UPDATE SKIP LOCKED
-        )
-        RETURNING id`;
-      if (rows.length === 0) return null;
-      const session = await tx.chatSession.findUniqueOrThrow({ where: { id: rows[0]!.id } });
-      return { published: await join(tx, session, agent), session: await tx.chatSession.findUniqueOrThrow({ where: { id: session.id } }) };
-    });
-    return finishClaim(claimed);
+    // A non-UUID cannot be a channel the agent responds in, and must not reach the uuid[] cast.
+    const malformed = channelIds?.find((id) => !isUuid(id));
+    if (malformed !== undefined) throw forbidden(`You cannot respond in channel ${malformed}.`);
+    const outcome = await claimInOneStatement(sql, agent, { channelIds: channelIds ?? null });
+    if (outcome.kind === 'refused') throw forbidden(`You cannot respond in channel ${outcome.channelId}.`);
+    if (outcome.kind === 'deactivated') throw forbidden(DEACTIVATED);
+    return outcome.kind === 'claimed' ? finishClaim(outcome) : null;
   }
 
   /** Claims one specific waiting chat; CONFLICT when another agent got it first. */
@@ -135,19 +110,13 @@ export function createQueueService({ prisma, events, bus, chats }: QueueServiceD
     const membership = await prisma.channelMember.findUnique({ where: { channelId_agentId: { channelId: session.channelId, agentId: agent.id } } });
     if (!membership) throw notFound('ChatSession', sessionId);
     if (!membership.canRespond) throw forbidden('You cannot respond in this channel.');
-    const claimed = await prisma.$transaction(async (tx) => {
-      await lockActiveAgent(tx, agent.id);
-      const taken = await tx.chatSession.updateMany({
-        where: { id: session.id, status: 'QUEUED' },
-        data: { status: 'ACTIVE', agentId: agent.id, startedAt: new Date() },
-      });
-      if (taken.count === 0) return null;
-      return { published: await join(tx, session, agent), session: await tx.chatSession.findUniqueOrThrow({ where: { id: session.id } }) };
-    });
-    const result = await finishClaim(claimed);
-    if (!result)
+    const outcome = await claimInOneStatement(sql, agent, { channelIds: [session.channelId], sessionId: session.id });
+    // Refused: the membership was withdrawn since it was read above.
+    if (outcome.kind === 'refused') throw forbidden('You cannot respond in this channel.');
+    if (outcome.kind === 'deactivated') throw forbidden(DEACTIVATED);
+    if (outcome.kind === 'none')
       throw conflict(session.agentId === agent.id ? 'You already have this chat.' : 'This chat is no longer waiting: another agent took it or it ended.');
-    return result;
+    return finishClaim(outcome);
   }
 
   async function averageWaitSeconds(channelIds: readonly string[]): Promise<number | null> {
