@@ -18,7 +18,11 @@ async function statementsSoFar(): Promise<number> {
 describe('a queue claim', () => {
   for (const showAgentPhoto of [true, false]) {
     it(`stores AGENT_JOINED, STATUS_CHANGED and the WELCOME message at the next cursors, and publishes exactly what it stored (showAgentPhoto ${showAgentPhoto})`, async () => {
-      const { channel, agents } = await channelWithAgents(app, { alice: { canRespond: true } }, { welcomeMessage: 'Hello from "Alice" \\ support', showAgentPhoto });
+      const { channel, agents } = await channelWithAgents(
+        app,
+        { alice: { canRespond: true } },
+        { welcomeMessage: 'Hello from "Alice" \\ support', showAgentPhoto },
+      );
       const agent = await app.services.prisma.agent.update({
         where: { id: agents.alice!.agent.id },
         data: { nickname: 'Ali', photoUrl: 'https://example.com/ali.png' },
@@ -36,7 +40,13 @@ describe('a queue claim', () => {
       const shown = { id: agent.id, displayName: 'Ali', photoUrl: showAgentPhoto ? 'https://example.com/ali.png' : null };
       const rows = await app.services.prisma.chatEvent.findMany({ where: { sessionId, seq: { gt: before.lastEventSeq } }, orderBy: { seq: 'asc' } });
       const [welcome] = await app.services.prisma.message.findMany({ where: { sessionId, systemType: 'WELCOME' } });
-      expect(welcome).toMatchObject({ seq: before.lastEventSeq + 3, authorKind: 'SYSTEM', agentId: agent.id, body: channel.welcomeMessage, clientMessageId: null });
+      expect(welcome).toMatchObject({
+        seq: before.lastEventSeq + 3,
+        authorKind: 'SYSTEM',
+        agentId: agent.id,
+        body: channel.welcomeMessage,
+        clientMessageId: null,
+      });
       expect(rows.map(({ seq, type, payload }) => ({ seq, type, payload }))).toEqual([
         { seq: before.lastEventSeq + 1, type: 'AGENT_JOINED', payload: { type: 'AGENT_JOINED', audience: 'ALL', agent: shown } },
         { seq: before.lastEventSeq + 2, type: 'STATUS_CHANGED', payload: { type: 'STATUS_CHANGED', audience: 'ALL', status: 'ACTIVE', agent: shown } },
