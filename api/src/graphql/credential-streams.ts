@@ -43,7 +43,8 @@ function endWhenRevoked(source: AsyncIterator<ExecutionResult>, revoked: Promise
   let revokedMessage: string | null = null;
   // Settles the next() that is waiting when the revocation comes.
   let interrupt: (() => void) | null = null;
-  revoked.then((message) => {
+  // `revoked` only ever resolves.
+  void revoked.then((message) => {
     revokedMessage = message;
     interrupt?.();
   });

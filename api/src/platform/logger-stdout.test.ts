@@ -40,6 +40,11 @@ describe('the stdout logger', () => {
 
   it('writes every line before process.exit', async () => {
     const out = await child(`for (let i = 0; i < 3; i++) logger.info('line ' + i); process.exit(0);`, 'exit');
-    expect(out.trim().split('\n').map((line) => JSON.parse(line).msg)).toEqual(['line 0', 'line 1', 'line 2']);
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).msg),
+    ).toEqual(['line 0', 'line 1', 'line 2']);
   });
 });
