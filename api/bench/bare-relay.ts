@@ -10,6 +10,7 @@ import { createPubSub, createSchema, createYoga } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { announceReady, serveParent } from './child';
+import { cpuProfilerHandlers } from './cpu-profiler';
 
 type Message = { id: string; sessionId: string; cursor: number; authorKind: string; body: string; clientMessageId: string; createdAt: string };
 type ChatEvent = { cursor: number; type: string; sessionId: string; createdAt: string; message: Message };
@@ -86,7 +87,8 @@ const disposable = useServer(
   wss,
 );
 
-serveParent({}, async () => {
+// Only the BENCH_PROFILE=1 hook; the relay itself stays the framework's defaults.
+serveParent(cpuProfilerHandlers(), async () => {
   for (const client of wss.clients) client.close(1001, 'Server shutting down');
   await disposable.dispose();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -6,7 +6,7 @@
 // Knobs (env): BENCH_ENGINE=postgresql|pglite, BENCH_CHATS, BENCH_RATE, BENCH_SECONDS,
 // BENCH_DRAIN_SECONDS, BENCH_CAPACITY=0 (skip the capacity search), BENCH_CAPACITY_START,
 // BENCH_CAPACITY_MAX, BENCH_CAPACITY_P99_MS, BENCH_STEP_SECONDS, BENCH_STEP_DRAIN_SECONDS, BENCH_QUEUE_AGENTS, BENCH_QUEUE_CHATS, BENCH_POSTGRES_URL,
-// BENCH_SKIP=bare,ours,queue, BENCH_PROFILE=1 (V8 CPU profile of our server),
+// BENCH_SKIP=bare,ours,queue, BENCH_PROFILE=1 (V8 CPU profiles of both servers),
 // BENCH_TRACE=1 (SQL statements per sendMessage), BENCH_JSON=<file>, BENCH_VERBOSE=1;
 // experiments, off by default: BENCH_PG_POOL_MAX=<n>.
 import { randomBytes } from 'node:crypto';
@@ -354,8 +354,17 @@ async function benchBare(): Promise<{ load: LoadResult; capacity: CapacityResult
         cpuMs: bare.cpuMs,
         gc: () => bare.call('gc'),
         log,
+        beforeMeasure: async () => {
+          if (settings.profile) await bare.call('profileStart');
+        },
       })),
     };
+    if (settings.profile) {
+      const profileDir = path.join(benchDir, 'profiles');
+      mkdirSync(profileDir, { recursive: true });
+      const file = await bare.call<string>('profileStop', { file: path.join(profileDir, `bare-relay-${Date.now()}.cpuprofile`) });
+      log(`  CPU profile of the measured phase: ${file} (summarise: npx tsx bench/profile-summary.ts <file>)`);
+    }
     return { load, capacity, commonRate };
   } finally {
     await bare.stop();

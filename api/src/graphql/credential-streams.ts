@@ -33,27 +33,46 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
-/** The source's results until `revoked` settles; then one UNAUTHENTICATED result, and the end (releasing the source). */
+/**
+ * The source's results until `revoked` settles; then one UNAUTHENTICATED result, and the end (releasing the source).
+ * Not Promise.race(source.next(), revoked): each race adds a reaction to `revoked`, which stays
+ * pending for the stream's life, so every event would leave one behind.
+ */
 function endWhenRevoked(source: AsyncIterator<ExecutionResult>, revoked: Promise<string>, unwatch: () => void): AsyncIterableIterator<ExecutionResult> {
   let done = false;
+  let revokedMessage: string | null = null;
+  // Settles the next() that is waiting when the revocation comes.
+  let interrupt: (() => void) | null = null;
+  // `revoked` only ever resolves.
+  void revoked.then((message) => {
+    revokedMessage = message;
+    interrupt?.();
+  });
   const finish = () => {
     done = true;
     unwatch();
   };
   const doneResult = { done: true, value: undefined } as IteratorReturnResult<undefined>;
+  const endRevoked = (message: string): IteratorResult<ExecutionResult> => {
+    finish();
+    // The stream's own iterators abort a pending next() on return(), so nothing is left listening.
+    Promise.resolve(source.return?.()).catch(() => {});
+    return { done: false, value: { errors: [unauthenticated(message)] } };
+  };
   return {
     async next() {
       if (done) return doneResult;
-      const outcome = await Promise.race([source.next().then((step) => ({ step })), revoked.then((message) => ({ message }))]);
+      if (revokedMessage !== null) return endRevoked(revokedMessage);
+      const step = await new Promise<IteratorResult<ExecutionResult> | null>((resolve, reject) => {
+        interrupt = () => resolve(null);
+        source.next().then(resolve, reject);
+      }).finally(() => {
+        interrupt = null;
+      });
       if (done) return doneResult;
-      if ('step' in outcome) {
-        if (outcome.step.done) finish();
-        return outcome.step;
-      }
-      finish();
-      // The stream's own iterators abort a pending next() on return(), so nothing is left listening.
-      Promise.resolve(source.return?.()).catch(() => {});
-      return { done: false, value: { errors: [unauthenticated(outcome.message)] } };
+      if (step === null) return endRevoked(revokedMessage!);
+      if (step.done) finish();
+      return step;
     },
     async return(value?: unknown) {
       finish();

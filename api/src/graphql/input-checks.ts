@@ -73,18 +73,33 @@ function checkVariable(value: unknown, type: GraphQLInputType, name: string): Ap
   return null;
 }
 
-/**
- * The one check for hostile strings and malformed ids, before any resolver runs, for HTTP and
- * WebSocket alike: every string (inline or in variables) must be well-formed UTF-16 without NUL
- * (PostgreSQL refuses both; VALIDATION naming the argument or input field), and every ID must be
- * a UUID, as all our ids are (see checkScalar for the answer otherwise).
- */
-export function findHostileInput(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): AppError | null {
+/** What one document needs checked per request: its variables, in document order, and the first of its literals that fails. */
+type Step = { variable: string; type: GraphQLInputType | undefined } | { literal: () => AppError | null };
+interface Plan {
+  schema: GraphQLSchema;
+  steps: Step[];
+}
+
+// yoga's parser cache hands every request with the same query text the same document, so the
+// walk over it (a TypeInfo visit, the biggest part of this check) runs once per document.
+const plans = new WeakMap<DocumentNode, Plan>();
+
+function planFor(schema: GraphQLSchema, document: DocumentNode): Plan {
+  const cached = plans.get(document);
+  if (cached?.schema === schema) return cached;
   const typeInfo = new TypeInfo(schema);
   const names: string[] = [];
   let objectFields = 0;
-  let found: AppError | null = null;
+  const steps: Step[] = [];
   const at = () => (names[0] === 'input' ? names.slice(1) : names).join('.') || 'query';
+  // Literals are the same on every request: only the first failing one (and what comes before it) matters.
+  const literal = (typeName: string, value: string) => {
+    const field = at();
+    const nested = objectFields > 0;
+    if (!checkScalar(typeName, value, field, nested)) return undefined;
+    steps.push({ literal: () => checkScalar(typeName, value, field, nested) });
+    return BREAK;
+  };
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
@@ -100,22 +115,35 @@ export function findHostileInput(schema: GraphQLSchema, document: DocumentNode, 
         },
       },
       VariableDefinition(node) {
-        const type = typeFromAST(schema, node.type) as GraphQLInputType | undefined;
-        const value = variables?.[node.variable.name.value];
-        found = type && value !== undefined ? checkVariable(value, type, node.variable.name.value) : null;
-        if (found) return BREAK;
+        steps.push({ variable: node.variable.name.value, type: typeFromAST(schema, node.type) as GraphQLInputType | undefined });
       },
       StringValue(node) {
         const type = typeInfo.getInputType();
-        found = checkScalar(type ? getNamedType(type).name : 'String', node.value, at(), objectFields > 0);
-        if (found) return BREAK;
+        return literal(type ? getNamedType(type).name : 'String', node.value);
       },
       IntValue(node) {
         const type = typeInfo.getInputType();
-        found = type && getNamedType(type).name === 'ID' ? checkScalar('ID', node.value, at(), objectFields > 0) : null;
-        if (found) return BREAK;
+        return type && getNamedType(type).name === 'ID' ? literal('ID', node.value) : undefined;
       },
     }),
   );
-  return found;
+  const plan = { schema, steps };
+  plans.set(document, plan);
+  return plan;
+}
+
+/**
+ * The one check for hostile strings and malformed ids, before any resolver runs, for HTTP and
+ * WebSocket alike: every string (inline or in variables) must be well-formed UTF-16 without NUL
+ * (PostgreSQL refuses both; VALIDATION naming the argument or input field), and every ID must be
+ * a UUID, as all our ids are (see checkScalar for the answer otherwise).
+ */
+export function findHostileInput(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): AppError | null {
+  for (const step of planFor(schema, document).steps) {
+    if ('literal' in step) return step.literal();
+    const value = variables?.[step.variable];
+    const found = step.type && value !== undefined ? checkVariable(value, step.type, step.variable) : null;
+    if (found) return found;
+  }
+  return null;
 }

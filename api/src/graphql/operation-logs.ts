@@ -6,7 +6,26 @@ import { principalKind, requestIdOf, type Logger } from '../platform/logger';
 
 type LoggedContext = Partial<Context> & { req?: IncomingMessage };
 
-function operationOf(document: DocumentNode, operationName?: string | null) {
+type OperationFields = { operation: string | null; operationType: string | null; rootFields: string[] };
+// Documents come from yoga's parser cache: the same object for the same query text, so this is worked out once per document and name.
+const operationsByDocument = new WeakMap<DocumentNode, Map<string | null | undefined, OperationFields>>();
+
+function operationOf(document: DocumentNode, operationName?: string | null): OperationFields {
+  let byName = operationsByDocument.get(document);
+  if (!byName) {
+    byName = new Map();
+    operationsByDocument.set(document, byName);
+  }
+  let fields = byName.get(operationName);
+  if (!fields) {
+    fields = describeOperation(document, operationName);
+    // A document has one or a few operations; names a client made up are not kept.
+    if (byName.size < 8) byName.set(operationName, fields);
+  }
+  return fields;
+}
+
+function describeOperation(document: DocumentNode, operationName?: string | null): OperationFields {
   const operation = getOperationAST(document, operationName ?? undefined);
   // Anonymous documents are told apart by their top-level fields (names only, never arguments).
   const rootFields = operation?.selectionSet.selections.flatMap((s) => (s.kind === 'Field' ? [s.name.value] : [])).slice(0, 10) ?? [];

@@ -75,9 +75,10 @@ export function createLogger(
       ...options,
       transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } },
     });
-  // Asynchronous: a line costs no write(2) of its own, lines written while one write is in flight go
-  // out together, and pino flushes what is left synchronously when the process exits.
-  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
+  // Asynchronous and buffered: lines go out together, one write(2) per 4 KB or per 250 ms (a write
+  // per line was a visible share of each request's CPU), and pino flushes what is left
+  // synchronously when the process exits.
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 250 }));
 }
 
 /** A logger whose lines go to `config.log`, for an app built without one (tests capture `config.log`). */
