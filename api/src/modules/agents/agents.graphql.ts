@@ -144,8 +144,7 @@ const AgentBadgesRef = builder.objectRef<AgentBadges>('AgentBadges').implement({
 });
 
 export const AgentEventRef = builder.objectRef<AgentEvent>('AgentEvent').implement({
-  description:
-    'What changed for one agent’s console: merge `chats` into the list, refetch what it does not cover (see `chats`), and show the new badges.',
+  description: 'What changed for one agent’s console: merge `chats` into the list, refetch what it does not cover (see `chats`), and show the new badges.',
   fields: (t) => ({
     reasons: t.exposeStringList('reasons', {
       description:
