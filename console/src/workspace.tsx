@@ -55,6 +55,8 @@ export function WorkspaceProvider(props: ParentProps<{ me: Me }>) {
   /** Whether the event's rows (already merged into the cache) cover every chat it names that is in my list. */
   function mergedIntoList(event: AgentEvent) {
     if (!event.chats.length || event.reasons.some((r) => r !== 'chats')) return false;
+    // Files: the list is loaded as before (rare, and the e2e preview of a file row is checked against it).
+    if (event.chats.some((r) => r.lastMessage?.attachments.length)) return false;
     const listed = new Set(myChats().map((c) => c.id));
     const merged = new Set(event.chats.map((r) => r.sessionId));
     return event.sessionIds.every((id) => merged.has(id) && listed.has(id));

@@ -40,7 +40,7 @@ type Row = AgentEvent['chats'][number];
 /** Writes one agentEvents row into its cached ChatSession; a chat the cache does not hold is left to the list refetch. */
 export function mergeChatRow(cache: Cache, row: Row) {
   const entity = { __typename: 'ChatSession', id: row.sessionId } as const;
-  if (cache.resolve(entity, 'id') == null) return;
+  if (cache.resolve(entity, 'id') == null || row.lastMessage?.attachments.length) return;
   const base = { ...entity, lastActivityAt: row.lastActivityAt, unreadCount: row.unreadCount };
   if (!row.lastMessage) {
     cache.writeFragment(RowReadFields, base);
