@@ -1,7 +1,9 @@
 import { backoffMs } from '@livechat/chat-client/backoff';
 import { authorizationHeader, CSRF_HEADERS } from '@livechat/chat-client/request-headers';
 import { createChatSocket, toWebSocketUrl, WS_TOO_MANY_REQUESTS, WS_UNAUTHENTICATED } from '@livechat/chat-client/socket';
-import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from '@urql/core';
+import { Client, fetchExchange, mapExchange, subscriptionExchange } from '@urql/core';
+import { cacheExchange } from '@urql/exchange-graphcache';
+import { cacheOptions } from './chats/chat-list-cache';
 import type { Client as WsClient } from 'graphql-ws';
 
 /** `limited`: the server closed the socket for too many requests; it reconnects after a longer wait. */
@@ -89,7 +91,8 @@ export function createGraphqlConnection(options: GraphqlClientOptions): GraphqlC
   const client = new Client({
     url: urls.http,
     exchanges: [
-      cacheExchange,
+      // Normalised: agentEvents' chat rows update the cached list in place (chats/chat-list-cache.ts).
+      cacheExchange(cacheOptions),
       mapExchange({
         onResult(result) {
           // A wrong password at login is UNAUTHENTICATED too; only a refused token ends the session.

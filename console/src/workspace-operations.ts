@@ -55,6 +55,24 @@ export const AgentEventsSubscription = graphql(`
         unread
         transfersToMe
       }
+      chats {
+        sessionId
+        lastEventCursor
+        lastActivityAt
+        lastMessageAt
+        lastMessageAuthor
+        unreadCount
+        agentReadCursor
+        lastMessage {
+          id
+          body
+          authorKind
+          systemType
+          attachments {
+            fileName
+          }
+        }
+      }
     }
   }
 `);
@@ -79,6 +97,6 @@ export interface Workspace {
   myChatsLoaded: Accessor<boolean>;
   myChatsError: Accessor<string | null>;
   refreshMyChats(): Promise<void>;
-  /** Called for every agentEvents payload (after the chat list refresh it triggers). */
+  /** Called for every agentEvents payload (after the chat list refresh it triggers, if any). */
   onAgentEvent(listener: (event: AgentEvent) => void): void;
 }

@@ -1,14 +1,15 @@
 import { createContext, createSignal, onCleanup, useContext, type ParentProps } from 'solid-js';
 import { errorMessage } from './api';
 import { useRuntime } from './runtime';
-import { followAgentEvents, loadMe, loadMyChats } from './workspace-data';
+import { followAgentEvents, loadMe, loadMyChats, watchMyChats } from './workspace-data';
 import type { AgentEvent, Badges, ChatListItem, Me, Workspace } from './workspace-operations';
 
 const WorkspaceContext = createContext<Workspace>();
 
 /**
- * The signed-in agent's live state, shared by every tab: who I am, the badges, and my chat list,
- * refreshed whenever agentEvents says something changed (no polling).
+ * The signed-in agent's live state, shared by every tab: who I am, the badges, and my chat list.
+ * agentEvents' rows (messages, read receipts) are merged into the cached list; the list is
+ * loaded again only for what they do not cover: other changes, and resync after a gap (no polling).
  */
 export function WorkspaceProvider(props: ParentProps<{ me: Me }>) {
   const { client } = useRuntime();
@@ -34,6 +35,7 @@ export function WorkspaceProvider(props: ParentProps<{ me: Me }>) {
         try {
           setMyChats(await loadMyChats(client));
           setMyChatsError(null);
+          watchCachedList();
         } catch (error) {
           setMyChatsError(errorMessage(error));
         }
@@ -43,6 +45,23 @@ export function WorkspaceProvider(props: ParentProps<{ me: Me }>) {
     return refreshing;
   }
 
+  // Started once the cache holds the list, so watching it never sends a request of its own.
+  let stopWatching: (() => void) | null = null;
+  function watchCachedList() {
+    stopWatching ??= watchMyChats(client, setMyChats);
+  }
+  onCleanup(() => stopWatching?.());
+
+  /** Whether the event's rows (already merged into the cache) cover every chat it names that is in my list. */
+  function mergedIntoList(event: AgentEvent) {
+    if (!event.chats.length || event.reasons.some((r) => r !== 'chats')) return false;
+    // Files: the list is loaded as before (rare, and the e2e preview of a file row is checked against it).
+    if (event.chats.some((r) => r.lastMessage?.attachments.length)) return false;
+    const listed = new Set(myChats().map((c) => c.id));
+    const merged = new Set(event.chats.map((r) => r.sessionId));
+    return event.sessionIds.every((id) => merged.has(id) && listed.has(id));
+  }
+
   const stopAgentEvents = followAgentEvents(client, {
     error: (caught) => setMyChatsError(errorMessage(caught)),
     event(event) {
@@ -50,7 +69,7 @@ export function WorkspaceProvider(props: ParentProps<{ me: Me }>) {
       // My memberships and my channels' settings (names, wait-warning thresholds) come with `me`.
       if (event.reasons.some((r) => r === 'channels' || r === 'settings')) void refreshMe();
       // The queue, presence and other members of a channel do not change my own chat list.
-      const needsList = event.reasons.some((r) => r !== 'queue' && r !== 'presence' && r !== 'members');
+      const needsList = event.reasons.some((r) => r !== 'queue' && r !== 'presence' && r !== 'members') && !mergedIntoList(event);
       const refreshed = needsList || !myChatsLoaded() ? refreshMyChats() : Promise.resolve();
       void refreshed.then(() => {
         for (const listener of listeners) listener(event);

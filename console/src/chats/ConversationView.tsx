@@ -122,7 +122,6 @@ export function ConversationView(props: ConversationViewProps) {
     sessionId: props.sessionId,
     conversation,
     handling: () => mode() === 'handling',
-    onRead: () => void workspace.refreshMyChats(),
   });
 
   // ── Older pages ─────────────────────────────────────────────────────────

@@ -30,13 +30,7 @@ export function createTypingSignal(client: Client, sessionId: string) {
 }
 
 /** Marks the newest message read while this agent handles the chat and the page is visible. */
-export function markReadWhileShown(options: {
-  client: Client;
-  sessionId: string;
-  conversation: ConversationState;
-  handling: Accessor<boolean>;
-  onRead(): void;
-}) {
+export function markReadWhileShown(options: { client: Client; sessionId: string; conversation: ConversationState; handling: Accessor<boolean> }) {
   const { state } = options.conversation;
   const [pageVisible, setPageVisible] = createSignal(document.visibilityState !== 'hidden');
   const onVisibility = () => setPageVisible(document.visibilityState !== 'hidden');
@@ -51,8 +45,8 @@ export function markReadWhileShown(options: {
     readInFlight = newest;
     markRead(options.client, options.sessionId, newest)
       .then(() => {
+        // The list's unread count follows from agentEvents' row for this chat, not a list refresh.
         options.conversation.markReadLocally(newest);
-        options.onRead();
       })
       .catch(() => {
         readInFlight = 0;

@@ -4,6 +4,7 @@ import type { Principal } from '../../platform/principal';
 import { AgentRole, Presence } from '../../generated/prisma/enums';
 import { signalStream, type BusRoute } from '../../platform/live-signals';
 import type { AgentBadges } from './agents.service';
+import { createAgentChatState, type AgentChatRow, type AgentChatSignal } from './agent-chat-state';
 
 export const AgentRoleEnum = builder.enumType(AgentRole, {
   name: 'AgentRole',
@@ -123,11 +124,13 @@ builder.mutationFields((t) => ({
   }),
 }));
 
-interface AgentEvent {
+export interface AgentEvent {
   reasons: string[];
   sessionIds: string[];
   transferIds: string[];
   badges: AgentBadges;
+  /** The changed rows of the agent's chat list that the feed could compute from memory. */
+  chats: AgentChatRow[];
 }
 
 const AgentBadgesRef = builder.objectRef<AgentBadges>('AgentBadges').implement({
@@ -140,8 +143,8 @@ const AgentBadgesRef = builder.objectRef<AgentBadges>('AgentBadges').implement({
   }),
 });
 
-const AgentEventRef = builder.objectRef<AgentEvent>('AgentEvent').implement({
-  description: 'What changed for one agent’s console: refetch the named chats and queue, and show the new badges.',
+export const AgentEventRef = builder.objectRef<AgentEvent>('AgentEvent').implement({
+  description: 'What changed for one agent’s console: merge `chats` into the list, refetch what it does not cover (see `chats`), and show the new badges.',
   fields: (t) => ({
     reasons: t.exposeStringList('reasons', {
       description:
@@ -178,8 +181,11 @@ builder.subscriptionField('agentEvents', (t) =>
       const readChannels = () => Promise.all([ctx.services.queue.respondableChannels(agent), ctx.services.queue.watchedChannels(agent)]);
       // The badge counts where they can respond; "queue" events also come from channels where they only get notifications or manage.
       let [respondable, watched] = await readChannels();
+      let badges: AgentBadges | null = null;
       const routes = (): BusRoute[] => [['agent', agent.id], ...watched.map((id) => ['channel', id] as const)];
-      return signalStream<{ reason: string; sessionId?: string; transferId?: string }, AgentEvent>(ctx.services.bus, {
+      // The chats this agent handles, kept in memory: a message or read receipt in one of them costs no query.
+      const handledChats = createAgentChatState();
+      return signalStream<AgentChatSignal, AgentEvent>(ctx.services.bus, {
         routes: routes(),
         reroute: {
           when: (signal) => signal.reason === 'channels',
@@ -188,16 +194,27 @@ builder.subscriptionField('agentEvents', (t) =>
             return routes();
           },
         },
+        // 'sessions' on a channel route is for dashboards: this agent's own chats are signalled on their agent route.
+        accepts: (topic, signal) => !(topic === 'channel' && (signal.reason as string) === 'sessions'),
         coalesceMs: 200,
         emitInitial: true,
         compute: async (signals) => {
-          const badges = await ctx.services.agents.badges(agent, respondable);
+          let chats: AgentChatRow[] = [];
+          if (badges && handledChats.canApply(signals)) {
+            chats = handledChats.apply(signals);
+            badges = { ...badges, unread: handledChats.unreadTotal() };
+          } else {
+            const read = await ctx.services.agents.badgesAndHandledChats(agent, respondable);
+            handledChats.reset(read.handled);
+            badges = read.badges;
+          }
           const unique = (values: (string | undefined)[]) => [...new Set(values.filter((v): v is string => !!v))];
           return {
             reasons: signals.length ? unique(signals.map((s) => s.reason)) : ['initial'],
             sessionIds: unique(signals.map((s) => s.sessionId)),
             transferIds: unique(signals.map((s) => s.transferId)),
             badges,
+            chats,
           };
         },
       });

@@ -6,6 +6,7 @@ import type { AgentSignal, ChannelSignal, EventBus } from '../../platform/pubsub
 import { conflict, notFound, prismaFailure, validation } from '../../platform/errors';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword } from '../../platform/passwords';
 import { announceRevocation } from '../../platform/revocations';
+import type { HandledChat } from './agent-chat-state';
 import { cleanEmail, cleanHttpUrl, cleanOptionalText, cleanText } from '../../platform/validate';
 
 export interface NewAgentInput {
@@ -148,17 +149,23 @@ export function createAgentService({ prisma, bus, queue }: AgentServiceDeps) {
 
   /** Badge counts now: chats waiting where the agent can respond (`respondableChannelIds`), their chats, unread visitor messages and transfers offered to them. */
   async function badges(agent: Agent, respondableChannelIds: readonly string[]): Promise<AgentBadges> {
-    const [incoming, myChats, unread, transfersToMe] = await Promise.all([
+    return (await badgesAndHandledChats(agent, respondableChannelIds)).badges;
+  }
+
+  /** The badges, and the active chats the agent handles with their unread visitor message cursors (what the unread badge counts). */
+  async function badgesAndHandledChats(agent: Agent, respondableChannelIds: readonly string[]): Promise<{ badges: AgentBadges; handled: HandledChat[] }> {
+    const [incoming, handled, transfersToMe] = await Promise.all([
       prisma.chatSession.count({ where: { status: 'QUEUED', channelId: { in: [...respondableChannelIds] } } }),
-      prisma.chatSession.count({ where: { status: 'ACTIVE', agentId: agent.id } }),
-      prisma.$queryRaw<{ n: bigint }[]>`
-        SELECT count(*) AS n FROM "Message" m JOIN "ChatSession" s ON s.id = m."sessionId"
-        WHERE s."agentId" = ${agent.id}::uuid AND s.status = 'ACTIVE' AND m."authorKind" = 'VISITOR' AND m.seq > s."agentReadSeq"`.then((r) =>
-        Number(r[0]?.n ?? 0),
-      ),
+      prisma.$queryRaw<{ sessionId: string; agentReadSeq: number; unreadCursors: number[] }[]>`
+        SELECT s.id AS "sessionId", s."agentReadSeq", array_remove(array_agg(m.seq), NULL) AS "unreadCursors"
+        FROM "ChatSession" s
+        LEFT JOIN "Message" m ON m."sessionId" = s.id AND m."authorKind" = 'VISITOR' AND m.seq > s."agentReadSeq"
+        WHERE s."agentId" = ${agent.id}::uuid AND s.status = 'ACTIVE'
+        GROUP BY s.id`,
       prisma.transfer.count({ where: { toAgentId: agent.id, status: 'PENDING' } }),
     ]);
-    return { incoming, myChats, unread, transfersToMe };
+    const unread = handled.reduce((sum, chat) => sum + chat.unreadCursors.length, 0);
+    return { badges: { incoming, myChats: handled.length, unread, transfersToMe }, handled };
   }
 
   /** Every agent account, by name: the `agents` list. */
@@ -166,7 +173,7 @@ export function createAgentService({ prisma, bus, queue }: AgentServiceDeps) {
     return { orderBy: { name: 'asc' } } satisfies Prisma.AgentFindManyArgs;
   }
 
-  return { create, update, setPresence, badges, agentListArgs };
+  return { create, update, setPresence, badges, badgesAndHandledChats, agentListArgs };
 }
 
 export type AgentService = ReturnType<typeof createAgentService>;

@@ -7,6 +7,8 @@ import type { ChatEventDto, ChatEventKind, MessageDto, ParticipantDto } from './
 import { filterAsync } from '../../platform/async-iterators';
 import type { VisitorInChannel } from './visitor-identity';
 import { chatRating, chatRatingComment } from './chats.service';
+import { AgentEventRef } from '../agents/agents.graphql';
+import type { AgentChatRow } from '../agents/agent-chat-state';
 
 export const SessionStatusEnum = builder.enumType(SessionStatus, {
   name: 'SessionStatus',
@@ -415,4 +417,43 @@ builder.queryField('chatSessions', (t) =>
     { name: 'ChatSessionConnection', description: 'A page of chat sessions.' },
     { name: 'ChatSessionEdge', description: 'A chat session in a page.' },
   ),
+);
+
+const AgentChatChangeRef = builder.objectRef<AgentChatRow>('AgentChatChange').implement({
+  description:
+    'What a message or read receipt changed in one row of the agent’s chat list (`myChats`), computed without a database read: merge it into the `ChatSession` with this id.',
+  fields: (t) => ({
+    sessionId: t.exposeID('sessionId', { description: 'The chat (`ChatSession.id`).' }),
+    lastEventCursor: t.exposeInt('lastEventCursor', { description: 'The newest event the change includes (`ChatSession.lastEventSeq`).' }),
+    lastActivityAt: t.field({ type: 'DateTime', description: 'The chat’s `lastActivityAt` now.', resolve: (row) => row.lastActivityAt }),
+    lastMessageAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'The chat’s `lastMessageAt` now; null when no visitor or agent message came with the change.',
+      resolve: (row) => row.lastMessageAt,
+    }),
+    lastMessageAuthor: t.field({
+      type: MessageAuthorEnum,
+      nullable: true,
+      description: 'The chat’s `lastMessageAuthor` now; null when no visitor or agent message came with the change.',
+      resolve: (row) => row.lastMessageAuthor,
+    }),
+    lastMessage: t.field({
+      type: MessageRef,
+      nullable: true,
+      description: 'The chat’s newest message now (`messages(last: 1)`); null when the change brought no message.',
+      resolve: (row) => row.lastMessage as MessageDto | null,
+    }),
+    unreadCount: t.exposeInt('unreadCount', { description: 'The chat’s `unreadCount` for you, its handling agent, now.' }),
+    agentReadCursor: t.exposeInt('agentReadCursor', { description: 'The chat’s `agentReadCursor` now.' }),
+  }),
+});
+
+builder.objectField(AgentEventRef, 'chats', (t) =>
+  t.field({
+    type: [AgentChatChangeRef],
+    description:
+      'The rows of your chat list that changed by messages and read receipts, ready to merge. A chat in `sessionIds` without a row here changed in another way: refetch it (or the list).',
+    resolve: (event) => event.chats,
+  }),
 );

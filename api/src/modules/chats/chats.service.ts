@@ -6,7 +6,8 @@ import type { ChatLimits } from '../../platform/config';
 import type { Principal } from '../../platform/principal';
 import { AppError, conflict, forbidden, notFound, prismaFailure, validation } from '../../platform/errors';
 import type { Agent, ChatSession, Prisma, PrismaClient, Visitor } from '../../generated/prisma/client';
-import type { AgentSignal, ChannelSignal, EventBus } from '../../platform/pubsub';
+import type { ChannelSignal, EventBus } from '../../platform/pubsub';
+import type { AgentChatSignal, ChatChange } from '../agents/agent-chat-state';
 import type { AuthService } from '../identity/auth.service';
 import { archivedChannelError, channelAvailability } from '../channels/availability';
 import { agentSessionRole, findReadableSession } from './chat-access';
@@ -45,6 +46,37 @@ export function cleanMessageBody(body: string, field = 'body'): string {
   if (cleaned === '') throw validation(field, 'must not be empty');
   if (cleaned.length > MAX_MESSAGE_LENGTH) throw validation(field, `must be at most ${MAX_MESSAGE_LENGTH} characters`);
   return cleaned;
+}
+
+/** What messages and read receipts changed in a chat's list row; undefined when any event is of another kind (or a message's files are not in it). */
+export function chatChangeOf(published: readonly ChatEventDto[]): ChatChange | undefined {
+  if (!published.length) return undefined;
+  const change: ChatChange = {
+    lastEventCursor: 0,
+    lastActivityAt: '',
+    lastMessage: null,
+    lastMessageAt: null,
+    lastMessageAuthor: null,
+    visitorMessageCursors: [],
+    agentReadUpTo: null,
+  };
+  for (const event of published) {
+    if (event.cursor == null) return undefined;
+    if (event.type === 'MESSAGE' && event.message?.attachments) {
+      const message = event.message;
+      change.lastMessage = { ...message, cursor: event.cursor };
+      if (message.authorKind !== 'SYSTEM') {
+        change.lastMessageAt = message.createdAt;
+        change.lastMessageAuthor = message.authorKind;
+      }
+      if (message.authorKind === 'VISITOR') change.visitorMessageCursors.push(event.cursor);
+    } else if (event.type === 'READ' && event.read) {
+      if (event.read.by === 'AGENT') change.agentReadUpTo = Math.max(change.agentReadUpTo ?? 0, event.read.upToCursor);
+    } else return undefined;
+    change.lastEventCursor = Math.max(change.lastEventCursor, event.cursor);
+    change.lastActivityAt = event.createdAt;
+  }
+  return change;
 }
 
 /** A new message's DTO before it is stored; the cursor is filled in by the event log. */
@@ -97,8 +129,15 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
   function announce(session: Pick<ChatSession, 'id' | 'channelId' | 'agentId'>, published: ChatEventDto[], extraAgents: (string | null)[] = []) {
     events.publish(published);
     bus.publish('channel', session.channelId, { reason: 'sessions', sessionId: session.id } satisfies ChannelSignal);
+    // The handling agent's console merges a message or read receipt from the signal alone.
+    const change = chatChangeOf(published);
     for (const agentId of new Set([session.agentId, ...extraAgents]))
-      if (agentId) bus.publish('agent', agentId, { reason: 'chats', sessionId: session.id } satisfies AgentSignal);
+      if (agentId)
+        bus.publish('agent', agentId, {
+          reason: 'chats',
+          sessionId: session.id,
+          ...(change && agentId === session.agentId ? { change } : {}),
+        } satisfies AgentChatSignal);
   }
 
   async function startChat(principal: Principal | null, visitorToken: string | null, ip: string, input: StartChatInput) {
