@@ -8,7 +8,10 @@ const reads = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 export function sharedRead<T>(owner: object, selection: unknown, read: () => Promise<T>): Promise<T> {
   let bySelection = reads.get(owner);
-  if (!bySelection) reads.set(owner, (bySelection = new Map()));
+  if (!bySelection) {
+    bySelection = new Map();
+    reads.set(owner, bySelection);
+  }
   const key = JSON.stringify(selection);
   let result = bySelection.get(key) as Promise<T> | undefined;
   if (!result) {
