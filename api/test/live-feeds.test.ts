@@ -190,6 +190,44 @@ describe('dashboardEvents', () => {
     feed.stop();
   });
 
+  it('serves every dashboard of the same channels from one read per change', async () => {
+    const statements = async () =>
+      (await app.services.metrics.dbQueryDuration.get()).values.filter((v) => v.metricName?.endsWith('_count')).reduce((sum, v) => sum + v.value, 0);
+    const names = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'];
+    const { channel, agents } = await channelWithAgents(app, Object.fromEntries(names.map((n) => [n, { canRespond: true }])));
+    const other = await channelWithAgents(app, { elsewhere: { canRespond: true } });
+    const { sessionId } = await startChat(app, channel.id, 'on the dashboards');
+    const open = (token: string, ids: string[]) => subscribe(app.ws(`Bearer ${token}`), DASHBOARD, { ids });
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 700));
+    /** Statements the dashboards make after one change signal in the channel, once each shows it. */
+    async function readsForOneChange(feeds: ReturnType<typeof open>[]) {
+      await Promise.all(feeds.map((f) => f.waitFor(() => true)));
+      await settle(); // past the coalescing window, so every feed is waiting for the next signal
+      const before = await statements();
+      const seen = feeds.map((f) => f.values().length);
+      app.services.bus.publish('channel', channel.id, { reason: 'sessions', sessionId });
+      await Promise.all(feeds.map((f, i) => f.waitFor(() => f.values().length > seen[i]!)));
+      return (await statements()) - before;
+    }
+    const single = [open(agents.a1!.token, [channel.id])];
+    const alone = await readsForOneChange(single);
+    single[0]!.stop();
+    const many = names.map((n) => open(agents[n]!.token, [channel.id]));
+    const outside = open(other.agents.elsewhere!.token, [other.channel.id]);
+    const shared = await readsForOneChange(many);
+    expect(alone).toBeGreaterThan(0);
+    // Unshared, six dashboards made six times the single one's statements.
+    expect(shared).toBeLessThan(2 * alone);
+    for (const feed of many) {
+      const last = feed.values().at(-1)!.dashboardEvents;
+      expect(last.incoming.map((q: any) => q.session.id)).toEqual([sessionId]);
+      expect(last.stats.waiting).toBe(1);
+    }
+    // Another channel's dashboard never gets this one's snapshot.
+    expect(outside.values().every((v: any) => v.dashboardEvents.incoming.length === 0)).toBe(true);
+    for (const feed of [...many, outside]) feed.stop();
+  });
+
   it('covers only the channels asked for', async () => {
     const one = await channelWithAgents(app, { alice: { canRespond: true } });
     const two = await channelWithAgents(app, { bob: { canRespond: true } });

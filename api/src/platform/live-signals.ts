@@ -14,8 +14,12 @@ export interface SignalStreamOptions<S, T> {
   reroute?: { when: (signal: S) => boolean; read: () => Promise<readonly BusRoute[]> };
   /** Drops signals this feed has no use for (a route may carry more than it needs). */
   accepts?: (topic: BusTopic, signal: S) => boolean;
-  /** Recomputes the value to emit from the signals gathered since the last emission. */
-  compute: (signals: S[]) => Promise<T>;
+  /**
+   * Recomputes the value to emit from the signals gathered since the last emission. `receivedAt`
+   * (performance.now()) is when the newest of them arrived, or when the feed started: a value
+   * read after it is fresh enough to emit, so feeds of the same data can share one read.
+   */
+  compute: (signals: S[], receivedAt: number) => Promise<T>;
   /** Signals within this window are merged into one recomputation. */
   coalesceMs: number;
   /** Emit once right away, before any signal. */
@@ -32,6 +36,7 @@ export function signalStream<S, T>(bus: EventBus, options: SignalStreamOptions<S
   return abortable(async function* (signal) {
     let pending: S[] = [];
     let dirty = options.emitInitial;
+    let receivedAt = performance.now();
     let wake: (() => void) | null = null;
     const notify = () => {
       wake?.();
@@ -40,6 +45,7 @@ export function signalStream<S, T>(bus: EventBus, options: SignalStreamOptions<S
     const onSignal = (topic: BusTopic | null, payload: unknown) => {
       if (topic && options.accepts && !options.accepts(topic, payload as S)) return;
       pending.push(payload as S);
+      receivedAt = performance.now();
       dirty = true;
       notify();
     };
@@ -75,7 +81,7 @@ export function signalStream<S, T>(bus: EventBus, options: SignalStreamOptions<S
         // New routes listen before the recomputation reads the database, so nothing falls between.
         if (reroute && signals.some((s) => s === RESYNC_SIGNAL || reroute.when(s))) listenTo(await reroute.read());
         if (signal.aborted) break;
-        yield await options.compute(signals);
+        yield await options.compute(signals, receivedAt);
         if (options.coalesceMs > 0 && !signal.aborted)
           await new Promise<void>((resolve) => {
             const onAbort = () => {

@@ -42,6 +42,35 @@ const APPEND_GUARDED_MESSAGE = {
   SELECT s."lastEventSeq" AS seq, s."channelId", s."agentId", c."showPhoto" FROM s, c`,
 };
 
+// A read receipt in one statement, as the append above: it advances the reader's side, stamps the
+// messages now read and stores the READ event, and writes nothing unless the reader is the chat's
+// visitor or handling agent and the receipt moves their side forward.
+const APPEND_GUARDED_READ = {
+  name: 'append_guarded_read',
+  text: `
+  WITH s AS (
+    UPDATE "ChatSession"
+    SET "lastEventSeq" = "lastEventSeq" + 1, "lastActivityAt" = $2,
+      "visitorReadSeq" = CASE WHEN $3 = 'VISITOR' THEN LEAST($4::int, "lastEventSeq") ELSE "visitorReadSeq" END,
+      "agentReadSeq" = CASE WHEN $3 = 'AGENT' THEN LEAST($4::int, "lastEventSeq") ELSE "agentReadSeq" END
+    WHERE id = $1 AND CASE WHEN $3 = 'VISITOR'
+      THEN "visitorId" = $5 AND "visitorReadSeq" < LEAST($4::int, "lastEventSeq")
+      ELSE "agentId" = $5 AND "agentReadSeq" < LEAST($4::int, "lastEventSeq") END
+    RETURNING id, "lastEventSeq", "channelId", "agentId", LEAST($4::int, "lastEventSeq" - 1) AS "upTo"
+  ), m AS (
+    UPDATE "Message" SET "readAt" = $2
+    FROM s
+    WHERE "Message"."sessionId" = s.id AND "Message".seq <= s."upTo" AND "Message"."readAt" IS NULL
+      AND CASE WHEN $3 = 'VISITOR' THEN "Message"."authorKind" <> 'VISITOR' ELSE "Message"."authorKind" = 'VISITOR' END
+  ), e AS (
+    INSERT INTO "ChatEvent" ("sessionId", seq, type, payload, "createdAt")
+    SELECT s.id, s."lastEventSeq", 'READ',
+      jsonb_build_object('type', 'READ', 'audience', 'ALL', 'read', jsonb_build_object('by', $3::text, 'upToCursor', s."upTo")), $2
+    FROM s
+  )
+  SELECT s."lastEventSeq" AS seq, s."channelId", s."agentId", s."upTo" FROM s`,
+};
+
 const REPLAY_BATCH = 500;
 const MAX_FRUITLESS_CATCH_UPS = 5;
 
@@ -105,6 +134,36 @@ export function createChatEventLog({ prisma, sql, bus, onMessageStored = () => {
       cursor: row.seq,
       createdAt,
     });
+    return { event, session: { id: sessionId, channelId: row.channelId, agentId: row.agentId } };
+  }
+
+  /**
+   * The hot path of markRead: the reader's side moves up to `upToCursor` (at most the newest
+   * event) if `reader` is the chat's visitor or handling agent and it moves forward. Returns null
+   * otherwise; the caller then takes the full path, which says why or that nothing changed.
+   */
+  async function appendGuardedRead(
+    sessionId: string,
+    reader: { side: 'VISITOR' | 'AGENT'; id: string },
+    upToCursor: number,
+  ): Promise<{ event: ChatEventDto; session: Pick<ChatSession, 'id' | 'channelId' | 'agentId'> } | null> {
+    const createdAt = new Date().toISOString();
+    const [row] = await sql.rows<{ seq: number; channelId: string; agentId: string | null; upTo: number }>(APPEND_GUARDED_READ, [
+      sessionId,
+      createdAt,
+      reader.side,
+      upToCursor,
+      reader.id,
+    ]);
+    if (!row) return null;
+    const event: ChatEventDto = {
+      type: 'READ',
+      audience: 'ALL',
+      read: { by: reader.side, upToCursor: Number(row.upTo) },
+      sessionId,
+      cursor: Number(row.seq),
+      createdAt,
+    };
     return { event, session: { id: sessionId, channelId: row.channelId, agentId: row.agentId } };
   }
 
@@ -225,7 +284,7 @@ export function createChatEventLog({ prisma, sql, bus, onMessageStored = () => {
     }
   }
 
-  return { append, appendGuardedMessage, publish, publishEphemeral, eventsAfter, stream };
+  return { append, appendGuardedMessage, appendGuardedRead, publish, publishEphemeral, eventsAfter, stream };
 }
 
 export type ChatEventLog = ReturnType<typeof createChatEventLog>;

@@ -433,8 +433,22 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
   }
 
   /** Read receipts. Only the visitor and the handling agent mark read: listening in stays invisible. */
-  async function markRead(principal: Principal | null, sessionId: string, upToCursor: number): Promise<ChatSession> {
+  async function markRead(principal: Principal | null, sessionId: string, upToCursor: number): Promise<Pick<ChatSession, 'id'>> {
     if (!Number.isInteger(upToCursor) || upToCursor < 0) throw validation('upToCursor', 'must be a cursor (a whole number ≥ 0)');
+    // One statement when the reader is the chat's visitor or handling agent and moves forward.
+    const reader =
+      principal?.kind === 'visitor'
+        ? ({ side: 'VISITOR', id: principal.visitor.id } as const)
+        : principal?.kind === 'agent'
+          ? ({ side: 'AGENT', id: principal.agent.id } as const)
+          : null;
+    if (reader && isUuid(sessionId)) {
+      const read = await events.appendGuardedRead(sessionId, reader, upToCursor);
+      if (read) {
+        announce(read.session, [read.event]);
+        return read.session;
+      }
+    }
     const session = await findReadableSession(prisma, principal, sessionId);
     const upTo = Math.min(upToCursor, session.lastEventSeq);
     let side: 'VISITOR' | 'AGENT';
@@ -454,7 +468,7 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
       return [await events.append(tx, session.id, { type: 'READ', audience: 'ALL', read: { by: side, upToCursor: upTo } })];
     });
     if (published.length) announce(session, published);
-    return prisma.chatSession.findUniqueOrThrow({ where: { id: session.id } });
+    return session;
   }
 
   /**

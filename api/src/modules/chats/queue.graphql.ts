@@ -1,5 +1,6 @@
 import { builder } from '../../graphql/builder';
 import { agentOf } from '../../graphql/context';
+import { sharedRead } from '../../graphql/shared-reads';
 import type { ChannelSignal } from '../../platform/pubsub';
 import { signalStream } from '../../platform/live-signals';
 import type { QueueStatus, QueuedSession } from './queue.service';
@@ -11,7 +12,7 @@ export const QueuedChatRef = builder.objectRef<QueuedSession>('QueuedChat').impl
     session: t.prismaField({
       type: 'ChatSession',
       description: 'The waiting chat.',
-      resolve: (query, q, _args, ctx) => ctx.prisma.chatSession.findUniqueOrThrow({ ...query, where: { id: q.session.id } }),
+      resolve: (query, q, _args, ctx) => sharedRead(q, query, () => ctx.prisma.chatSession.findUniqueOrThrow({ ...query, where: { id: q.session.id } })),
     }),
     position: t.exposeInt('position', { description: 'Its place in its channel’s queue; 1 is next.' }),
     waitSeconds: t.exposeInt('waitSeconds', { description: 'How long it has waited so far.' }),

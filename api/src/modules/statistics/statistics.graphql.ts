@@ -1,4 +1,5 @@
 import { builder } from '../../graphql/builder';
+import { sharedRead } from '../../graphql/shared-reads';
 import { agentOf } from '../../graphql/context';
 import type { AgentSignal, ChannelSignal } from '../../platform/pubsub';
 import { signalStream, type BusRoute } from '../../platform/live-signals';
@@ -42,7 +43,8 @@ const DashboardRef = builder.objectRef<DashboardSnapshot>('DashboardSnapshot').i
     ongoing: t.prismaField({
       type: ['ChatSession'],
       description: 'Chats agents are handling now: the ongoing list (open one to listen in).',
-      resolve: (query, d, _args, ctx) => ctx.prisma.chatSession.findMany({ ...query, ...ctx.services.statistics.ongoingListArgs(d.ongoing) }),
+      resolve: (query, d, _args, ctx) =>
+        sharedRead(d, query, () => ctx.prisma.chatSession.findMany({ ...query, ...ctx.services.statistics.ongoingListArgs(d.ongoing) })),
     }),
   }),
 });
@@ -92,7 +94,7 @@ builder.subscriptionField('dashboardEvents', (t) =>
         },
         coalesceMs: 500,
         emitInitial: true,
-        compute: () => statistics.dashboard(channels, zone),
+        compute: (_signals, receivedAt) => statistics.sharedDashboard(channels, zone, receivedAt),
       });
     },
     resolve: (snapshot) => snapshot,

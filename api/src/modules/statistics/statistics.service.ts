@@ -80,6 +80,8 @@ export interface DashboardSnapshot {
   ongoing: ChatSession[];
 }
 
+const SHARED_READ_RETENTION_MS = 1000;
+
 export interface StatisticsServiceDeps {
   prisma: PrismaClient;
   queue: Pick<QueueService, 'waiting'>;
@@ -122,12 +124,30 @@ export function createStatisticsService({ prisma, queue }: StatisticsServiceDeps
     return { stats, incoming, ongoing };
   }
 
+  /**
+   * The snapshot for every live dashboard of the same channels and time zone: one read serves all
+   * whose newest signal arrived (`freshAfter`, performance.now()) before that read started, so a
+   * busy channel with many dashboards open costs one read per coalescing window, not one each.
+   */
+  const recentReads = new Map<string, { startedAt: number; snapshot: Promise<DashboardSnapshot> }>();
+  function sharedDashboard(channelIds: readonly string[], timeZone: string, freshAfter: number): Promise<DashboardSnapshot> {
+    const key = `${timeZone}\u0000${[...channelIds].sort().join(',')}`;
+    const recent = recentReads.get(key);
+    if (recent && recent.startedAt >= freshAfter) return recent.snapshot;
+    const entry = { startedAt: performance.now(), snapshot: dashboard(channelIds, timeZone) };
+    recentReads.set(key, entry);
+    // Kept only while dashboards woken by the same signals may still ask for it.
+    const forget = () => setTimeout(() => recentReads.get(key) === entry && recentReads.delete(key), SHARED_READ_RETENTION_MS).unref();
+    entry.snapshot.then(forget, forget);
+    return entry.snapshot;
+  }
+
   /** A snapshot's ongoing chats again, oldest first, for a refetch with the caller's selection. */
   function ongoingListArgs(ongoing: readonly Pick<ChatSession, 'id'>[]) {
     return { where: { id: { in: ongoing.map((s) => s.id) } }, orderBy: { startedAt: 'asc' } } satisfies Prisma.ChatSessionFindManyArgs;
   }
 
-  return { dashboardChannels, currentDashboardChannels, liveStats: liveStatsFor, dashboard, ongoingListArgs };
+  return { dashboardChannels, currentDashboardChannels, liveStats: liveStatsFor, dashboard, sharedDashboard, ongoingListArgs };
 }
 
 export type StatisticsService = ReturnType<typeof createStatisticsService>;
