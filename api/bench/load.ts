@@ -150,6 +150,10 @@ export interface LoadOptions {
   beforeMeasure?: () => Promise<unknown>;
   /** Part of every clientMessageId, so several runs against one server are not taken for retries. */
   runId?: string;
+  /** Runs when the measured window ends (after the drain, before the sockets close): read server-side counters here. */
+  afterMeasure?: () => Promise<unknown>;
+  /** Every message event on a chat socket (warm-up included), e.g. for the agent's console to react to (bench/consoles.ts). */
+  onChatMessage?: (chat: number, role: Role, message: { cursor: number; authorKind: string }) => void;
 }
 
 export interface LoadResult {
@@ -276,8 +280,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
                 if (problems.length < 5) problems.push(`subscription error: ${JSON.stringify(value.errors).slice(0, 200)}`);
                 return;
               }
-              const body = value.data?.chatEvents?.message?.body;
-              if (typeof body === 'string') onEvent(party, body);
+              const message = value.data?.chatEvents?.message;
+              if (typeof message?.body === 'string') {
+                onEvent(party, message.body);
+                options.onChatMessage?.(index, role, message);
+              }
             },
             error: (error) => {
               socketProblems += 1;
@@ -433,6 +440,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   while (performance.now() < drainDeadline && (countDelivered(otherLat) < sentOk || countDelivered(ownLat) < sentOk)) await sleep(50);
   await sleep(250); // anything still arriving shows up as a duplicate, not as a silent extra
   const cpuDrained = options.cpuMs();
+  await options.afterMeasure?.();
   loading = false;
   clearInterval(rssTimer);
   loopDelay.disable();

@@ -2,12 +2,17 @@
 // in a child process of their own. Each one's capacity is found by stepping the rate up; both then
 // take the identical load at a common rate (half the bare relay's capacity); then 50 agents race
 // for 1,000 queued chats. See docs/benchmarks.md for what is measured and how to read it.
+// After its common-rate run, our API takes the same load again with one agent console per chat on
+// (bench/consoles.ts: statements, CPU and console requests per message), before the capacity
+// search, which overloads the server. Before its common-rate run, each server first holds
+// BENCH_IDLE_SOCKETS idle subscribed sockets (bench/idle-sockets.ts: RSS per socket).
 //
 // Knobs (env): BENCH_ENGINE=postgresql|pglite, BENCH_CHATS, BENCH_RATE, BENCH_SECONDS,
 // BENCH_DRAIN_SECONDS, BENCH_CAPACITY=0 (skip the capacity search), BENCH_CAPACITY_START,
 // BENCH_CAPACITY_MAX, BENCH_CAPACITY_P99_MS, BENCH_STEP_SECONDS, BENCH_STEP_DRAIN_SECONDS, BENCH_QUEUE_AGENTS, BENCH_QUEUE_CHATS, BENCH_POSTGRES_URL,
 // BENCH_SKIP=bare,ours,queue, BENCH_PROFILE=1 (V8 CPU profiles of both servers),
-// BENCH_TRACE=1 (SQL statements per sendMessage), BENCH_JSON=<file>, BENCH_VERBOSE=1;
+// BENCH_TRACE=1 (SQL statements per sendMessage), BENCH_JSON=<file>, BENCH_VERBOSE=1,
+// BENCH_CONSOLES=delta|refetch|0 (the console model; 0 skips), BENCH_IDLE_SOCKETS=<n> (0 skips);
 // experiments, off by default: BENCH_PG_POOL_MAX=<n>.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +21,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { killAllChildrenNow, startChild, type BenchChild } from './child';
+import { consoleModeFromEnv, consoleReport, runWithConsoles, type ConsoleRunResult } from './consoles';
+import { idleReport, idleSockets, idleSocketsFromEnv, type IdleSocketsResult } from './idle-sockets';
 import { httpClient, machineBusyMs, percentiles, runLoad, type ChatPair, type LoadResult, type Percentiles } from './load';
 
 const env = process.env;
@@ -53,6 +60,8 @@ const settings = {
   stepDrainMs: int('BENCH_STEP_DRAIN_SECONDS', 5) * 1000,
   /** With BENCH_RATE given, the common rate is that; otherwise half the bare relay's capacity. */
   rateGiven: env.BENCH_RATE !== undefined && env.BENCH_RATE !== '',
+  consoles: consoleModeFromEnv(env.BENCH_CONSOLES),
+  idleSockets: idleSocketsFromEnv(env.BENCH_IDLE_SOCKETS),
 };
 /** Issue 13's targets: ours against the bare relay in the same run. */
 const TARGETS = { p50Ratio: 2, p99Ratio: 3, capacityRatio: 1, cpuRatio: 1 };
@@ -317,7 +326,13 @@ async function findCapacity(
   return { capacity, atMax: true, steps };
 }
 
-async function benchBare(): Promise<{ load: LoadResult; capacity: CapacityResult | null; commonRate: number }> {
+async function benchBare(): Promise<{
+  load: LoadResult;
+  capacity: CapacityResult | null;
+  commonRate: number;
+  idle: IdleSocketsResult | null;
+  idleError: string | null;
+}> {
   log(`\n== Bare relay (graphql-yoga + graphql-ws, in-memory pub/sub, no database)`);
   const chats: ChatPair[] = Array.from({ length: settings.chats }, () => ({ sessionId: crypto.randomUUID(), visitorToken: null, agentToken: null }));
   let capacity: CapacityResult | null = null;
@@ -341,6 +356,15 @@ async function benchBare(): Promise<{ load: LoadResult; capacity: CapacityResult
   const rssAtStartKiB = bare.rssKiB();
   log(`  pid ${bare.pid} on ${bare.url}, RSS ${mb(rssAtStartKiB)} after start`);
   try {
+    // --- Idle sockets (bench/idle-sockets.ts): first, so the RSS before is not inflated by a load run's garbage.
+    let idle: IdleSocketsResult | null = null;
+    let idleError: string | null = null;
+    if (settings.idleSockets)
+      idle = await idleSockets({ label: 'bare relay', server: bare, chats, sockets: settings.idleSockets, log }).catch((e: Error) => {
+        idleError = e.message;
+        log(`  idle-socket phase failed: ${idleError}`);
+        return null;
+      });
     const load = {
       rssAtStartKiB,
       ...(await runLoad({
@@ -365,7 +389,7 @@ async function benchBare(): Promise<{ load: LoadResult; capacity: CapacityResult
       const file = await bare.call<string>('profileStop', { file: path.join(profileDir, `bare-relay-${Date.now()}.cpuprofile`) });
       log(`  CPU profile of the measured phase: ${file} (summarise: npx tsx bench/profile-summary.ts <file>)`);
     }
-    return { load, capacity, commonRate };
+    return { load, capacity, commonRate, idle, idleError };
   } finally {
     await bare.stop();
   }
@@ -381,6 +405,10 @@ async function benchOurs(rate: number): Promise<{
   trace: unknown;
   setupS: number;
   engine: string;
+  consoles: ConsoleRunResult | null;
+  consolesError: string | null;
+  idle: IdleSocketsResult | null;
+  idleError: string | null;
 }> {
   const databaseUrl = settings.engine === 'postgresql' ? await createDatabase() : undefined;
   log(
@@ -394,6 +422,10 @@ async function benchOurs(rate: number): Promise<{
   let engine = settings.engine as string;
   let rssAtStartKiB: number | null = null;
   let capacity: CapacityResult | null = null;
+  let consoles: ConsoleRunResult | null = null;
+  let consolesError: string | null = null;
+  let idle: IdleSocketsResult | null = null;
+  let idleError: string | null = null;
   const setupStarted = performance.now();
   if (!settings.skip.has('ours')) {
     const server = await startChild('our-api', 'server.ts', serverEnv(databaseUrl));
@@ -414,6 +446,14 @@ async function benchOurs(rate: number): Promise<{
         acceptBy: agents.map((a) => a.id),
       });
       const chats: ChatPair[] = started.map((chat, i) => ({ sessionId: chat.sessionId, visitorToken: chat.visitorToken, agentToken: agents[i]!.token }));
+      let statementsWithout: number | null = null;
+      // --- Idle sockets (bench/idle-sockets.ts): right after set-up, before any load run's garbage.
+      if (settings.idleSockets)
+        idle = await idleSockets({ label: 'our API', server, chats, sockets: settings.idleSockets, log }).catch((e: Error) => {
+          idleError = e.message;
+          log(`  idle-socket phase failed: ${idleError}`);
+          return null;
+        });
       log(`  ${chats.length} chats started and accepted; set-up took ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
       load = await runLoad({
         label: 'our API',
@@ -430,6 +470,11 @@ async function benchOurs(rate: number): Promise<{
           if (databaseUrl) await settleDatabase(databaseUrl);
           if (settings.trace) await server.call('traceReset');
           if (settings.profile) await server.call('profileStart');
+          // The console phase's baseline: the same statement counter (a bare increment per statement).
+          if (settings.consoles) await server.call('statementsStart');
+        },
+        afterMeasure: async () => {
+          if (settings.consoles) statementsWithout = await server.call<number>('statementsStop');
         },
       });
       if (settings.profile) {
@@ -439,6 +484,31 @@ async function benchOurs(rate: number): Promise<{
       }
       if (settings.trace) trace = await server.call('trace');
       stored = await server.call<Record<string, number>>('countMessages', { channelId, prefix: 'bench:' });
+      // --- Console load (bench/consoles.ts): the same server and chats as the run above, so the only
+      // difference is the consoles (and set-up takes minutes at 1,000 chats).
+      if (settings.consoles && load)
+        try {
+          consoles = await runWithConsoles({
+            mode: settings.consoles,
+            server,
+            chats,
+            without: { load, statements: statementsWithout },
+            load: {
+              label: `our API + consoles (${settings.consoles})`,
+              rate,
+              seconds: settings.seconds,
+              drainMs: settings.drainMs,
+              gc: () => server.call('gc'),
+              log,
+              runId: 'consoles',
+              beforeMeasure: async () => databaseUrl && settleDatabase(databaseUrl),
+            },
+            log: (line) => log(line),
+          });
+        } catch (error) {
+          consolesError = (error as Error).message;
+          log(`  console phase failed: ${consolesError}`);
+        }
       // After the common-rate run and its counts: the last step overloads the server.
       // Each step starts from a settled database, as the common-rate run did: the run before it
       // (past our capacity so far) leaves thousands of fresh rows and dirty pages behind.
@@ -468,7 +538,21 @@ async function benchOurs(rate: number): Promise<{
       await server.stop();
     }
   }
-  return { load: load && { ...load, rssAtStartKiB }, capacity, loadError, stored, queue, queueError, trace, setupS, engine };
+  return {
+    load: load && { ...load, rssAtStartKiB },
+    capacity,
+    loadError,
+    stored,
+    queue,
+    queueError,
+    trace,
+    setupS,
+    engine,
+    consoles,
+    consolesError,
+    idle,
+    idleError,
+  };
 }
 
 // --- Report.
@@ -507,7 +591,8 @@ async function main() {
   log(
     `Live chat bench: ${settings.chats} chats (${settings.chats * 2} sockets); ${settings.capacity ? `capacity steps of ${settings.stepSeconds} s from ${settings.capacityStart} msg/s; ` : ''}` +
       `common rate ${settings.rateGiven || !settings.capacity ? `${settings.rate} msg/s` : "half the bare relay's capacity"} for ${settings.seconds} s, ` +
-      `engine ${settings.engine}; queue: ${settings.queueAgents} agents × ${settings.queueChats} chats. Node ${process.version}, load generator pid ${process.pid}.`,
+      `engine ${settings.engine}; consoles: ${settings.consoles ?? 'off'}; idle sockets: ${settings.idleSockets || 'off'}; ` +
+      `queue: ${settings.queueAgents} agents × ${settings.queueChats} chats. Node ${process.version}, load generator pid ${process.pid}.`,
   );
   // Everything here shares the machine's cores with whatever else runs on it: say how busy it is.
   const busyBefore = machineBusyMs();
@@ -523,12 +608,16 @@ async function main() {
   let bareCapacity: CapacityResult | null = null;
   let commonRate = settings.rate;
   let bareError: string | null = null;
+  let bareIdle: IdleSocketsResult | null = null;
+  let bareIdleError: string | null = null;
   if (!settings.skip.has('bare'))
     try {
       const result = await benchBare();
       bare = result.load;
       bareCapacity = result.capacity;
       commonRate = result.commonRate;
+      bareIdle = result.idle;
+      bareIdleError = result.idleError;
     } catch (error) {
       bareError = (error as Error).message;
       log(`  bare relay failed: ${bareError}`);
@@ -536,7 +625,7 @@ async function main() {
   const ours = await benchOurs(commonRate);
 
   log(`\n================ Results (${new Date().toISOString()}) ================`);
-  const loads = [ours.load, bare].filter((r): r is LoadResult => r !== null);
+  const loads = [ours.load, ours.consoles?.load ?? null, bare].filter((r): r is LoadResult => r !== null);
   if (loads.length) loadTable(loads);
   for (const r of loads) for (const sample of r.errorSamples) log(`  ${r.label} error sample: ${sample}`);
   if (ours.stored && ours.load) log(`\nStored bench messages in the database: ${JSON.stringify(ours.stored)} (sent OK ${ours.load.sentOk})`);
@@ -620,6 +709,14 @@ async function main() {
       detail: `${q.claims}/${q.queued} claimed, max AGENT_JOINED per chat ${q.db.maxJoinsPerSession}`,
     });
   }
+  if (ours.consoles) verdicts.push(...consoleReport(ours.consoles, log));
+  if (ours.consolesError) verdicts.push({ name: 'console load run', pass: false, detail: ours.consolesError.split('\n')[0]! });
+  if (ours.idle || bareIdle) verdicts.push(...idleReport(ours.idle, bareIdle, log));
+  for (const [name, error] of [
+    ['our API', ours.idleError],
+    ['bare relay', bareIdleError],
+  ] as const)
+    if (error) verdicts.push({ name: `idle sockets run (${name})`, pass: false, detail: error.split('\n')[0]! });
   if (ours.trace && ours.load) {
     const t = ours.trace as {
       statements: { sql: string; count: number; totalMs: number }[];
@@ -642,7 +739,7 @@ async function main() {
     writeFileSync(
       env.BENCH_JSON,
       JSON.stringify(
-        { settings: { ...settings, skip: [...settings.skip] }, commonRate, machineBusyBeforeCores: idleBusy, ours, bare, bareCapacity, verdicts },
+        { settings: { ...settings, skip: [...settings.skip] }, commonRate, machineBusyBeforeCores: idleBusy, ours, bare, bareCapacity, bareIdle, verdicts },
         null,
         2,
       ),

@@ -2,7 +2,8 @@
 // on stdout and answers set-up and verification requests from bench/run.ts over IPC.
 //
 // Env: DATABASE_URL (PostgreSQL; unset = embedded PGlite in memory), the rate-limit knobs of
-// src/platform/config.ts, and BENCH_TRACE=1 to count and time every SQL statement (see op "trace").
+// src/platform/config.ts, and BENCH_TRACE=1 to count and time every SQL statement (see op "trace");
+// ops "statementsStart"/"statementsStop" count statements for one phase only.
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -60,6 +61,15 @@ if (process.env.BENCH_TRACE === '1') {
     if (result && typeof result.then === 'function') result.then(done, done);
     return result;
   };
+}
+
+// --- Statement counting for one phase (ops "statementsStart"/"statementsStop"): the API's own
+// per-statement histogram (platform/metrics.ts dbQueryDuration, fed by every pooled connection on
+// both engines) is read before and after, so no phase runs with any extra instrumentation.
+let statementsAtStart = 0;
+async function statementsSoFar() {
+  const { values } = await running.services.metrics.dbQueryDuration.get();
+  return values.filter((v) => v.metricName?.endsWith('_count')).reduce((n, v) => n + v.value, 0);
 }
 
 // Experiment knob: BENCH_PG_POOL_MAX overrides the API's connection-pool size (default 10, set in
@@ -206,6 +216,11 @@ serveParent(
     startChats,
     countMessages,
     verifyQueue,
+    async statementsStart() {
+      statementsAtStart = await statementsSoFar();
+      return true;
+    },
+    statementsStop: async () => (await statementsSoFar()) - statementsAtStart,
     // V8 CPU profile of the measured phase only (BENCH_PROFILE=1 in run.ts).
     async profileStart() {
       profiler = new Session();
