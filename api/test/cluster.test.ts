@@ -194,7 +194,11 @@ describe(`WORKERS=2 on ${testEngine === 'pglite' ? 'the embedded database' : 'Po
     const before = logLines().filter((line) => line.msg?.startsWith('worker listening on'));
     const victim = before[0]!.pid!;
     process.kill(victim, 'SIGKILL');
-    await eventually('a replacement worker', () => logLines().filter((line) => line.msg?.startsWith('worker listening on')).length === before.length + 1, 60_000);
+    await eventually(
+      'a replacement worker',
+      () => logLines().filter((line) => line.msg?.startsWith('worker listening on')).length === before.length + 1,
+      60_000,
+    );
     expect(logLines().some((line) => line.msg === 'worker died; starting a new one' && line.pid === victim)).toBe(true);
     const health = await fetch(`${api.url}/health`).then((response) => response.json());
     expect(health.status).toBe('ok');

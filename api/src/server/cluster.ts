@@ -103,7 +103,10 @@ export async function runPrimary({ config, logger, seed }: PrimaryOptions): Prom
     restarts.push(now);
     while (restarts.length && restarts[0]! < now - RESTART_WINDOW_MS) restarts.shift();
     if (restarts.length > MAX_RESTARTS_IN_WINDOW) {
-      logger.fatal({ worker: worker.id, pid: worker.process.pid, code, signal }, `workers keep dying (${restarts.length} in ${RESTART_WINDOW_MS / 1000} s); stopping`);
+      logger.fatal(
+        { worker: worker.id, pid: worker.process.pid, code, signal },
+        `workers keep dying (${restarts.length} in ${RESTART_WINDOW_MS / 1000} s); stopping`,
+      );
       void shutdown('crash loop', 1);
       return;
     }
