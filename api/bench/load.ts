@@ -135,6 +135,8 @@ export async function pool<T, R>(items: readonly T[], concurrency: number, fn: (
 export interface LoadOptions {
   label: string;
   url: string;
+  /** Per-role servers (two instances behind Redis: visitors on one, agents on the other); `url` for a role not given. */
+  roleUrls?: Partial<Record<Role, string>>;
   chats: ChatPair[];
   rate: number;
   seconds: number;
@@ -208,8 +210,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const { chats, rate, seconds, log } = options;
   const runId = options.runId ?? 'run';
   const total = Math.max(1, Math.round(rate * seconds));
-  const wsUrl = `${options.url.replace(/^http/, 'ws')}/graphql`;
-  const http = httpClient(options.url);
+  const urlOf = (role: Role) => options.roleUrls?.[role] ?? options.url;
+  const wsUrlOf = (role: Role) => `${urlOf(role).replace(/^http/, 'ws')}/graphql`;
+  // Each party sends to its own server; `http` is the visitors'.
+  const http = httpClient(urlOf('visitor'));
+  const agentHttp = urlOf('agent') === urlOf('visitor') ? http : httpClient(urlOf('agent'));
 
   const otherLat = new Float64Array(total).fill(NaN);
   const ownLat = new Float64Array(total).fill(NaN);
@@ -249,7 +254,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         const token = role === 'visitor' ? chat.visitorToken : chat.agentToken;
         let connected = false;
         const client = createClient({
-          url: wsUrl,
+          url: wsUrlOf(role),
           webSocketImpl: WebSocket,
           connectionParams: token ? { authorization: `Bearer ${token}` } : {},
           lazy: true,
@@ -392,7 +397,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const role = senderRole(i);
     const token = role === 'visitor' ? chat.visitorToken : chat.agentToken;
     const t0 = process.hrtime.bigint();
-    const p = http
+    const p = (role === 'agent' ? agentHttp : http)
       .post(SEND_MESSAGE, { input: { sessionId: chat.sessionId, body: `bench:${i}:${t0}`, clientMessageId: `bench-${runId}-${i}` } }, token)
       .then(
         (r) => {
@@ -464,8 +469,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     lost: Math.max(0, sentOk - deliveredOther) + Math.max(0, sentOk - deliveredOwn),
     targetRate: rate,
     achievedRate: attempted / sendWindowS,
-    httpConnections: http.connectionsOpened(),
-    staleSocketRetries: http.staleSocketRetries(),
+    httpConnections: http.connectionsOpened() + (agentHttp === http ? 0 : agentHttp.connectionsOpened()),
+    staleSocketRetries: http.staleSocketRetries() + (agentHttp === http ? 0 : agentHttp.staleSocketRetries()),
     serverCpuMsPerMessage: cpuStart !== null && cpuDrained !== null && attempted ? (cpuDrained - cpuStart) / attempted : null,
     latencyOther: percentiles(otherLat),
     latencyOwn: percentiles(ownLat),
@@ -484,6 +489,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   // --- Close the sockets and connections of this run.
   await Promise.all(parties.map((p) => Promise.resolve(p.client.dispose()).catch(() => {})));
   http.close();
+  if (agentHttp !== http) agentHttp.close();
   return result;
 }
 

@@ -10,7 +10,7 @@
 // Knobs (env): BENCH_ENGINE=postgresql|pglite, BENCH_CHATS, BENCH_RATE, BENCH_SECONDS,
 // BENCH_DRAIN_SECONDS, BENCH_CAPACITY=0 (skip the capacity search), BENCH_CAPACITY_START,
 // BENCH_CAPACITY_MAX, BENCH_CAPACITY_P99_MS, BENCH_STEP_SECONDS, BENCH_STEP_DRAIN_SECONDS, BENCH_QUEUE_AGENTS, BENCH_QUEUE_CHATS, BENCH_POSTGRES_URL,
-// BENCH_SKIP=bare,ours,queue, BENCH_PROFILE=1 (V8 CPU profiles of both servers),
+// BENCH_SKIP=bare,ours,queue,cluster, BENCH_PROFILE=1 (V8 CPU profiles of both servers),
 // BENCH_TRACE=1 (SQL statements per sendMessage), BENCH_JSON=<file>, BENCH_VERBOSE=1,
 // BENCH_CONSOLES=delta|refetch|0 (the console model; 0 skips), BENCH_IDLE_SOCKETS=<n> (0 skips);
 // experiments, off by default: BENCH_PG_POOL_MAX=<n>.
@@ -23,6 +23,8 @@ import pg from 'pg';
 import { killAllChildrenNow, startChild, type BenchChild } from './child';
 import { consoleModeFromEnv, consoleReport, runWithConsoles, type ConsoleRunResult } from './consoles';
 import { idleReport, idleSockets, idleSocketsFromEnv, type IdleSocketsResult } from './idle-sockets';
+import type { CapacityOptions, CapacityResult, CapacityStep } from './capacity';
+import { benchCluster, type ClusterBenchResult } from './cluster';
 import { httpClient, machineBusyMs, percentiles, runLoad, type ChatPair, type LoadResult, type Percentiles } from './load';
 
 const env = process.env;
@@ -241,26 +243,6 @@ async function queueContention(server: BenchChild): Promise<QueueResult> {
   };
 }
 
-interface CapacityStep {
-  rate: number;
-  ok: boolean;
-  achievedRate: number;
-  p50Ms: number;
-  p99Ms: number;
-  lost: number;
-  errors: number;
-  serverCpuCores: number | null;
-  serverCpuMsPerMessage: number | null;
-  machineBusyCores: number | null;
-}
-interface CapacityResult {
-  /** The highest rate that passed; null when the first step failed. */
-  capacity: number | null;
-  /** True when every step up to BENCH_CAPACITY_MAX passed: the capacity is a lower bound. */
-  atMax: boolean;
-  steps: CapacityStep[];
-}
-
 /** A load run the server carried: every send answered and delivered, at the rate asked, p99 within the limit. */
 function carried(r: LoadResult, p99LimitMs: number): boolean {
   return (
@@ -273,6 +255,13 @@ function carried(r: LoadResult, p99LimitMs: number): boolean {
   );
 }
 
+/** BENCH_CAPACITY_START, ×BENCH_CAPACITY_FACTOR a step, up to `max`. */
+export function capacityLadder(max: number): number[] {
+  const rates: number[] = [];
+  for (let rate = settings.capacityStart; rate <= max; rate = Math.round(rate * settings.capacityFactor)) rates.push(rate);
+  return rates;
+}
+
 /** Steps the open-loop rate up until a step loses a message, errs or has p99 above the limit. */
 async function findCapacity(
   label: string,
@@ -280,15 +269,21 @@ async function findCapacity(
   chats: ChatPair[],
   /** Runs before each step's measured window, as before the common-rate run's (runLoad's beforeMeasure). */
   beforeMeasure?: () => Promise<unknown>,
+  /** bench/cluster.ts: its own rates, p99 limit and load options, and each step's result. */
+  more: CapacityOptions = {},
 ): Promise<CapacityResult> {
+  const p99Ms = more.p99Ms ?? settings.capacityP99Ms;
   log(
     `  capacity, ${label}: ${settings.stepSeconds} s steps from ${settings.capacityStart} msg/s, ×${settings.capacityFactor} a step, ` +
-      `until p99 > ${settings.capacityP99Ms} ms or anything is lost`,
+      `until p99 > ${p99Ms} ms or anything is lost`,
   );
   const steps: CapacityStep[] = [];
   let capacity: number | null = null;
-  for (let rate = settings.capacityStart, step = 1; rate <= settings.capacityMax; rate = Math.round(rate * settings.capacityFactor), step++) {
+  const rates = more.rates ?? capacityLadder(settings.capacityMax);
+  for (const [index, rate] of rates.entries()) {
+    const step = index + 1;
     const r = await runLoad({
+      ...more.load,
       label: `${label} at ${rate}/s`,
       url: server.url,
       chats,
@@ -300,9 +295,10 @@ async function findCapacity(
       log: () => {},
       gc: () => server.call('gc'),
       beforeMeasure,
-      runId: `capacity${step}`,
+      // Phases on the same chats (bench/cluster.ts) pass their own prefix: a repeated clientMessageId is a retry, not a message.
+      runId: `${more.load?.runId ?? ''}capacity${step}`,
     });
-    const ok = carried(r, settings.capacityP99Ms);
+    const ok = carried(r, p99Ms);
     steps.push({
       rate,
       ok,
@@ -315,6 +311,7 @@ async function findCapacity(
       serverCpuMsPerMessage: r.serverCpuMsPerMessage,
       machineBusyCores: r.machineBusyCores,
     });
+    more.onStep?.(steps.at(-1)!, r);
     log(
       `    ${String(rate).padStart(5)} msg/s  ${ok ? 'ok  ' : 'FAIL'}  achieved ${r.achievedRate.toFixed(0)}/s, p50 ${ms(r.latencyOther.p50)} ms, ` +
         `p99 ${ms(r.latencyOther.p99)} ms, lost ${r.lost}, errors ${r.errors}, server ${r.serverCpuCores?.toFixed(2) ?? '–'} cores, ` +
@@ -623,6 +620,13 @@ async function main() {
       log(`  bare relay failed: ${bareError}`);
     }
   const ours = await benchOurs(commonRate);
+  // bench/cluster.ts: WORKERS=2, and two instances behind Redis (BENCH_SKIP=cluster leaves them out).
+  let cluster: ClusterBenchResult | null = null;
+  if (!settings.skip.has('cluster'))
+    cluster = await benchCluster({ ...settings, log, serverEnv, startChild, findCapacity, capacityLadder }).catch((error: unknown) => {
+      log(`  cluster phases failed: ${(error as Error).message}`);
+      return null;
+    });
 
   log(`\n================ Results (${new Date().toISOString()}) ================`);
   const loads = [ours.load, ours.consoles?.load ?? null, bare].filter((r): r is LoadResult => r !== null);
@@ -733,13 +737,15 @@ async function main() {
         `  ${String(row.count).padStart(7)}× ${(row.count / ours.load.attempted).toFixed(2).padStart(5)}/msg ${ms(row.totalMs / row.count).padStart(6)} ms avg  ${row.sql}`,
       );
   }
+  if (cluster) verdicts.push(...cluster.verdicts);
+  else if (!settings.skip.has('cluster')) verdicts.push({ name: 'cluster phases', pass: false, detail: 'failed before measuring (see above)' });
   log('');
   for (const v of verdicts) log(`${v.pass ? 'PASS' : 'FAIL'}  ${pad(v.name, 52)} ${v.detail}`);
   if (env.BENCH_JSON)
     writeFileSync(
       env.BENCH_JSON,
       JSON.stringify(
-        { settings: { ...settings, skip: [...settings.skip] }, commonRate, machineBusyBeforeCores: idleBusy, ours, bare, bareCapacity, bareIdle, verdicts },
+        { settings: { ...settings, skip: [...settings.skip] }, commonRate, machineBusyBeforeCores: idleBusy, ours, bare, bareCapacity, bareIdle, cluster, verdicts },
         null,
         2,
       ),

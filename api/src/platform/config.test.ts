@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -272,6 +273,16 @@ describe('the configuration schema', () => {
       compressMinBytes: 1024,
       metrics: { token: null, port: null, host: '127.0.0.1' },
     });
+  });
+
+  it('takes WORKERS as auto (one per core) or a positive whole number, 1 by default, and refuses anything else by name', () => {
+    expect(configFromEnv({}).workers).toBe(1);
+    expect(configFromEnv({ WORKERS: '3' }).workers).toBe(3);
+    expect(configFromEnv({ WORKERS: 'auto' }).workers).toBe(availableParallelism());
+    for (const bad of ['0', '-2', '1.5', 'all', '2 workers'])
+      expect(problemsOf({ WORKERS: bad }), bad).toEqual([
+        { variable: 'WORKERS', message: `WORKERS must be "auto" or a whole number of processes from 1 to 1024, got "${bad}"` },
+      ]);
   });
 
   it('moves the offline-form and identify limits into the configuration', () => {

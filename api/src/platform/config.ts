@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
@@ -39,6 +40,8 @@ export interface AppConfig {
   /** LOG_LEVEL: pino's level for the JSON logs (pretty-printed when NODE_ENV=development). */
   logLevel: LogLevel;
   metrics: MetricsConfig;
+  /** WORKERS: API processes behind the one port (node:cluster); 1 runs a single process, `auto` one per core. */
+  workers: number;
   /** SHUTDOWN_GRACE_SECONDS: how long SIGTERM waits for in-flight requests before the process exits anyway. */
   shutdownGraceSeconds: number;
   /** GRAPHQL_COMPRESS_MIN_BYTES: GraphQL JSON responses at least this large are compressed (br/gzip by Accept-Encoding). */
@@ -219,6 +222,15 @@ export function trustProxyFromEnv(value: string | undefined): TrustProxy {
   return list;
 }
 
+/** WORKERS: `auto` is one process per core the process may use; otherwise a positive whole number. */
+function workersFromEnv(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const text = value.trim().toLowerCase();
+  if (text === 'auto') return os.availableParallelism();
+  if (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 1024) return Number(text);
+  throw new Error(`WORKERS must be "auto" or a whole number of processes from 1 to 1024, got "${value.length > 200 ? `${value.slice(0, 200)}…` : value}"`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The schema: every environment variable the server reads, with its type, default and range.
 // A value that is set but empty counts as unset, as shells and compose files often pass "".
@@ -354,6 +366,7 @@ export const configSchema = z
     METRICS_PORT: optionalPort,
     METRICS_HOST: textOr('127.0.0.1'),
     SHUTDOWN_GRACE_SECONDS: wholeNumber(10, 1, 600, 'seconds'),
+    WORKERS: parsedBy(workersFromEnv),
   })
   .superRefine((env, ctx) => {
     if (env.LOGIN_LOCKOUT_MAX_SECONDS < env.LOGIN_LOCKOUT_SECONDS)
@@ -493,6 +506,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null, host: e.METRICS_HOST },
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
+    workers: e.WORKERS,
     compressMinBytes: e.GRAPHQL_COMPRESS_MIN_BYTES,
     seed: { adminEmail: e.ADMIN_EMAIL ?? null, adminPassword: e.ADMIN_PASSWORD ?? null, demoContent: e.SEED_DEMO },
     log: (line) => console.log(line),

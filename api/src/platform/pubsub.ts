@@ -1,5 +1,6 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
+import { connectClusterBus, inClusterWorker } from './cluster-bus';
 
 /**
  * Topics are fixed and few; the key inside a message routes it to local listeners:
@@ -32,7 +33,8 @@ export interface BusMetrics {
 }
 
 export interface EventBus {
-  kind: 'memory' | 'redis';
+  /** 'cluster': a node:cluster worker without Redis, relaying through the primary (platform/cluster-bus.ts). */
+  kind: 'memory' | 'cluster' | 'redis';
   /** Connection state: 'ready' when publishing and receiving work. */
   status(): string;
   /** Resolves once this instance receives the topics (Redis SUBSCRIBE confirmed). */
@@ -76,6 +78,30 @@ export function createEventBus(redisUrl?: string, metrics?: BusMetrics): EventBu
   function onResync(listener: () => void) {
     resyncListeners.add(listener);
     return () => resyncListeners.delete(listener);
+  }
+
+  if (!redisUrl && inClusterWorker()) {
+    const target = new EventTarget();
+    for (const topic of TOPICS) target.addEventListener(topic, (event) => deliver(topic, (event as CustomEvent).detail));
+    const dispatch = (topic: string, detail: Envelope) => target.dispatchEvent(new CustomEvent(topic, { detail }));
+    const channel = connectClusterBus(({ topic, key, payload, publishedAt }) => dispatch(topic, { key, payload, publishedAt }));
+    return {
+      kind: 'cluster',
+      status: () => (process.connected ? 'ready' : 'disconnected'),
+      ready: Promise.resolve(),
+      publish: (topic, key, payload) => {
+        const detail: Envelope = { key, payload, publishedAt: Date.now() };
+        // The other workers get what Redis would give them: the JSON form of the payload.
+        channel.send({ topic, key, payload, publishedAt: detail.publishedAt! });
+        queueMicrotask(() => dispatch(topic, detail));
+      },
+      listen,
+      onResync,
+      close: async () => {
+        channel.close();
+        listeners.clear();
+      },
+    };
   }
 
   if (!redisUrl) {

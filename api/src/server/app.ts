@@ -41,6 +41,11 @@ export interface AppOptions {
   beforeListen?: (services: AppServices) => Promise<void>;
   /** Where the JSON logs go; without one they are lines passed to `config.log`. */
   logger?: Logger;
+  /**
+   * A database another process started and migrated (a cluster's primary, server/cluster.ts): this
+   * app neither starts PGlite nor applies migrations.
+   */
+  database?: { url: string; engine: 'pglite' | 'postgresql' };
 }
 
 export interface RunningApp {
@@ -287,15 +292,15 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
 
   return {
     async start() {
-      let databaseUrl = config.databaseUrl;
-      const engine = databaseUrl ? 'postgresql' : 'pglite';
+      let databaseUrl = options.database?.url ?? config.databaseUrl;
+      const engine = options.database?.engine ?? (databaseUrl ? 'postgresql' : 'pglite');
       try {
         checkMetricsConfig(config.metrics);
         if (!databaseUrl) {
           embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log: config.log });
           databaseUrl = embedded.url;
         }
-        await applyMigrations(databaseUrl, { log: config.log });
+        if (!options.database) await applyMigrations(databaseUrl, { log: config.log });
         services = createAppServices(createDatabase(databaseUrl, { embedded: engine === 'pglite', metrics: metrics.database }), config, metrics);
         const healthChecks = createHealthChecks(services, engine, () => httpDrain.draining);
         await waitForBus(services, config.log);
