@@ -57,12 +57,19 @@ export const CONSOLE_DOCUMENTS = {
   /** console/src/chats/operations.ts */
   markRead: `mutation MarkRead($sessionId: ID!, $upToCursor: Int!) { markRead(sessionId: $sessionId, upToCursor: $upToCursor) { id agentReadCursor } }`,
 };
-/** The delta console's documents: for now today's (same subscriptions, same list query for resync). */
-export const DELTA_DOCUMENTS = CONSOLE_DOCUMENTS;
+/** The delta console's documents (console/src/workspace-operations.ts): agentEvents brings the changed rows. */
+export const DELTA_DOCUMENTS: typeof CONSOLE_DOCUMENTS = {
+  ...CONSOLE_DOCUMENTS,
+  agentEvents: `subscription AgentEvents { agentEvents { reasons sessionIds transferIds badges { incoming myChats unread transfersToMe }
+    chats { sessionId lastEventCursor lastActivityAt lastMessageAt lastMessageAuthor unreadCount agentReadCursor
+      lastMessage { id body authorKind systemType attachments { fileName } } } } }`,
+};
 
 export interface AgentEvent {
   reasons: string[];
   sessionIds: string[];
+  /** The delta console's rows (absent from the refetch console's selection). */
+  chats?: { sessionId: string; lastMessage: { attachments: unknown[] } | null }[];
 }
 
 interface Reaction {
@@ -98,10 +105,20 @@ export const REACTIONS: Record<ConsoleMode, Reaction> = {
   delta: {
     documents: DELTA_DOCUMENTS,
     start: (c) => Promise.all([c.query('me'), c.query('channels')]),
-    // The list is loaded once and refetched only to resync after a gap; the rest merges from the event.
+    // workspace.tsx: an event of only mergeable rows (reasons exactly "chats", a row for every chat
+    // it names, no files in the newest message) changes the cache; anything else refetches as before.
     onAgentEvent(c, event) {
       if (event.reasons.some((r) => r === 'channels' || r === 'settings')) void c.query('me');
-      if (!c.myChatsLoaded || event.reasons.includes('resync')) void c.refreshMyChats();
+      const rows = event.chats ?? [];
+      const mergeable =
+        c.myChatsLoaded &&
+        event.reasons.length === 1 &&
+        event.reasons[0] === 'chats' &&
+        rows.length > 0 &&
+        event.sessionIds.every((id) => id === c.sessionId && rows.some((r) => r.sessionId === id)) &&
+        rows.every((r) => !r.lastMessage?.attachments.length);
+      const needsList = event.reasons.some((r) => r !== 'queue' && r !== 'presence' && r !== 'members');
+      if (!c.myChatsLoaded || (needsList && !mergeable)) void c.refreshMyChats();
       if (event.reasons.some((r) => r === 'queue' || r === 'initial' || r === 'resync' || r === 'channels')) void c.query('queue');
     },
     // Only a visitor's message is unread for the agent: mark it read, no refresh after.

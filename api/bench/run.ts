@@ -745,7 +745,17 @@ async function main() {
     writeFileSync(
       env.BENCH_JSON,
       JSON.stringify(
-        { settings: { ...settings, skip: [...settings.skip] }, commonRate, machineBusyBeforeCores: idleBusy, ours, bare, bareCapacity, bareIdle, cluster, verdicts },
+        {
+          settings: { ...settings, skip: [...settings.skip] },
+          commonRate,
+          machineBusyBeforeCores: idleBusy,
+          ours,
+          bare,
+          bareCapacity,
+          bareIdle,
+          cluster,
+          verdicts,
+        },
         null,
         2,
       ),

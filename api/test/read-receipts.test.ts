@@ -41,7 +41,8 @@ describe('markRead', () => {
     const afterAgent = await app.services.prisma.chatSession.findUniqueOrThrow({ where: { id: sessionId } });
     expect(afterAgent).toMatchObject({ agentReadSeq: newest, visitorReadSeq: session.visitorReadSeq, lastEventSeq: newest + 1 });
     const messages = await app.services.prisma.message.findMany({ where: { sessionId }, orderBy: { seq: 'asc' } });
-    for (const m of messages) expect({ seq: m.seq, author: m.authorKind, read: m.readAt !== null }).toEqual({ seq: m.seq, author: m.authorKind, read: m.authorKind === 'VISITOR' });
+    for (const m of messages)
+      expect({ seq: m.seq, author: m.authorKind, read: m.readAt !== null }).toEqual({ seq: m.seq, author: m.authorKind, read: m.authorKind === 'VISITOR' });
 
     await app.services.chats.markRead(visitorPrincipal, sessionId, newest);
     stop();

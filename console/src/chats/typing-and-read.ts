@@ -41,7 +41,9 @@ export function markReadWhileShown(options: { client: Client; sessionId: string;
   createEffect(() => {
     if (!options.handling() || !pageVisible()) return;
     const newest = state.messages.length ? state.messages[state.messages.length - 1]!.cursor : 0;
-    if (newest <= state.agentReadCursor || newest <= readInFlight) return;
+    // Only visitor messages are unread for the agent: their own replies need no receipt.
+    const newestFromVisitor = state.messages.findLast((m) => m.authorKind === 'VISITOR')?.cursor ?? 0;
+    if (newestFromVisitor <= state.agentReadCursor || newestFromVisitor <= readInFlight) return;
     readInFlight = newest;
     markRead(options.client, options.sessionId, newest)
       .then(() => {
