@@ -5,6 +5,8 @@ import type { ChatPair, LoadOptions, LoadResult } from './load';
 export interface CapacityStep {
   rate: number;
   ok: boolean;
+  /** 2 when the step is the re-run of a rate whose first run failed on p99 alone. */
+  attempt: number;
   achievedRate: number;
   p50Ms: number;
   p99Ms: number;

@@ -50,7 +50,7 @@ const settings = {
   ),
   profile: env.BENCH_PROFILE === '1',
   trace: env.BENCH_TRACE === '1',
-  timeoutS: int('BENCH_TIMEOUT_SECONDS', 600),
+  timeoutS: int('BENCH_TIMEOUT_SECONDS', 2400),
   // Capacity: the highest open-loop rate, stepped up from capacityStart by ×capacityFactor, that
   // a server carries with p99 delivery ≤ capacityP99Ms and nothing lost. BENCH_CAPACITY=0 skips it.
   capacity: env.BENCH_CAPACITY !== '0',
@@ -281,42 +281,51 @@ async function findCapacity(
   let capacity: number | null = null;
   const rates = more.rates ?? capacityLadder(settings.capacityMax);
   for (const [index, rate] of rates.entries()) {
-    const step = index + 1;
-    const r = await runLoad({
-      ...more.load,
-      label: `${label} at ${rate}/s`,
-      url: server.url,
-      chats,
-      rate,
-      seconds: settings.stepSeconds,
-      drainMs: settings.stepDrainMs,
-      rssKiB: server.rssKiB,
-      cpuMs: server.cpuMs,
-      log: () => {},
-      gc: () => server.call('gc'),
-      beforeMeasure,
-      // Phases on the same chats (bench/cluster.ts) pass their own prefix: a repeated clientMessageId is a retry, not a message.
-      runId: `${more.load?.runId ?? ''}capacity${step}`,
-    });
-    const ok = carried(r, p99Ms);
-    steps.push({
-      rate,
-      ok,
-      achievedRate: r.achievedRate,
-      p50Ms: r.latencyOther.p50,
-      p99Ms: r.latencyOther.p99,
-      lost: r.lost,
-      errors: r.errors,
-      serverCpuCores: r.serverCpuCores,
-      serverCpuMsPerMessage: r.serverCpuMsPerMessage,
-      machineBusyCores: r.machineBusyCores,
-    });
-    more.onStep?.(steps.at(-1)!, r);
-    log(
-      `    ${String(rate).padStart(5)} msg/s  ${ok ? 'ok  ' : 'FAIL'}  achieved ${r.achievedRate.toFixed(0)}/s, p50 ${ms(r.latencyOther.p50)} ms, ` +
-        `p99 ${ms(r.latencyOther.p99)} ms, lost ${r.lost}, errors ${r.errors}, server ${r.serverCpuCores?.toFixed(2) ?? '–'} cores, ` +
-        `${r.serverCpuMsPerMessage?.toFixed(2) ?? '–'} ms CPU/msg, machine ${r.machineBusyCores?.toFixed(2) ?? '–'} of ${r.machineCores} cores`,
-    );
+    let ok = false;
+    // One p99 spike on this 2-core machine (a WAL flush, a GC) ended the search early: a rate whose
+    // only failure is p99 runs once more, and fails only if it fails again. A loss or error never does.
+    for (let attempt = 1; attempt <= 2 && !ok; attempt++) {
+      const step = index + 1;
+      const r = await runLoad({
+        ...more.load,
+        label: `${label} at ${rate}/s`,
+        url: server.url,
+        chats,
+        rate,
+        seconds: settings.stepSeconds,
+        drainMs: settings.stepDrainMs,
+        rssKiB: server.rssKiB,
+        cpuMs: server.cpuMs,
+        log: () => {},
+        gc: () => server.call('gc'),
+        beforeMeasure,
+        // Phases on the same chats (bench/cluster.ts) pass their own prefix: a repeated clientMessageId is a retry, not a message.
+        runId: `${more.load?.runId ?? ''}capacity${step}${attempt > 1 ? `a${attempt}` : ''}`,
+      });
+      ok = carried(r, p99Ms);
+      steps.push({
+        rate,
+        ok,
+        attempt,
+        achievedRate: r.achievedRate,
+        p50Ms: r.latencyOther.p50,
+        p99Ms: r.latencyOther.p99,
+        lost: r.lost,
+        errors: r.errors,
+        serverCpuCores: r.serverCpuCores,
+        serverCpuMsPerMessage: r.serverCpuMsPerMessage,
+        machineBusyCores: r.machineBusyCores,
+      });
+      more.onStep?.(steps.at(-1)!, r);
+      log(
+        `    ${String(rate).padStart(5)} msg/s  ${ok ? 'ok  ' : 'FAIL'}  achieved ${r.achievedRate.toFixed(0)}/s, p50 ${ms(r.latencyOther.p50)} ms, ` +
+          `p99 ${ms(r.latencyOther.p99)} ms, lost ${r.lost}, errors ${r.errors}, server ${r.serverCpuCores?.toFixed(2) ?? '–'} cores, ` +
+          `${r.serverCpuMsPerMessage?.toFixed(2) ?? '–'} ms CPU/msg, machine ${r.machineBusyCores?.toFixed(2) ?? '–'} of ${r.machineCores} cores` +
+          (attempt > 1 ? ' (re-run)' : ''),
+      );
+      const onlyP99 = r.lost === 0 && r.errors === 0 && r.socketProblems === 0 && r.sentOk === r.attempted && r.achievedRate >= 0.95 * r.targetRate;
+      if (!ok && !onlyP99) break;
+    }
     if (!ok) return { capacity, atMax: false, steps };
     capacity = rate;
   }
