@@ -5,8 +5,6 @@
 // src/platform/config.ts, and BENCH_TRACE=1 to count and time every SQL statement (see op "trace");
 // ops "statementsStart"/"statementsStop" count statements for one phase only.
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { buildApp, type RunningApp } from '../src/server/app';
@@ -14,6 +12,7 @@ import { configFromEnv } from '../src/platform/config';
 import { createLogger } from '../src/platform/logger';
 import { generateToken, hashToken } from '../src/platform/tokens';
 import { announceReady, serveParent } from './child';
+import { cpuProfilerHandlers } from './cpu-profiler';
 
 // --- Optional SQL tracing: wraps pg's Client.query, which adapter-pg uses for every statement.
 type TraceRow = { count: number; totalMs: number };
@@ -96,7 +95,6 @@ const config = {
   log: (line: string) => logger.info(line),
 };
 const app = buildApp(config, { logger });
-let profiler: Session | null = null;
 let running: RunningApp;
 
 async function setupChannel(args: { agents: number; label: string }) {
@@ -222,22 +220,7 @@ serveParent(
     },
     statementsStop: async () => (await statementsSoFar()) - statementsAtStart,
     // V8 CPU profile of the measured phase only (BENCH_PROFILE=1 in run.ts).
-    async profileStart() {
-      profiler = new Session();
-      profiler.connect();
-      await profiler.post('Profiler.enable');
-      await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
-      await profiler.post('Profiler.start');
-      return true;
-    },
-    async profileStop(args: { file: string }) {
-      if (!profiler) throw new Error('profiling was not started');
-      const { profile } = await profiler.post('Profiler.stop');
-      writeFileSync(args.file, JSON.stringify(profile));
-      profiler.disconnect();
-      profiler = null;
-      return args.file;
-    },
+    ...cpuProfilerHandlers(),
     async traceReset() {
       trace.clear();
       loopDelay.reset();

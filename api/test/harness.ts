@@ -160,6 +160,12 @@ export interface Subscription<T = any> {
 }
 
 /** Subscribes over a real graphql-ws client and records everything it receives. */
+/** Statements the app's pool has run so far: every statement is timed into this histogram. */
+export async function statementsSoFar(app: TestApp): Promise<number> {
+  const { values } = await app.services.metrics.dbQueryDuration.get();
+  return values.filter((v) => v.metricName?.endsWith('_count')).reduce((sum, v) => sum + v.value, 0);
+}
+
 export function subscribe<T = any>(client: WsClient, query: string, variables?: Record<string, unknown>): Subscription<T> {
   const results: GraphqlResult<T>[] = [];
   const waiters: { predicate: (value: T) => boolean; resolve: (value: T) => void }[] = [];

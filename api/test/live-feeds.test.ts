@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../src/platform/config';
 import { NEXT, channelWithAgents, send, startChat } from './chat-fixtures';
-import { startTestApp, subscribe, type TestApp } from './harness';
+import { startTestApp, statementsSoFar, subscribe, type TestApp } from './harness';
 
 const roomy = { limit: 100_000, windowSeconds: 60 };
 let app: TestApp;
@@ -191,8 +191,7 @@ describe('dashboardEvents', () => {
   });
 
   it('serves every dashboard of the same channels from one read per change', async () => {
-    const statements = async () =>
-      (await app.services.metrics.dbQueryDuration.get()).values.filter((v) => v.metricName?.endsWith('_count')).reduce((sum, v) => sum + v.value, 0);
+    const statements = () => statementsSoFar(app);
     const names = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'];
     const { channel, agents } = await channelWithAgents(app, Object.fromEntries(names.map((n) => [n, { canRespond: true }])));
     const other = await channelWithAgents(app, { elsewhere: { canRespond: true } });

@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatEventDto } from '../src/modules/chats/chat-dto';
 import { channelWithAgents, startChat } from './chat-fixtures';
-import { startTestApp, type TestApp } from './harness';
+import { startTestApp, statementsSoFar, type TestApp } from './harness';
 
 let app: TestApp;
 beforeAll(async () => {
   app = await startTestApp();
 });
 afterAll(() => app?.stop());
-
-/** Statements the pool has run so far (every statement is timed into this histogram). */
-async function statementsSoFar(): Promise<number> {
-  const { values } = await app.services.metrics.dbQueryDuration.get();
-  return values.filter((v) => v.metricName?.endsWith('_count')).reduce((sum, v) => sum + v.value, 0);
-}
 
 describe('a queue claim', () => {
   for (const showAgentPhoto of [true, false]) {
@@ -80,14 +74,14 @@ describe('a queue claim', () => {
     for (let i = 0; i < 3; i++) await startChat(app, channel.id, `waiting ${i}`);
     const perClaim: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const before = await statementsSoFar();
+      const before = await statementsSoFar(app);
       expect(await app.services.queue.claimNext(agents.bob!.agent, [channel.id])).not.toBeNull();
-      perClaim.push((await statementsSoFar()) - before);
+      perClaim.push((await statementsSoFar(app)) - before);
     }
     // The minimum: a background statement (an idle sweep) may land inside one of the windows.
     expect(Math.min(...perClaim)).toBe(1);
-    const before = await statementsSoFar();
+    const before = await statementsSoFar(app);
     expect(await app.services.queue.claimNext(agents.bob!.agent, [channel.id])).toBeNull();
-    expect((await statementsSoFar()) - before).toBeLessThanOrEqual(1);
+    expect((await statementsSoFar(app)) - before).toBeLessThanOrEqual(1);
   });
 });

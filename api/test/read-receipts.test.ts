@@ -2,19 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatEventDto } from '../src/modules/chats/chat-dto';
 import type { Principal } from '../src/platform/principal';
 import { NEXT, channelWithAgents, send, startChat } from './chat-fixtures';
-import { startTestApp, type TestApp } from './harness';
+import { startTestApp, statementsSoFar, type TestApp } from './harness';
 
 let app: TestApp;
 beforeAll(async () => {
   app = await startTestApp();
 });
 afterAll(() => app?.stop());
-
-/** Statements the pool has run so far (every statement is timed into this histogram). */
-async function statementsSoFar(): Promise<number> {
-  const { values } = await app.services.metrics.dbQueryDuration.get();
-  return values.filter((v) => v.metricName?.endsWith('_count')).reduce((sum, v) => sum + v.value, 0);
-}
 
 async function activeChat() {
   const { channel, agents } = await channelWithAgents(app, { alice: { canRespond: true } });
@@ -75,12 +69,12 @@ describe('markRead', () => {
     for (let i = 0; i < 3; i++) {
       expect((await send(app, alice.token, sessionId, `reply ${i}`)).errors).toBeUndefined();
       const { lastEventSeq } = await app.services.prisma.chatSession.findUniqueOrThrow({ where: { id: sessionId } });
-      let before = await statementsSoFar();
+      let before = await statementsSoFar(app);
       await app.services.chats.markRead(visitorPrincipal, sessionId, lastEventSeq);
-      perReceipt.push((await statementsSoFar()) - before);
-      before = await statementsSoFar();
+      perReceipt.push((await statementsSoFar(app)) - before);
+      before = await statementsSoFar(app);
       await app.services.chats.markRead(agentPrincipal, sessionId, lastEventSeq);
-      perReceipt.push((await statementsSoFar()) - before);
+      perReceipt.push((await statementsSoFar(app)) - before);
     }
     // The minimum: a background statement (an idle sweep) may land inside one of the windows.
     expect(Math.min(...perReceipt.filter((_, i) => i % 2 === 0))).toBe(1);
