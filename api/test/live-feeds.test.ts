@@ -240,6 +240,19 @@ describe('dashboardEvents', () => {
     expect(snapshot.dashboardEvents.stats.waiting).toBe(1);
     feed.stop();
   });
+
+  it('marks messages as activity that dashboards may take later, and status changes as not', async () => {
+    const { channel, agents } = await channelWithAgents(app, { alice: { canRespond: true } });
+    const heard: { reason: string; activity?: boolean }[] = [];
+    const stop = app.services.bus.listen('channel', channel.id, (signal) => heard.push(signal as (typeof heard)[number]));
+    const { sessionId, visitorToken } = await startChat(app, channel.id, 'first');
+    expect((await app.gql(NEXT, {}, agents.alice!.token)).data.getNextInQueue.id).toBe(sessionId);
+    const beforeMessage = heard.length;
+    expect((await send(app, visitorToken, sessionId, 'a message')).errors).toBeUndefined();
+    stop();
+    expect(heard.slice(0, beforeMessage).every((s) => !s.activity)).toBe(true);
+    expect(heard.slice(beforeMessage)).toEqual([{ reason: 'sessions', sessionId, activity: true }]);
+  });
 });
 
 describe('agentEvents', () => {

@@ -22,6 +22,12 @@ export interface SignalStreamOptions<S, T> {
   compute: (signals: S[], receivedAt: number) => Promise<T>;
   /** Signals within this window are merged into one recomputation. */
   coalesceMs: number;
+  /**
+   * Signals that may wait: they recompute at most once per `everyMs` on their own, and ride
+   * along with the next other signal sooner (a busy channel's messages do not redraw every
+   * dashboard on every message).
+   */
+  lowPriority?: { when: (signal: S) => boolean; everyMs: number };
   /** Emit once right away, before any signal. */
   emitInitial: boolean;
 }
@@ -38,16 +44,32 @@ export function signalStream<S, T>(bus: EventBus, options: SignalStreamOptions<S
     let dirty = options.emitInitial;
     let receivedAt = performance.now();
     let wake: (() => void) | null = null;
+    let lastEmitAt = -Infinity;
+    let lowTimer: ReturnType<typeof setTimeout> | null = null;
     const notify = () => {
       wake?.();
       wake = null;
+    };
+    const markDirty = () => {
+      dirty = true;
+      notify();
     };
     const onSignal = (topic: BusTopic | null, payload: unknown) => {
       if (topic && options.accepts && !options.accepts(topic, payload as S)) return;
       pending.push(payload as S);
       receivedAt = performance.now();
-      dirty = true;
-      notify();
+      const low = options.lowPriority;
+      if (topic && low?.when(payload as S)) {
+        if (!dirty && !lowTimer) {
+          const fire = () => {
+            lowTimer = null;
+            markDirty();
+          };
+          lowTimer = setTimeout(fire, Math.max(0, lastEmitAt + low.everyMs - receivedAt));
+        }
+        return;
+      }
+      markDirty();
     };
     const listening = new Map<string, () => void>();
     /** Listens to exactly these routes: new ones are added, dropped ones stopped, the rest kept (no gap). */
@@ -77,11 +99,15 @@ export function signalStream<S, T>(bus: EventBus, options: SignalStreamOptions<S
         const signals = pending;
         pending = [];
         dirty = false;
+        if (lowTimer) clearTimeout(lowTimer);
+        lowTimer = null;
         const { reroute } = options;
         // New routes listen before the recomputation reads the database, so nothing falls between.
         if (reroute && signals.some((s) => s === RESYNC_SIGNAL || reroute.when(s))) listenTo(await reroute.read());
         if (signal.aborted) break;
-        yield await options.compute(signals, receivedAt);
+        const value = await options.compute(signals, receivedAt);
+        lastEmitAt = performance.now();
+        yield value;
         if (options.coalesceMs > 0 && !signal.aborted)
           await new Promise<void>((resolve) => {
             const onAbort = () => {
@@ -96,6 +122,7 @@ export function signalStream<S, T>(bus: EventBus, options: SignalStreamOptions<S
           });
       }
     } finally {
+      if (lowTimer) clearTimeout(lowTimer);
       for (const stop of listening.values()) stop();
       stopResync();
       signal.removeEventListener('abort', notify);

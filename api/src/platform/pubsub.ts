@@ -17,7 +17,8 @@ import { connectClusterBus, inClusterWorker } from './cluster-bus';
 /** Signals that make consoles and dashboards refresh; they carry no private data. */
 // 'settings': an admin changed the channel; 'members': its member list or a member's flags changed;
 // 'channels': the agent's own memberships changed.
-export type ChannelSignal = { reason: 'queue' | 'sessions' | 'presence' | 'settings' | 'members'; sessionId?: string };
+// `activity`: only messages or read receipts, no status change; feeds may refresh for it later.
+export type ChannelSignal = { reason: 'queue' | 'sessions' | 'presence' | 'settings' | 'members'; sessionId?: string; activity?: true };
 export type AgentSignal = { reason: 'chats' | 'transfer' | 'presence' | 'channels'; sessionId?: string; transferId?: string };
 
 export type BusTopic = 'chat' | 'channel' | 'agent' | 'credentials';

@@ -128,9 +128,13 @@ export function createChatService({ prisma, events, bus, rateLimiter, auth, limi
   /** After commit: chat events to subscribers, and refresh signals to consoles and dashboards. */
   function announce(session: Pick<ChatSession, 'id' | 'channelId' | 'agentId'>, published: ChatEventDto[], extraAgents: (string | null)[] = []) {
     events.publish(published);
-    bus.publish('channel', session.channelId, { reason: 'sessions', sessionId: session.id } satisfies ChannelSignal);
     // The handling agent's console merges a message or read receipt from the signal alone.
     const change = chatChangeOf(published);
+    bus.publish('channel', session.channelId, {
+      reason: 'sessions',
+      sessionId: session.id,
+      ...(change ? { activity: true } : {}),
+    } satisfies ChannelSignal);
     for (const agentId of new Set([session.agentId, ...extraAgents]))
       if (agentId)
         bus.publish('agent', agentId, {

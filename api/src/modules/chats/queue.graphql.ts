@@ -81,6 +81,8 @@ builder.subscriptionField('queueStatus', (t) =>
       const session = await ctx.services.chatReads.findReadable(ctx.principal, sessionId);
       return signalStream<ChannelSignal, QueueStatus>(ctx.services.bus, {
         routes: [['channel', session.channelId]],
+        // Messages and read receipts move no chat in or out of the queue.
+        accepts: (_topic, signal) => !signal.activity,
         coalesceMs: 250,
         emitInitial: true,
         compute: () => ctx.services.queue.statusOfSession(session.id),

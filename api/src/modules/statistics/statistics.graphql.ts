@@ -65,10 +65,14 @@ builder.queryFields((t) => ({
   }),
 }));
 
+/** How long message-only activity may wait before a dashboard shows it. */
+const DASHBOARD_ACTIVITY_MS = 10_000;
+
 builder.subscriptionField('dashboardEvents', (t) =>
   t.field({
     type: DashboardRef,
-    description: 'The Dashboard, live: a snapshot now and after every change in its channels (bursts are merged, at most about two per second).',
+    description:
+      'The Dashboard, live: a snapshot now and after every change in its channels (bursts are merged, at most about two per second). New messages and read receipts alone refresh it at most every 10 seconds.',
     authScopes: { agent: true },
     args: {
       channelIds: t.arg.idList({ description: STATS_CHANNELS }),
@@ -93,6 +97,7 @@ builder.subscriptionField('dashboardEvents', (t) =>
           },
         },
         coalesceMs: 500,
+        lowPriority: { when: (signal) => 'activity' in signal && signal.activity === true, everyMs: DASHBOARD_ACTIVITY_MS },
         emitInitial: true,
         compute: (_signals, receivedAt) => statistics.sharedDashboard(channels, zone, receivedAt),
       });
