@@ -88,4 +88,18 @@ describe('GraphQL limits against what the real clients send', () => {
         key,
       ).toEqual([]);
   });
+
+  it('refuses fragments nested deeper than maxDepth, however the fragments are laid out', () => {
+    const defaults = graphqlLimitsFromEnv({});
+    const chain = (levels: number) =>
+      `{ ...F1 } ${Array.from({ length: levels - 1 }, (_, i) => `fragment F${i + 1} on Query { ...F${i + 2} }`).join(' ')} fragment F${levels} on Query { __typename }`;
+    expect(limitErrors(defaults, chain(defaults.maxDepth))).toEqual([]);
+    expect(limitErrors(defaults, chain(defaults.maxDepth + 1))).toEqual(['QUERY_TOO_DEEP']);
+    expect(limitErrors({ ...defaults, maxTokens: 1_000_000 }, chain(5000))).toEqual(['QUERY_TOO_DEEP']);
+    // Each level spreads the next one twice: 2^40 paths, which a naive walk would follow.
+    const diamond = `{ ...D1 } ${Array.from({ length: 39 }, (_, i) => `fragment D${i + 1} on Query { ...D${i + 2} a: __typename ...D${i + 2} }`).join(' ')} fragment D40 on Query { __typename }`;
+    expect(limitErrors({ ...defaults, maxTokens: 1_000_000 }, diamond)).toContain('QUERY_TOO_DEEP');
+    // A cycle is graphql's own validation error, not a crash.
+    expect(limitErrors(defaults, '{ ...C1 } fragment C1 on Query { ...C2 } fragment C2 on Query { ...C1 }')).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
 });

@@ -7,6 +7,7 @@ import {
   isListType,
   parse,
   validate,
+  visit,
   type ASTVisitor,
   type ValidationContext,
 } from 'graphql';
@@ -105,6 +106,7 @@ export function graphqlLimitsPlugin(limits: GraphqlLimits, options: { fieldSugge
     },
     onValidate({ validateFn, setValidationFn, addValidationRule }) {
       addValidationRule(listItemsRule(limits.maxListItems));
+      addValidationRule(fragmentNestingRule(limits.maxDepth));
       setValidationFn((...args) => {
         try {
           return validateFn(...args);
@@ -127,6 +129,58 @@ export function graphqlLimitsPlugin(limits: GraphqlLimits, options: { fieldSugge
       if (refused) setResultAndStopExecution({ data: null, errors: [refused] });
     },
   };
+}
+
+/**
+ * Refuses fragments spread inside fragments more than `maxNesting` levels deep. graphql-armor's
+ * depth rule flattens fragments, so a chain of thousands of `fragment F1 { ...F2 }` has depth 1
+ * to it, while graphql's recursive validators and executor walk the chain on the stack: whether
+ * such a document was refused or overflowed depended on how warm the JIT was. Written here
+ * because graphql-armor has no such rule; iterative, so the check itself cannot overflow.
+ */
+export function fragmentNestingRule(maxNesting: number) {
+  return (context: ValidationContext): ASTVisitor => ({
+    Document: {
+      enter(document) {
+        const spreadsOf = new Map<string, string[]>();
+        const rootSpreads: string[] = [];
+        for (const definition of document.definitions) {
+          if (definition.kind !== Kind.FRAGMENT_DEFINITION && definition.kind !== Kind.OPERATION_DEFINITION) continue;
+          const spreads: string[] = [];
+          visit(definition.selectionSet, { FragmentSpread: (spread) => void spreads.push(spread.name.value) });
+          if (definition.kind === Kind.FRAGMENT_DEFINITION) spreadsOf.set(definition.name.value, spreads);
+          else rootSpreads.push(...spreads);
+        }
+        // Nesting of each fragment: 1 + the deepest fragment it spreads. Unknown fragments and
+        // cycles count 0 here; graphql's own rules report those.
+        const nesting = new Map<string, number>();
+        const pending = new Set<string>();
+        const nestingOf = (root: string): number => {
+          const stack = [root];
+          while (stack.length) {
+            const name = stack[stack.length - 1]!;
+            if (nesting.has(name) || !spreadsOf.has(name)) {
+              stack.pop();
+              continue;
+            }
+            pending.add(name);
+            const next = spreadsOf.get(name)!.find((child) => !nesting.has(child) && !pending.has(child) && spreadsOf.has(child));
+            if (next) {
+              stack.push(next);
+              continue;
+            }
+            nesting.set(name, 1 + Math.max(0, ...spreadsOf.get(name)!.map((child) => nesting.get(child) ?? 0)));
+            pending.delete(name);
+            stack.pop();
+          }
+          return nesting.get(root) ?? 0;
+        };
+        const deepest = Math.max(0, ...rootSpreads.map(nestingOf));
+        if (deepest > maxNesting) context.reportError(refusal('QUERY_TOO_DEEP', `Fragments are nested ${deepest} levels deep; the limit is ${maxNesting}.`));
+        return false;
+      },
+    },
+  });
 }
 
 /** Page size assumed for a list field without `first`/`last` (members of a channel, an agent's memberships). */
