@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import pg from 'pg';
+import { inject } from 'vitest';
 import WebSocket from 'ws';
 import { buildApp, type RunningApp } from '../src/server/app';
 import { configFromEnv, loginProtectionFromEnv, type AppConfig } from '../src/platform/config';
@@ -14,12 +15,16 @@ export const testEngine: TestEngine = process.env.TEST_DB_ENGINE === 'postgresql
 export const postgresServerUrl = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** A fresh, empty PostgreSQL database on the local server; drop() removes it. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A fresh PostgreSQL database on the local server, empty or (`migrated`) a copy of the run's
+ * migrated template (test/database-templates.ts); drop() removes it.
+ */
+export async function createPostgresDatabase({ migrated = false } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `lc_test_${randomBytes(6).toString('hex')}`;
+  const template = migrated ? inject('postgresTemplate') : '';
   const admin = new pg.Client({ connectionString: postgresServerUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(postgresServerUrl);
   url.pathname = `/${name}`;
@@ -56,7 +61,7 @@ export interface TestApp extends RunningApp {
  * PGlite, or a new PostgreSQL database, per TEST_DB_ENGINE.
  */
 export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
-  const database = testEngine === 'postgresql' && !('databaseUrl' in overrides) ? await createPostgresDatabase() : null;
+  const database = testEngine === 'postgresql' && !('databaseUrl' in overrides) ? await createPostgresDatabase({ migrated: true }) : null;
   const logs: string[] = [];
   const config: AppConfig = {
     ...configFromEnv({}),
@@ -72,7 +77,8 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
     log: (line) => logs.push(line),
     ...overrides,
   };
-  const app = buildApp(config);
+  const template = testEngine === 'pglite' && config.dataDir === null ? inject('pgliteTemplate') : '';
+  const app = buildApp(config, template ? { embeddedTemplate: template } : {});
   const running = await app.start().catch(async (error) => {
     await database?.drop();
     throw error;

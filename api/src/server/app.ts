@@ -46,6 +46,8 @@ export interface AppOptions {
    * app neither starts PGlite nor applies migrations.
    */
   database?: { url: string; engine: 'pglite' | 'postgresql' };
+  /** An in-memory embedded database starts from this dump (tests: migrated once per run). */
+  embeddedTemplate?: string;
 }
 
 export interface RunningApp {
@@ -297,7 +299,7 @@ export function buildApp(config: AppConfig, options: AppOptions = {}): App {
       try {
         checkMetricsConfig(config.metrics);
         if (!databaseUrl) {
-          embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log: config.log });
+          embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log: config.log, template: options.embeddedTemplate });
           databaseUrl = embedded.url;
         }
         if (!options.database) await applyMigrations(databaseUrl, { log: config.log });

@@ -1,14 +1,14 @@
 // Runs PGlite (synchronous WASM) and its wire-protocol server off the API's event loop.
 // Plain JavaScript on purpose: raw worker_threads cannot load .ts under vitest or node.
 // Messages: see WorkerMessage / MainMessage in embedded.ts.
-import { chmod } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 // Contrib extensions ship as separate bundles and must be loaded here for CREATE EXTENSION to work.
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
-const { dataDir, maxConnections, socketPath } = workerData;
+const { dataDir, template, maxConnections, socketPath } = workerData;
 const send = (message) => parentPort.postMessage(message);
 
 // pglite-socket's unawaited handler cleanup can reject; a dead worker would take the database with it.
@@ -28,7 +28,8 @@ let db;
 let server;
 
 try {
-  db = await PGlite.create(dataDir ?? undefined, { onStderr, extensions: { pg_trgm } }); // undefined: in memory
+  const loadDataDir = template ? new Blob([await readFile(template)]) : undefined;
+  db = await PGlite.create(dataDir ?? undefined, { onStderr, extensions: { pg_trgm }, loadDataDir }); // undefined: in memory
   // A Unix socket, not TCP: pglite-socket asks no password, so only file permissions keep others out.
   server = new PGLiteSocketServer({ db: keepExchangesTogether(db), path: socketPath, maxConnections });
   await server.start();
@@ -43,6 +44,16 @@ try {
 }
 
 parentPort.on('message', async (message) => {
+  if (message?.type === 'dump') {
+    try {
+      const dump = await db.dumpDataDir('none');
+      await writeFile(message.file, Buffer.from(await dump.arrayBuffer()));
+      send({ type: 'dumped' });
+    } catch (error) {
+      send({ type: 'dumped', error: describe(error, { stack: false }) });
+    }
+    return;
+  }
   if (message?.type !== 'stop') return;
   try {
     await server.stop();

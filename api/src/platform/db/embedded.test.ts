@@ -376,6 +376,30 @@ describe('startEmbeddedPostgres', () => {
   );
 
   it(
+    'starts an in-memory database as a copy of a dump, which later writes to the copy leave alone',
+    async () => {
+      const source = await start(null);
+      const pool = poolFor(source);
+      await pool.query('CREATE TABLE note (id int PRIMARY KEY, body text NOT NULL)');
+      await pool.query(`INSERT INTO note SELECT i, 'note ' || i FROM generate_series(1, 50) AS i`);
+      const file = path.join(tempDir(), 'template.tar');
+      await source.dumpTo(file);
+      expect(fs.statSync(file).size).toBeGreaterThan(0);
+
+      const copies = await Promise.all([1, 2].map(() => startEmbeddedPostgres({ dataDir: null, template: file })));
+      running.push(...copies);
+      const [a, b] = copies.map((db) => poolFor(db));
+      expect(await count(a!, 'note')).toBe(50);
+      await a!.query('DELETE FROM note WHERE id > 10');
+      expect(await count(a!, 'note')).toBe(10);
+      expect(await count(b!, 'note')).toBe(50);
+      expect(await count(pool, 'note')).toBe(50);
+      await expect(startEmbeddedPostgres({ dataDir: null, template: path.join(tempDir(), 'missing.tar') })).rejects.toThrow(/ENOENT|missing\.tar/);
+    },
+    TIMEOUT,
+  );
+
+  it(
     'stops idempotently and closes its socket',
     async () => {
       const dir = tempDir();

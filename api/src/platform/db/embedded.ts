@@ -17,6 +17,8 @@ export interface EmbeddedPostgres {
   socketDir: string;
   /** The data folder, or null when the database lives in memory. */
   dataDir: string | null;
+  /** Writes the whole database as an uncompressed tar, for `template`; best with no statement running. */
+  dumpTo(file: string): Promise<void>;
   /** Closes connections and PGlite cleanly, ends the worker and releases the lock. Idempotent. */
   stop(): Promise<void>;
 }
@@ -29,6 +31,11 @@ export interface EmbeddedPostgresOptions {
   log?: (line: string) => void;
   /** Initialising an empty folder takes a few seconds; a loaded machine needs more. */
   startupTimeoutMs?: number;
+  /**
+   * An in-memory database starts as a copy of this dump (`dumpTo`) instead of an empty cluster:
+   * about 1 s instead of 3 to 5, since initdb does not run. Ignored with a data folder.
+   */
+  template?: string;
 }
 
 export class DataDirLockedError extends Error {
@@ -48,13 +55,20 @@ export class DataDirLockedError extends Error {
 }
 
 /** Worker → main thread. */
-export type WorkerMessage = { type: 'ready' } | { type: 'error'; message: string } | { type: 'stopped' } | { type: 'log'; line: string };
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'error'; message: string }
+  | { type: 'stopped' }
+  | { type: 'dumped'; error?: string }
+  | { type: 'log'; line: string };
 
 /** Main thread → worker. */
-export type MainMessage = { type: 'stop' };
+export type MainMessage = { type: 'stop' } | { type: 'dump'; file: string };
 
 export interface EmbeddedWorkerData {
   dataDir: string | null;
+  /** A dump to start an in-memory database from. */
+  template: string | null;
   maxConnections: number;
   /** The Unix socket to serve on; its folder exists and is owner-only. */
   socketPath: string;
@@ -87,7 +101,12 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     lock?.release();
   };
 
-  const workerData: EmbeddedWorkerData = { dataDir, maxConnections: opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS, socketPath: socket.path };
+  const workerData: EmbeddedWorkerData = {
+    dataDir,
+    template: dataDir === null ? (opts.template ?? null) : null,
+    maxConnections: opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    socketPath: socket.path,
+  };
   let worker: Worker;
   try {
     worker = new Worker(new URL('./embedded-worker.mjs', import.meta.url), {
@@ -144,7 +163,19 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     return stopped;
   };
 
-  return { url, socketDir: socket.dir, dataDir, stop };
+  const dumpTo = (file: string) =>
+    new Promise<void>((resolve, reject) => {
+      const onMessage = (message: WorkerMessage) => {
+        if (message.type !== 'dumped') return;
+        worker.off('message', onMessage);
+        if (message.error) reject(new Error(`Embedded PostgreSQL could not dump to ${file}: ${message.error}`));
+        else resolve();
+      };
+      worker.on('message', onMessage);
+      worker.postMessage({ type: 'dump', file } satisfies MainMessage);
+    });
+
+  return { url, socketDir: socket.dir, dataDir, dumpTo, stop };
 }
 
 interface SocketDir {

@@ -100,14 +100,18 @@ function describe(error: unknown): string {
 // ───────────── Loading the WASM module (once per process) ─────────────
 
 type SchemaEngineClass = typeof SchemaEngine;
-let schemaEngineClass: Promise<SchemaEngineClass> | undefined;
+// On globalThis, not in this module: the JS bindings are one module per process, and a second
+// copy of this file (vitest loads setup files once per project) instantiating the WASM again
+// would repoint them at its memory, corrupting the first engine's strings.
+const LOADED = Symbol.for('livechat.schemaEngineClass');
+const loaded = globalThis as { [LOADED]?: Promise<SchemaEngineClass> };
 
 function loadSchemaEngineClass(): Promise<SchemaEngineClass> {
-  schemaEngineClass ??= instantiateSchemaEngineWasm().catch((error: unknown) => {
-    schemaEngineClass = undefined;
+  loaded[LOADED] ??= instantiateSchemaEngineWasm().catch((error: unknown) => {
+    loaded[LOADED] = undefined;
     throw error;
   });
-  return schemaEngineClass;
+  return loaded[LOADED];
 }
 
 async function instantiateSchemaEngineWasm(): Promise<SchemaEngineClass> {
