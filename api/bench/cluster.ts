@@ -9,6 +9,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,8 @@ export const CLUSTER_TARGET = { rate: 1500, p99Ms: 250, crossP50Ratio: 1.5 };
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
 export interface ClusterBenchDeps {
+  /** pglite: 2 workers over one embedded database in a data folder, which the primary owns; no two-instance phase. */
+  engine: 'postgresql' | 'pglite';
   chats: number;
   postgresUrl: string;
   stepSeconds: number;
@@ -192,12 +195,12 @@ async function startApi(name: string, env: NodeJS.ProcessEnv, log: (line: string
 }
 
 /** What findCapacity and runLoad read from a server: its URL and the CPU and RSS of its processes. */
-function asBenchChild(name: string, url: string, pids: number[]): BenchChild {
+function asBenchChild(name: string, url: string, pids: number[], engine = 'postgresql'): BenchChild {
   return {
     name,
     pid: pids[0]!,
     url,
-    engine: 'postgresql',
+    engine,
     call: async () => true as never, // no gc op across processes: RSS is read as it is
     rssKiB: () => sum(pids.map(rssKiBOf)),
     cpuMs: () => sum(pids.map(cpuMsOf)),
@@ -226,6 +229,15 @@ async function withDatabase<T>(postgresUrl: string, work: (url: string) => Promi
   }
 }
 
+async function withDataDir<T>(work: (dataDir: string) => Promise<T>): Promise<T> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'lc-bench-cluster-'));
+  try {
+    return await work(dataDir);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function settle(databaseUrl: string) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -245,7 +257,8 @@ async function capacityWithCpu(
   label: string,
   server: BenchChild,
   chats: ChatPair[],
-  databaseUrl: string,
+  /** Settled (VACUUM, CHECKPOINT) before each step; null on PGlite, which the primary owns. */
+  databaseUrl: string | null,
   cpuOf: { workers: number[]; primary: number | null },
   load: Partial<LoadOptions>,
 ) {
@@ -257,7 +270,7 @@ async function capacityWithCpu(
     server,
     chats,
     async () => {
-      await settle(databaseUrl);
+      if (databaseUrl) await settle(databaseUrl);
       snapshot = cpuSnapshot(cpuOf.workers, cpuOf.primary);
     },
     {
@@ -297,9 +310,9 @@ function neededLine(label: string, capacity: CapacityResult, steps: ClusterStep[
   );
 }
 
-async function setUpChats(deps: ClusterBenchDeps, databaseUrl: string): Promise<ChatPair[]> {
+async function setUpChats(deps: ClusterBenchDeps, env: NodeJS.ProcessEnv): Promise<ChatPair[]> {
   // The single-process bench server creates agents and chats fast (services, no HTTP), then leaves.
-  const setup = await deps.startChild('cluster-setup', 'server.ts', deps.serverEnv(databaseUrl));
+  const setup = await deps.startChild('cluster-setup', 'server.ts', env);
   try {
     const { channelId, agents } = await setup.call<{ channelId: string; agents: { id: string; token: string }[] }>('setupChannel', {
       agents: deps.chats,
@@ -318,79 +331,101 @@ async function setUpChats(deps: ClusterBenchDeps, databaseUrl: string): Promise<
 
 export async function benchCluster(deps: ClusterBenchDeps): Promise<ClusterBenchResult> {
   const { log } = deps;
-  const result: ClusterBenchResult = { engine: 'postgresql', workers: null, workersError: null, twoInstances: null, twoInstancesError: null, verdicts: [] };
-  await withDatabase(deps.postgresUrl, async (databaseUrl) => {
-    log(`\n== Our API, WORKERS=2 (node:cluster, in-machine bus), PostgreSQL`);
-    const chats = await setUpChats(deps, databaseUrl);
-    log(`  ${chats.length} chats started and accepted`);
-
-    const cluster = await startApi('our-api-2-workers', { ...deps.serverEnv(databaseUrl), WORKERS: '2' }, log);
-    try {
-      const pids = [cluster.pid, ...cluster.workerPids];
-      const server = asBenchChild('our-api-2-workers', cluster.url, pids);
-      const { capacity, steps } = await capacityWithCpu(
-        deps,
-        '2 workers',
-        server,
-        chats,
-        databaseUrl,
-        { workers: cluster.workerPids, primary: cluster.pid },
-        { runId: `cluster-${randomBytes(3).toString('hex')}` },
-      );
-      result.workers = { capacity, steps, pids };
-    } catch (error) {
-      result.workersError = (error as Error).message;
-      log(`  2 workers failed: ${result.workersError}`);
-    } finally {
-      await cluster.stop();
-    }
-
-    log(`\n== Two API instances behind Redis (${REDIS_URL}), PostgreSQL: each chat's visitor on A, its agent on B`);
-    const env = { ...deps.serverEnv(databaseUrl), REDIS_URL };
-    const a = await startApi('our-api-A', env, log);
-    const b = await startApi('our-api-B', env, log).catch(async (error) => {
-      await a.stop();
-      throw error;
+  const result: ClusterBenchResult = { engine: deps.engine, workers: null, workersError: null, twoInstances: null, twoInstancesError: null, verdicts: [] };
+  if (deps.engine === 'pglite')
+    await withDataDir(async (dataDir) => {
+      log(`\n== Our API, WORKERS=2 (node:cluster, in-machine bus), embedded PGlite in a data folder: the primary owns it, so its CPU includes PGlite's`);
+      const chats = await setUpChats(deps, { ...deps.serverEnv(undefined), BENCH_DATA_DIR: dataDir });
+      log(`  ${chats.length} chats started and accepted`);
+      await benchWorkers(deps, result, chats, { ...deps.serverEnv(undefined), DATA_DIR: dataDir, WORKERS: '2' }, null);
+      log(`\n== Two API instances behind Redis: not on PGlite (one process owns an embedded database; instances share a PostgreSQL)`);
     });
-    try {
-      const server = asBenchChild('two-instances', a.url, [a.pid, b.pid]);
-      const roleUrls = { visitor: a.url, agent: b.url };
-      const { capacity, steps } = await capacityWithCpu(
-        deps,
-        'two instances',
-        server,
-        chats,
-        databaseUrl,
-        { workers: [a.pid, b.pid], primary: null },
-        { roleUrls, runId: `two-${randomBytes(3).toString('hex')}` },
-      );
-      // Same rate both ways: half the cross-instance capacity (or the first step's rate).
-      const rate = Math.max(50, Math.round((capacity.capacity ?? steps[0]?.rate ?? 200) / 2));
-      const common = { chats, rate, seconds: deps.stepSeconds, drainMs: deps.stepDrainMs, log: () => {} };
-      await settle(databaseUrl);
-      const cross = await runLoad({ ...common, label: 'cross-instance', url: a.url, roleUrls, rssKiB: server.rssKiB, cpuMs: server.cpuMs, runId: 'cross' });
-      await settle(databaseUrl);
-      const single = await runLoad({
-        ...common,
-        label: 'single instance',
-        url: a.url,
-        rssKiB: () => rssKiBOf(a.pid),
-        cpuMs: () => cpuMsOf(a.pid),
-        runId: 'single',
-      });
-      log(
-        `  at ${rate} msg/s: cross-instance p50 ${fmt(cross.latencyOther.p50)} ms, p99 ${fmt(cross.latencyOther.p99)} ms, lost ${cross.lost}; ` +
-          `single instance p50 ${fmt(single.latencyOther.p50)} ms, p99 ${fmt(single.latencyOther.p99)} ms, lost ${single.lost}`,
-      );
-      result.twoInstances = { capacity, steps, rate, cross, single };
-    } catch (error) {
-      result.twoInstancesError = (error as Error).message;
-      log(`  two instances failed: ${result.twoInstancesError}`);
-    } finally {
-      await Promise.all([a.stop(), b.stop()]);
-    }
-  });
+  else
+    await withDatabase(deps.postgresUrl, async (databaseUrl) => {
+      log(`\n== Our API, WORKERS=2 (node:cluster, in-machine bus), PostgreSQL`);
+      const chats = await setUpChats(deps, deps.serverEnv(databaseUrl));
+      log(`  ${chats.length} chats started and accepted`);
+      await benchWorkers(deps, result, chats, { ...deps.serverEnv(databaseUrl), WORKERS: '2' }, databaseUrl);
+      await benchTwoInstances(deps, result, chats, databaseUrl);
+    });
+  return withVerdicts(result, log);
+}
 
+/** WORKERS=2 (`env` says on which database): capacity up to the target, with every process's CPU. */
+async function benchWorkers(deps: ClusterBenchDeps, result: ClusterBenchResult, chats: ChatPair[], env: NodeJS.ProcessEnv, databaseUrl: string | null) {
+  const { log } = deps;
+  const cluster = await startApi('our-api-2-workers', env, log);
+  try {
+    const pids = [cluster.pid, ...cluster.workerPids];
+    const server = asBenchChild('our-api-2-workers', cluster.url, pids, deps.engine);
+    const { capacity, steps } = await capacityWithCpu(
+      deps,
+      '2 workers',
+      server,
+      chats,
+      databaseUrl,
+      { workers: cluster.workerPids, primary: cluster.pid },
+      { runId: `cluster-${randomBytes(3).toString('hex')}` },
+    );
+    result.workers = { capacity, steps, pids };
+  } catch (error) {
+    result.workersError = (error as Error).message;
+    log(`  2 workers failed: ${result.workersError}`);
+  } finally {
+    await cluster.stop();
+  }
+}
+
+/** Two single-process instances on one PostgreSQL and Redis: each chat's visitor on A, its agent on B. */
+async function benchTwoInstances(deps: ClusterBenchDeps, result: ClusterBenchResult, chats: ChatPair[], databaseUrl: string) {
+  const { log } = deps;
+  log(`\n== Two API instances behind Redis (${REDIS_URL}), PostgreSQL: each chat's visitor on A, its agent on B`);
+  const env = { ...deps.serverEnv(databaseUrl), REDIS_URL };
+  const a = await startApi('our-api-A', env, log);
+  const b = await startApi('our-api-B', env, log).catch(async (error) => {
+    await a.stop();
+    throw error;
+  });
+  try {
+    const server = asBenchChild('two-instances', a.url, [a.pid, b.pid]);
+    const roleUrls = { visitor: a.url, agent: b.url };
+    const { capacity, steps } = await capacityWithCpu(
+      deps,
+      'two instances',
+      server,
+      chats,
+      databaseUrl,
+      { workers: [a.pid, b.pid], primary: null },
+      { roleUrls, runId: `two-${randomBytes(3).toString('hex')}` },
+    );
+    // Same rate both ways: half the cross-instance capacity (or the first step's rate).
+    const rate = Math.max(50, Math.round((capacity.capacity ?? steps[0]?.rate ?? 200) / 2));
+    const common = { chats, rate, seconds: deps.stepSeconds, drainMs: deps.stepDrainMs, log: () => {} };
+    await settle(databaseUrl);
+    const cross = await runLoad({ ...common, label: 'cross-instance', url: a.url, roleUrls, rssKiB: server.rssKiB, cpuMs: server.cpuMs, runId: 'cross' });
+    await settle(databaseUrl);
+    const single = await runLoad({
+      ...common,
+      label: 'single instance',
+      url: a.url,
+      rssKiB: () => rssKiBOf(a.pid),
+      cpuMs: () => cpuMsOf(a.pid),
+      runId: 'single',
+    });
+    log(
+      `  at ${rate} msg/s: cross-instance p50 ${fmt(cross.latencyOther.p50)} ms, p99 ${fmt(cross.latencyOther.p99)} ms, lost ${cross.lost}; ` +
+        `single instance p50 ${fmt(single.latencyOther.p50)} ms, p99 ${fmt(single.latencyOther.p99)} ms, lost ${single.lost}`,
+    );
+    result.twoInstances = { capacity, steps, rate, cross, single };
+  } catch (error) {
+    result.twoInstancesError = (error as Error).message;
+    log(`  two instances failed: ${result.twoInstancesError}`);
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+  }
+}
+
+function withVerdicts(result: ClusterBenchResult, log: (line: string) => void): ClusterBenchResult {
   const capacityText = (c: CapacityResult) => (c.capacity === null ? 'none (first step failed)' : `${c.capacity} msg/s`);
   if (result.workers) {
     const { capacity, steps } = result.workers;

@@ -91,6 +91,14 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
     console.error(`\n${signal}: stopping servers and dropping the bench database…`);
     void cleanup().finally(() => process.exit(130));
   });
+// A socket of a phase that already failed (a console of an overloaded run, reset by the server)
+// can emit an error nobody listens to any more; it is counted and fails the run, but the later
+// phases still measure and the database is still dropped.
+const strayErrors: string[] = [];
+process.on('uncaughtException', (error) => {
+  strayErrors.push(error.message);
+  log(`  stray error outside any phase (counted, the run goes on): ${error.message}`);
+});
 const watchdog = setTimeout(() => {
   console.error(`bench exceeded BENCH_TIMEOUT_SECONDS=${settings.timeoutS}; aborting`);
   void cleanup().finally(() => process.exit(2));
@@ -746,6 +754,7 @@ async function main() {
         `  ${String(row.count).padStart(7)}× ${(row.count / ours.load.attempted).toFixed(2).padStart(5)}/msg ${ms(row.totalMs / row.count).padStart(6)} ms avg  ${row.sql}`,
       );
   }
+  if (strayErrors.length) verdicts.push({ name: 'no stray errors', pass: false, detail: `${strayErrors.length} (first: ${strayErrors[0]})` });
   if (cluster) verdicts.push(...cluster.verdicts);
   else if (!settings.skip.has('cluster')) verdicts.push({ name: 'cluster phases', pass: false, detail: 'failed before measuring (see above)' });
   log('');

@@ -1,7 +1,7 @@
 // Our real API, started with buildApp() in a process of its own for the bench. It prints its URL
 // on stdout and answers set-up and verification requests from bench/run.ts over IPC.
 //
-// Env: DATABASE_URL (PostgreSQL; unset = embedded PGlite in memory), the rate-limit knobs of
+// Env: DATABASE_URL (PostgreSQL; unset = embedded PGlite in memory or in BENCH_DATA_DIR), the rate-limit knobs of
 // src/platform/config.ts, and BENCH_TRACE=1 to count and time every SQL statement (see op "trace");
 // ops "statementsStart"/"statementsStop" count statements for one phase only.
 import { randomBytes } from 'node:crypto';
@@ -90,8 +90,9 @@ const config = {
   ...envConfig,
   port: 0,
   host: '127.0.0.1',
-  // Embedded PGlite keeps its data in memory for the bench.
-  dataDir: null,
+  // Embedded PGlite keeps its data in memory for the bench, or in BENCH_DATA_DIR: the cluster
+  // phase sets chats up there and then hands the folder to a WORKERS=2 primary.
+  dataDir: process.env.BENCH_DATA_DIR || null,
   log: (line: string) => logger.info(line),
 };
 const app = buildApp(config, { logger });
