@@ -104,7 +104,7 @@ export function createAppServices(database: Database, config: AppConfig, metrics
     chatReads: createChatReadService({ prisma }),
     queue,
     transfers: createTransferService({ prisma, events, bus, chats }),
-    idle: createIdleMonitor({ prisma, chats, limits: config.chat, log: config.log }),
+    idle: createIdleMonitor({ prisma, sql, chats, limits: config.chat, log: config.log }),
     attachments: createAttachmentService({ prisma, chats, rateLimiter, limits: config.chat, config: config.attachments }),
     transcripts: createTranscriptService({ prisma, rateLimiter, config: config.mail, log: config.log }),
     statistics: createStatisticsService({ prisma, queue }),
