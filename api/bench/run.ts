@@ -658,8 +658,8 @@ async function main() {
     detail: `other processes kept ${idleBusy === null ? '?' : idleBusy.toFixed(2)} of ${os.cpus().length} cores busy (limit ${(0.25 * os.cpus().length).toFixed(2)})`,
   });
   const capacityText = (c: CapacityResult | null) =>
-    c?.capacity == null ? 'none (first step failed)' : `${c.capacity} msg/s${c.atMax ? ' or more (BENCH_CAPACITY_MAX)' : ''}`;
-  if (settings.capacity) {
+    c === null ? 'not measured' : c.capacity == null ? 'none (first step failed)' : `${c.capacity} msg/s${c.atMax ? ' or more (BENCH_CAPACITY_MAX)' : ''}`;
+  if (settings.capacity && (ours.capacity || bareCapacity)) {
     log(`\nCapacity (p99 ≤ ${settings.capacityP99Ms} ms, nothing lost): our API ${capacityText(ours.capacity)}, bare relay ${capacityText(bareCapacity)}`);
     log(`Common rate for the comparison above: ${commonRate} msg/s`);
   }
