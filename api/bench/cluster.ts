@@ -167,7 +167,10 @@ async function startApi(name: string, env: NodeJS.ProcessEnv, log: (line: string
   child.stderr!.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const started = await new Promise<{ url: string; pids: number[] }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 120 s\n${tail.join('\n')}`)), 120_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // not left holding a port, or on PGlite the data folder
+      reject(new Error(`${name} did not start within 120 s\n${tail.join('\n')}`));
+    }, 120_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       keep(chunk);
       for (const line of chunk.toString().split('\n')) {

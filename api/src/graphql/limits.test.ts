@@ -99,6 +99,9 @@ describe('GraphQL limits against what the real clients send', () => {
     // Each level spreads the next one twice: 2^40 paths, which a naive walk would follow.
     const diamond = `{ ...D1 } ${Array.from({ length: 39 }, (_, i) => `fragment D${i + 1} on Query { ...D${i + 2} a: __typename ...D${i + 2} }`).join(' ')} fragment D40 on Query { __typename }`;
     expect(limitErrors({ ...defaults, maxTokens: 1_000_000 }, diamond)).toContain('QUERY_TOO_DEEP');
+    // Unused fragments are walked by graphql's validators too.
+    const unused = `{ __typename } ${Array.from({ length: 4999 }, (_, i) => `fragment U${i + 1} on Query { ...U${i + 2} }`).join(' ')} fragment U5000 on Query { __typename }`;
+    expect(limitErrors({ ...defaults, maxTokens: 1_000_000 }, unused)).toContain('QUERY_TOO_DEEP');
     // A cycle is graphql's own validation error, not a crash.
     expect(limitErrors(defaults, '{ ...C1 } fragment C1 on Query { ...C2 } fragment C2 on Query { ...C1 }')).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });

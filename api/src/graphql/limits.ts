@@ -143,13 +143,11 @@ export function fragmentNestingRule(maxNesting: number) {
     Document: {
       enter(document) {
         const spreadsOf = new Map<string, string[]>();
-        const rootSpreads: string[] = [];
         for (const definition of document.definitions) {
-          if (definition.kind !== Kind.FRAGMENT_DEFINITION && definition.kind !== Kind.OPERATION_DEFINITION) continue;
+          if (definition.kind !== Kind.FRAGMENT_DEFINITION) continue;
           const spreads: string[] = [];
           visit(definition.selectionSet, { FragmentSpread: (spread) => void spreads.push(spread.name.value) });
-          if (definition.kind === Kind.FRAGMENT_DEFINITION) spreadsOf.set(definition.name.value, spreads);
-          else rootSpreads.push(...spreads);
+          spreadsOf.set(definition.name.value, spreads);
         }
         // Nesting of each fragment: 1 + the deepest fragment it spreads. Unknown fragments and
         // cycles count 0 here; graphql's own rules report those.
@@ -175,7 +173,9 @@ export function fragmentNestingRule(maxNesting: number) {
           }
           return nesting.get(root) ?? 0;
         };
-        const deepest = Math.max(0, ...rootSpreads.map(nestingOf));
+        // Every fragment, used or not: graphql's own cycle check walks unused chains as well. An
+        // operation spreading a fragment is as deep as that fragment's nesting.
+        const deepest = Math.max(0, ...[...spreadsOf.keys()].map(nestingOf));
         if (deepest > maxNesting) context.reportError(refusal('QUERY_TOO_DEEP', `Fragments are nested ${deepest} levels deep; the limit is ${maxNesting}.`));
         return false;
       },

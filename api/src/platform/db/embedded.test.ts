@@ -395,6 +395,13 @@ describe('startEmbeddedPostgres', () => {
       expect(await count(b!, 'note')).toBe(50);
       expect(await count(pool, 'note')).toBe(50);
       await expect(startEmbeddedPostgres({ dataDir: null, template: path.join(tempDir(), 'missing.tar') })).rejects.toThrow(/ENOENT|missing\.tar/);
+      // Two dumps at once each get their own reply; a stopped database refuses to dump.
+      const [one, two] = [path.join(tempDir(), 'one.tar'), path.join(tempDir(), 'two.tar')];
+      await Promise.all([source.dumpTo(one), source.dumpTo(two)]);
+      for (const dump of [one, two]) expect(fs.statSync(dump).size).toBeGreaterThan(0);
+      await closePool(pool);
+      await source.stop();
+      await expect(source.dumpTo(path.join(tempDir(), 'late.tar'))).rejects.toThrow(/stopped/);
     },
     TIMEOUT,
   );

@@ -163,8 +163,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     return stopped;
   };
 
-  const dumpTo = (file: string) =>
+  // One dump at a time, each answered by its own reply; a worker that stops or dies rejects it.
+  let dumping: Promise<void> = Promise.resolve();
+  const dumpOnce = (file: string) =>
     new Promise<void>((resolve, reject) => {
+      if (stopping || exited) return reject(new Error('Embedded PostgreSQL is stopped: nothing to dump.'));
       const onMessage = (message: WorkerMessage) => {
         if (message.type !== 'dumped') return;
         worker.off('message', onMessage);
@@ -172,8 +175,17 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
         else resolve();
       };
       worker.on('message', onMessage);
+      void exitedPromise.then(() => {
+        worker.off('message', onMessage);
+        reject(new Error(`Embedded PostgreSQL stopped before it dumped to ${file}.`));
+      });
       worker.postMessage({ type: 'dump', file } satisfies MainMessage);
     });
+  const dumpTo = (file: string) => {
+    const next = dumping.then(() => dumpOnce(file));
+    dumping = next.catch(() => {});
+    return next;
+  };
 
   return { url, socketDir: socket.dir, dataDir, dumpTo, stop };
 }
