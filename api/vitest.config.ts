@@ -6,6 +6,19 @@ import { defineConfig } from 'vitest/config';
 const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
 
 // API tests that need a database run twice: on embedded PGlite and on the real PostgreSQL server.
+// Files of a project share a worker, and every test app copies the run's migrated database.
+const databaseProject = (engine: 'pglite' | 'postgresql', other: 'pglite' | 'postgresql') => ({
+  extends: true as const,
+  test: {
+    name: engine,
+    include: ['test/**/*.test.ts'],
+    exclude: [`test/**/*.${other}.test.ts`],
+    env: { TEST_DB_ENGINE: engine },
+    isolate: false,
+    globalSetup: ['test/database-templates.ts'],
+  },
+});
+
 export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: graphqlEntry }] },
   test: {
@@ -16,28 +29,8 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'] } },
       // `*.pglite.test.ts` and `*.postgresql.test.ts` hold what only makes sense on one engine.
-      {
-        extends: true,
-        test: {
-          name: 'pglite',
-          include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.postgresql.test.ts'],
-          env: { TEST_DB_ENGINE: 'pglite' },
-          isolate: false,
-          globalSetup: ['test/database-templates.ts'],
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'postgresql',
-          include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.pglite.test.ts'],
-          env: { TEST_DB_ENGINE: 'postgresql' },
-          isolate: false,
-          globalSetup: ['test/database-templates.ts'],
-        },
-      },
+      databaseProject('pglite', 'postgresql'),
+      databaseProject('postgresql', 'pglite'),
     ],
   },
 });

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded';
 import { applyMigrations } from '../src/platform/db/migrate';
+import { createPostgresDatabaseNamed } from './postgres-databases';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,8 +15,6 @@ declare module 'vitest' {
     postgresTemplate: string;
   }
 }
-
-const postgresServerUrl = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 /**
  * Vitest global setup: migrates one database per run, which every test app then copies, instead of
@@ -45,28 +43,17 @@ async function makeTemplate(project: TestProject) {
     project.provide('postgresTemplate', '');
     return () => rm(file, { force: true });
   }
-  const name = `lc_template_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresServerUrl });
+  let template: Awaited<ReturnType<typeof createPostgresDatabaseNamed>>;
   try {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
+    template = await createPostgresDatabaseNamed('lc_template');
   } catch {
     // No server: every test of this project fails on its own with the reason; the other projects still run.
     project.provide('pgliteTemplate', '');
     project.provide('postgresTemplate', '');
     return;
-  } finally {
-    await admin.end().catch(() => {});
   }
-  const url = new URL(postgresServerUrl);
-  url.pathname = `/${name}`;
-  await applyMigrations(url.toString(), { log: quiet });
+  await applyMigrations(template.url, { log: quiet });
   project.provide('pgliteTemplate', '');
-  project.provide('postgresTemplate', name);
-  return async () => {
-    const c = new pg.Client({ connectionString: postgresServerUrl });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  };
+  project.provide('postgresTemplate', template.name);
+  return template.drop;
 }

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient, type Client as WsClient } from 'graphql-ws';
-import pg from 'pg';
 import { inject } from 'vitest';
+import { createPostgresDatabaseNamed } from './postgres-databases';
 import WebSocket from 'ws';
 import { buildApp, type RunningApp } from '../src/server/app';
 import { configFromEnv, loginProtectionFromEnv, type AppConfig } from '../src/platform/config';
@@ -12,7 +12,6 @@ import type { Agent, AgentRole } from '../src/generated/prisma/client';
 
 export type TestEngine = 'pglite' | 'postgresql';
 export const testEngine: TestEngine = process.env.TEST_DB_ENGINE === 'postgresql' ? 'postgresql' : 'pglite';
-export const postgresServerUrl = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /**
@@ -20,23 +19,7 @@ export const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
  * migrated template (test/database-templates.ts); drop() removes it.
  */
 export async function createPostgresDatabase({ migrated = false } = {}): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `lc_test_${randomBytes(6).toString('hex')}`;
-  const template = migrated ? inject('postgresTemplate') : '';
-  const admin = new pg.Client({ connectionString: postgresServerUrl });
-  await admin.connect();
-  await admin.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(postgresServerUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: postgresServerUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  return createPostgresDatabaseNamed('lc_test', migrated ? inject('postgresTemplate') : '');
 }
 
 export interface GraphqlResult<T = any> {
