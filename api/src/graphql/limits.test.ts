@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Kind, parse, print, visit, type DefinitionNode, type DocumentNode, type FragmentDefinitionNode } from 'graphql';
+import { Kind, parse, print, visit, type DefinitionNode, type DocumentNode, type FragmentDefinitionNode, type InlineFragmentNode } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import * as widgetOperations from '../../../widget/src/operations';
@@ -57,6 +57,31 @@ function limitErrors(limits: GraphqlLimits, document: string): string[] {
   }
 }
 
+/** The document with every fragment spread replaced by the fragment's selection, inline. */
+function inlineFragments(document: string): string {
+  const parsed = parse(document, { noLocation: true });
+  const fragments = new Map(parsed.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+  const expand = <T extends DefinitionNode | InlineFragmentNode>(node: T): T =>
+    visit(node, {
+      FragmentSpread(spread): InlineFragmentNode {
+        const fragment = fragments.get(spread.name.value)!;
+        return expand({ kind: Kind.INLINE_FRAGMENT, typeCondition: fragment.typeCondition, selectionSet: fragment.selectionSet });
+      },
+    });
+  const operations = parsed.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).map(expand);
+  return print({ kind: Kind.DOCUMENT, definitions: operations });
+}
+
+/** The list items the rule counts for a document (a limit of 1 makes it say). */
+function listItems(document: string): number {
+  const limits = { ...graphqlLimitsFromEnv({}), maxListItems: 1, maxCost: 1e9, maxTokens: 1e6 };
+  const yoga = createYoga({ schema, plugins: [graphqlLimitsPlugin(limits, { fieldSuggestions: false })] });
+  const { parse: parseDocument, validate } = yoga.getEnveloped({});
+  const errors = validate(schema, parseDocument(document)) as { message: string; extensions?: { code?: unknown } }[];
+  const counted = errors.find((error) => error.extensions?.code === 'QUERY_TOO_COMPLEX' && /list items/.test(error.message));
+  return counted ? Number(/about (\S+) list items/.exec(counted.message)![1]) : 0;
+}
+
 describe('GraphQL limits against what the real clients send', () => {
   it('finds the console and widget operations', () => {
     expect(clientOps.filter((op) => op.name.startsWith('console')).length).toBeGreaterThan(50);
@@ -104,5 +129,27 @@ describe('GraphQL limits against what the real clients send', () => {
     expect(limitErrors({ ...defaults, maxTokens: 1_000_000 }, unused)).toContain('QUERY_TOO_DEEP');
     // A cycle is graphql's own validation error, not a crash.
     expect(limitErrors(defaults, '{ ...C1 } fragment C1 on Query { ...C2 } fragment C2 on Query { ...C1 }')).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+
+  it('counts list items through fragments as if they were written inline', () => {
+    const measured = clientOps.map((op) => ({ name: op.name, spread: listItems(op.document), inline: listItems(inlineFragments(op.document)) }));
+    expect(measured.filter((op) => op.spread !== op.inline)).toEqual([]);
+    expect(Math.max(...measured.map((op) => op.spread))).toBeGreaterThan(1_000);
+  });
+
+  it('refuses a fan-out hidden in fragments, and bounds the lists in a page by its page size, wherever its selection is written', () => {
+    const limits = { ...graphqlLimitsFromEnv({}), maxListItems: 500 };
+    const hidden = '{ channels { ...C } } fragment C on Channel { members { agent { id } } }';
+    // channels (20) → members (20 each) → agent → id: 20 + 400 + 400 + 400.
+    expect(listItems(hidden)).toBe(1_220);
+    expect(listItems(hidden)).toBe(listItems(inlineFragments(hidden)));
+    expect(limitErrors(limits, hidden)).toEqual(['QUERY_TOO_COMPLEX']);
+    const twice = '{ channels { ...A } } fragment A on Channel { members { ...B } } fragment B on ChannelMember { agent { memberships { channel { id } } } }';
+    expect(listItems(twice)).toBe(listItems(inlineFragments(twice)));
+    expect(listItems(twice)).toBe(20 + 400 + 400 + 8_000 * 3);
+    const paged = (size: number) =>
+      `query ($id: ID!) { chatSession(id: $id) { messages(last: ${size}) { ...P } } } fragment P on MessagePage { hasMore messages { id } }`;
+    expect(listItems(paged(100))).toBe(listItems(inlineFragments(paged(100))));
+    expect(listItems(paged(100)) - listItems(paged(50))).toBe(100);
   });
 });

@@ -9,6 +9,7 @@ import {
   validate,
   visit,
   type ASTVisitor,
+  type FieldNode,
   type ValidationContext,
 } from 'graphql';
 import { maskError as maskUnexpectedError, type Plugin } from 'graphql-yoga';
@@ -190,44 +191,136 @@ const VARIABLE_PAGE_SIZE = 100;
 
 /**
  * The number of list items a query can make the server load: each field counts the product of
- * the list sizes above it. graphql-armor's cost rule multiplies by literal `first`/`last` only
- * and treats every other list as one item, so a query nesting memberships → channel → members
- * → agent → memberships … looks cheap to it while it fans out to millions of rows.
+ * the list sizes above it, and a fragment spread counts the fragment's items times the product
+ * where it is spread. graphql-armor's cost rule multiplies by literal `first`/`last` only and
+ * treats every other list as one item, so a query nesting memberships → channel → members →
+ * agent → memberships … looks cheap to it while it fans out to millions of rows.
+ *
+ * A paged field that returns a page object (`messages(last: 50) { hasMore messages { … } }`)
+ * bounds the lists inside the page, not the page itself, also when the page's selection is a
+ * fragment: a fragment's top-level lists take the page size of wherever it is spread.
  */
 export function listItemsRule(maxListItems: number) {
   return (context: ValidationContext): ASTVisitor => {
-    const multipliers: number[] = [];
+    type Definition = ListItemsDefinition;
+    type Level = { size: number; page: number | undefined; scales: boolean };
+    const operations: Definition[] = [];
+    const fragments = new Map<string, Definition>();
+    let current: Definition = { items: 0, scaled: 0, spreads: [] };
+    let inFragment = false;
+    const levels: Level[] = [];
     let product = 1;
-    let total = 0;
-    let reported = false;
+    let scaledLevels = 0;
+    const begin = (fragment: boolean) => {
+      current = { items: 0, scaled: 0, spreads: [] };
+      inFragment = fragment;
+      levels.length = 0;
+      product = 1;
+      scaledLevels = 0;
+    };
+    const pageSizeOf = (node: FieldNode) => {
+      const argument = node.arguments?.find((arg) => arg.name.value === 'first' || arg.name.value === 'last');
+      if (!argument) return undefined;
+      return argument.value.kind === Kind.INT ? Math.max(1, Number(argument.value.value)) : VARIABLE_PAGE_SIZE;
+    };
     return {
       OperationDefinition: {
         enter() {
-          total = 0;
-          reported = false;
+          begin(false);
+          operations.push(current);
+        },
+      },
+      FragmentDefinition: {
+        enter(node) {
+          begin(true);
+          if (!fragments.has(node.name.value)) fragments.set(node.name.value, current);
         },
       },
       Field: {
         enter(node) {
           const type = context.getType();
-          const pageArgument = node.arguments?.find((arg) => arg.name.value === 'first' || arg.name.value === 'last');
-          let size = 1;
-          if (pageArgument) size = pageArgument.value.kind === Kind.INT ? Math.max(1, Number(pageArgument.value.value)) : VARIABLE_PAGE_SIZE;
-          else if (type && isListType(getNullableType(type))) size = UNPAGED_LIST_SIZE;
-          multipliers.push(size);
+          const isList = !!type && isListType(getNullableType(type));
+          const pageSize = pageSizeOf(node);
+          const parent = levels.at(-1);
+          const scales = isList && pageSize === undefined && inFragment && !parent;
+          const size = !isList || scales ? 1 : (pageSize ?? parent?.page ?? UNPAGED_LIST_SIZE);
+          levels.push({ size, page: isList ? undefined : pageSize, scales });
           product *= size;
-          total += product;
-          if (total > maxListItems && !reported) {
-            reported = true;
-            context.reportError(refusal('QUERY_TOO_COMPLEX', `The query could load about ${Math.round(total)} list items; the limit is ${maxListItems}.`));
-          }
+          if (scales) scaledLevels++;
+          if (scaledLevels) current.scaled += product;
+          else current.items += product;
         },
         leave() {
-          product /= multipliers.pop()!;
+          const level = levels.pop()!;
+          product /= level.size;
+          if (level.scales) scaledLevels--;
+        },
+      },
+      FragmentSpread(node) {
+        const parent = levels.at(-1);
+        current.spreads.push({ name: node.name.value, product, scaled: scaledLevels > 0, page: parent?.page, inherits: inFragment && !parent });
+      },
+      Document: {
+        leave() {
+          const heaviest = Math.max(0, ...operations.map((operation) => definitionItems(operation, undefined, fragments)));
+          if (heaviest > maxListItems)
+            context.reportError(
+              refusal(
+                'QUERY_TOO_COMPLEX',
+                `The query could load about ${heaviest >= 1e15 ? heaviest.toExponential(1) : Math.round(heaviest)} list items; the limit is ${maxListItems}.`,
+              ),
+            );
         },
       },
     };
   };
+}
+
+/** A spread: the list product around it, whether it sits under a fragment's top-level list, and the page it is in. */
+type ListItemsSpread = { name: string; product: number; scaled: boolean; page: number | undefined; inherits: boolean };
+/** `scaled`: the items under a fragment's top-level lists, per item of those lists. */
+type ListItemsDefinition = { items: number; scaled: number; spreads: ListItemsSpread[] };
+
+/**
+ * The items of a definition whose top-level lists hold `page` items (undefined: not in a page).
+ * Iterative and memoised per fragment and page size: a chain of thousands of fragments cannot
+ * overflow the stack, and a diamond costs one visit per fragment. A cycle (graphql's own
+ * validation error) counts its back edge as nothing.
+ */
+function definitionItems(root: ListItemsDefinition, rootPage: number | undefined, fragments: Map<string, ListItemsDefinition>): number {
+  const known = new Map<string, number>();
+  const keyOf = (name: string, page: number | undefined) => `${name}|${page ?? ''}`;
+  const pageOfSpread = (spread: ListItemsSpread, page: number | undefined) => (spread.inherits ? page : spread.page);
+  const itemsWith = (definition: ListItemsDefinition, page: number | undefined) => {
+    const size = page ?? UNPAGED_LIST_SIZE;
+    return definition.spreads.reduce(
+      (sum, spread) => sum + (spread.scaled ? size : 1) * spread.product * (known.get(keyOf(spread.name, pageOfSpread(spread, page))) ?? 0),
+      definition.items + size * definition.scaled,
+    );
+  };
+  const onPath = new Set<string>();
+  const stack: { name: string; page: number | undefined }[] = root.spreads.map((spread) => ({ name: spread.name, page: pageOfSpread(spread, rootPage) }));
+  while (stack.length) {
+    const { name, page } = stack[stack.length - 1]!;
+    const key = keyOf(name, page);
+    const fragment = fragments.get(name);
+    if (known.has(key) || !fragment) {
+      if (!fragment) known.set(key, 0);
+      stack.pop();
+    } else if (!onPath.has(key)) {
+      onPath.add(key);
+      for (const spread of fragment.spreads) {
+        const next = { name: spread.name, page: pageOfSpread(spread, page) };
+        const nextKey = keyOf(next.name, next.page);
+        if (!known.has(nextKey) && !onPath.has(nextKey)) stack.push(next);
+      }
+    } else {
+      onPath.delete(key);
+      stack.pop();
+      known.set(key, itemsWith(fragment, page));
+    }
+  }
+  return itemsWith(root, rootPage);
 }
 
 // yoga hands every execution of the same query text the same parsed document: check it once.
